@@ -1,0 +1,98 @@
+/**
+ * Every error the app can show, in one table. The README's troubleshooting section, the CLI,
+ * the tray and the UI all read from here, so a message and its fix never drift apart.
+ */
+export const ERROR_CODES = {
+  usage: {
+    cause: 'The command line was not understood.',
+    fix: 'Run `fermentrack-backup --help` for the commands and their options.',
+  },
+  unknown_provider: {
+    cause: 'No storage provider has that name.',
+    fix: 'Run `fermentrack-backup providers` to list the provider ids.',
+  },
+  provider_not_enabled: {
+    cause: 'Dropbox is not enabled because no Dropbox app key is configured.',
+    fix: 'Set the DROPBOX_APP_KEY environment variable (or `dropboxAppKey` in the settings) to your Dropbox app key; see "Dropbox app setup" in the README.',
+  },
+  invalid_state: {
+    cause: 'The sign-in answer does not belong to a sign-in this app started (unknown or forged state).',
+    fix: 'Start again with `fermentrack-backup connect dropbox` and finish it in the browser it opens.',
+  },
+  state_expired: {
+    cause: 'The sign-in answer came after the 10-minute limit for a sign-in.',
+    fix: 'Start again with `fermentrack-backup connect dropbox` and finish within 10 minutes.',
+  },
+  state_reused: {
+    cause: 'The sign-in answer was already used once; each one works a single time.',
+    fix: 'Start again with `fermentrack-backup connect dropbox`.',
+  },
+  malformed_callback: {
+    cause: 'The sign-in address is not a valid Fermentrack Backup Companion callback.',
+    fix: 'Use the whole fermentrack-backup://oauth/callback?... address the browser was sent to, or start again.',
+  },
+  authorization_denied: {
+    cause: 'Dropbox did not grant access (the sign-in was cancelled or refused).',
+    fix: 'Start again and choose "Allow" on the Dropbox page.',
+  },
+  no_sign_in_waiting: {
+    cause: 'No `connect` is waiting for a sign-in answer.',
+    fix: 'Start `fermentrack-backup connect dropbox` first, then open the link it prints.',
+  },
+  redirect_timeout: {
+    cause: 'The browser never came back with a sign-in answer.',
+    fix: 'If Dropbox showed "Invalid redirect_uri", add the redirect URI printed here to your Dropbox app, exactly; or use `--redirect manual` and paste the code.',
+  },
+  loopback_port_in_use: {
+    cause: 'The local port for the sign-in redirect is already in use.',
+    fix: 'Close the program using it, or set FTB_LOOPBACK_PORT to a free port and register http://127.0.0.1:<port>/oauth/callback in your Dropbox app; or use `--redirect manual`.',
+  },
+  invalid_code: {
+    cause: 'Dropbox refused the authorization code (mistyped, already used or expired).',
+    fix: 'Start again and paste the whole code Dropbox shows, within a few minutes.',
+  },
+  token_refresh_failed: {
+    cause: 'Dropbox did not renew the access token.',
+    fix: 'Check the internet connection and try again; if it keeps failing, reconnect the account.',
+  },
+  needs_reauth: {
+    cause: 'Dropbox access was revoked or has expired; reconnect.',
+    fix: 'Run `fermentrack-backup connect dropbox` (or Reconnect in the app); queued work is kept and resumes.',
+  },
+  connection_not_found: {
+    cause: 'No connection has that id.',
+    fix: 'Run `fermentrack-backup connections` to list the connection ids.',
+  },
+  keychain_unavailable: {
+    cause: 'The OS keychain (Secret Service) cannot be reached or is locked, so tokens cannot be stored safely.',
+    fix: 'Unlock or start your keyring (for example gnome-keyring in a D-Bus session), or on a headless machine set FTB_SECRET_STORE=file to keep tokens in an owner-only file, unencrypted.',
+  },
+  secret_store_invalid: {
+    cause: 'The token file is unreadable or damaged.',
+    fix: 'Reconnect the account to write it again, or restore the file from a backup.',
+  },
+  network: {
+    cause: 'The storage provider could not be reached.',
+    fix: 'Check the internet connection (and proxy settings); the app retries by itself.',
+  },
+  rate_limited: {
+    cause: 'The storage provider asked the app to slow down (rate limit).',
+    fix: 'Nothing to do: the app waits as long as the provider asks and then retries.',
+  },
+  provider_error: {
+    cause: 'The storage provider answered with an unexpected error.',
+    fix: 'Try again later; if it persists, run with FTB_LOG_LEVEL=debug and report the log.',
+  },
+  settings_unreadable: {
+    cause: 'The settings file could not be read or written.',
+    fix: 'Check that the settings folder (FTB_HOME) exists and belongs to your user.',
+  },
+} as const satisfies Record<string, { cause: string; fix: string }>
+
+export type ErrorCode = keyof typeof ERROR_CODES
+
+/** The shape errors take when they cross a process boundary (IPC, --json): never a stack or a secret. */
+export interface ErrorPayload {
+  code: ErrorCode
+  message: string
+}
