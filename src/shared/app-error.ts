@@ -11,6 +11,13 @@ export class AppError extends Error {
     this.code = code
   }
 
+  /** Rebuilds an error that crossed a process boundary, keeping its exact message. */
+  static fromPayload(payload: ErrorPayload): AppError {
+    const error = new AppError(payload.code)
+    error.message = payload.message
+    return error
+  }
+
   toPayload(): ErrorPayload {
     return { code: this.code, message: this.message }
   }

@@ -39,6 +39,10 @@ export const ERROR_CODES = {
     cause: 'No `connect` is waiting for a sign-in answer.',
     fix: 'Start `fermentrack-backup connect dropbox` first, then open the link it prints.',
   },
+  sign_in_already_waiting: {
+    cause: 'Another sign-in is already waiting for its answer on this computer.',
+    fix: 'Finish or cancel that sign-in (Ctrl-C in its terminal, or Cancel in the app) and start again.',
+  },
   redirect_timeout: {
     cause: 'The browser never came back with a sign-in answer.',
     fix: 'If Dropbox showed "Invalid redirect_uri", add the redirect URI printed here to your Dropbox app, exactly; or use `--redirect manual` and paste the code.',

@@ -1,0 +1,134 @@
+import { copyFileSync, readFileSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
+import { isDeepStrictEqual } from 'node:util'
+import Conf from 'conf'
+import { z } from 'zod'
+import { Settings, SETTINGS_VERSION } from '../../shared/settings-schema.ts'
+import { AppError } from '../../shared/app-error.ts'
+import { APP_DIR_NAME } from './home.ts'
+import { migrateSettings, type RawSettings } from './settings-migrations.ts'
+
+export interface LoadedSettings {
+  settings: Settings
+  /** What was wrong with the file and where its copy was kept; shown to the user at start. */
+  warnings: string[]
+}
+
+/**
+ * Settings live in `<home>/settings.json`, written through conf (atomic writes); the Electron shell
+ * opens the same file with electron-store. A bad file is copied aside and reported before any
+ * default replaces a value, so hand edits are never silently lost.
+ */
+export class SettingsStore {
+  readonly file: string
+  private readonly conf: Conf<Settings>
+  readonly warnings: string[]
+
+  constructor(home: string) {
+    this.file = join(home, 'settings.json')
+    const { settings, warnings } = loadSettingsFile(this.file)
+    this.warnings = warnings
+    try {
+      this.conf = new Conf<Settings>({
+        cwd: home,
+        configName: 'settings',
+        projectName: APP_DIR_NAME,
+        configFileMode: 0o600,
+        accessPropertiesByDotNotation: false,
+        clearInvalidConfig: false,
+      })
+      // Written only when loading changed something: a start-up must not rewrite the user's file.
+      if (!isDeepStrictEqual(this.conf.store, settings)) this.conf.store = settings
+    } catch (error) {
+      throw new AppError('settings_unreadable', `Cannot write the settings file ${this.file}.`, {
+        cause: error,
+      })
+    }
+  }
+
+  get(): Settings {
+    return Settings.parse(this.conf.store)
+  }
+
+  update(change: (current: Settings) => Settings): Settings {
+    const next = Settings.parse(change(this.get()))
+    this.conf.store = next
+    return next
+  }
+}
+
+export function loadSettingsFile(file: string): LoadedSettings {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { settings: defaults(), warnings: [] }
+    throw new AppError('settings_unreadable', `Cannot read the settings file ${file}.`, { cause: error })
+  }
+  let raw: unknown
+  try {
+    raw = JSON.parse(text)
+  } catch {
+    const copy = keepCopy(file)
+    return {
+      settings: defaults(),
+      warnings: [`Settings file ${file} is not valid JSON (damaged or truncated). Kept a copy at ${copy}; using default settings.`],
+    }
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    const copy = keepCopy(file)
+    return {
+      settings: defaults(),
+      warnings: [`Settings file ${file} does not hold a settings object. Kept a copy at ${copy}; using default settings.`],
+    }
+  }
+  return repair(file, migrateSettings(raw as RawSettings))
+}
+
+/** Replaces only the invalid keys (or list entries) with defaults, after copying the file aside. */
+function repair(file: string, raw: RawSettings): LoadedSettings {
+  const problems: string[] = []
+  let candidate = { ...raw }
+  for (let round = 0; round < 10; round++) {
+    const result = Settings.safeParse(candidate)
+    if (result.success) {
+      if (problems.length === 0) return { settings: result.data, warnings: [] }
+      const copy = keepCopy(file)
+      return {
+        settings: result.data,
+        warnings: [
+          `Settings file ${file} has invalid values: ${problems.join('; ')}. Kept a copy at ${copy}; using defaults for those keys.`,
+        ],
+      }
+    }
+    candidate = dropInvalid(candidate, result.error, problems)
+  }
+  const copy = keepCopy(file)
+  return { settings: defaults(), warnings: [`Settings file ${file} could not be repaired. Kept a copy at ${copy}; using default settings.`] }
+}
+
+function dropInvalid(candidate: RawSettings, error: z.ZodError, problems: string[]): RawSettings {
+  const next = { ...candidate }
+  for (const issue of error.issues) {
+    const [key, index] = issue.path
+    if (typeof key !== 'string') continue
+    const name = issue.path.join('.')
+    problems.push(`"${name}" (${issue.message})`)
+    const list = next[key]
+    if (key === 'version') next.version = SETTINGS_VERSION
+    else if (typeof index === 'number' && Array.isArray(list)) next[key] = list.filter((_, i) => i !== index)
+    else delete next[key]
+  }
+  return next
+}
+
+function keepCopy(file: string): string {
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-')
+  const copy = join(dirname(file), `${basename(file, '.json')}.invalid-${stamp}.json`)
+  copyFileSync(file, copy)
+  return copy
+}
+
+function defaults(): Settings {
+  return Settings.parse({ version: SETTINGS_VERSION })
+}

@@ -1,0 +1,40 @@
+import { z } from 'zod'
+
+export const SETTINGS_VERSION = 1
+
+export const ProviderId = z.enum(['dropbox', 'local'])
+export type ProviderId = z.infer<typeof ProviderId>
+
+export const ConnectionStatus = z.enum(['connected', 'needs_reauth'])
+
+/** What the app knows about a connection besides its tokens, which live only in the secret store. */
+export const Connection = z.object({
+  id: z.string().min(1),
+  provider: ProviderId,
+  account: z.object({ id: z.string(), name: z.string(), email: z.string() }),
+  created: z.string(),
+  status: ConnectionStatus,
+  space: z.object({ used: z.number(), allocated: z.number() }).nullable().default(null),
+})
+export type Connection = z.infer<typeof Connection>
+
+export const NotificationLevel = z.enum(['all', 'errors', 'none'])
+
+export const Settings = z.object({
+  version: z.literal(SETTINGS_VERSION),
+  watchFolder: z.string().nullable().default(null),
+  patterns: z.array(z.string().min(1)).min(1).default(['*.tar.xz', '*.zip']),
+  remoteFolder: z
+    .string()
+    .regex(/^\/(?:[^/]+(?:\/[^/]+)*)?$/, 'must start with "/" and have no trailing "/"')
+    .default('/Fermentrack Backups'),
+  connections: z.array(Connection).default([]),
+  concurrency: z.number().int().min(1).max(8).default(2),
+  notifications: NotificationLevel.default('all'),
+  startAtLogin: z.boolean().default(false),
+  dropboxAppKey: z.string().min(1).nullable().default(null),
+  secretStore: z.enum(['keychain', 'file']).default('keychain'),
+})
+export type Settings = z.infer<typeof Settings>
+
+export const DEFAULT_SETTINGS: Settings = Settings.parse({ version: SETTINGS_VERSION })
