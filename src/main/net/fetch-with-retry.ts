@@ -1,0 +1,61 @@
+import { AppError } from '../../shared/app-error.ts'
+
+export type FetchFn = typeof fetch
+
+export interface RetryOptions {
+  /** Total tries, the first included. */
+  attempts?: number
+  baseDelayMs?: number
+  maxDelayMs?: number
+  /** Only for requests that are safe to send twice: a lost answer may mean it was applied. */
+  retryNetworkErrors?: boolean
+  sleep?: (ms: number) => Promise<void>
+  random?: () => number
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+/**
+ * fetch that retries 429 and 5xx (and, when safe, network errors) with exponential backoff and
+ * full jitter, honouring Retry-After. The last answer is returned as it is for the caller to map.
+ */
+export async function fetchWithRetry(
+  fetchFn: FetchFn,
+  url: string,
+  init: RequestInit,
+  options: RetryOptions = {},
+): Promise<Response> {
+  const { attempts = 5, baseDelayMs = 500, maxDelayMs = 30_000, random = Math.random } = options
+  const wait = options.sleep ?? sleep
+  for (let attempt = 1; ; attempt++) {
+    const last = attempt >= attempts
+    const backoff = random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1))
+    let response: Response
+    try {
+      response = await fetchFn(url, init)
+    } catch (error) {
+      if (init.signal?.aborted) throw error
+      if (last || !options.retryNetworkErrors) {
+        throw new AppError('network', `Cannot reach ${new URL(url).host}.`, { cause: error })
+      }
+      await wait(backoff)
+      continue
+    }
+    if (last || (response.status !== 429 && response.status < 500)) return response
+    const retryAfter = await retryAfterMs(response)
+    await wait(retryAfter ?? backoff)
+  }
+}
+
+/** Dropbox sends Retry-After in seconds, and also `retry_after` in a JSON 429 body. */
+async function retryAfterMs(response: Response): Promise<number | undefined> {
+  const header = Number(response.headers.get('retry-after'))
+  const text = await response.text().catch(() => '')
+  if (Number.isFinite(header) && header > 0) return header * 1000
+  try {
+    const seconds = (JSON.parse(text) as { error?: { retry_after?: unknown } }).error?.retry_after
+    return typeof seconds === 'number' && seconds > 0 ? seconds * 1000 : undefined
+  } catch {
+    return undefined
+  }
+}

@@ -1,0 +1,36 @@
+import { AppError } from '../../../shared/app-error.ts'
+import { printable } from '../../auth/callback-url.ts'
+
+/** A Dropbox error answer: JSON with a tag tree for 401/409/429, plain text for 400 and most 5xx. */
+export interface DropboxFailure {
+  status: number
+  /** The first tag of the error union, e.g. "expired_access_token", "path". */
+  tag: string | undefined
+  summary: string
+  body: unknown
+}
+
+export async function readFailure(response: Response): Promise<DropboxFailure> {
+  const text = await response.text().catch(() => '')
+  let body: unknown = text
+  try {
+    body = JSON.parse(text)
+  } catch {
+    // 400 answers are plain text by design; keep the text.
+  }
+  const error = (body as { error?: { '.tag'?: string } } | null)?.error
+  const summary = (body as { error_summary?: string } | null)?.error_summary ?? printable(text)
+  return { status: response.status, tag: error?.['.tag'], summary, body }
+}
+
+/** Maps what is left after retries and token renewal to an error the user can act on. */
+export function failureToError(failure: DropboxFailure, route: string): AppError {
+  const { status, summary } = failure
+  if (status === 401 && failure.tag === 'missing_scope') {
+    return new AppError('needs_reauth', `The Dropbox app lacks a permission (${summary}); enable it in the App Console, then reconnect.`)
+  }
+  if (status === 401) return new AppError('needs_reauth')
+  if (status === 429) return new AppError('rate_limited')
+  if (status >= 500) return new AppError('provider_error', `Dropbox is having trouble (HTTP ${status}) with ${route}.`)
+  return new AppError('provider_error', `Dropbox refused ${route} (HTTP ${status}: ${printable(summary)}).`)
+}
