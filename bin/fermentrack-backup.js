@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// The CLI runs from its TypeScript source: Node 22.18+ strips the types itself, so a checkout needs
+// no build step before `npx fermentrack-backup` works. npm scripts and npx use the project's Node 24.
+const [major, minor] = process.versions.node.split('.').map(Number)
+if (major < 22 || (major === 22 && minor < 18)) {
+  console.error(
+    `fermentrack-backup needs Node 22.18 or newer (this is ${process.version}). ` +
+      'Run it as `npx fermentrack-backup`, which uses the Node 24 the project installs.',
+  )
+  process.exit(1)
+}
+await import('../src/cli/main.ts')

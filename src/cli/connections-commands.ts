@@ -1,0 +1,41 @@
+import { isAppError } from '../shared/app-error.ts'
+import type { Connection } from '../shared/settings-schema.ts'
+import type { Engine } from '../main/engine.ts'
+import { connectionJson, connectionLine, printJson } from './output.ts'
+
+export function providersCommand(engine: Engine, json: boolean): void {
+  const providers = engine.connections.providers()
+  if (json) return printJson(providers)
+  for (const p of providers) {
+    const state = p.is_enabled ? 'enabled' : 'not enabled (set DROPBOX_APP_KEY)'
+    process.stdout.write(`${p.provider_id.padEnd(8)} ${p.display_name}: ${state}\n`)
+  }
+}
+
+/** Lists connections, reading each account's name and space use afresh where it can. */
+export async function connectionsCommand(engine: Engine, json: boolean): Promise<void> {
+  const shown: Connection[] = []
+  const problems: string[] = []
+  for (const connection of engine.connections.list()) {
+    try {
+      shown.push(connection.status === 'connected' ? await engine.connections.refresh(connection.id) : connection)
+    } catch (error) {
+      if (!isAppError(error)) throw error
+      problems.push(`${connection.id}: ${error.message}`)
+      shown.push(engine.connections.get(connection.id))
+    }
+  }
+  if (json) {
+    printJson(shown.map((c) => ({ ...connectionJson(c), created: c.created, space: c.space })))
+  } else if (shown.length === 0) {
+    process.stdout.write('No connections yet. Run `fermentrack-backup connect dropbox` to add one.\n')
+  } else {
+    for (const connection of shown) process.stdout.write(connectionLine(connection) + '\n')
+  }
+  for (const problem of problems) process.stderr.write(problem + '\n')
+}
+
+export async function disconnectCommand(engine: Engine, id: string): Promise<void> {
+  await engine.connections.disconnect(id)
+  process.stdout.write(`Disconnected ${id}; its Dropbox access is revoked.\n`)
+}

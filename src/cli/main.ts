@@ -1,0 +1,93 @@
+import { parseArgs } from 'node:util'
+import { AppError, isAppError } from '../shared/app-error.ts'
+import { createEngine, type Engine } from '../main/engine.ts'
+import { connectCommand, openUrlCommand } from './connect-command.ts'
+import { connectionsCommand, disconnectCommand, providersCommand } from './connections-commands.ts'
+
+const HELP = `Usage: fermentrack-backup <command> [options]
+
+Commands:
+  providers [--json]                 List storage providers and whether each is enabled
+  connect <provider> [--redirect scheme|loopback|manual] [--no-browser] [--json]
+                                     Sign in to a provider (Dropbox) in the system browser
+  open-url <url>                     Hand a fermentrack-backup:// sign-in answer to the waiting connect
+  connections [--json]               List connections with their account and space used
+  disconnect <connection_id>         Revoke a connection's access and forget it
+
+Environment: FTB_HOME, DROPBOX_APP_KEY, FTB_SECRET_STORE, FTB_LOOPBACK_PORT, FTB_LOG_LEVEL
+(see the README's configuration reference).
+`
+
+const OPTIONS = {
+  json: { type: 'boolean' },
+  redirect: { type: 'string' },
+  'no-browser': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const
+
+async function run(argv: string[]): Promise<void> {
+  let parsed
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true })
+  } catch (error) {
+    throw new AppError('usage', `${(error as Error).message}.`)
+  }
+  const { values, positionals } = parsed
+  const [command, ...rest] = positionals
+  if (values.help || !command || command === 'help') {
+    process.stdout.write(HELP)
+    return
+  }
+  const json = values.json ?? false
+  const engine = await createEngine()
+  for (const warning of engine.warnings) process.stderr.write(`Warning: ${warning}\n`)
+  await dispatch(engine, command, rest, { ...values, json })
+}
+
+async function dispatch(
+  engine: Engine,
+  command: string,
+  args: string[],
+  values: { json: boolean; redirect?: string; 'no-browser'?: boolean },
+): Promise<void> {
+  const arity = (count: number, usage: string) => {
+    if (args.length !== count) throw new AppError('usage', `Usage: fermentrack-backup ${command} ${usage}`.trim() + '.')
+  }
+  switch (command) {
+    case 'providers':
+      arity(0, '[--json]')
+      return providersCommand(engine, values.json)
+    case 'connect':
+      arity(1, '<provider>')
+      return connectCommand(
+        engine,
+        { provider: args[0]!, redirect: values.redirect, browser: !values['no-browser'], json: values.json },
+        process.env,
+      )
+    case 'open-url':
+      arity(1, '<url>')
+      return openUrlCommand(engine, args[0]!)
+    case 'connections':
+      arity(0, '[--json]')
+      return connectionsCommand(engine, values.json)
+    case 'disconnect':
+      arity(1, '<connection_id>')
+      return disconnectCommand(engine, args[0]!)
+    default:
+      throw new AppError('usage', `Unknown command "${command}".`)
+  }
+}
+
+/** One clear line on stderr, never a stack: exit 2 for usage errors, 1 for everything else. */
+function fail(error: unknown): void {
+  if (isAppError(error)) {
+    process.stderr.write(`Error: ${error.message}\n`)
+    process.exitCode = error.code === 'usage' ? 2 : 1
+    return
+  }
+  const message = error instanceof Error ? error.message : String(error)
+  process.stderr.write(`Error: unexpected failure (${message}). Run again with FTB_LOG_LEVEL=debug and see the log under FTB_HOME/logs.\n`)
+  process.exitCode = 1
+}
+
+await run(process.argv.slice(2)).catch(fail)

@@ -1,0 +1,65 @@
+import { ConnectionService } from './auth/connection-service.ts'
+import { SignInStates, SIGN_IN_TTL_MS } from './auth/sign-in-states.ts'
+import { createLogger, parseLogLevel, type Logger } from './log/logger.ts'
+import type { FetchFn } from './net/fetch-with-retry.ts'
+import { openSecretStore, secretStoreKind } from './secrets/open-secret-store.ts'
+import type { SecretStore } from './secrets/secret-store.ts'
+import { homePaths, resolveHome } from './store/home.ts'
+import { SettingsStore } from './store/settings-store.ts'
+
+export interface EngineOptions {
+  env?: NodeJS.ProcessEnv
+  /** The Electron shell passes its userData directory; FTB_HOME still wins. */
+  defaultHome?: string
+  fetch?: FetchFn
+  now?: () => number
+}
+
+export interface Engine {
+  home: string
+  log: Logger
+  settings: SettingsStore
+  connections: ConnectionService
+  /** Said to the user at every start: a repaired settings file, plaintext token storage. */
+  warnings: string[]
+}
+
+/** The one façade the CLI and the desktop shell both drive. */
+export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
+  const env = options.env ?? process.env
+  const home = env.FTB_HOME || options.defaultHome || resolveHome(env)
+  const paths = homePaths(home)
+  const log = createLogger({ file: paths.log, level: parseLogLevel(env.FTB_LOG_LEVEL) })
+  const settings = new SettingsStore(home)
+  const warnings = [...settings.warnings]
+  for (const warning of warnings) log.warn(warning)
+  const kind = secretStoreKind(env, settings.get().secretStore)
+  let secrets: Promise<SecretStore> | undefined
+  const openSecrets = () => {
+    secrets ??= openSecretStore({ kind, home, log }).then(({ store }) => store)
+    return secrets
+  }
+  if (kind === 'file') {
+    // Opened at once so its "unencrypted" warning is shown at every start, not only on first use.
+    const { store, warning } = await openSecretStore({ kind, home, log })
+    secrets = Promise.resolve(store)
+    if (warning) warnings.push(warning)
+  }
+  const states = new SignInStates(paths.signIns, { now: options.now, ttlMs: signInTtlMs(env) })
+  const connections = new ConnectionService({
+    settings,
+    secrets: openSecrets,
+    states,
+    env,
+    log,
+    fetch: options.fetch,
+    now: options.now,
+  })
+  return { home, log, settings, connections, warnings }
+}
+
+/** FTB_SIGN_IN_TIMEOUT (seconds) can shorten a sign-in's life, never lengthen it past 10 minutes. */
+export function signInTtlMs(env: NodeJS.ProcessEnv): number {
+  const seconds = Number(env.FTB_SIGN_IN_TIMEOUT)
+  return seconds > 0 ? Math.min(seconds * 1000, SIGN_IN_TTL_MS) : SIGN_IN_TTL_MS
+}
