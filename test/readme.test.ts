@@ -1,0 +1,16 @@
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { troubleshootingTable } from '../scripts/troubleshooting.ts'
+
+const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+
+describe('README', () => {
+  it('carries the troubleshooting table generated from the error table (run scripts/troubleshooting.ts)', () => {
+    expect(readme).toContain(troubleshootingTable())
+  })
+
+  it.each(['FTB_HOME', 'DROPBOX_APP_KEY', 'FTB_SECRET_STORE', 'FTB_LOOPBACK_PORT', 'FTB_LOG_LEVEL', 'FTB_SIGN_IN_TIMEOUT', 'FTB_DROPBOX_AUTH_URL', 'FTB_DROPBOX_API_URL', 'FTB_DROPBOX_CONTENT_URL'])(
+    'documents the environment variable %s',
+    (name) => expect(readme).toContain(`\`${name}\``),
+  )
+})
