@@ -35,7 +35,8 @@ export class SettingsStore {
         projectName: APP_DIR_NAME,
         configFileMode: 0o600,
         accessPropertiesByDotNotation: false,
-        clearInvalidConfig: false,
+        // A damaged file was already copied aside and reported by loadSettingsFile.
+        clearInvalidConfig: true,
       })
       // Written only when loading changed something: a start-up must not rewrite the user's file.
       if (!isDeepStrictEqual(this.conf.store, settings)) this.conf.store = settings

@@ -49,7 +49,8 @@ describe('SettingsStore', () => {
     const home = homeWith(JSON.stringify({ version: 1, concurrency: 99, watchFolder: '/mnt/fermentrack', remoteFolder: 'no-slash' }))
     const store = new SettingsStore(home)
     expect(store.get()).toMatchObject({ concurrency: 2, watchFolder: '/mnt/fermentrack', remoteFolder: '/Fermentrack Backups' })
-    expect(store.warnings[0]).toMatch(/invalid values: "concurrency" \(.*\); "remoteFolder" \(.*\)/)
+    expect(store.warnings[0]).toContain('"concurrency" (Too big: expected number to be <=8)')
+    expect(store.warnings[0]).toContain('"remoteFolder" (must start with "/" and have no trailing "/")')
     expect(copies(home)).toHaveLength(1)
   })
 
