@@ -9,7 +9,8 @@ const MAX_URL_LENGTH = 4096
  * no repeated parameters. Anything else is rejected before its state is even looked at.
  */
 export function parseCallbackUrl(raw: string, redirectUri: string): URLSearchParams {
-  if (raw.length > MAX_URL_LENGTH) throw malformed(`The sign-in address is too long (${raw.length} characters).`)
+  if (raw.length > MAX_URL_LENGTH)
+    throw malformed(`The sign-in address is too long (${raw.length} characters).`)
   let url: URL
   try {
     url = new URL(raw)
@@ -17,7 +18,10 @@ export function parseCallbackUrl(raw: string, redirectUri: string): URLSearchPar
     throw malformed('The sign-in address is not a valid URL.')
   }
   const expected = new URL(redirectUri)
-  if (`${url.protocol}//${url.host}${url.pathname}` !== `${expected.protocol}//${expected.host}${expected.pathname}`) {
+  if (
+    `${url.protocol}//${url.host}${url.pathname}` !==
+    `${expected.protocol}//${expected.host}${expected.pathname}`
+  ) {
     throw malformed(`The sign-in address must start with ${redirectUri}.`)
   }
   const query = url.search.slice(1)
@@ -33,7 +37,8 @@ export function parseCallbackUrl(raw: string, redirectUri: string): URLSearchPar
     if (params.getAll(name).length > 1) throw malformed(`The sign-in address repeats "${name}".`)
   }
   if (!params.get('state')) throw malformed('The sign-in address has no state.')
-  if (!params.get('code') && !params.get('error')) throw malformed('The sign-in address has no code.')
+  if (!params.get('code') && !params.get('error'))
+    throw malformed('The sign-in address has no code.')
   return params
 }
 

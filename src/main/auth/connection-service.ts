@@ -61,20 +61,29 @@ export class ConnectionService {
     const provider = this.providers().find((p) => p.provider_id === providerId)
     if (!provider) throw new AppError('unknown_provider', `There is no provider "${providerId}".`)
     if (providerId !== 'dropbox') {
-      throw new AppError('unknown_provider', `${provider.display_name} needs no sign-in; it is set up with a folder.`)
+      throw new AppError(
+        'unknown_provider',
+        `${provider.display_name} needs no sign-in; it is set up with a folder.`,
+      )
     }
     const oauth = this.dropboxOAuth()
     const secrets = await this.options.secrets()
     const grant = await signIn({ provider: oauth, states: this.options.states, ...options })
     const tokens = tokensFromGrant(grant, this.now())
-    const api = new DropboxApi(dropboxEndpoints(this.options.env), {
-      accessToken: async () => tokens.access_token,
-      renewAfterRejection: async () => tokens.access_token,
-    }, this.options.fetch)
+    const api = new DropboxApi(
+      dropboxEndpoints(this.options.env),
+      {
+        accessToken: async () => tokens.access_token,
+        renewAfterRejection: async () => tokens.access_token,
+      },
+      this.options.fetch,
+    )
     const account = await api.currentAccount()
     const space = await api.spaceUsage()
     // Reconnecting the same account keeps its connection id, so its queued work resumes.
-    const existing = this.list().find((c) => c.provider === 'dropbox' && c.account.id === account.id)
+    const existing = this.list().find(
+      (c) => c.provider === 'dropbox' && c.account.id === account.id,
+    )
     const connection: Connection = {
       id: existing?.id ?? newConnectionId('dropbox'),
       provider: 'dropbox',
@@ -93,7 +102,11 @@ export class ConnectionService {
   /** Reads the account and space use again; renews the token when needed. */
   async refresh(id: string): Promise<Connection> {
     const api = await this.dropboxApi(id)
-    const connection = { ...this.get(id), account: await api.currentAccount(), space: await api.spaceUsage() }
+    const connection = {
+      ...this.get(id),
+      account: await api.currentAccount(),
+      space: await api.spaceUsage(),
+    }
     this.save({ ...connection, status: 'connected' })
     return this.get(id)
   }
@@ -110,12 +123,19 @@ export class ConnectionService {
     }
     await secrets.delete(id)
     this.tokenManagers.delete(id)
-    this.options.settings.update((s) => ({ ...s, connections: s.connections.filter((c) => c.id !== id) }))
+    this.options.settings.update((s) => ({
+      ...s,
+      connections: s.connections.filter((c) => c.id !== id),
+    }))
     this.options.log.info('disconnected', { connection: id })
   }
 
   async dropboxApi(id: string): Promise<DropboxApi> {
-    return new DropboxApi(dropboxEndpoints(this.options.env), await this.tokens(id), this.options.fetch)
+    return new DropboxApi(
+      dropboxEndpoints(this.options.env),
+      await this.tokens(id),
+      this.options.fetch,
+    )
   }
 
   private async tokens(id: string): Promise<TokenManager> {

@@ -61,7 +61,8 @@ export async function sendOpenUrl(home: string, url: string): Promise<void> {
       else reject(new AppError('no_sign_in_waiting', 'The waiting instance gave no answer.'))
     })
     socket.on('error', (error: NodeJS.ErrnoException) => {
-      if (['ENOENT', 'ECONNREFUSED'].includes(error.code ?? '')) reject(new AppError('no_sign_in_waiting'))
+      if (['ENOENT', 'ECONNREFUSED'].includes(error.code ?? ''))
+        reject(new AppError('no_sign_in_waiting'))
       else reject(error)
     })
   })
@@ -74,7 +75,8 @@ function serve(socket: Socket, onOpenUrl: (url: string) => Promise<void>): void 
   socket.on('error', () => socket.destroy())
   socket.on('data', (chunk: string) => {
     text += chunk
-    if (text.length > MAX_MESSAGE_BYTES + 100) return finish(socket, fail(new AppError('malformed_callback')))
+    if (text.length > MAX_MESSAGE_BYTES + 100)
+      return finish(socket, fail(new AppError('malformed_callback')))
     const newline = text.indexOf('\n')
     if (newline === -1) return
     socket.removeAllListeners('data')

@@ -34,7 +34,10 @@ export class LoopbackReceiver implements RedirectReceiver {
       server.once('error', (error: NodeJS.ErrnoException) =>
         reject(
           error.code === 'EADDRINUSE' || error.code === 'EACCES'
-            ? new AppError('loopback_port_in_use', `Port ${this.port} on 127.0.0.1 is already in use.`)
+            ? new AppError(
+                'loopback_port_in_use',
+                `Port ${this.port} on 127.0.0.1 is already in use.`,
+              )
             : error,
         ),
       )

@@ -11,6 +11,10 @@ export interface TokenGrant {
 export interface OAuthProvider {
   readonly id: ProviderId
   authorizeUrl(request: { state: string; codeChallenge: string; redirectUri?: string }): string
-  exchangeCode(request: { code: string; codeVerifier: string; redirectUri?: string }): Promise<TokenGrant>
+  exchangeCode(request: {
+    code: string
+    codeVerifier: string
+    redirectUri?: string
+  }): Promise<TokenGrant>
   refresh(refreshToken: string): Promise<TokenGrant>
 }

@@ -16,7 +16,10 @@ export function isSchemeHandlerRegistered(platform = process.platform): boolean 
       return handler.trim().length > 0
     }
     if (platform === 'win32') {
-      execFileSync('reg', ['query', `HKCU\\Software\\Classes\\${SCHEME}`], { stdio: 'ignore', timeout: 5000 })
+      execFileSync('reg', ['query', `HKCU\\Software\\Classes\\${SCHEME}`], {
+        stdio: 'ignore',
+        timeout: 5000,
+      })
       return true
     }
     // macOS has no command-line query for URL handlers; the desktop app receives its own links.

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import * as oauth from 'oauth4webapi'
 import { AppError } from '../../shared/app-error.ts'
 import type { ProviderId } from '../../shared/settings-schema.ts'
-import { writeFileAtomic } from '../fs/atomic-write.ts'
+import { writeOwnerOnlyFile } from '../fs/owner-only-file.ts'
 
 export const SIGN_IN_TTL_MS = 10 * 60 * 1000
 const FORGET_AFTER_MS = 24 * 60 * 60 * 1000
@@ -31,6 +31,7 @@ interface StateRecord {
  */
 export class SignInStates {
   private readonly live = new Map<string, PendingSignIn>()
+  private readonly taken = new Set<string>()
   private readonly file: string
   private readonly now: () => number
   private readonly ttlMs: number
@@ -41,7 +42,7 @@ export class SignInStates {
     this.ttlMs = options.ttlMs ?? SIGN_IN_TTL_MS
   }
 
-  begin(provider: ProviderId, redirectUri: string | undefined): PendingSignIn {
+  async begin(provider: ProviderId, redirectUri: string | undefined): Promise<PendingSignIn> {
     const pending: PendingSignIn = {
       state: oauth.generateRandomState(),
       provider,
@@ -50,7 +51,7 @@ export class SignInStates {
       createdAt: this.now(),
     }
     this.live.set(pending.state, pending)
-    this.edit((records) => {
+    await this.edit((records) => {
       records[hash(pending.state)] = {
         provider,
         redirectUri: redirectUri ?? null,
@@ -62,11 +63,15 @@ export class SignInStates {
   }
 
   /** Takes a state for use; it can never be taken again. Throws the error the user should see. */
-  consume(state: string, provider: ProviderId, redirectUri: string | undefined): PendingSignIn {
+  async consume(
+    state: string,
+    provider: ProviderId,
+    redirectUri: string | undefined,
+  ): Promise<PendingSignIn> {
     const key = hash(state)
     const record = this.read()[key]
     if (!record) throw new AppError('invalid_state')
-    if (record.used) throw new AppError('state_reused')
+    if (record.used || this.taken.has(state)) throw new AppError('state_reused')
     if (this.now() - record.createdAt > this.ttlMs) throw new AppError('state_expired')
     const pending = this.live.get(state)
     if (record.provider !== provider || record.redirectUri !== (redirectUri ?? null) || !pending) {
@@ -75,10 +80,12 @@ export class SignInStates {
         'The sign-in answer belongs to a different or cancelled sign-in, not the one waiting now.',
       )
     }
-    this.edit((records) => {
+    // Taken in memory before the write, so an answer racing this one is already refused.
+    this.taken.add(state)
+    this.live.delete(state)
+    await this.edit((records) => {
       records[key] = { ...record, used: true }
     })
-    this.live.delete(state)
     return pending
   }
 
@@ -95,13 +102,13 @@ export class SignInStates {
     }
   }
 
-  private edit(change: (records: Record<string, StateRecord>) => void): void {
+  private async edit(change: (records: Record<string, StateRecord>) => void): Promise<void> {
     const cutoff = this.now() - FORGET_AFTER_MS
     const records = Object.fromEntries(
       Object.entries(this.read()).filter(([, record]) => record.createdAt > cutoff),
     )
     change(records)
-    writeFileAtomic(this.file, JSON.stringify(records))
+    await writeOwnerOnlyFile(this.file, JSON.stringify(records))
   }
 }
 

@@ -23,7 +23,7 @@ export interface SignInOptions {
  */
 export async function signIn(options: SignInOptions): Promise<TokenGrant> {
   const { provider, receiver, states } = options
-  const pending = states.begin(provider.id, receiver.redirectUri)
+  const pending = await states.begin(provider.id, receiver.redirectUri)
   const codeChallenge = await oauth.calculatePKCECodeChallenge(pending.codeVerifier)
   let settle: { resolve: (grant: TokenGrant) => void; reject: (error: unknown) => void }
   const outcome = new Promise<TokenGrant>((resolve, reject) => (settle = { resolve, reject }))
@@ -40,7 +40,11 @@ export async function signIn(options: SignInOptions): Promise<TokenGrant> {
       }
     })
     await options.onAuthorizeUrl(
-      provider.authorizeUrl({ state: pending.state, codeChallenge, redirectUri: receiver.redirectUri }),
+      provider.authorizeUrl({
+        state: pending.state,
+        codeChallenge,
+        redirectUri: receiver.redirectUri,
+      }),
     )
     return await outcome
   } finally {
@@ -56,11 +60,12 @@ async function answerToGrant(answer: SignInAnswer, pending: PendingSignIn, optio
   if (answer.kind === 'code') {
     // The pasted code carries no state; the person pasting it is the channel.
     const code = answer.code.trim()
-    if (!/^[\w.~-]{10,512}$/.test(code)) throw new AppError('invalid_code', 'That does not look like a Dropbox code.')
+    if (!/^[\w.~-]{10,512}$/.test(code))
+      throw new AppError('invalid_code', 'That does not look like a Dropbox code.')
     return provider.exchangeCode({ code, codeVerifier: pending.codeVerifier })
   }
   const params = parseCallbackUrl(answer.url, receiver.redirectUri!)
-  const taken = states.consume(params.get('state')!, provider.id, receiver.redirectUri)
+  const taken = await states.consume(params.get('state')!, provider.id, receiver.redirectUri)
   const error = params.get('error')
   if (error) {
     const said = printable(params.get('error_description')) || printable(error)

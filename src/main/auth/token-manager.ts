@@ -13,9 +13,14 @@ const StoredTokens = z.object({
 })
 export type StoredTokens = z.infer<typeof StoredTokens>
 
-export function tokensFromGrant(grant: TokenGrant, now: number, previous?: StoredTokens): StoredTokens {
+export function tokensFromGrant(
+  grant: TokenGrant,
+  now: number,
+  previous?: StoredTokens,
+): StoredTokens {
   const refresh = grant.refresh_token ?? previous?.refresh_token
-  if (!refresh) throw new AppError('provider_error', 'Dropbox gave no refresh token (offline access).')
+  if (!refresh)
+    throw new AppError('provider_error', 'Dropbox gave no refresh token (offline access).')
   return {
     refresh_token: refresh,
     access_token: grant.access_token,
