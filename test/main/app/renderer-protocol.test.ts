@@ -1,0 +1,72 @@
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import {
+  RENDERER_ENTRY_URL,
+  registerRendererProtocol,
+  resolveRendererFile,
+} from '../../../src/main/app/renderer-protocol.ts'
+
+const root = path.resolve('/opt/companion/out/renderer')
+
+describe('resolveRendererFile', () => {
+  it.each([
+    [RENDERER_ENTRY_URL, 'index.html'],
+    ['app://companion/', 'index.html'],
+    ['app://companion/assets/index-abc.js?v=1#x', 'assets/index-abc.js'],
+    ['app://companion/assets/my%20icon.png', 'assets/my icon.png'],
+    // The URL parser resolves dot segments, encoded or not, before the path is looked at.
+    ['app://companion/../../etc/passwd', 'etc/passwd'],
+    ['app://companion/%2e%2e/%2e%2e/secret', 'secret'],
+  ])('maps %s into the renderer folder', (url, file) => {
+    expect(resolveRendererFile(url, root)).toBe(path.join(root, file))
+  })
+
+  it.each([
+    ['escapes through encoded slashes', 'app://companion/a%2f..%2f..%2f..%2fsecret'],
+    ['has a NUL byte', 'app://companion/index.html%00.png'],
+    ['has broken percent-encoding', 'app://companion/%E0%A4%A'],
+    ['is on another host', 'app://elsewhere/index.html'],
+    ['uses another scheme', 'https://companion/index.html'],
+    ['is a file URL', 'file:///opt/companion/out/renderer/index.html'],
+  ])('refuses a URL that %s', (_what, url) => {
+    expect(resolveRendererFile(url, root)).toBeNull()
+  })
+})
+
+describe('registerRendererProtocol', () => {
+  function setUp() {
+    let handler: ((request: Request) => Response | Promise<Response>) | undefined
+    const fetched: string[] = []
+    registerRendererProtocol({
+      protocol: {
+        handle: (scheme, h) => {
+          expect(scheme).toBe('app')
+          handler = h
+        },
+      },
+      net: {
+        fetch: async (input) => {
+          fetched.push(String(input))
+          return new Response('<!doctype html>')
+        },
+      },
+      rootDir: root,
+    })
+    return { handle: (url: string) => handler!(new Request(url)), fetched }
+  }
+
+  it('serves files from the renderer folder', async () => {
+    const { handle, fetched } = setUp()
+    const response = await handle(RENDERER_ENTRY_URL)
+    expect(response.status).toBe(200)
+    expect(fetched).toEqual([pathToFileURL(path.join(root, 'index.html')).href])
+  })
+
+  it('answers 404 without touching the disk for a URL outside it', async () => {
+    const { handle, fetched } = setUp()
+    const response = await handle('app://companion/a%2f..%2f..%2f..%2fsecret')
+    expect(response.status).toBe(404)
+    expect(fetched).toEqual([])
+  })
+})
