@@ -23,7 +23,8 @@ export async function connectCommand(engine: Engine, args: ConnectArgs, env: Nod
   const kind = redirectKind(args.redirect)
   const receiver = makeReceiver(kind, engine.home, env)
   const cancel = new AbortController()
-  const onSignal = () => cancel.abort(new AppError('authorization_denied', 'The sign-in was cancelled.'))
+  const onSignal = () =>
+    cancel.abort(new AppError('authorization_denied', 'The sign-in was cancelled.'))
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
   try {
@@ -34,9 +35,13 @@ export async function connectCommand(engine: Engine, args: ConnectArgs, env: Nod
       onAuthorizeUrl: async (url) => {
         // The contract: the authorization URL alone on stdout's first line.
         process.stdout.write(url + '\n')
-        if (args.browser && !(await openBrowser(url))) process.stderr.write('Open the address above in your browser.\n')
+        if (args.browser && !(await openBrowser(url)))
+          process.stderr.write('Open the address above in your browser.\n')
         if (receiver instanceof ManualReceiver) promptForCode(receiver, cancel)
-        else process.stderr.write(`Waiting for the browser to come back to ${receiver.redirectUri} ...\n`)
+        else
+          process.stderr.write(
+            `Waiting for the browser to come back to ${receiver.redirectUri} ...\n`,
+          )
       },
     })
     if (args.json) printJson(connectionJson(connection))
@@ -85,6 +90,8 @@ function promptForCode(receiver: ManualReceiver, cancel: AbortController): void 
   })
   // Input that ends (a pipe, Ctrl-D) with no accepted code ends the sign-in instead of hanging.
   lines.on('close', () => {
-    latest.catch(() => cancel.abort(new AppError('redirect_timeout', 'The input ended before a code was accepted.')))
+    latest.catch(() =>
+      cancel.abort(new AppError('redirect_timeout', 'The input ended before a code was accepted.')),
+    )
   })
 }

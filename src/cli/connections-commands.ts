@@ -18,7 +18,11 @@ export async function connectionsCommand(engine: Engine, json: boolean): Promise
   const problems: string[] = []
   for (const connection of engine.connections.list()) {
     try {
-      shown.push(connection.status === 'connected' ? await engine.connections.refresh(connection.id) : connection)
+      shown.push(
+        connection.status === 'connected'
+          ? await engine.connections.refresh(connection.id)
+          : connection,
+      )
     } catch (error) {
       if (!isAppError(error)) throw error
       problems.push(`${connection.id}: ${error.message}`)
@@ -28,7 +32,9 @@ export async function connectionsCommand(engine: Engine, json: boolean): Promise
   if (json) {
     printJson(shown.map((c) => ({ ...connectionJson(c), created: c.created, space: c.space })))
   } else if (shown.length === 0) {
-    process.stdout.write('No connections yet. Run `fermentrack-backup connect dropbox` to add one.\n')
+    process.stdout.write(
+      'No connections yet. Run `fermentrack-backup connect dropbox` to add one.\n',
+    )
   } else {
     for (const connection of shown) process.stdout.write(connectionLine(connection) + '\n')
   }

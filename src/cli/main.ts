@@ -51,7 +51,8 @@ async function dispatch(
   values: { json: boolean; redirect?: string; 'no-browser'?: boolean },
 ): Promise<void> {
   const arity = (count: number, usage: string) => {
-    if (args.length !== count) throw new AppError('usage', `Usage: fermentrack-backup ${command} ${usage}`.trim() + '.')
+    if (args.length !== count)
+      throw new AppError('usage', `Usage: fermentrack-backup ${command} ${usage}`.trim() + '.')
   }
   switch (command) {
     case 'providers':
@@ -61,7 +62,12 @@ async function dispatch(
       arity(1, '<provider>')
       return connectCommand(
         engine,
-        { provider: args[0]!, redirect: values.redirect, browser: !values['no-browser'], json: values.json },
+        {
+          provider: args[0]!,
+          redirect: values.redirect,
+          browser: !values['no-browser'],
+          json: values.json,
+        },
         process.env,
       )
     case 'open-url':
@@ -86,7 +92,9 @@ function fail(error: unknown): void {
     return
   }
   const message = error instanceof Error ? error.message : String(error)
-  process.stderr.write(`Error: unexpected failure (${message}). Run again with FTB_LOG_LEVEL=debug and see the log under FTB_HOME/logs.\n`)
+  process.stderr.write(
+    `Error: unexpected failure (${message}). Run again with FTB_LOG_LEVEL=debug and see the log under FTB_HOME/logs.\n`,
+  )
   process.exitCode = 1
 }
 

@@ -11,7 +11,9 @@ export function connectionJson(connection: Connection) {
 }
 
 export function connectionLine(connection: Connection): string {
-  const space = connection.space ? `, ${formatBytes(connection.space.used)} of ${formatBytes(connection.space.allocated)} used` : ''
+  const space = connection.space
+    ? `, ${formatBytes(connection.space.used)} of ${formatBytes(connection.space.allocated)} used`
+    : ''
   const status = connection.status === 'needs_reauth' ? ' [needs reconnect]' : ''
   return `${connection.id}  ${connection.provider}  ${connection.account.name} <${connection.account.email}>${space}${status}`
 }

@@ -16,7 +16,8 @@ export const ERROR_CODES = {
     fix: 'Set the DROPBOX_APP_KEY environment variable (or `dropboxAppKey` in the settings) to your Dropbox app key; see "Dropbox app setup" in the README.',
   },
   invalid_state: {
-    cause: 'The sign-in answer does not belong to a sign-in this app started (unknown or forged state).',
+    cause:
+      'The sign-in answer does not belong to a sign-in this app started (unknown or forged state).',
     fix: 'Start again with `fermentrack-backup connect dropbox` and finish it in the browser it opens.',
   },
   state_expired: {
@@ -68,7 +69,8 @@ export const ERROR_CODES = {
     fix: 'Run `fermentrack-backup connections` to list the connection ids.',
   },
   keychain_unavailable: {
-    cause: 'The OS keychain (Secret Service) cannot be reached or is locked, so tokens cannot be stored safely.',
+    cause:
+      'The OS keychain (Secret Service) cannot be reached or is locked, so tokens cannot be stored safely.',
     fix: 'Unlock or start your keyring (for example gnome-keyring in a D-Bus session), or on a headless machine set FTB_SECRET_STORE=file to keep tokens in an owner-only file, unencrypted.',
   },
   secret_store_invalid: {

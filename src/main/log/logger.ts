@@ -23,7 +23,12 @@ export function createLogger({ file, level = 'info' }: LoggerOptions = {}): Logg
   if (file) mkdirSync(dirname(file), { recursive: true, mode: 0o700 })
   const write = (at: LogLevel, message: string, fields?: Record<string, unknown>) => {
     if (!file || RANK[at] < RANK[level]) return
-    const record = { time: new Date().toISOString(), level: at, message, ...(redact(fields) as object) }
+    const record = {
+      time: new Date().toISOString(),
+      level: at,
+      message,
+      ...(redact(fields) as object),
+    }
     appendFileSync(file, JSON.stringify(record) + '\n', { mode: 0o600 })
   }
   return {

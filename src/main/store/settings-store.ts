@@ -63,8 +63,11 @@ export function loadSettingsFile(file: string): LoadedSettings {
   try {
     text = readFileSync(file, 'utf8')
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { settings: defaults(), warnings: [] }
-    throw new AppError('settings_unreadable', `Cannot read the settings file ${file}.`, { cause: error })
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      return { settings: defaults(), warnings: [] }
+    throw new AppError('settings_unreadable', `Cannot read the settings file ${file}.`, {
+      cause: error,
+    })
   }
   let raw: unknown
   try {
@@ -73,14 +76,18 @@ export function loadSettingsFile(file: string): LoadedSettings {
     const copy = keepCopy(file)
     return {
       settings: defaults(),
-      warnings: [`Settings file ${file} is not valid JSON (damaged or truncated). Kept a copy at ${copy}; using default settings.`],
+      warnings: [
+        `Settings file ${file} is not valid JSON (damaged or truncated). Kept a copy at ${copy}; using default settings.`,
+      ],
     }
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     const copy = keepCopy(file)
     return {
       settings: defaults(),
-      warnings: [`Settings file ${file} does not hold a settings object. Kept a copy at ${copy}; using default settings.`],
+      warnings: [
+        `Settings file ${file} does not hold a settings object. Kept a copy at ${copy}; using default settings.`,
+      ],
     }
   }
   return repair(file, migrateSettings(raw as RawSettings))
@@ -105,7 +112,12 @@ function repair(file: string, raw: RawSettings): LoadedSettings {
     candidate = dropInvalid(candidate, result.error, problems)
   }
   const copy = keepCopy(file)
-  return { settings: defaults(), warnings: [`Settings file ${file} could not be repaired. Kept a copy at ${copy}; using default settings.`] }
+  return {
+    settings: defaults(),
+    warnings: [
+      `Settings file ${file} could not be repaired. Kept a copy at ${copy}; using default settings.`,
+    ],
+  }
 }
 
 function dropInvalid(candidate: RawSettings, error: z.ZodError, problems: string[]): RawSettings {
@@ -117,7 +129,8 @@ function dropInvalid(candidate: RawSettings, error: z.ZodError, problems: string
     problems.push(`"${name}" (${issue.message})`)
     const list = next[key]
     if (key === 'version') next.version = SETTINGS_VERSION
-    else if (typeof index === 'number' && Array.isArray(list)) next[key] = list.filter((_, i) => i !== index)
+    else if (typeof index === 'number' && Array.isArray(list))
+      next[key] = list.filter((_, i) => i !== index)
     else delete next[key]
   }
   return next

@@ -62,16 +62,19 @@ export class DropboxApi {
   }
 
   async currentAccount(): Promise<AccountSummary> {
-    const account = await this.rpc<{ account_id: string; email: string; name: { display_name: string } }>(
-      'users/get_current_account',
-    )
+    const account = await this.rpc<{
+      account_id: string
+      email: string
+      name: { display_name: string }
+    }>('users/get_current_account')
     return { id: account.account_id, name: account.name.display_name, email: account.email }
   }
 
   async spaceUsage(): Promise<SpaceUsage> {
-    const usage = await this.rpc<{ used: number; allocation: { allocated: number; used?: number } }>(
-      'users/get_space_usage',
-    )
+    const usage = await this.rpc<{
+      used: number
+      allocation: { allocated: number; used?: number }
+    }>('users/get_space_usage')
     // A team allocation counts the whole team's use against the shared quota.
     return { used: usage.allocation.used ?? usage.used, allocated: usage.allocation.allocated }
   }

@@ -18,7 +18,9 @@ export function dropboxEndpoints(env: NodeJS.ProcessEnv = process.env): DropboxE
   return {
     authorizeUrl: checked('FTB_DROPBOX_AUTH_URL', env, 'https://www.dropbox.com/oauth2/authorize'),
     apiUrl: trimSlash(checked('FTB_DROPBOX_API_URL', env, 'https://api.dropboxapi.com')),
-    contentUrl: trimSlash(checked('FTB_DROPBOX_CONTENT_URL', env, 'https://content.dropboxapi.com')),
+    contentUrl: trimSlash(
+      checked('FTB_DROPBOX_CONTENT_URL', env, 'https://content.dropboxapi.com'),
+    ),
   }
 }
 

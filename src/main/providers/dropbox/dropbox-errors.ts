@@ -27,10 +27,20 @@ export async function readFailure(response: Response): Promise<DropboxFailure> {
 export function failureToError(failure: DropboxFailure, route: string): AppError {
   const { status, summary } = failure
   if (status === 401 && failure.tag === 'missing_scope') {
-    return new AppError('needs_reauth', `The Dropbox app lacks a permission (${summary}); enable it in the App Console, then reconnect.`)
+    return new AppError(
+      'needs_reauth',
+      `The Dropbox app lacks a permission (${summary}); enable it in the App Console, then reconnect.`,
+    )
   }
   if (status === 401) return new AppError('needs_reauth')
   if (status === 429) return new AppError('rate_limited')
-  if (status >= 500) return new AppError('provider_error', `Dropbox is having trouble (HTTP ${status}) with ${route}.`)
-  return new AppError('provider_error', `Dropbox refused ${route} (HTTP ${status}: ${printable(summary)}).`)
+  if (status >= 500)
+    return new AppError(
+      'provider_error',
+      `Dropbox is having trouble (HTTP ${status}) with ${route}.`,
+    )
+  return new AppError(
+    'provider_error',
+    `Dropbox refused ${route} (HTTP ${status}: ${printable(summary)}).`,
+  )
 }

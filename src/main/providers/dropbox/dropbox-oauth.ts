@@ -43,17 +43,30 @@ export class DropboxOAuth implements OAuthProvider {
     return url.href
   }
 
-  async exchangeCode(request: { code: string; codeVerifier: string; redirectUri?: string }): Promise<TokenGrant> {
-    const parameters = new URLSearchParams({ code: request.code, code_verifier: request.codeVerifier })
+  async exchangeCode(request: {
+    code: string
+    codeVerifier: string
+    redirectUri?: string
+  }): Promise<TokenGrant> {
+    const parameters = new URLSearchParams({
+      code: request.code,
+      code_verifier: request.codeVerifier,
+    })
     // The same redirect_uri as in the authorize request, or none at all for the pasted code.
     if (request.redirectUri) parameters.set('redirect_uri', request.redirectUri)
     try {
       const response = await oauth.genericTokenEndpointRequest(
-        this.as, this.client, oauth.None(), 'authorization_code', parameters, this.options,
+        this.as,
+        this.client,
+        oauth.None(),
+        'authorization_code',
+        parameters,
+        this.options,
       )
       return await oauth.processGenericTokenEndpointResponse(this.as, this.client, response)
     } catch (error) {
-      if (isOAuthError(error, 'invalid_grant')) throw new AppError('invalid_code', undefined, { cause: error })
+      if (isOAuthError(error, 'invalid_grant'))
+        throw new AppError('invalid_code', undefined, { cause: error })
       throw asAppError(error, 'provider_error', 'Dropbox did not accept the sign-in.')
     }
   }
@@ -61,11 +74,16 @@ export class DropboxOAuth implements OAuthProvider {
   async refresh(refreshToken: string): Promise<TokenGrant> {
     try {
       const response = await oauth.refreshTokenGrantRequest(
-        this.as, this.client, oauth.None(), refreshToken, this.options,
+        this.as,
+        this.client,
+        oauth.None(),
+        refreshToken,
+        this.options,
       )
       return await oauth.processRefreshTokenResponse(this.as, this.client, response)
     } catch (error) {
-      if (isOAuthError(error, 'invalid_grant')) throw new AppError('needs_reauth', undefined, { cause: error })
+      if (isOAuthError(error, 'invalid_grant'))
+        throw new AppError('needs_reauth', undefined, { cause: error })
       throw asAppError(error, 'token_refresh_failed')
     }
   }
@@ -75,7 +93,11 @@ function isOAuthError(error: unknown, code: string): boolean {
   return error instanceof oauth.ResponseBodyError && error.error === code
 }
 
-function asAppError(error: unknown, code: 'provider_error' | 'token_refresh_failed', detail?: string) {
+function asAppError(
+  error: unknown,
+  code: 'provider_error' | 'token_refresh_failed',
+  detail?: string,
+) {
   if (isAppError(error)) return error
   const reason = error instanceof oauth.ResponseBodyError ? ` (Dropbox said "${error.error}")` : ''
   return new AppError(code, detail ? detail + reason : undefined, { cause: error })
