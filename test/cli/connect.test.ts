@@ -20,14 +20,19 @@ async function connectionsOf(home: NodeJS.ProcessEnv) {
 describe('connect dropbox', () => {
   it('by loopback: PKCE authorize URL, browser page, connection printed as JSON', async () => {
     const home = env()
-    const cli = startCli(['connect', 'dropbox', '--redirect', 'loopback', '--no-browser', '--json'], home)
+    const cli = startCli(
+      ['connect', 'dropbox', '--redirect', 'loopback', '--no-browser', '--json'],
+      home,
+    )
     const authorizeUrl = new URL(await cli.firstLine)
     const params = authorizeUrl.searchParams
     expect(params.get('client_id')).toBe('test-app-key')
     expect(params.get('code_challenge_method')).toBe('S256')
     expect(params.get('code_challenge')).toMatch(/^[\w-]{43}$/)
     expect(params.get('token_access_type')).toBe('offline')
-    expect(params.get('scope')).toBe('files.metadata.read files.content.write files.content.read account_info.read')
+    expect(params.get('scope')).toBe(
+      'files.metadata.read files.content.write files.content.read account_info.read',
+    )
     expect(params.get('redirect_uri')).toBe(`http://127.0.0.1:${loopbackPort}/oauth/callback`)
     expect(params.get('state')!.length).toBeGreaterThanOrEqual(22)
     expect(params.has('client_secret')).toBe(false)
@@ -44,14 +49,21 @@ describe('connect dropbox', () => {
       account: { name: 'Brewer Example', email: 'brewer@example.com' },
       status: 'connected',
     })
-    expect(await connectionsOf(home)).toMatchObject([{ connection_id: connection.connection_id, status: 'connected' }])
+    expect(await connectionsOf(home)).toMatchObject([
+      { connection_id: connection.connection_id, status: 'connected' },
+    ])
   })
 
   it('by custom scheme: open-url hands the answer to the waiting connect', async () => {
     const home = env()
-    const cli = startCli(['connect', 'dropbox', '--redirect', 'scheme', '--no-browser', '--json'], home)
+    const cli = startCli(
+      ['connect', 'dropbox', '--redirect', 'scheme', '--no-browser', '--json'],
+      home,
+    )
     const authorizeUrl = await cli.firstLine
-    expect(new URL(authorizeUrl).searchParams.get('redirect_uri')).toBe('fermentrack-backup://oauth/callback')
+    expect(new URL(authorizeUrl).searchParams.get('redirect_uri')).toBe(
+      'fermentrack-backup://oauth/callback',
+    )
     const answer = await authorizeRedirect(authorizeUrl)
     expect(answer).toMatch(/^fermentrack-backup:\/\/oauth\/callback\?code=/)
     const delivered = await runCli(['open-url', answer], home)
@@ -62,7 +74,10 @@ describe('connect dropbox', () => {
 
   it('by pasted code: no redirect_uri at all, the code read from stdin', async () => {
     const home = env()
-    const cli = startCli(['connect', 'dropbox', '--redirect', 'manual', '--no-browser', '--json'], home)
+    const cli = startCli(
+      ['connect', 'dropbox', '--redirect', 'manual', '--no-browser', '--json'],
+      home,
+    )
     const authorizeUrl = await cli.firstLine
     expect(new URL(authorizeUrl).searchParams.has('redirect_uri')).toBe(false)
     await cli.stderrIncludes('Paste the code')
@@ -78,7 +93,10 @@ describe('connect dropbox', () => {
     const home = env()
     const ids: string[] = []
     for (let i = 0; i < 2; i++) {
-      const cli = startCli(['connect', 'dropbox', '--redirect', 'loopback', '--no-browser', '--json'], home)
+      const cli = startCli(
+        ['connect', 'dropbox', '--redirect', 'loopback', '--no-browser', '--json'],
+        home,
+      )
       await fetch(await authorizeRedirect(await cli.firstLine))
       const result = await cli.done
       ids.push(JSON.parse(result.stdout.split('\n').slice(1).join('\n')).connection_id)
@@ -95,7 +113,9 @@ describe('connect dropbox', () => {
     expect(answer).toContain('error=access_denied')
     const delivered = await runCli(['open-url', answer], home)
     expect(delivered.code).toBe(1)
-    expect(delivered.stderr).toMatch(/^Error: Dropbox did not grant access: The user chose not to give your app access/)
+    expect(delivered.stderr).toMatch(
+      /^Error: Dropbox did not grant access: The user chose not to give your app access/,
+    )
     const result = await cli.done
     expect(result.code).toBe(1)
     expect(result.stderr).toContain('Dropbox did not grant access')
@@ -104,7 +124,10 @@ describe('connect dropbox', () => {
 
   it('gives up after the sign-in timeout and prints the exact redirect URI to register', async () => {
     const home = env({ FTB_SIGN_IN_TIMEOUT: '1' })
-    const result = await runCli(['connect', 'dropbox', '--redirect', 'loopback', '--no-browser'], home)
+    const result = await runCli(
+      ['connect', 'dropbox', '--redirect', 'loopback', '--no-browser'],
+      home,
+    )
     expect(result.code).toBe(1)
     expect(result.stderr).toContain(
       `The redirect URI that must be registered in your Dropbox app, exactly, is http://127.0.0.1:${loopbackPort}/oauth/callback`,
@@ -113,7 +136,10 @@ describe('connect dropbox', () => {
 
   it('refuses an unknown provider, a disabled provider and a bad --redirect', async () => {
     expect(await runCli(['connect', 'gdrive', '--no-browser'], env())).toMatchObject({ code: 1 })
-    const disabled = await runCli(['connect', 'dropbox', '--no-browser'], env({ DROPBOX_APP_KEY: '' }))
+    const disabled = await runCli(
+      ['connect', 'dropbox', '--no-browser'],
+      env({ DROPBOX_APP_KEY: '' }),
+    )
     expect(disabled.code).toBe(1)
     expect(disabled.stderr).toMatch(/^Error: Dropbox is not enabled.*DROPBOX_APP_KEY/)
     const usage = await runCli(['connect', 'dropbox', '--redirect', 'carrier-pigeon'], env())

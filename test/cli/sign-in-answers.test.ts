@@ -22,7 +22,9 @@ async function connectionCount(home: NodeJS.ProcessEnv): Promise<number> {
 
 /** Ends a waiting connect with its own genuine answer, proving it was still waiting. */
 async function finishGenuinely(cli: RunningCli, home: NodeJS.ProcessEnv) {
-  expect((await runCli(['open-url', await authorizeRedirect(await cli.firstLine)], home)).code).toBe(0)
+  expect(
+    (await runCli(['open-url', await authorizeRedirect(await cli.firstLine)], home)).code,
+  ).toBe(0)
   expect((await cli.done).code).toBe(0)
 }
 
@@ -31,9 +33,14 @@ describe('sign-in answers that must be refused', () => {
     const home = env()
     const cli = connectByScheme(home)
     await cli.firstLine
-    const forged = await runCli(['open-url', `${CALLBACK}?code=abcdefghijklmnop&state=forged-state-value`], home)
+    const forged = await runCli(
+      ['open-url', `${CALLBACK}?code=abcdefghijklmnop&state=forged-state-value`],
+      home,
+    )
     expect(forged.code).toBe(1)
-    expect(forged.stderr).toMatch(/^Error: The sign-in answer does not belong to a sign-in this app started/)
+    expect(forged.stderr).toMatch(
+      /^Error: The sign-in answer does not belong to a sign-in this app started/,
+    )
     expect(await connectionCount(home)).toBe(0)
     await finishGenuinely(cli, home)
   })
@@ -60,7 +67,9 @@ describe('sign-in answers that must be refused', () => {
     const stale = await authorizeRedirect(await first.firstLine)
     const timedOut = await first.done
     expect(timedOut.code).toBe(1)
-    expect(timedOut.stderr).toContain('The redirect URI that must be registered in your Dropbox app, exactly, is fermentrack-backup://oauth/callback')
+    expect(timedOut.stderr).toContain(
+      'The redirect URI that must be registered in your Dropbox app, exactly, is fermentrack-backup://oauth/callback',
+    )
     const second = connectByScheme({ ...home, FTB_SIGN_IN_TIMEOUT: '' })
     await second.firstLine
     const late = await runCli(['open-url', stale], home)
@@ -74,12 +83,17 @@ describe('sign-in answers that must be refused', () => {
     const home = env()
     const cli = startCli(['connect', 'dropbox', '--redirect', 'loopback', '--no-browser'], home)
     const authorizeUrl = await cli.firstLine
-    const forged = await fetch(`http://127.0.0.1:${loopbackPort}/oauth/callback?code=abcdefghijkl&state=nope`)
+    const forged = await fetch(
+      `http://127.0.0.1:${loopbackPort}/oauth/callback?code=abcdefghijkl&state=nope`,
+    )
     expect(forged.status).toBe(400)
     expect(await forged.text()).toContain('does not belong to a sign-in this app started')
-    const rebinding = await fetch(`http://127.0.0.1:${loopbackPort}/oauth/callback?code=x&state=y`, {
-      headers: { host: 'evil.example:80' },
-    })
+    const rebinding = await fetch(
+      `http://127.0.0.1:${loopbackPort}/oauth/callback?code=x&state=y`,
+      {
+        headers: { host: 'evil.example:80' },
+      },
+    )
     expect(rebinding.status).toBe(421)
     expect((await fetch(await authorizeRedirect(authorizeUrl))).status).toBe(200)
     expect((await cli.done).code).toBe(0)
@@ -92,7 +106,11 @@ describe('sign-in answers that must be refused', () => {
   })
 
   it.each([
-    ['a wrong scheme', 'https://oauth/callback?code=abc&state=abc', 'must start with fermentrack-backup://oauth/callback'],
+    [
+      'a wrong scheme',
+      'https://oauth/callback?code=abc&state=abc',
+      'must start with fermentrack-backup://oauth/callback',
+    ],
     ['a wrong path', `fermentrack-backup://oauth/other?code=abc&state=abc`, 'must start with'],
     ['no code', `${CALLBACK}?state=abc`, 'has no code'],
     ['no state', `${CALLBACK}?code=abc`, 'has no state'],

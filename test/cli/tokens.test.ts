@@ -14,7 +14,10 @@ afterAll(() => emulator.close())
 
 async function connected(extra: NodeJS.ProcessEnv = {}) {
   const home = cliEnv(emulator, loopbackPort, extra)
-  const cli = startCli(['connect', 'dropbox', '--redirect', 'loopback', '--no-browser', '--json'], home)
+  const cli = startCli(
+    ['connect', 'dropbox', '--redirect', 'loopback', '--no-browser', '--json'],
+    home,
+  )
   await fetch(await authorizeRedirect(await cli.firstLine))
   const result = await cli.done
   expect(result.code).toBe(0)
@@ -40,7 +43,11 @@ describe('tokens', () => {
     expect(Object.keys(stored).sort()).toEqual(['access_token', 'expires_at', 'refresh_token'])
     expect(emulator.issuedSecrets()).toContain(stored.refresh_token)
     const { connections } = await listed(home)
-    expect(connections[0]).toMatchObject({ connection_id: id, status: 'connected', space: { used: expect.any(Number), allocated: expect.any(Number) } })
+    expect(connections[0]).toMatchObject({
+      connection_id: id,
+      status: 'connected',
+      space: { used: expect.any(Number), allocated: expect.any(Number) },
+    })
   })
 
   it('are refreshed once after an access token expires, and the request replayed', async () => {
@@ -56,7 +63,11 @@ describe('tokens', () => {
   it('survive 5xx and 429 answers by retrying, honouring Retry-After', async () => {
     const { home } = await connected()
     emulator.injectFault('/2/users/get_current_account', { kind: 'status', status: 503 })
-    emulator.injectFault('/2/users/get_space_usage', { kind: 'rate_limit', retryAfter: 1, body: 'json' })
+    emulator.injectFault('/2/users/get_space_usage', {
+      kind: 'rate_limit',
+      retryAfter: 1,
+      body: 'json',
+    })
     const started = Date.now()
     const { code, connections } = await listed(home)
     expect(code).toBe(0)
@@ -71,10 +82,15 @@ describe('tokens', () => {
     const result = await listed(home)
     expect(result.stderr).toContain('Dropbox access was revoked or has expired; reconnect.')
     expect(result.connections).toMatchObject([{ connection_id: id, status: 'needs_reauth' }])
-    const cli = startCli(['connect', 'dropbox', '--redirect', 'loopback', '--no-browser', '--json'], home)
+    const cli = startCli(
+      ['connect', 'dropbox', '--redirect', 'loopback', '--no-browser', '--json'],
+      home,
+    )
     await fetch(await authorizeRedirect(await cli.firstLine))
     expect((await cli.done).code).toBe(0)
-    expect((await listed(home)).connections).toMatchObject([{ connection_id: id, status: 'connected' }])
+    expect((await listed(home)).connections).toMatchObject([
+      { connection_id: id, status: 'connected' },
+    ])
   })
 
   it('disconnect revokes at Dropbox and forgets the tokens', async () => {
@@ -82,13 +98,20 @@ describe('tokens', () => {
     const stored = JSON.parse((await createKeychainStore().get(id))!)
     const revokes = emulator.count('/2/auth/token/revoke')
     const result = await runCli(['disconnect', id], home)
-    expect(result).toMatchObject({ code: 0, stdout: `Disconnected ${id}; its Dropbox access is revoked.\n` })
+    expect(result).toMatchObject({
+      code: 0,
+      stdout: `Disconnected ${id}; its Dropbox access is revoked.\n`,
+    })
     expect(emulator.count('/2/auth/token/revoke')).toBe(revokes + 1)
     expect(await createKeychainStore().get(id)).toBeNull()
     expect((await listed(home)).connections).toEqual([])
     const refresh = await fetch(`${emulator.url}/oauth2/token`, {
       method: 'POST',
-      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: stored.refresh_token, client_id: 'test-app-key' }),
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: stored.refresh_token,
+        client_id: 'test-app-key',
+      }),
     })
     expect(refresh.status).toBe(400)
     expect((await runCli(['disconnect', id], home)).code).toBe(1)
@@ -121,8 +144,14 @@ describe('the file secret store', () => {
 
 describe('an unreachable keychain', () => {
   it('stops connect before the browser opens, naming both remedies, with no plaintext fallback', async () => {
-    const home = cliEnv(emulator, loopbackPort, { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus', DISPLAY: '' })
-    const result = await runCli(['connect', 'dropbox', '--redirect', 'loopback', '--no-browser'], home)
+    const home = cliEnv(emulator, loopbackPort, {
+      DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus',
+      DISPLAY: '',
+    })
+    const result = await runCli(
+      ['connect', 'dropbox', '--redirect', 'loopback', '--no-browser'],
+      home,
+    )
     expect(result.code).toBe(1)
     expect(result.stdout).toBe('')
     expect(result.stderr).toMatch(/^Error: .*keychain.*FTB_SECRET_STORE=file/s)

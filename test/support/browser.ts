@@ -3,7 +3,9 @@ export async function authorizeRedirect(authorizeUrl: string): Promise<string> {
   const response = await fetch(authorizeUrl, { redirect: 'manual' })
   const location = response.headers.get('location')
   if (response.status !== 302 || !location) {
-    throw new Error(`authorize answered ${response.status}: ${(await response.text()).slice(0, 200)}`)
+    throw new Error(
+      `authorize answered ${response.status}: ${(await response.text()).slice(0, 200)}`,
+    )
   }
   return location
 }

@@ -51,7 +51,9 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv): RunningCli {
     firstLine,
     done,
     stderrIncludes: (text) =>
-      stderr.includes(text) ? Promise.resolve() : new Promise((resolve) => stderrWaiters.push({ text, resolve })),
+      stderr.includes(text)
+        ? Promise.resolve()
+        : new Promise((resolve) => stderrWaiters.push({ text, resolve })),
   }
 }
 

@@ -14,7 +14,10 @@ export async function freePort(): Promise<number> {
 }
 
 /** An emulator with both of the app's redirect URIs registered, as the README tells users to. */
-export async function startEmulator(): Promise<{ emulator: DropboxEmulator; loopbackPort: number }> {
+export async function startEmulator(): Promise<{
+  emulator: DropboxEmulator
+  loopbackPort: number
+}> {
   const loopbackPort = await freePort()
   const emulator = await startDropboxEmulator({
     appKey: APP_KEY,
@@ -24,7 +27,11 @@ export async function startEmulator(): Promise<{ emulator: DropboxEmulator; loop
 }
 
 /** A fresh FTB_HOME wired to the emulator; tokens go to the real keychain unless told otherwise. */
-export function cliEnv(emulator: DropboxEmulator, loopbackPort: number, extra: NodeJS.ProcessEnv = {}) {
+export function cliEnv(
+  emulator: DropboxEmulator,
+  loopbackPort: number,
+  extra: NodeJS.ProcessEnv = {},
+) {
   return {
     FTB_HOME: tempDir('home'),
     DROPBOX_APP_KEY: APP_KEY,

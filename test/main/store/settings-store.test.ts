@@ -12,7 +12,8 @@ function homeWith(content: string): string {
   return home
 }
 
-const copies = (home: string) => readdirSync(home).filter((name) => name.startsWith('settings.invalid-'))
+const copies = (home: string) =>
+  readdirSync(home).filter((name) => name.startsWith('settings.invalid-'))
 
 describe('SettingsStore', () => {
   it('starts from defaults and writes them to settings.json', () => {
@@ -26,7 +27,10 @@ describe('SettingsStore', () => {
   it('keeps changes across instances', () => {
     const home = tempDir('settings')
     new SettingsStore(home).update((s) => ({ ...s, concurrency: 4, watchFolder: '/srv/backups' }))
-    expect(new SettingsStore(home).get()).toMatchObject({ concurrency: 4, watchFolder: '/srv/backups' })
+    expect(new SettingsStore(home).get()).toMatchObject({
+      concurrency: 4,
+      watchFolder: '/srv/backups',
+    })
   })
 
   it('refuses an invalid update and keeps the stored value', () => {
@@ -41,22 +45,48 @@ describe('SettingsStore', () => {
     expect(store.get()).toEqual(DEFAULT_SETTINGS)
     expect(copies(home)).toHaveLength(1)
     expect(readFileSync(join(home, copies(home)[0]!), 'utf8')).toBe('{"version":1,"concurrency":')
-    expect(store.warnings[0]).toContain(`Settings file ${join(home, 'settings.json')} is not valid JSON`)
+    expect(store.warnings[0]).toContain(
+      `Settings file ${join(home, 'settings.json')} is not valid JSON`,
+    )
     expect(store.warnings[0]).toContain(`Kept a copy at ${join(home, copies(home)[0]!)}`)
   })
 
   it('a bad key: only that key falls back, the rest of the user settings survive', () => {
-    const home = homeWith(JSON.stringify({ version: 1, concurrency: 99, watchFolder: '/mnt/fermentrack', remoteFolder: 'no-slash' }))
+    const home = homeWith(
+      JSON.stringify({
+        version: 1,
+        concurrency: 99,
+        watchFolder: '/mnt/fermentrack',
+        remoteFolder: 'no-slash',
+      }),
+    )
     const store = new SettingsStore(home)
-    expect(store.get()).toMatchObject({ concurrency: 2, watchFolder: '/mnt/fermentrack', remoteFolder: '/Fermentrack Backups' })
+    expect(store.get()).toMatchObject({
+      concurrency: 2,
+      watchFolder: '/mnt/fermentrack',
+      remoteFolder: '/Fermentrack Backups',
+    })
     expect(store.warnings[0]).toContain('"concurrency" (Too big: expected number to be <=8)')
-    expect(store.warnings[0]).toContain('"remoteFolder" (must start with "/" and have no trailing "/")')
+    expect(store.warnings[0]).toContain(
+      '"remoteFolder" (must start with "/" and have no trailing "/")',
+    )
     expect(copies(home)).toHaveLength(1)
   })
 
   it('one damaged connection entry is dropped, the other connections are kept', () => {
-    const good = { id: 'dropbox-1', provider: 'dropbox', account: { id: 'a', name: 'n', email: 'e' }, created: 'c', status: 'connected' }
-    const home = homeWith(JSON.stringify({ version: 1, connections: [{ ...good, id: 'dropbox-0', status: 'weird' }, good] }))
+    const good = {
+      id: 'dropbox-1',
+      provider: 'dropbox',
+      account: { id: 'a', name: 'n', email: 'e' },
+      created: 'c',
+      status: 'connected',
+    }
+    const home = homeWith(
+      JSON.stringify({
+        version: 1,
+        connections: [{ ...good, id: 'dropbox-0', status: 'weird' }, good],
+      }),
+    )
     const store = new SettingsStore(home)
     expect(store.get().connections.map((c) => c.id)).toEqual(['dropbox-1'])
     expect(store.warnings[0]).toContain('"connections.0.status"')
@@ -66,7 +96,10 @@ describe('SettingsStore', () => {
     const text = JSON.stringify({ version: 1, concurrency: 3 })
     const home = homeWith(text)
     new SettingsStore(home)
-    expect(JSON.parse(readFileSync(join(home, 'settings.json'), 'utf8'))).toEqual({ ...DEFAULT_SETTINGS, concurrency: 3 })
+    expect(JSON.parse(readFileSync(join(home, 'settings.json'), 'utf8'))).toEqual({
+      ...DEFAULT_SETTINGS,
+      concurrency: 3,
+    })
     expect(copies(home)).toEqual([])
   })
 
@@ -74,14 +107,24 @@ describe('SettingsStore', () => {
     const home = homeWith('{"version":1,"patterns":[]}')
     const result = await runCli(['providers'], { FTB_HOME: home })
     expect(result.code).toBe(0)
-    expect(result.stderr).toMatch(/^Warning: Settings file .*settings\.json has invalid values: "patterns"/)
+    expect(result.stderr).toMatch(
+      /^Warning: Settings file .*settings\.json has invalid values: "patterns"/,
+    )
   })
 })
 
 describe('migrateSettings', () => {
   it('runs each step from the file version up to the target', () => {
-    const migrations = { 1: (raw: Record<string, unknown>) => ({ ...raw, b: 2 }), 2: (raw: Record<string, unknown>) => ({ ...raw, c: 3 }) }
-    expect(migrateSettings({ version: 1, a: 1 }, migrations, 3)).toEqual({ version: 3, a: 1, b: 2, c: 3 })
+    const migrations = {
+      1: (raw: Record<string, unknown>) => ({ ...raw, b: 2 }),
+      2: (raw: Record<string, unknown>) => ({ ...raw, c: 3 }),
+    }
+    expect(migrateSettings({ version: 1, a: 1 }, migrations, 3)).toEqual({
+      version: 3,
+      a: 1,
+      b: 2,
+      c: 3,
+    })
     expect(migrateSettings({ a: 1 }, migrations, 2)).toEqual({ version: 2, a: 1, b: 2 })
     expect(migrateSettings({ version: 3 }, migrations, 3)).toEqual({ version: 3 })
   })
