@@ -16,7 +16,7 @@ describe('README', () => {
     const section = /<!-- troubleshooting:start -->\n([\s\S]*?)\n<!-- troubleshooting:end -->/.exec(
       readme,
     )
-    expect(normalize(section?.[1] ?? '')).toBe(normalize(troubleshootingTable()))
+    expect(normalize(section?.[1] ?? '').trim()).toBe(normalize(troubleshootingTable()))
   })
 
   it.each([
