@@ -89,6 +89,46 @@ export const ERROR_CODES = {
     cause: 'The storage provider answered with an unexpected error.',
     fix: 'Try again later; if it persists, run with FTB_LOG_LEVEL=debug and report the log.',
   },
+  insufficient_space: {
+    cause: 'The storage is full: the backup does not fit in the space left.',
+    fix: 'Free up space (or upgrade the plan), then retry the failed uploads with `fermentrack-backup retry --all-failed`.',
+  },
+  file_missing: {
+    cause: 'The backup file is gone: it was deleted or moved before it could be uploaded.',
+    fix: 'Nothing to upload; if it was moved into the watched folder again it is picked up by itself.',
+  },
+  file_changed: {
+    cause: 'The backup file changed while it was being uploaded.',
+    fix: 'Nothing to do: the upload starts again once the file has stopped changing.',
+  },
+  permission_denied: {
+    cause: 'The app is not allowed to read the backup file or its folder.',
+    fix: 'Give your user read access to the file and folder (for example `chmod o+r`), then retry.',
+  },
+  file_too_large: {
+    cause: 'The file is larger than the storage provider accepts.',
+    fix: 'Dropbox takes files up to 2 TiB (less 4 MiB); split or shrink the backup.',
+  },
+  verification_failed: {
+    cause: 'The uploaded copy does not match the file (content hash differs).',
+    fix: 'Nothing to do: the upload is retried; if it keeps failing, check the disk and the network.',
+  },
+  destination_unavailable: {
+    cause: 'The destination folder is missing or cannot be written.',
+    fix: 'Mount or create the destination folder (for a NAS, check it is mounted), or change it in the settings.',
+  },
+  watch_folder_unavailable: {
+    cause: 'The watched backups folder is missing or cannot be read.',
+    fix: 'Create or mount the folder, or choose another one (`--dir` or the `watchFolder` setting); watching resumes by itself.',
+  },
+  job_not_found: {
+    cause: 'No upload job has that id.',
+    fix: 'Run `fermentrack-backup history` to list the jobs and their ids.',
+  },
+  no_destination: {
+    cause: 'There is nowhere to upload to: no connection and no local destination folder.',
+    fix: 'Connect Dropbox with `fermentrack-backup connect dropbox`, or set a destination folder with the `localDestination` setting or FTB_LOCAL_DESTINATION.',
+  },
   settings_unreadable: {
     cause: 'The settings file could not be read or written.',
     fix: 'Check that the settings folder (FTB_HOME) exists and belongs to your user.',

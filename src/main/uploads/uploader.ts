@@ -1,0 +1,41 @@
+/** A settled backup file, as the watcher or the user handed it over. */
+export interface SourceFile {
+  path: string
+  /** The name it gets at the destination (normally the file's own name). */
+  name: string
+  size: number
+  mtimeMs: number
+}
+
+/** Where an upload ended up, as the destination itself reports it. */
+export interface RemoteFile {
+  /** e.g. "/Fermentrack Backups/2026-11-22T10.00.00.tar.xz", or a path in the local folder. */
+  remotePath: string
+  /** Dropbox content_hash of what the destination holds: equal to the local file's, or the job fails. */
+  contentHash: string
+  size: number
+  /** True when a different file already held the name and this one was kept as "name (2).ext". */
+  renamed: boolean
+  /** True when an identical copy was already there, so nothing was sent. */
+  alreadyPresent: boolean
+}
+
+export interface UploadContext {
+  signal: AbortSignal
+  /** Bytes of this file the destination has acknowledged so far. */
+  onProgress(bytesDone: number): void
+  /** What saveResume last stored for this job (an interrupted upload's session), if anything. */
+  resume: unknown
+  /** Persists resume state; called after each acknowledged chunk, before the next one is sent. */
+  saveResume(state: unknown): void
+}
+
+/**
+ * One destination's upload strategy. Errors are AppErrors whose code tells the queue what to do:
+ * retry (network, rate_limited, provider_error, verification_failed), wait and restart
+ * (file_changed), pause the connection (needs_reauth), or fail (insufficient_space, file_missing,
+ * permission_denied, file_too_large, destination_unavailable).
+ */
+export interface Uploader {
+  upload(file: SourceFile, remoteFolder: string, context: UploadContext): Promise<RemoteFile>
+}
