@@ -1,0 +1,90 @@
+/** Public types of the Dropbox API v2 emulator (see index.ts). */
+
+export interface DropboxEmulatorOptions {
+  /** The only client_id accepted. */
+  appKey: string
+  /** Registered redirect URIs; matched byte for byte, as Dropbox does. */
+  redirectUris: string[]
+  /** Lifetime of access tokens; default 14400 (what Dropbox issues today). */
+  accessTokenTtlSeconds?: number
+  /** Where uploaded bytes live; default a fresh temp dir, removed on close. */
+  storageDir?: string
+  /** Allocation; default 2 TiB. Commits beyond it fail with insufficient_space. */
+  quotaBytes?: number
+  account?: { name: string; email: string }
+  /** Clock in epoch milliseconds, for code/token/session expiry; default Date.now. */
+  now?: () => number
+}
+
+export interface RequestRecord {
+  method: string
+  /** Path without the query string. */
+  path: string
+  /** Response status; 0 while in flight or when no response was sent (reset/dropped). */
+  status: number
+  /** Request body bytes the emulator read. */
+  bodyBytes: number
+}
+
+export type Fault =
+  | { kind: 'status'; status: 500 | 502 | 503 }
+  | {
+      kind: 'rate_limit'
+      retryAfter: number
+      body: 'json' | 'text'
+      reason?: 'too_many_requests' | 'too_many_write_operations'
+    }
+  /** Destroy the socket after reading part of the request body; nothing is applied. */
+  | { kind: 'reset_mid_body' }
+  /** Apply the request fully, then destroy the socket without answering. */
+  | { kind: 'drop_response' }
+  /** Wait, then handle normally; if the client left meanwhile, nothing is applied. */
+  | { kind: 'delay'; ms: number }
+  /** The next commit on upload / upload_session/finish fails 409 insufficient_space. */
+  | { kind: 'insufficient_space' }
+  /** The next commit on upload / finish / delete_v2 fails 409 too_many_write_operations. */
+  | { kind: 'too_many_write_operations' }
+
+export interface FileMetadata {
+  '.tag': 'file'
+  id: string
+  name: string
+  path_lower: string
+  path_display: string
+  rev: string
+  size: number
+  client_modified: string
+  server_modified: string
+  content_hash: string
+  is_downloadable: true
+}
+
+export interface FolderMetadata {
+  '.tag': 'folder'
+  id: string
+  name: string
+  path_lower: string
+  path_display: string
+}
+
+/** A committed file: its metadata plus where its bytes are on disk. */
+export type StoredFile = FileMetadata & { localPath: string }
+
+export interface DropboxEmulator {
+  /** 'http://127.0.0.1:<port>'; serves the www, api and content routes alike. */
+  url: string
+  authorizeUrl: string
+  close(): Promise<void>
+  requests: RequestRecord[]
+  count(path: string): number
+  /** Every code, access token and refresh token ever issued. */
+  issuedSecrets(): string[]
+  expireAccessTokens(): void
+  revokeAll(): void
+  denyNextAuthorization(): void
+  /** Queue a fault for the next `times` (default 1) requests to `path`; '*' = any path. */
+  injectFault(path: string, fault: Fault, times?: number): void
+  /** Snapshot: path_lower -> stored file. */
+  files(): Map<string, StoredFile>
+  lastAuthorizeParams: URLSearchParams | undefined
+}

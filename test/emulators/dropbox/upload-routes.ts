@@ -1,0 +1,185 @@
+import { Fields, voidUnion } from './arg-reader.ts'
+import { COMMIT_FIELDS, readCommitInfo, type CommitInfo } from './commit-info.ts'
+import type { Blob } from './file-store.ts'
+import { badInput, endpointError, jsonReply, type Reply } from './reply.ts'
+import type { EmulatorState, RouteContext, RouteHandler } from './route-context.ts'
+import { contentArgs, isReply, parseArg, readContentHash, unsupportedTarget } from './route-args.ts'
+import type { UploadSession } from './upload-sessions.ts'
+
+function blobOf(session: UploadSession): Blob {
+  return {
+    localPath: session.localPath,
+    size: session.offset,
+    contentHash: session.hasher.digest(),
+  }
+}
+
+interface Cursor {
+  sessionId: string
+  offset: number
+}
+
+function readCursor(fields: Fields): Cursor {
+  const cursor = fields.struct('cursor', ['session_id', 'offset'])
+  return {
+    sessionId: cursor.str('session_id', { required: true }) ?? '',
+    offset: cursor.uint('offset', { required: true }) ?? 0,
+  }
+}
+
+/**
+ * files/upload. The body becomes a closed session first: a failed commit answers
+ * UploadWriteFailed with that session's id, so the client can retry the commit through
+ * upload_session/finish with an empty body (files.stone UploadWriteFailed).
+ */
+export const uploadRoute: RouteHandler = async (state, ctx) => {
+  const args = contentArgs(state, ctx, [...COMMIT_FIELDS, 'content_hash'])
+  if (isReply(args)) return args
+  const parsed = parseArg(ctx, args.where, () => ({
+    info: readCommitInfo(args.fields),
+    contentHash: readContentHash(args.fields),
+  }))
+  if (isReply(parsed)) return parsed
+  const unsupported = unsupportedTarget(ctx, args.where, parsed.info.path)
+  if (unsupported) return unsupported
+
+  const session = await state.sessions.create()
+  try {
+    const appended = await state.sessions.append(session, ctx, parsed.contentHash)
+    if (!appended.ok) {
+      await state.sessions.discard(session)
+      return endpointError({ '.tag': appended.tag })
+    }
+  } catch (error) {
+    await state.sessions.discard(session)
+    throw error
+  }
+  session.closed = true
+  const result = await state.files.commit(blobOf(session), parsed.info, ctx.commitFault)
+  if (!result.ok) {
+    return endpointError({ '.tag': 'path', reason: result.error, upload_session_id: session.id })
+  }
+  await state.sessions.markCommitted(session, result.written)
+  return jsonReply(200, result.metadata)
+}
+
+/** upload_session/start: sequential sessions only (concurrent ones are not emulated). */
+export const startRoute: RouteHandler = async (state, ctx) => {
+  const args = contentArgs(state, ctx, ['close', 'session_type', 'content_hash'])
+  if (isReply(args)) return args
+  const parsed = parseArg(ctx, args.where, () => {
+    const type = args.fields.raw('session_type')
+    return {
+      close: args.fields.bool('close') ?? false,
+      sessionType:
+        type == null ? 'sequential' : voidUnion(type, ['sequential', 'concurrent'], 'session_type'),
+      contentHash: readContentHash(args.fields),
+    }
+  })
+  if (isReply(parsed)) return parsed
+  if (parsed.sessionType === 'concurrent') {
+    return badInput(
+      ctx.route,
+      `${args.where}: session_type 'concurrent' is not supported by the emulator`,
+    )
+  }
+  const session = await state.sessions.create()
+  try {
+    const appended = await state.sessions.append(session, ctx, parsed.contentHash)
+    if (!appended.ok) {
+      await state.sessions.discard(session)
+      return endpointError({ '.tag': appended.tag })
+    }
+  } catch (error) {
+    await state.sessions.discard(session)
+    throw error
+  }
+  session.closed = parsed.close
+  return jsonReply(200, { session_id: session.id })
+}
+
+/** Shared lookup rules (files.stone UploadSessionLookupError). */
+function lookupProblem(
+  session: UploadSession,
+  cursor: Cursor,
+  forFinish: boolean,
+): Record<string, unknown> | undefined {
+  // A committed session is gone for finish, and "closed (i.e. committed)" for append.
+  if (session.committed) return { '.tag': forFinish ? 'not_found' : 'closed' }
+  if (session.closed && !forFinish) return { '.tag': 'closed' }
+  if (cursor.offset !== session.offset)
+    return { '.tag': 'incorrect_offset', correct_offset: session.offset }
+  return undefined
+}
+
+/** upload_session/append_v2 → null. */
+export const appendRoute: RouteHandler = async (state, ctx) => {
+  const args = contentArgs(state, ctx, ['cursor', 'close', 'content_hash'])
+  if (isReply(args)) return args
+  const parsed = parseArg(ctx, args.where, () => ({
+    cursor: readCursor(args.fields),
+    close: args.fields.bool('close') ?? false,
+    contentHash: readContentHash(args.fields),
+  }))
+  if (isReply(parsed)) return parsed
+  const session = state.sessions.find(parsed.cursor.sessionId)
+  if (!session) return endpointError({ '.tag': 'not_found' })
+  return state.sessions.exclusive(session, async () => {
+    if (!state.sessions.find(session.id)) return endpointError({ '.tag': 'not_found' })
+    const problem = lookupProblem(session, parsed.cursor, false)
+    if (problem) return endpointError(problem)
+    const appended = await state.sessions.append(session, ctx, parsed.contentHash)
+    if (!appended.ok) return endpointError({ '.tag': appended.tag })
+    if (parsed.close) session.closed = true
+    return jsonReply(200, null)
+  })
+}
+
+/**
+ * upload_session/finish. The request's bytes are collected before the commit is tried, so after
+ * a path error the client retries with an empty body and the advanced offset (files.stone).
+ */
+export const finishRoute: RouteHandler = async (state, ctx) => {
+  const args = contentArgs(state, ctx, ['cursor', 'commit', 'content_hash'])
+  if (isReply(args)) return args
+  const parsed = parseArg(ctx, args.where, () => ({
+    cursor: readCursor(args.fields),
+    commit: readCommitInfo(args.fields.struct('commit', COMMIT_FIELDS)),
+    contentHash: readContentHash(args.fields),
+  }))
+  if (isReply(parsed)) return parsed
+  const unsupported = unsupportedTarget(ctx, args.where, parsed.commit.path)
+  if (unsupported) return unsupported
+  const lookupFailed = (error: Record<string, unknown>): Reply =>
+    endpointError({ '.tag': 'lookup_failed', lookup_failed: error })
+  const session = state.sessions.find(parsed.cursor.sessionId)
+  if (!session) return lookupFailed({ '.tag': 'not_found' })
+  return state.sessions.exclusive(session, async () => {
+    if (!state.sessions.find(session.id)) return lookupFailed({ '.tag': 'not_found' })
+    const problem = lookupProblem(session, parsed.cursor, true)
+    if (problem) return lookupFailed(problem)
+    const appended = await state.sessions.append(session, ctx, parsed.contentHash)
+    if (!appended.ok) {
+      if (appended.tag === 'too_large') return lookupFailed({ '.tag': 'too_large' })
+      return endpointError({ '.tag': appended.tag })
+    }
+    session.closed = true
+    return commitSession(state, ctx, session, parsed.commit)
+  })
+}
+
+async function commitSession(
+  state: EmulatorState,
+  ctx: RouteContext,
+  session: UploadSession,
+  commit: CommitInfo,
+): Promise<Reply> {
+  const result = await state.files.commit(blobOf(session), commit, ctx.commitFault)
+  if (result.ok) {
+    await state.sessions.markCommitted(session, result.written)
+    return jsonReply(200, result.metadata)
+  }
+  // UploadSessionFinishError has its own too_many_write_operations member.
+  if (result.error['.tag'] === 'too_many_write_operations') return endpointError(result.error)
+  return endpointError({ '.tag': 'path', path: result.error })
+}

@@ -1,0 +1,148 @@
+import { randomBytes } from 'node:crypto'
+import { open, rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { ContentHasher } from './content-hash.ts'
+import { bodyChunks, type BodySource } from './request-body.ts'
+
+/** files.stone: "A single request should not upload more than 150 MiB." */
+export const MAX_REQUEST_BYTES = 150 * 1024 * 1024
+/** files.stone UploadSessionLookupError.too_large: 2^41 - 2^22 bytes. */
+export const MAX_FILE_BYTES = 2 ** 41 - 2 ** 22
+/** files.stone upload_session/start: a session is usable for 7 days, then not_found. */
+export const SESSION_TTL_MS = 7 * 24 * 60 * 60 * 1000
+
+export interface UploadSession {
+  id: string
+  createdAt: number
+  /** Bytes collected so far: the only offset the next append or finish may name. */
+  offset: number
+  closed: boolean
+  /** Finished into a file; its bytes moved away. */
+  committed: boolean
+  localPath: string
+  /** Whole-file content_hash so far, kept incrementally so finish never re-reads GiBs. */
+  hasher: ContentHasher
+  tail: Promise<void>
+}
+
+export type AppendRejection = 'payload_too_large' | 'content_hash_mismatch' | 'too_large'
+export type AppendOutcome = { ok: true; bytes: number } | { ok: false; tag: AppendRejection }
+
+/** Upload sessions with their bytes streamed to disk (never buffered whole in memory). */
+export class UploadSessions {
+  private readonly dir: string
+  private readonly now: () => number
+  private readonly sessions = new Map<string, UploadSession>()
+
+  constructor(dir: string, now: () => number) {
+    this.dir = dir
+    this.now = now
+  }
+
+  async create(): Promise<UploadSession> {
+    const id = `pid_upload_session:${randomBytes(24).toString('base64url')}`
+    const localPath = join(this.dir, randomBytes(16).toString('hex'))
+    await writeFile(localPath, '')
+    const session: UploadSession = {
+      id,
+      createdAt: this.now(),
+      offset: 0,
+      closed: false,
+      committed: false,
+      localPath,
+      hasher: new ContentHasher(),
+      tail: Promise.resolve(),
+    }
+    this.sessions.set(id, session)
+    return session
+  }
+
+  /** Unknown and expired sessions look the same to clients: not_found. */
+  find(id: string): UploadSession | undefined {
+    const session = this.sessions.get(id)
+    if (!session) return undefined
+    if (this.now() - session.createdAt >= SESSION_TTL_MS) {
+      this.sessions.delete(id)
+      void rm(session.localPath, { force: true })
+      return undefined
+    }
+    return session
+  }
+
+  /**
+   * Requests on one session run one at a time, so a retry racing its own earlier attempt sees
+   * that attempt's outcome (usually incorrect_offset) instead of interleaving bytes.
+   */
+  async exclusive<T>(session: UploadSession, work: () => Promise<T>): Promise<T> {
+    const previous = session.tail
+    let release = (): void => {}
+    session.tail = new Promise((resolve) => (release = resolve))
+    await previous
+    try {
+      return await work()
+    } finally {
+      release()
+    }
+  }
+
+  /**
+   * Streams the request body to the session file at its offset, hashing as it goes. Rejected or
+   * interrupted bodies are rolled back, so the offset only ever moves on success.
+   */
+  async append(
+    session: UploadSession,
+    source: BodySource,
+    expectedHash: string | undefined,
+  ): Promise<AppendOutcome> {
+    const start = session.offset
+    const before = session.hasher.snapshot()
+    const requestHash = new ContentHasher()
+    const declared = Number(source.req.headers['content-length'] ?? 0)
+    let rejection: AppendRejection | undefined =
+      declared > MAX_REQUEST_BYTES ? 'payload_too_large' : undefined
+    let count = 0
+    const handle = await open(session.localPath, 'r+')
+    const rollBack = async (): Promise<void> => {
+      await handle.truncate(start)
+      session.hasher.restore(before)
+    }
+    try {
+      for await (const chunk of bodyChunks(source)) {
+        count += chunk.length
+        if (rejection) continue
+        if (count > MAX_REQUEST_BYTES) rejection = 'payload_too_large'
+        else if (start + count > MAX_FILE_BYTES) rejection = 'too_large'
+        if (rejection) continue
+        requestHash.update(chunk)
+        session.hasher.update(chunk)
+        await handle.write(chunk, 0, chunk.length, start + count - chunk.length)
+      }
+      if (!rejection && expectedHash !== undefined && requestHash.digest() !== expectedHash) {
+        rejection = 'content_hash_mismatch'
+      }
+      if (rejection) {
+        await rollBack()
+        return { ok: false, tag: rejection }
+      }
+      session.offset = start + count
+      return { ok: true, bytes: count }
+    } catch (error) {
+      await rollBack()
+      throw error
+    } finally {
+      await handle.close()
+    }
+  }
+
+  /** The session's bytes were moved into a file (or were identical to it and dropped). */
+  async markCommitted(session: UploadSession, moved: boolean): Promise<void> {
+    session.committed = true
+    session.closed = true
+    if (!moved) await rm(session.localPath, { force: true })
+  }
+
+  async discard(session: UploadSession): Promise<void> {
+    this.sessions.delete(session.id)
+    await rm(session.localPath, { force: true })
+  }
+}
