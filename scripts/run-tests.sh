@@ -30,10 +30,12 @@ fi
 
 node -e '
   const fs = require("node:fs")
-  let r = {}
+  let r
   try { r = JSON.parse(fs.readFileSync(process.argv[1], "utf8")) } catch {}
-  const passed = r.numPassedTests ?? 0
-  const failed = (r.numFailedTests ?? 0) + (r.numFailedTestSuites ?? 0) + (r.numTotalTests === undefined ? 1 : 0)
+  // A file that failed to load has no test results of its own: count it as one failure.
+  const broken = (r?.testResults ?? []).filter((f) => f.status === "failed" && f.assertionResults.length === 0).length
+  const passed = r?.numPassedTests ?? 0
+  const failed = r ? r.numFailedTests + broken : 1
   console.log(`${passed} passed, ${failed} failed`)
 ' "$report"
 exit $status

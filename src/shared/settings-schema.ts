@@ -33,6 +33,20 @@ export const Settings = z.object({
   notifications: NotificationLevel.default('all'),
   startAtLogin: z.boolean().default(false),
   dropboxAppKey: z.string().min(1).nullable().default(null),
+  /** A folder (a NAS mount, say) every backup is also copied to; works with no account at all. */
+  localDestination: z.string().min(1).nullable().default(null),
+  includeSubfolders: z.boolean().default(false),
+  settleSeconds: z.number().min(0.1).max(600).default(2),
+  /** Poll instead of using file-system events: for NFS/SMB mounts, where events don't arrive. */
+  usePolling: z.boolean().default(false),
+  /** Bytes per request for large Dropbox uploads: a multiple of 4 MiB, at most 150 MiB. */
+  chunkSize: z
+    .number()
+    .int()
+    .refine((n) => n % (4 * 1024 * 1024) === 0 && n > 0 && n <= 150 * 1024 * 1024, {
+      message: 'must be a multiple of 4 MiB (4194304), at most 150 MiB',
+    })
+    .default(8 * 1024 * 1024),
   secretStore: z.enum(['keychain', 'file']).default('keychain'),
 })
 export type Settings = z.infer<typeof Settings>

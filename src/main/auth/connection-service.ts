@@ -75,6 +75,7 @@ export class ConnectionService {
       {
         accessToken: async () => tokens.access_token,
         renewAfterRejection: async () => tokens.access_token,
+        markRevoked: async () => {},
       },
       this.options.fetch,
     )

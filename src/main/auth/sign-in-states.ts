@@ -21,6 +21,8 @@ interface StateRecord {
   provider: ProviderId
   redirectUri: string | null
   createdAt: number
+  /** Fixed when the state is made, so another process with another lifetime judges it alike. */
+  expiresAt: number
   used: boolean
 }
 
@@ -56,6 +58,7 @@ export class SignInStates {
         provider,
         redirectUri: redirectUri ?? null,
         createdAt: pending.createdAt,
+        expiresAt: pending.createdAt + this.ttlMs,
         used: false,
       }
     })
@@ -72,7 +75,7 @@ export class SignInStates {
     const record = this.read()[key]
     if (!record) throw new AppError('invalid_state')
     if (record.used || this.taken.has(state)) throw new AppError('state_reused')
-    if (this.now() - record.createdAt > this.ttlMs) throw new AppError('state_expired')
+    if (this.now() > record.expiresAt) throw new AppError('state_expired')
     const pending = this.live.get(state)
     if (record.provider !== provider || record.redirectUri !== (redirectUri ?? null) || !pending) {
       throw new AppError(

@@ -64,6 +64,10 @@ export class TokenManager {
     return this.refreshOnce()
   }
 
+  async markRevoked(): Promise<void> {
+    await this.options.onRevoked()
+  }
+
   private refreshOnce(): Promise<string> {
     this.refreshing ??= this.refresh().finally(() => (this.refreshing = undefined))
     return this.refreshing

@@ -1,0 +1,52 @@
+import type { ErrorCode } from '../../shared/error-codes.ts'
+
+export const JOB_STATES = [
+  'queued',
+  'uploading',
+  'verifying',
+  'done',
+  'failed',
+  'cancelled',
+] as const
+export type JobState = (typeof JOB_STATES)[number]
+export const FINISHED: readonly JobState[] = ['done', 'failed', 'cancelled']
+
+/** The id of the always-available local-folder destination, beside the Dropbox connection ids. */
+export const LOCAL_DESTINATION_ID = 'local'
+
+/** One file version bound for one destination, from queued to done, failed or cancelled. */
+export interface Job {
+  id: number
+  path: string
+  name: string
+  size: number
+  mtimeMs: number
+  connectionId: string
+  remoteFolder: string
+  state: JobState
+  origin: 'watch' | 'manual'
+  attempts: number
+  /** Epoch ms before which the job is not started again (backoff, or waiting for a file to settle). */
+  notBefore: number
+  /** The provider's resume state for an interrupted upload, opaque to the queue. */
+  resume: unknown
+  bytesDone: number
+  remotePath: string | null
+  contentHash: string | null
+  renamed: boolean
+  errorCode: ErrorCode | null
+  errorMessage: string | null
+  queuedAt: number
+  startedAt: number | null
+  finishedAt: number | null
+  bytesPerSecond: number | null
+}
+
+export interface HistoryQuery {
+  status?: JobState
+  connectionId?: string
+  /** Matches file name or remote path, case-insensitively. */
+  text?: string
+  limit?: number
+  offset?: number
+}
