@@ -1,11 +1,14 @@
 import { fetchWithRetry, type FetchFn } from '../../net/fetch-with-retry.ts'
 import type { DropboxEndpoints } from './dropbox-config.ts'
-import { failureToError, readFailure } from './dropbox-errors.ts'
+import { failureToError, readFailure, type DropboxFailure } from './dropbox-errors.ts'
+import { headerSafeJson } from './header-safe-json.ts'
 
 /** Where access tokens come from; TokenManager in the app, anything simple in tests. */
 export interface AccessTokens {
   accessToken(): Promise<string>
   renewAfterRejection(rejected: string): Promise<string>
+  /** Dropbox refused even a renewed token: the connection must be signed in again. */
+  markRevoked(): Promise<void>
 }
 
 export interface AccountSummary {
@@ -17,6 +20,17 @@ export interface AccountSummary {
 export interface SpaceUsage {
   used: number
   allocated: number
+}
+
+/** A route's own error (HTTP 409) comes back as a value: callers branch on its tags. */
+export type RouteOutcome<T> = { ok: true; value: T } | { ok: false; failure: DropboxFailure }
+
+export interface CallOptions {
+  signal?: AbortSignal
+  /** Waits between retries (429, 5xx, lost connections); may throw to stop retrying. */
+  sleep?: (ms: number) => Promise<void>
+  /** Only for requests that are safe to send twice: a lost answer may mean it was applied. */
+  idempotent?: boolean
 }
 
 /**
@@ -35,28 +49,78 @@ export class DropboxApi {
   }
 
   /** Calls an RPC route; `arg` undefined means a void route, sent with no body at all. */
-  async rpc<T>(route: string, arg?: unknown, options: { idempotent?: boolean } = {}): Promise<T> {
+  async rpc<T>(route: string, arg?: unknown, options: CallOptions = {}): Promise<T> {
+    const outcome = await this.call<T>(route, arg, options)
+    if (outcome.ok) return outcome.value
+    throw failureToError(outcome.failure, route)
+  }
+
+  /** An RPC route whose 409 answers are returned, e.g. files/get_metadata's path/not_found. */
+  call<T>(route: string, arg?: unknown, options: CallOptions = {}): Promise<RouteOutcome<T>> {
+    return this.send<T>(
+      `${this.endpoints.apiUrl}/2/${route}`,
+      route,
+      (token) => ({
+        authorization: `Bearer ${token}`,
+        ...(arg === undefined ? {} : { 'content-type': 'application/json' }),
+      }),
+      arg === undefined ? undefined : JSON.stringify(arg),
+      options,
+    )
+  }
+
+  /**
+   * A content-upload route: raw bytes in the body, arguments as header-safe JSON in
+   * Dropbox-API-Arg (HTTP docs "Content-upload endpoints"). 409 answers are returned.
+   */
+  upload<T>(
+    route: string,
+    arg: unknown,
+    body: Uint8Array,
+    options: CallOptions = {},
+  ): Promise<RouteOutcome<T>> {
+    return this.send<T>(
+      `${this.endpoints.contentUrl}/2/${route}`,
+      route,
+      (token) => ({
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/octet-stream',
+        'dropbox-api-arg': headerSafeJson(arg),
+      }),
+      body,
+      options,
+    )
+  }
+
+  /** One request, retried on 429/5xx, replayed once with a renewed token after 401 expired. */
+  private async send<T>(
+    url: string,
+    route: string,
+    headers: (token: string) => Record<string, string>,
+    body: string | Uint8Array | undefined,
+    options: CallOptions,
+  ): Promise<RouteOutcome<T>> {
     let token = await this.tokens.accessToken()
     for (let replayed = false; ; replayed = true) {
       const response = await fetchWithRetry(
         this.fetchFn,
-        `${this.endpoints.apiUrl}/2/${route}`,
-        {
-          method: 'POST',
-          headers: {
-            authorization: `Bearer ${token}`,
-            ...(arg === undefined ? {} : { 'content-type': 'application/json' }),
-          },
-          body: arg === undefined ? undefined : JSON.stringify(arg),
-        },
-        { retryNetworkErrors: options.idempotent ?? true },
+        url,
+        { method: 'POST', headers: headers(token), body, signal: options.signal },
+        { retryNetworkErrors: options.idempotent ?? true, sleep: options.sleep },
       )
-      if (response.ok) return JSON.parse((await response.text()) || 'null') as T
+      if (response.ok) {
+        return { ok: true, value: JSON.parse((await response.text()) || 'null') as T }
+      }
       const failure = await readFailure(response)
-      if (failure.status === 401 && failure.tag === 'expired_access_token' && !replayed) {
+      // An expired (or revoked) access token gets one renewal and one replay; a revoked grant
+      // then fails the renewal itself with needs_reauth.
+      const auth = failure.status === 401 && failure.tag !== 'missing_scope'
+      if (auth && !replayed) {
         token = await this.tokens.renewAfterRejection(token)
         continue
       }
+      if (auth) await this.tokens.markRevoked()
+      if (failure.status === 409) return { ok: false, failure }
       throw failureToError(failure, route)
     }
   }

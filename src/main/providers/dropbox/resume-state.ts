@@ -1,0 +1,40 @@
+import type { SourceFile } from '../../uploads/uploader.ts'
+import { SESSION_LIFETIME_MS } from './upload-limits.ts'
+
+/** What a Dropbox upload persists between attempts (opaque to the queue). */
+export interface DropboxResume {
+  kind: 'dropbox-upload-session'
+  sessionId: string
+  /** Bytes the server acknowledged: the next request starts here. */
+  offset: number
+  /** When the session was started (epoch ms); sessions last 7 days (files.stone). */
+  createdAt: number
+  /** The file version the session holds bytes of. */
+  size: number
+  mtimeMs: number
+}
+
+/**
+ * The saved session if it can still be continued: well-formed, for this very file version, and
+ * younger than Dropbox's 7-day session lifetime. Anything else means starting over.
+ */
+export function usableResume(
+  value: unknown,
+  file: SourceFile,
+  now: number,
+): DropboxResume | undefined {
+  if (value === null || typeof value !== 'object') return undefined
+  const state = value as Partial<DropboxResume>
+  const wellFormed =
+    state.kind === 'dropbox-upload-session' &&
+    typeof state.sessionId === 'string' &&
+    state.sessionId !== '' &&
+    Number.isSafeInteger(state.offset) &&
+    typeof state.createdAt === 'number'
+  if (!wellFormed) return undefined
+  const resume = state as DropboxResume
+  if (resume.size !== file.size || resume.mtimeMs !== file.mtimeMs) return undefined
+  if (resume.offset < 0 || resume.offset > file.size) return undefined
+  if (now - resume.createdAt >= SESSION_LIFETIME_MS) return undefined
+  return resume
+}
