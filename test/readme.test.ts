@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { troubleshootingTable } from '../scripts/troubleshooting.ts'
+import { Settings } from '../src/shared/settings-schema.ts'
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
 
@@ -29,5 +30,10 @@ describe('README', () => {
     'FTB_DROPBOX_AUTH_URL',
     'FTB_DROPBOX_API_URL',
     'FTB_DROPBOX_CONTENT_URL',
+    'FTB_LOCAL_DESTINATION',
   ])('documents the environment variable %s', (name) => expect(readme).toContain(`\`${name}\``))
+
+  it.each(Object.keys(Settings.shape))('documents the setting %s', (key) =>
+    expect(readme).toContain(`| \`${key}\``),
+  )
 })
