@@ -1,0 +1,97 @@
+import { open, type FileHandle } from 'node:fs/promises'
+import { AppError } from '../../../shared/app-error.ts'
+import { ContentHasher } from '../../uploads/content-hash.ts'
+import type { SourceFile } from '../../uploads/uploader.ts'
+import { destinationError, sourceError } from './local-errors.ts'
+
+const CHUNK = 1024 * 1024
+
+export interface ReadSourceOptions {
+  signal: AbortSignal
+  /** Receives every byte read, in order; written in the same pass as the hash. */
+  sink?: { handle: FileHandle; path: string }
+  onBytes?(bytesDone: number): void
+}
+
+/**
+ * Reads the backup once, hashing it (and copying it into `sink`), and proves the bytes are the
+ * SourceFile the watcher settled on: same size and mtime before and after, and exactly `size`
+ * bytes read. Anything else is file_changed, so a half-rewritten backup is never kept.
+ */
+export async function readSource(file: SourceFile, options: ReadSourceOptions): Promise<string> {
+  const { signal, sink, onBytes } = options
+  let source: FileHandle
+  try {
+    source = await open(file.path, 'r')
+  } catch (error) {
+    throw sourceError(file.path, error)
+  }
+  try {
+    await expectUnchanged(source, file)
+    const hasher = new ContentHasher()
+    const buffer = Buffer.allocUnsafe(CHUNK)
+    let done = 0
+    for (;;) {
+      signal.throwIfAborted()
+      // One byte more than is left, so a file that grew is noticed without reading on.
+      const want = Math.min(CHUNK, file.size - done + 1)
+      const bytesRead = await readAt(source, file.path, buffer, want, done)
+      if (bytesRead === 0) break
+      done += bytesRead
+      if (done > file.size) throw changed(file, 'grew')
+      const chunk = buffer.subarray(0, bytesRead)
+      hasher.update(chunk)
+      if (sink) await writeAll(sink, chunk, done - bytesRead)
+      onBytes?.(done)
+    }
+    if (done !== file.size) throw changed(file, 'shrank')
+    await expectUnchanged(source, file)
+    return hasher.digest()
+  } finally {
+    await source.close().catch(() => {})
+  }
+}
+
+async function readAt(
+  source: FileHandle,
+  path: string,
+  buffer: Buffer,
+  length: number,
+  position: number,
+): Promise<number> {
+  try {
+    return (await source.read(buffer, 0, length, position)).bytesRead
+  } catch (error) {
+    throw sourceError(path, error)
+  }
+}
+
+// A write may be partial in principle; loop until the chunk is all down.
+async function writeAll(sink: { handle: FileHandle; path: string }, chunk: Buffer, at: number) {
+  try {
+    let written = 0
+    while (written < chunk.length) {
+      const { bytesWritten } = await sink.handle.write(chunk, written, chunk.length - written, at)
+      written += bytesWritten
+      at += bytesWritten
+    }
+  } catch (error) {
+    throw destinationError(sink.path, error)
+  }
+}
+
+async function expectUnchanged(source: FileHandle, file: SourceFile): Promise<void> {
+  let size: number
+  let mtimeMs: number
+  try {
+    ;({ size, mtimeMs } = await source.stat())
+  } catch (error) {
+    throw sourceError(file.path, error)
+  }
+  if (size !== file.size) throw changed(file, `is now ${size} bytes, was ${file.size}`)
+  if (mtimeMs !== file.mtimeMs) throw changed(file, 'was modified')
+}
+
+function changed(file: SourceFile, how: string): AppError {
+  return new AppError('file_changed', `"${file.path}" changed while it was being copied (${how}).`)
+}
