@@ -44,6 +44,8 @@ export async function connectCommand(engine: Engine, args: ConnectArgs, env: Nod
           )
       },
     })
+    // A reconnected account's waiting uploads go on at once in whichever process runs the queue.
+    await engine.uploads.nudge()
     if (args.json) printJson(connectionJson(connection))
     else process.stdout.write(`Connected: ${connectionLine(connection)}\n`)
   } finally {

@@ -42,6 +42,6 @@ export async function connectionsCommand(engine: Engine, json: boolean): Promise
 }
 
 export async function disconnectCommand(engine: Engine, id: string): Promise<void> {
-  await engine.connections.disconnect(id)
+  await engine.disconnect(id)
   process.stdout.write(`Disconnected ${id}; its Dropbox access is revoked.\n`)
 }

@@ -3,6 +3,8 @@ import { AppError, isAppError } from '../shared/app-error.ts'
 import { createEngine, type Engine } from '../main/engine.ts'
 import { connectCommand, openUrlCommand } from './connect-command.ts'
 import { connectionsCommand, disconnectCommand, providersCommand } from './connections-commands.ts'
+import { historyCommand, pauseCommand, retryCommand, statusCommand } from './queue-commands.ts'
+import { uploadCommand, watchCommand } from './upload-commands.ts'
 
 const HELP = `Usage: fermentrack-backup <command> [options]
 
@@ -13,17 +15,39 @@ Commands:
   open-url <url>                     Hand a fermentrack-backup:// sign-in answer to the waiting connect
   connections [--json]               List connections with their account and space used
   disconnect <connection_id>         Revoke a connection's access and forget it
+  watch [--dir DIR]                  Watch the backups folder and upload every new backup
+  upload <file>... [--connection ID] [--json]
+                                     Upload files now and wait until each is verified
+  status [--json]                    Connections, queue counts, pauses and current transfers
+  history [--json] [--status S] [--connection ID] [--text T] [--limit N] [--offset N]
+                                     Past and queued uploads, newest first
+  retry <job_id> | retry --all-failed
+                                     Queue failed uploads again
+  pause [--connection ID]            Pause all uploads, or one connection's
+  resume [--connection ID]           Resume them
 
-Environment: FTB_HOME, DROPBOX_APP_KEY, FTB_SECRET_STORE, FTB_LOOPBACK_PORT, FTB_LOG_LEVEL
-(see the README's configuration reference).
+Environment: FTB_HOME, DROPBOX_APP_KEY, FTB_SECRET_STORE, FTB_LOCAL_DESTINATION,
+FTB_LOOPBACK_PORT, FTB_LOG_LEVEL (see the README's configuration reference).
 `
 
 const OPTIONS = {
   json: { type: 'boolean' },
   redirect: { type: 'string' },
   'no-browser': { type: 'boolean' },
+  dir: { type: 'string' },
+  connection: { type: 'string' },
+  status: { type: 'string' },
+  limit: { type: 'string' },
+  offset: { type: 'string' },
+  text: { type: 'string' },
+  'all-failed': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const
+
+type Options = { json: boolean } & Partial<
+  Record<'redirect' | 'dir' | 'connection' | 'status' | 'limit' | 'offset' | 'text', string> &
+    Record<'no-browser' | 'all-failed', boolean>
+>
 
 async function run(argv: string[]): Promise<void> {
   let parsed
@@ -48,7 +72,7 @@ async function dispatch(
   engine: Engine,
   command: string,
   args: string[],
-  values: { json: boolean; redirect?: string; 'no-browser'?: boolean },
+  values: Options,
 ): Promise<void> {
   const arity = (count: number, usage: string) => {
     if (args.length !== count)
@@ -79,6 +103,24 @@ async function dispatch(
     case 'disconnect':
       arity(1, '<connection_id>')
       return disconnectCommand(engine, args[0]!)
+    case 'watch':
+      arity(0, '[--dir DIR]')
+      return watchCommand(engine, values.dir)
+    case 'upload':
+      if (args.length === 0) arity(1, '<file>... [--connection ID] [--json]')
+      return uploadCommand(engine, args, { connection: values.connection, json: values.json })
+    case 'status':
+      arity(0, '[--json]')
+      return statusCommand(engine, values.json)
+    case 'history':
+      arity(0, '[--json] [--status S] [--limit N]')
+      return historyCommand(engine, values)
+    case 'retry':
+      return retryCommand(engine, args[0], values['all-failed'] ?? false)
+    case 'pause':
+    case 'resume':
+      arity(0, '[--connection ID]')
+      return pauseCommand(engine, command === 'pause', values.connection)
     default:
       throw new AppError('usage', `Unknown command "${command}".`)
   }

@@ -6,6 +6,13 @@ import { openSecretStore, secretStoreKind } from './secrets/open-secret-store.ts
 import type { SecretStore } from './secrets/secret-store.ts'
 import { homePaths, resolveHome } from './store/home.ts'
 import { SettingsStore } from './store/settings-store.ts'
+import { UploadService } from './uploads/upload-service.ts'
+import {
+  watchFolder,
+  type FolderWatch,
+  type ReadyFile,
+  type WatchStatus,
+} from './watch/folder-watcher.ts'
 
 export interface EngineOptions {
   env?: NodeJS.ProcessEnv
@@ -20,8 +27,14 @@ export interface Engine {
   log: Logger
   settings: SettingsStore
   connections: ConnectionService
+  uploads: UploadService
   /** Said to the user at every start: a repaired settings file, plaintext token storage. */
   warnings: string[]
+  /** Watches a folder and queues each settled backup for every destination. */
+  watch(dir: string, onStatus: (status: WatchStatus) => void): FolderWatch
+  /** Revokes and forgets a connection, and cancels the work that was waiting for it. */
+  disconnect(id: string): Promise<void>
+  close(): Promise<void>
 }
 
 /** The one façade the CLI and the desktop shell both drive. */
@@ -55,7 +68,62 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     fetch: options.fetch,
     now: options.now,
   })
-  return { home, log, settings, connections, warnings }
+  const uploads = new UploadService({ home, settings, connections, env, log, now: options.now })
+  return {
+    home,
+    log,
+    settings,
+    connections,
+    uploads,
+    warnings,
+    watch: (dir, onStatus) => watchIntoQueue(dir, settings, uploads, log, onStatus),
+    disconnect: async (id) => {
+      await connections.disconnect(id)
+      uploads.forget(id)
+    },
+    close: async () => {
+      await uploads.stop()
+      uploads.close()
+    },
+  }
+}
+
+/** Hands settled files to the queue in batches: one transaction per burst, not per file. */
+function watchIntoQueue(
+  dir: string,
+  settings: SettingsStore,
+  uploads: UploadService,
+  log: Logger,
+  onStatus: (status: WatchStatus) => void,
+): FolderWatch {
+  const { patterns, includeSubfolders, settleSeconds, usePolling } = settings.get()
+  let batch: ReadyFile[] = []
+  const flush = () => {
+    const files = batch
+    batch = []
+    try {
+      uploads.offer(files, 'watch')
+      void uploads.nudge()
+    } catch (error) {
+      log.error('could not queue backups', { error, count: files.length })
+    }
+  }
+  return watchFolder(
+    {
+      dir,
+      patterns,
+      recursive: includeSubfolders,
+      settleMs: settleSeconds * 1000,
+      usePolling,
+      log,
+    },
+    {
+      onReady: (file) => {
+        if (batch.push(file) === 1) setTimeout(flush, 20)
+      },
+      onStatus,
+    },
+  )
 }
 
 /** FTB_SIGN_IN_TIMEOUT (seconds) can shorten a sign-in's life, never lengthen it past 10 minutes. */

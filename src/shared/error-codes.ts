@@ -129,6 +129,10 @@ export const ERROR_CODES = {
     cause: 'There is nowhere to upload to: no connection and no local destination folder.',
     fix: 'Connect Dropbox with `fermentrack-backup connect dropbox`, or set a destination folder with the `localDestination` setting or FTB_LOCAL_DESTINATION.',
   },
+  interrupted: {
+    cause: 'The command was stopped before its uploads finished.',
+    fix: 'Nothing is lost: unfinished uploads resume with the next `fermentrack-backup watch` or `upload`.',
+  },
   settings_unreadable: {
     cause: 'The settings file could not be read or written.',
     fix: 'Check that the settings folder (FTB_HOME) exists and belongs to your user.',

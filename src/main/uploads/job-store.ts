@@ -94,44 +94,51 @@ export class JobStore {
   }
 
   /**
-   * Queues a file version for a destination unless it is done already. An unfinished job for the
-   * same file takes the new version over (and forgets its old upload session); returns the job.
+   * Queues file versions for destinations, in one transaction, skipping those done already. An
+   * unfinished job for the same file takes a new version over (and forgets its old upload
+   * session). Returns, per offer, the job now responsible, or undefined if it was done already.
    */
-  offer(job: NewJob, now: number): Job | undefined {
-    return this.transaction(() => {
-      if (this.isDone(job.path, job.size, job.mtimeMs, job.connectionId)) return undefined
-      const open = this.openJobFor(job.path, job.connectionId)
-      if (open && open.size === job.size && open.mtimeMs === job.mtimeMs) {
-        return open.state === 'failed' && job.origin === 'manual'
-          ? this.requeue(open.id, now)
-          : open
-      }
-      if (open) {
-        this.db
-          .prepare(
-            `UPDATE jobs SET size = ?, mtime_ms = ?, resume = NULL, bytes_done = 0,
-             state = CASE state WHEN 'failed' THEN 'queued' ELSE state END WHERE id = ?`,
-          )
-          .run(job.size, job.mtimeMs, open.id)
-        return this.get(open.id)
-      }
-      const result = this.db
+  offerAll(jobs: NewJob[], now: number): Array<Job | undefined> {
+    // Done files are told apart with a read first: a restart over thousands of uploaded backups
+    // then writes (and syncs) nothing at all.
+    const todo = jobs.filter((j) => !this.isDone(j.path, j.size, j.mtimeMs, j.connectionId))
+    const offered = new Map<NewJob, Job | undefined>()
+    if (todo.length)
+      this.transaction(() => todo.forEach((job) => offered.set(job, this.offerOne(job, now))))
+    return jobs.map((job) => offered.get(job))
+  }
+
+  private offerOne(job: NewJob, now: number): Job | undefined {
+    if (this.isDone(job.path, job.size, job.mtimeMs, job.connectionId)) return undefined
+    const open = this.openJobFor(job.path, job.connectionId)
+    if (open && open.size === job.size && open.mtimeMs === job.mtimeMs) {
+      return open.state === 'failed' && job.origin === 'manual' ? this.requeue(open.id, now) : open
+    }
+    if (open) {
+      this.db
         .prepare(
-          `INSERT INTO jobs (path, name, size, mtime_ms, connection_id, remote_folder, state, origin, queued_at)
-           VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?)`,
+          `UPDATE jobs SET size = ?, mtime_ms = ?, resume = NULL, bytes_done = 0,
+           state = CASE state WHEN 'failed' THEN 'queued' ELSE state END WHERE id = ?`,
         )
-        .run(
-          job.path,
-          job.name,
-          job.size,
-          job.mtimeMs,
-          job.connectionId,
-          job.remoteFolder,
-          job.origin,
-          now,
-        )
-      return this.get(Number(result.lastInsertRowid))
-    })
+        .run(job.size, job.mtimeMs, open.id)
+      return this.get(open.id)
+    }
+    const result = this.db
+      .prepare(
+        `INSERT INTO jobs (path, name, size, mtime_ms, connection_id, remote_folder, state, origin, queued_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?)`,
+      )
+      .run(
+        job.path,
+        job.name,
+        job.size,
+        job.mtimeMs,
+        job.connectionId,
+        job.remoteFolder,
+        job.origin,
+        now,
+      )
+    return this.get(Number(result.lastInsertRowid))
   }
 
   get(id: number): Job | undefined {

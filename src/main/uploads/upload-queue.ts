@@ -153,11 +153,11 @@ export class UploadQueue extends EventEmitter<QueueEvents> {
       throw error
     }
     if (!info.isFile()) throw new AppError('file_missing', `${job.path} is not a regular file.`)
-    if (info.size !== job.size || Math.trunc(info.mtimeMs) !== job.mtimeMs) {
+    if (info.size !== job.size || info.mtimeMs !== job.mtimeMs) {
       if (this.now() - info.mtimeMs < this.options.settleMs) throw new AppError('file_changed')
-      this.options.store.setVersion(job.id, info.size, Math.trunc(info.mtimeMs))
+      this.options.store.setVersion(job.id, info.size, info.mtimeMs)
     }
-    return { path: job.path, name: job.name, size: info.size, mtimeMs: Math.trunc(info.mtimeMs) }
+    return { path: job.path, name: job.name, size: info.size, mtimeMs: info.mtimeMs }
   }
 
   private settle(job: Job, error: unknown, signal: AbortSignal): void {

@@ -1,0 +1,127 @@
+import { AppError } from '../shared/app-error.ts'
+import type { Engine } from '../main/engine.ts'
+import { nudgeQueue } from '../main/uploads/queue-owner.ts'
+import { JOB_STATES, type Job, type JobState } from '../main/uploads/job-types.ts'
+import { connectionLine, formatBytes, printJson } from './output.ts'
+
+export async function statusCommand(engine: Engine, json: boolean): Promise<void> {
+  const { store } = engine.uploads
+  const status = {
+    queue_running: await nudgeQueue(engine.home),
+    paused: store.pausedScopes(),
+    counts: store.counts(),
+    connections: engine.connections.list(),
+    local_destination: engine.uploads.localDestination(),
+    transfers: store.inFlight().map((job) => ({
+      job_id: job.id,
+      name: job.name,
+      connection_id: job.connectionId,
+      bytes_done: job.bytesDone,
+      size: job.size,
+    })),
+  }
+  if (json) return printJson(status)
+  const counts = JOB_STATES.map((state) => `${status.counts[state]} ${state}`).join(', ')
+  const out = [
+    `Queue: ${counts}; ${status.queue_running ? 'a process is running it' : 'no process is running it'}.`,
+    `Paused: ${status.paused.length ? status.paused.map((s) => (s === '*' ? 'everything' : s)).join(', ') : 'nothing'}.`,
+    ...status.connections.map(connectionLine),
+    ...(status.local_destination ? [`local     folder ${status.local_destination}`] : []),
+    ...status.transfers.map(
+      (t) =>
+        `Uploading ${t.name} → ${t.connection_id}: ${formatBytes(t.bytes_done)} of ${formatBytes(t.size)}`,
+    ),
+  ]
+  process.stdout.write(out.join('\n') + '\n')
+}
+
+export function historyCommand(
+  engine: Engine,
+  options: {
+    json: boolean
+    status?: string
+    limit?: string
+    offset?: string
+    connection?: string
+    text?: string
+  },
+): void {
+  const query = {
+    status: options.status === undefined ? undefined : jobState(options.status),
+    connectionId: options.connection,
+    text: options.text,
+    limit: count('--limit', options.limit, 50),
+    offset: count('--offset', options.offset, 0),
+  }
+  const { jobs, total } = engine.uploads.history(query)
+  if (options.json) return printJson({ total, jobs: jobs.map(jobJson) })
+  if (total === 0) return void process.stdout.write('No uploads yet.\n')
+  for (const job of jobs) process.stdout.write(historyLine(job) + '\n')
+  if (total > query.offset + jobs.length) {
+    process.stdout.write(
+      `… ${total - query.offset - jobs.length} more; use --offset ${query.offset + jobs.length}.\n`,
+    )
+  }
+}
+
+export async function retryCommand(
+  engine: Engine,
+  target: string | undefined,
+  allFailed: boolean,
+): Promise<void> {
+  if (allFailed === (target !== undefined))
+    throw new AppError('usage', 'Usage: fermentrack-backup retry <job_id|--all-failed>.')
+  const jobs = await engine.uploads.retry(allFailed ? 'all-failed' : count('job_id', target, 0))
+  process.stdout.write(`Queued again: ${jobs.length} job${jobs.length === 1 ? '' : 's'}.\n`)
+}
+
+export async function pauseCommand(engine: Engine, pause: boolean, connection: string | undefined) {
+  if (pause) await engine.uploads.pause(connection)
+  else await engine.uploads.resume(connection)
+  const what = connection ?? 'all uploads'
+  process.stdout.write(`${pause ? 'Paused' : 'Resumed'} ${what}.\n`)
+}
+
+function jobJson(job: Job) {
+  return {
+    job_id: job.id,
+    file: job.path,
+    name: job.name,
+    size: job.size,
+    connection_id: job.connectionId,
+    remote_path: job.remotePath,
+    status: job.state,
+    content_hash: job.contentHash,
+    attempts: job.attempts,
+    queued_at: iso(job.queuedAt),
+    started_at: iso(job.startedAt),
+    finished_at: iso(job.finishedAt),
+    bytes_per_second: job.bytesPerSecond,
+    error: job.errorCode ? { code: job.errorCode, message: job.errorMessage } : null,
+  }
+}
+
+function historyLine(job: Job): string {
+  const when = iso(job.finishedAt ?? job.queuedAt)
+    ?.slice(0, 19)
+    .replace('T', ' ')
+  const outcome = job.state === 'done' ? job.remotePath : (job.errorMessage ?? '')
+  return `#${job.id}  ${job.state.padEnd(9)} ${when}  ${job.name} (${formatBytes(job.size)}) → ${job.connectionId}  ${outcome}`
+}
+
+function jobState(value: string): JobState {
+  if ((JOB_STATES as readonly string[]).includes(value)) return value as JobState
+  throw new AppError('usage', `--status must be one of ${JOB_STATES.join(', ')}.`)
+}
+
+function count(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback
+  const number = Number(value)
+  if (!Number.isInteger(number) || number < 0)
+    throw new AppError('usage', `${name} must be a whole number.`)
+  return number
+}
+
+function iso(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString()
+}

@@ -1,0 +1,107 @@
+import { stat } from 'node:fs/promises'
+import { basename, resolve } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { AppError } from '../shared/app-error.ts'
+import type { Engine } from '../main/engine.ts'
+import { FINISHED, type Job } from '../main/uploads/job-types.ts'
+import type { SourceFile } from '../main/uploads/uploader.ts'
+import { printJson } from './output.ts'
+import { ProgressView } from './progress-view.ts'
+
+/** The app's main job, headless: watch the folder and upload each settled backup. */
+export async function watchCommand(engine: Engine, dir: string | undefined): Promise<void> {
+  const folder = dir ?? engine.settings.get().watchFolder
+  if (!folder)
+    throw new AppError(
+      'usage',
+      'Say which folder to watch: `watch --dir <folder>`, or set `watchFolder` in the settings.',
+    )
+  const destinations = engine.uploads.destinations()
+  if (destinations.length === 0) throw new AppError('no_destination')
+  const view = new ProgressView()
+  engine.uploads.on('job', (job) => view.job(job))
+  engine.uploads.on('progress', (job, progress) => view.progress(job, progress))
+  await engine.uploads.process()
+  const watch = engine.watch(resolve(folder), (status) => {
+    if (status.state === 'watching')
+      view.line(`Watching ${status.dir} → ${destinations.join(', ')}`)
+    if (status.state === 'unavailable') view.line(`Waiting for the folder: ${status.error.message}`)
+  })
+  await untilSignal()
+  view.line('Stopping: unfinished uploads are saved and resume on the next start.')
+  await watch.close()
+  await engine.close()
+}
+
+/** Queues the files, waits until each is verified (or failed), and reports every one. */
+export async function uploadCommand(
+  engine: Engine,
+  paths: string[],
+  options: { connection?: string; json: boolean },
+): Promise<void> {
+  const files = await Promise.all(paths.map(sourceFile))
+  const jobs = engine.uploads.offer(files, 'manual', options.connection)
+  const view = new ProgressView()
+  if (!options.json) engine.uploads.on('progress', (job, progress) => view.progress(job, progress))
+  await engine.uploads.process()
+  const interrupted = untilSignal().then(() => true)
+  let finished: Job[] = []
+  while (!(await Promise.race([interrupted, sleep(200).then(() => false)]))) {
+    finished = jobs.map((job) => engine.uploads.store.get(job.id)!)
+    if (finished.every((job) => FINISHED.includes(job.state))) break
+  }
+  await engine.close()
+  if (finished.length === 0 || !finished.every((job) => FINISHED.includes(job.state))) {
+    throw new AppError('interrupted')
+  }
+  report(finished, options.json, view)
+  if (!finished.every((job) => job.state === 'done')) process.exitCode = 1
+}
+
+function report(jobs: Job[], json: boolean, view: ProgressView): void {
+  if (json) {
+    printJson(
+      jobs.map((job) => ({
+        file: job.path,
+        job_id: job.id,
+        connection_id: job.connectionId,
+        status: job.state,
+        remote_path: job.remotePath,
+        content_hash: job.contentHash,
+        error:
+          job.errorMessage && job.state !== 'done'
+            ? { code: job.errorCode, message: job.errorMessage }
+            : null,
+      })),
+    )
+    return
+  }
+  for (const job of jobs) {
+    if (job.state === 'done')
+      view.line(
+        `${job.path} → ${job.connectionId}:${job.remotePath} content_hash ${job.contentHash}`,
+      )
+    else view.line(`${job.path} → ${job.connectionId}: ${job.state}: ${job.errorMessage}`)
+  }
+}
+
+async function sourceFile(path: string): Promise<SourceFile> {
+  const absolute = resolve(path)
+  let info
+  try {
+    info = await stat(absolute)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT') throw new AppError('file_missing', `${absolute} does not exist.`)
+    throw new AppError('permission_denied', `Cannot read ${absolute}.`, { cause: error })
+  }
+  if (!info.isFile()) throw new AppError('usage', `${absolute} is not a regular file.`)
+  return { path: absolute, name: basename(absolute), size: info.size, mtimeMs: info.mtimeMs }
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve())
+    process.once('SIGTERM', () => resolve())
+  })
+}

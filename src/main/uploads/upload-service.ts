@@ -1,0 +1,212 @@
+import { EventEmitter } from 'node:events'
+import { AppError } from '../../shared/app-error.ts'
+import type { ConnectionService } from '../auth/connection-service.ts'
+import type { Logger } from '../log/logger.ts'
+import { DropboxUploader } from '../providers/dropbox/dropbox-uploader.ts'
+import { LocalFolderUploader } from '../providers/local/local-folder-uploader.ts'
+import type { SettingsStore } from '../store/settings-store.ts'
+import { ALL, JobStore } from './job-store.ts'
+import { LOCAL_DESTINATION_ID, type HistoryQuery, type Job } from './job-types.ts'
+import type { Progress } from './progress-meter.ts'
+import { claimQueue, nudgeQueue } from './queue-owner.ts'
+import type { SourceFile, Uploader } from './uploader.ts'
+import { UploadQueue } from './upload-queue.ts'
+
+export interface UploadServiceEvents {
+  job: [Job]
+  progress: [Job, Progress]
+}
+
+export interface UploadServiceOptions {
+  home: string
+  settings: SettingsStore
+  connections: ConnectionService
+  env: NodeJS.ProcessEnv
+  log: Logger
+  now?: () => number
+}
+
+/** How often a process that does not own the queue checks whether the owner has gone. */
+const CLAIM_RETRY_MS = 2000
+
+/**
+ * The upload side of the engine: which destinations there are, what gets queued for each, and
+ * the queue itself when this process owns it (otherwise it hands work to the owner).
+ */
+export class UploadService extends EventEmitter<UploadServiceEvents> {
+  readonly store: JobStore
+  private readonly options: UploadServiceOptions
+  private readonly now: () => number
+  private readonly uploaders = new Map<string, Uploader>()
+  private queue: UploadQueue | undefined
+  private ownership: { release(): Promise<void> } | undefined
+  private claimTimer: NodeJS.Timeout | undefined
+
+  constructor(options: UploadServiceOptions) {
+    super()
+    this.options = options
+    this.now = options.now ?? Date.now
+    this.store = new JobStore(options.home)
+  }
+
+  localDestination(): string | null {
+    return this.options.env.FTB_LOCAL_DESTINATION || this.options.settings.get().localDestination
+  }
+
+  /** Every place a backup goes: each Dropbox connection, and the local folder if one is set. */
+  destinations(): string[] {
+    const ids = this.options.connections.list().map((c) => c.id)
+    return this.localDestination() ? [...ids, LOCAL_DESTINATION_ID] : ids
+  }
+
+  /**
+   * Queues settled files for each destination they have not reached yet (or just `only`), in one
+   * transaction. Returns the jobs now responsible, including finished ones for files uploaded
+   * already.
+   */
+  offer(files: SourceFile[], origin: Job['origin'], only?: string): Job[] {
+    const targets = only ? [this.checkedDestination(only)] : this.destinations()
+    if (targets.length === 0) throw new AppError('no_destination')
+    const remoteFolder = this.options.settings.get().remoteFolder
+    const offers = files.flatMap((file) =>
+      targets.map((connectionId) => ({ ...file, connectionId, remoteFolder, origin })),
+    )
+    return this.store
+      .offerAll(offers, this.now())
+      .map(
+        (job, i) =>
+          job ??
+          this.store.doneJob(
+            offers[i]!.path,
+            offers[i]!.size,
+            offers[i]!.mtimeMs,
+            offers[i]!.connectionId,
+          )!,
+      )
+  }
+
+  /** Runs the queue here if no other process does; otherwise keeps checking whether it can. */
+  async process(): Promise<void> {
+    if (this.queue || this.claimTimer) return
+    const claimed = await claimQueue(this.options.home, () => this.queue?.nudge())
+    if (!claimed) {
+      await nudgeQueue(this.options.home)
+      this.claimTimer = setTimeout(() => {
+        this.claimTimer = undefined
+        void this.process()
+      }, CLAIM_RETRY_MS)
+      return
+    }
+    this.ownership = claimed
+    this.queue = this.createQueue()
+    this.queue.start()
+  }
+
+  /** Tells whichever process runs the queue to look again (new jobs, pauses, retries). */
+  async nudge(): Promise<void> {
+    if (this.queue) this.queue.nudge()
+    else await nudgeQueue(this.options.home)
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.claimTimer)
+    this.claimTimer = undefined
+    await this.queue?.stop()
+    await this.ownership?.release()
+    this.queue = undefined
+    this.ownership = undefined
+  }
+
+  get isOwner(): boolean {
+    return this.queue !== undefined
+  }
+
+  activeJobs(): Job[] {
+    return this.queue?.active ?? this.store.inFlight()
+  }
+
+  async pause(scope: string = ALL): Promise<void> {
+    if (scope !== ALL) this.checkedDestination(scope)
+    this.store.pause(scope)
+    await this.nudge()
+  }
+
+  async resume(scope: string = ALL): Promise<void> {
+    this.store.resume(scope)
+    await this.nudge()
+  }
+
+  async retry(target: number | 'all-failed'): Promise<Job[]> {
+    const ids = target === 'all-failed' ? this.store.failedIds() : [target]
+    const jobs = ids.map((id) => {
+      const job = this.store.get(id)
+      if (!job) throw new AppError('job_not_found', `No upload job has the id ${id}.`)
+      return this.store.requeue(id, this.now())!
+    })
+    await this.nudge()
+    return jobs
+  }
+
+  history(query: HistoryQuery) {
+    return this.store.history(query)
+  }
+
+  /** A disconnected account's unfinished work has nowhere to go. */
+  forget(connectionId: string): void {
+    this.store.cancelOpen(connectionId, this.now())
+    this.uploaders.delete(connectionId)
+  }
+
+  close(): void {
+    this.store.close()
+  }
+
+  private createQueue(): UploadQueue {
+    const settings = () => this.options.settings.get()
+    const queue = new UploadQueue({
+      store: this.store,
+      uploaderFor: (id) => this.uploaderFor(id),
+      unavailable: () => this.unavailable(),
+      concurrency: () => settings().concurrency,
+      settleMs: settings().settleSeconds * 1000,
+      log: this.options.log,
+      now: this.now,
+    })
+    queue.on('job', (job) => this.emit('job', job))
+    queue.on('progress', (job, progress) => this.emit('progress', job, progress))
+    return queue
+  }
+
+  /** Destinations whose jobs must wait: reconnect needed, or no longer configured. */
+  private unavailable(): string[] {
+    const known = new Set(this.destinations())
+    const waiting = this.options.connections.list().filter((c) => c.status !== 'connected')
+    const queued = this.store.destinationsWithOpenJobs().filter((id) => !known.has(id))
+    return [...waiting.map((c) => c.id), ...queued]
+  }
+
+  private async uploaderFor(id: string): Promise<Uploader | undefined> {
+    const cached = this.uploaders.get(id)
+    if (cached) return cached
+    let uploader: Uploader | undefined
+    if (id === LOCAL_DESTINATION_ID) {
+      const destination = this.localDestination()
+      uploader = destination ? new LocalFolderUploader({ destination }) : undefined
+    } else if (this.options.connections.get(id).status === 'connected') {
+      const api = await this.options.connections.dropboxApi(id)
+      uploader = new DropboxUploader({ api, chunkSize: this.options.settings.get().chunkSize })
+    }
+    // One uploader per destination, so its commits to one account are serialized.
+    if (uploader) this.uploaders.set(id, uploader)
+    return uploader
+  }
+
+  private checkedDestination(id: string): string {
+    if (!this.destinations().includes(id)) {
+      if (id === LOCAL_DESTINATION_ID)
+        throw new AppError('no_destination', 'No local destination folder is set.')
+      this.options.connections.get(id)
+    }
+    return id
+  }
+}
