@@ -1,13 +1,21 @@
 /** Extensions that belong together, so "a.tar.xz" becomes "a (2).tar.xz", not "a.tar (2).xz". */
 const COMPOUND = /\.tar\.(?:xz|gz|bz2|zst)$/i
 
+/** NAME_MAX on ext4, XFS, Btrfs, NTFS via SMB…, and Dropbox's limit for a path component. */
+export const MAX_NAME_BYTES = 255
+
 /**
- * The name a different file gets when its own name is taken: Dropbox's "keep both" style,
- * "name (2).ext", "name (3).ext", … The number goes before the whole archive extension.
+ * The name of copy `copy` of a file: 1 is the name itself, then Dropbox's "keep both" style,
+ * "name (2).ext", "name (3).ext", … with the number before the whole archive extension. A name
+ * already near 255 bytes loses characters from the end of its stem, so its copies still fit.
  */
 export function conflictName(name: string, copy: number): string {
+  if (copy === 1) return name
   const compound = COMPOUND.exec(name)
   const dot = name.lastIndexOf('.')
   const split = compound ? compound.index : dot > 0 ? dot : name.length
-  return `${name.slice(0, split)} (${copy})${name.slice(split)}`
+  const stem = Array.from(name.slice(0, split))
+  const marked = () => `${stem.join('')} (${copy})${name.slice(split)}`
+  while (stem.length > 0 && Buffer.byteLength(marked(), 'utf8') > MAX_NAME_BYTES) stem.pop()
+  return marked()
 }

@@ -50,7 +50,7 @@ export async function finishSession(
   const { name, size } = target.reader.file
   let busy = 0
   for (let copy = firstCopy; copy <= MAX_COPIES;) {
-    const path = remotePath(target.folder, copy === 1 ? name : conflictName(name, copy))
+    const path = remotePath(target.folder, conflictName(name, copy))
     const renamed = copy > 1
     const outcome = await finishAt(io, sessionId, path, target)
     if (outcome.ok) {

@@ -1,8 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { conflictName } from '../../uploads/conflict-name.ts'
-
-/** NAME_MAX on ext4, XFS, Btrfs, NTFS via SMB…: 255 bytes per path component. */
-export const MAX_NAME_BYTES = 255
+import { MAX_NAME_BYTES } from '../../uploads/conflict-name.ts'
 
 const TEMP_TAG = '.ftb-'
 const TEMP_SUFFIX = '.part'
@@ -30,30 +27,4 @@ export function tempPrefix(name: string): string {
 
 export function tempName(name: string): string {
   return `${tempPrefix(name)}${randomBytes(TEMP_RANDOM_HEX / 2).toString('hex')}${TEMP_SUFFIX}`
-}
-
-/**
- * The name of copy `copy` (1 is the name itself, then "name (2).tar.xz", …). A name already near
- * 255 bytes loses characters from the end of its stem, so its copies still fit.
- */
-export function copyName(name: string, copy: number): string {
-  if (copy === 1) return name
-  const wanted = conflictName(name, copy)
-  if (byteLength(wanted) <= MAX_NAME_BYTES) return wanted
-  // The extension starts with "." and the marker with " ", so they part exactly at the split.
-  const split = commonPrefixLength(name, wanted)
-  const stem = Array.from(name.slice(0, split))
-  const extension = name.slice(split)
-  let candidate = wanted
-  while (stem.length > 0 && byteLength(candidate) > MAX_NAME_BYTES) {
-    stem.pop()
-    candidate = conflictName(stem.join('') + extension, copy)
-  }
-  return candidate
-}
-
-function commonPrefixLength(a: string, b: string): number {
-  let i = 0
-  while (i < a.length && i < b.length && a[i] === b[i]) i++
-  return i
 }

@@ -1,7 +1,7 @@
 import { link as fsLink, lstat, open, rename, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { hashFile } from '../../uploads/content-hash.ts'
-import { copyName } from './file-names.ts'
+import { conflictName } from '../../uploads/conflict-name.ts'
 import { destinationError, isErrno } from './local-errors.ts'
 
 export type LinkFn = (existingPath: string, newPath: string) => Promise<void>
@@ -41,7 +41,7 @@ export async function findSlot(
   same: (path: string) => Promise<boolean>,
 ): Promise<{ slot: Slot; copy: number }> {
   for (let copy = start; copy <= MAX_COPIES; copy++) {
-    const path = join(dir, copyName(name, copy))
+    const path = join(dir, conflictName(name, copy))
     if (!(await exists(path))) return { slot: { path, free: true }, copy }
     if (await same(path)) return { slot: { path, free: false, identical: true }, copy }
   }
