@@ -222,7 +222,7 @@ export class JobStore {
     this.db
       .prepare(
         `UPDATE jobs SET state = 'queued', not_before = ?, error_code = ?, error_message = ?,
-         attempts = attempts - ? WHERE id = ?`,
+         attempts = attempts - ? WHERE id = ? AND state != 'cancelled'`,
       )
       .run(notBefore, error?.code ?? null, error?.message ?? null, countAttempt ? 0 : 1, id)
   }
@@ -230,7 +230,8 @@ export class JobStore {
   fail(id: number, error: { code: ErrorCode; message: string }, now: number): void {
     this.db
       .prepare(
-        `UPDATE jobs SET state = 'failed', error_code = ?, error_message = ?, finished_at = ? WHERE id = ?`,
+        `UPDATE jobs SET state = 'failed', error_code = ?, error_message = ?, finished_at = ?
+         WHERE id = ? AND state != 'cancelled'`,
       )
       .run(error.code, error.message, now, id)
   }
@@ -286,12 +287,15 @@ export class JobStore {
     return Number(result.changes)
   }
 
-  cancel(id: number, now: number): void {
-    this.db
+  /** Cancels a job that is not finished; true if it was. */
+  cancel(id: number, now: number): boolean {
+    const result = this.db
       .prepare(
-        `UPDATE jobs SET state = 'cancelled', finished_at = ? WHERE id = ? AND state NOT IN ('done', 'cancelled')`,
+        `UPDATE jobs SET state = 'cancelled', finished_at = ?, resume = NULL
+         WHERE id = ? AND state IN ('queued', 'uploading', 'verifying', 'failed')`,
       )
       .run(now, id)
+    return Number(result.changes) > 0
   }
 
   pause(scope: string): void {

@@ -71,6 +71,11 @@ export class UploadQueue extends EventEmitter<QueueEvents> {
     await Promise.all([...this.running.values()].map((r) => r.done))
   }
 
+  /** Stops one job's upload in progress (it was cancelled in the store). */
+  abortJob(id: number): void {
+    this.running.get(id)?.abort.abort()
+  }
+
   get active(): Job[] {
     return [...this.running.values()].map((r) => r.job)
   }

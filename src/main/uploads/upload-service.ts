@@ -147,6 +147,14 @@ export class UploadService extends EventEmitter<UploadServiceEvents> {
     return jobs
   }
 
+  async cancel(jobId: number): Promise<void> {
+    if (!this.store.get(jobId))
+      throw new AppError('job_not_found', `No upload job has the id ${jobId}.`)
+    this.store.cancel(jobId, this.now())
+    this.queue?.abortJob(jobId)
+    await this.nudge()
+  }
+
   history(query: HistoryQuery) {
     return this.store.history(query)
   }

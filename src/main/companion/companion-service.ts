@@ -1,0 +1,226 @@
+import { EventEmitter } from 'node:events'
+import { constants } from 'node:fs'
+import { access, stat } from 'node:fs/promises'
+import { basename, resolve } from 'node:path'
+import { AppError, isAppError } from '../../shared/app-error.ts'
+import {
+  commands,
+  type CommandName,
+  type CommandOutput,
+  type CommandResult,
+  type EventName,
+  type EventPayload,
+  type SettingsView,
+} from '../../shared/ipc-contract.ts'
+import type { RedirectKind } from '../auth/redirect-receiver.ts'
+import type { Engine } from '../engine.ts'
+import type { FolderWatch } from '../watch/folder-watcher.ts'
+import { MAX_FILE_BYTES } from '../providers/dropbox/upload-limits.ts'
+import { EventThrottle } from './event-throttle.ts'
+import { toJobView } from './job-view.ts'
+import { StatusTracker } from './status-tracker.ts'
+import { WindowSignIns } from './window-sign-ins.ts'
+
+export interface CompanionOptions {
+  engine: Engine
+  env: NodeJS.ProcessEnv
+  /** The redirect a window sign-in uses unless it asks for one (scheme in an installed app). */
+  defaultRedirect: RedirectKind
+  /** Opens the system browser at the authorization URL. */
+  openBrowser: (url: string) => Promise<void>
+  /** Opens an allow-listed https page in the system browser. */
+  openExternal: (url: string) => Promise<void>
+  chooseFolder: () => Promise<string | null>
+}
+
+type Handlers = { [C in CommandName]: (input: never) => Promise<CommandOutput<C>> }
+type Emitted = { event: [EventName, unknown] }
+
+/** Progress reaches the window at most ten times a second per job. */
+const PROGRESS_INTERVAL_MS = 100
+
+/**
+ * The engine behind the IPC contract: one handler per command, and the contract's events. The
+ * Electron shell registers these with ipcMain; the browser E2E bridge serves them over a socket.
+ */
+export class CompanionService extends EventEmitter<Emitted> {
+  private readonly options: CompanionOptions
+  private readonly engine: Engine
+  private readonly status: StatusTracker
+  private readonly signIns: WindowSignIns
+  private readonly progress: EventThrottle<EventPayload<'uploads.progress'>>
+  private watch: FolderWatch | undefined
+
+  constructor(options: CompanionOptions) {
+    super()
+    this.options = options
+    this.engine = options.engine
+    this.status = new StatusTracker(this.engine.uploads.store)
+    this.signIns = new WindowSignIns(this.engine.connections, this.engine.home, options.env)
+    this.progress = new EventThrottle(PROGRESS_INTERVAL_MS, (p) => this.send('uploads.progress', p))
+    this.engine.uploads.on('job', (job) => {
+      this.status.onJob(job)
+      if (job.state !== 'uploading' && job.state !== 'verifying') this.progress.end(job.id)
+      this.send('uploads.job', toJobView(job))
+      this.sendStatus()
+    })
+    this.engine.uploads.on('progress', (job, p) =>
+      this.progress.push(job.id, { jobId: job.id, ...p, etaSeconds: p.etaSeconds ?? null }),
+    )
+  }
+
+  /** Runs the queue and watches the configured folder. */
+  async start(): Promise<void> {
+    await this.engine.uploads.process()
+    this.restartWatch()
+  }
+
+  async stop(): Promise<void> {
+    await this.watch?.close()
+    await this.engine.close()
+  }
+
+  /** Validates the input against the contract, runs the command, and never throws. */
+  async invoke<C extends CommandName>(command: C, input: unknown): Promise<CommandResult<C>> {
+    const spec = commands[command]
+    const parsed = spec.input.safeParse(input)
+    if (!parsed.success) {
+      return {
+        ok: false,
+        error: new AppError('usage', `Invalid input for ${command}.`).toPayload(),
+      }
+    }
+    try {
+      const handler = this.handlers[command] as (input: unknown) => Promise<CommandOutput<C>>
+      return { ok: true, value: await handler(parsed.data) }
+    } catch (error) {
+      const appError = isAppError(error) ? error : new AppError('provider_error')
+      if (!isAppError(error)) this.engine.log.error('command failed', { command, error })
+      return { ok: false, error: appError.toPayload() }
+    }
+  }
+
+  currentStatus() {
+    return this.status.view(this.engine.uploads.activeJobs().length)
+  }
+
+  private readonly handlers: Handlers = {
+    'providers.list': async () => this.engine.connections.providers(),
+    'connections.list': async () => this.engine.connections.list(),
+    'connections.connect': ({ redirect }: { redirect?: RedirectKind }) =>
+      this.signIns.start(
+        redirect ?? this.options.defaultRedirect,
+        this.options.openBrowser,
+        (outcome) => {
+          this.send('signIn.finished', outcome)
+          this.send('connections.changed', this.engine.connections.list())
+          void this.engine.uploads.nudge()
+        },
+      ),
+    'connections.submitCode': ({ signInId, code }: { signInId: string; code: string }) =>
+      this.signIns.submitCode(signInId, code),
+    'connections.cancelSignIn': async ({ signInId }: { signInId: string }) =>
+      this.signIns.cancel(signInId),
+    'connections.disconnect': async ({ id }: { id: string }) => {
+      await this.engine.disconnect(id)
+      this.send('connections.changed', this.engine.connections.list())
+    },
+    'uploads.enqueue': async ({
+      paths,
+      connectionId,
+    }: {
+      paths: string[]
+      connectionId?: string
+    }) => {
+      const files = await Promise.all(paths.map(droppedFile))
+      const jobs = this.engine.uploads.offer(files, 'manual', connectionId)
+      await this.engine.uploads.nudge()
+      return jobs.map(toJobView)
+    },
+    'uploads.active': async () => this.engine.uploads.activeJobs().map(toJobView),
+    'uploads.history': async (query: Parameters<Engine['uploads']['history']>[0]) => {
+      const { jobs, total } = this.engine.uploads.history(query)
+      return { total, jobs: jobs.map(toJobView) }
+    },
+    'uploads.retry': async ({ jobId }: { jobId: number }) =>
+      (await this.engine.uploads.retry(jobId)).map(toJobView),
+    'uploads.retryAllFailed': async () =>
+      (await this.engine.uploads.retry('all-failed')).map(toJobView),
+    'uploads.cancel': async ({ jobId }: { jobId: number }) => this.engine.uploads.cancel(jobId),
+    'uploads.pause': async ({ connectionId }: { connectionId?: string }) => {
+      await this.engine.uploads.pause(connectionId)
+      this.sendStatus()
+    },
+    'uploads.resume': async ({ connectionId }: { connectionId?: string }) => {
+      await this.engine.uploads.resume(connectionId)
+      this.sendStatus()
+    },
+    'uploads.scanNow': async () => this.restartWatch(),
+    'status.get': async () => this.currentStatus(),
+    'settings.get': async () => this.settingsView(),
+    'settings.update': async (change: Partial<SettingsView>) => {
+      const before = this.engine.settings.get()
+      this.engine.settings.update((s) => ({ ...s, ...change }))
+      if (change.watchFolder !== undefined || change.patterns) this.restartWatch()
+      const view = this.settingsView()
+      this.send('settings.changed', view)
+      void this.engine.uploads.nudge()
+      if (before.localDestination !== view.localDestination) this.sendStatus()
+      return view
+    },
+    'dialog.chooseFolder': () => this.options.chooseFolder(),
+    'app.openExternal': ({ url }: { url: string }) => this.options.openExternal(url),
+  }
+
+  private settingsView(): SettingsView {
+    const s = this.engine.settings.get()
+    return {
+      watchFolder: s.watchFolder,
+      patterns: s.patterns,
+      remoteFolder: s.remoteFolder,
+      concurrency: s.concurrency,
+      notifications: s.notifications,
+      startAtLogin: s.startAtLogin,
+      localDestination: s.localDestination,
+    }
+  }
+
+  /** A new watcher scans the folder afresh: that is also "upload new backups now". */
+  private restartWatch(): void {
+    const previous = this.watch
+    this.watch = undefined
+    void previous?.close()
+    const folder = this.engine.settings.get().watchFolder
+    if (!folder) return this.status.onWatch({ folder: null, state: 'off', error: null })
+    this.watch = this.engine.watch(folder, (status) => {
+      const error = status.state === 'unavailable' ? status.error.toPayload() : null
+      this.status.onWatch({ folder, state: status.state, error })
+      this.sendStatus()
+    })
+  }
+
+  private sendStatus(): void {
+    this.send('status.changed', this.currentStatus())
+  }
+
+  private send<E extends EventName>(event: E, payload: EventPayload<E>): void {
+    this.emit('event', event, payload)
+  }
+}
+
+/** A dropped path must be a regular, readable file of a size Dropbox takes. */
+async function droppedFile(path: string) {
+  const absolute = resolve(path)
+  const name = basename(absolute)
+  let info
+  try {
+    info = await stat(absolute)
+    await access(absolute, constants.R_OK)
+  } catch {
+    throw new AppError('permission_denied', `"${name}" cannot be read.`)
+  }
+  if (!info.isFile())
+    throw new AppError('usage', `"${name}" is not a file; drop backup files, not folders.`)
+  if (info.size > MAX_FILE_BYTES) throw new AppError('file_too_large', `"${name}" is too large.`)
+  return { path: absolute, name, size: info.size, mtimeMs: info.mtimeMs }
+}

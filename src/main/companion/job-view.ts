@@ -1,0 +1,28 @@
+import type { JobView } from '../../shared/ipc-contract.ts'
+import type { Job } from '../uploads/job-types.ts'
+
+/** A job as the window sees it: no resume state, the error as code and message. */
+export function toJobView(job: Job): JobView {
+  return {
+    id: job.id,
+    path: job.path,
+    name: job.name,
+    size: job.size,
+    connectionId: job.connectionId,
+    state: job.state,
+    origin: job.origin,
+    attempts: job.attempts,
+    bytesDone: job.bytesDone,
+    remotePath: job.remotePath,
+    contentHash: job.contentHash,
+    renamed: job.renamed,
+    error:
+      job.errorCode && job.state !== 'done'
+        ? { code: job.errorCode, message: job.errorMessage ?? '' }
+        : null,
+    queuedAt: job.queuedAt,
+    startedAt: job.startedAt,
+    finishedAt: job.finishedAt,
+    bytesPerSecond: job.bytesPerSecond,
+  }
+}

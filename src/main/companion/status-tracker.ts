@@ -1,0 +1,44 @@
+import type { StatusView } from '../../shared/ipc-contract.ts'
+import type { ErrorPayload } from '../../shared/error-codes.ts'
+import { ALL, type JobStore } from '../uploads/job-store.ts'
+import type { Job } from '../uploads/job-types.ts'
+
+export type WatchState = StatusView['watch']
+
+/**
+ * What the tray shows. A failure stays visible until the next success, as users of backup tools
+ * ask: an error that clears itself is an error nobody saw.
+ */
+export class StatusTracker {
+  private readonly store: JobStore
+  private lastError: ErrorPayload | null = null
+  private watch: WatchState = { folder: null, state: 'off', error: null }
+
+  constructor(store: JobStore) {
+    this.store = store
+  }
+
+  onJob(job: Job): void {
+    if (job.state === 'done') this.lastError = null
+    if (job.state === 'failed' && job.errorCode) {
+      this.lastError = { code: job.errorCode, message: `${job.name}: ${job.errorMessage ?? ''}` }
+    }
+  }
+
+  onWatch(watch: WatchState): void {
+    this.watch = watch
+  }
+
+  view(active: number): StatusView {
+    const paused = this.store.pausedScopes()
+    const problem = this.lastError ?? this.watch.error
+    const tray = paused.includes(ALL)
+      ? 'paused'
+      : problem
+        ? 'error'
+        : active > 0
+          ? 'uploading'
+          : 'idle'
+    return { paused, counts: this.store.counts(), watch: this.watch, tray, lastError: problem }
+  }
+}
