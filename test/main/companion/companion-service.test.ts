@@ -1,0 +1,114 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { CompanionService } from '../../../src/main/companion/companion-service.ts'
+import { createEngine } from '../../../src/main/engine.ts'
+import type { EventName } from '../../../src/shared/ipc-contract.ts'
+import { tempDir } from '../../support/cli-process.ts'
+
+const services: CompanionService[] = []
+afterEach(async () => {
+  await Promise.all(services.splice(0).map((s) => s.stop()))
+})
+
+async function companion() {
+  const destination = tempDir('dest')
+  const engine = await createEngine({
+    env: {
+      FTB_HOME: tempDir('home'),
+      FTB_SECRET_STORE: 'file',
+      FTB_LOCAL_DESTINATION: destination,
+    },
+  })
+  const opened: string[] = []
+  const service = new CompanionService({
+    engine,
+    env: {},
+    defaultRedirect: 'loopback',
+    openBrowser: async (url) => void opened.push(url),
+    openExternal: async (url) => void opened.push(url),
+    chooseFolder: async () => null,
+  })
+  const events: Array<[EventName, unknown]> = []
+  service.on('event', (name, payload) => events.push([name, payload]))
+  services.push(service)
+  await service.start()
+  return { service, events, destination }
+}
+
+async function until<T>(check: () => T | undefined, timeoutMs = 15_000): Promise<T> {
+  const end = Date.now() + timeoutMs
+  for (;;) {
+    const value = check()
+    if (value !== undefined) return value
+    if (Date.now() > end) throw new Error('condition not met in time')
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+describe('CompanionService', () => {
+  it('refuses input that does not match the contract, without running the command', async () => {
+    const { service } = await companion()
+    expect(await service.invoke('uploads.retry', { jobId: 'one' })).toEqual({
+      ok: false,
+      error: { code: 'usage', message: expect.stringContaining('Invalid input for uploads.retry') },
+    })
+    expect(await service.invoke('uploads.enqueue', { paths: [] })).toMatchObject({ ok: false })
+    expect(await service.invoke('settings.update', { concurrency: 99 })).toMatchObject({
+      ok: false,
+    })
+  })
+
+  it('queues a dropped file, uploads it, and reports the job and the tray state', async () => {
+    const { service, events } = await companion()
+    const file = join(tempDir('drop'), '2026-11-22T10.00.00.tar.xz')
+    writeFileSync(file, 'fermentation log')
+    const queued = await service.invoke('uploads.enqueue', { paths: [file] })
+    expect(queued).toMatchObject({
+      ok: true,
+      value: [{ name: '2026-11-22T10.00.00.tar.xz', connectionId: 'local' }],
+    })
+    const done = await until(() =>
+      events.find(
+        ([name, job]) => name === 'uploads.job' && (job as { state: string }).state === 'done',
+      ),
+    )
+    expect(done[1]).toMatchObject({
+      contentHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      error: null,
+    })
+    expect(await service.invoke('status.get', undefined)).toMatchObject({
+      ok: true,
+      value: { tray: 'idle' },
+    })
+    const history = await service.invoke('uploads.history', { text: '10.00.00' })
+    expect(history).toMatchObject({ ok: true, value: { total: 1, jobs: [{ state: 'done' }] } })
+  })
+
+  it('rejects folders and unreadable files with a message that names them', async () => {
+    const { service } = await companion()
+    const folder = tempDir('folder')
+    expect(await service.invoke('uploads.enqueue', { paths: [folder] })).toMatchObject({
+      ok: false,
+      error: { code: 'usage', message: expect.stringContaining('is not a file') },
+    })
+    const missing = join(folder, 'gone.tar.xz')
+    expect(await service.invoke('uploads.enqueue', { paths: [missing] })).toMatchObject({
+      ok: false,
+      error: {
+        code: 'permission_denied',
+        message: expect.stringContaining('"gone.tar.xz" cannot be read'),
+      },
+    })
+  })
+
+  it('applies settings changes and announces them', async () => {
+    const { service, events } = await companion()
+    const result = await service.invoke('settings.update', {
+      concurrency: 3,
+      notifications: 'errors',
+    })
+    expect(result).toMatchObject({ ok: true, value: { concurrency: 3, notifications: 'errors' } })
+    expect(events).toContainEqual(['settings.changed', expect.objectContaining({ concurrency: 3 })])
+  })
+})

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest'
+import { StatusTracker } from '../../../src/main/companion/status-tracker.ts'
+import { JobStore } from '../../../src/main/uploads/job-store.ts'
+import type { Job } from '../../../src/main/uploads/job-types.ts'
+import { tempDir } from '../../support/cli-process.ts'
+
+const job = (state: Job['state'], extra: Partial<Job> = {}) =>
+  ({ name: 'a.tar.xz', state, errorCode: null, errorMessage: null, ...extra }) as Job
+
+describe('StatusTracker', () => {
+  it('shows a failure until the next success, uploading while work runs, paused above all', () => {
+    const store = new JobStore(tempDir('status'))
+    const tracker = new StatusTracker(store)
+    expect(tracker.view(0).tray).toBe('idle')
+    expect(tracker.view(1).tray).toBe('uploading')
+    tracker.onJob(
+      job('failed', { errorCode: 'insufficient_space', errorMessage: 'The storage is full.' }),
+    )
+    expect(tracker.view(1)).toMatchObject({
+      tray: 'error',
+      lastError: { code: 'insufficient_space', message: 'a.tar.xz: The storage is full.' },
+    })
+    tracker.onJob(job('queued'))
+    expect(tracker.view(0).tray).toBe('error')
+    tracker.onJob(job('done'))
+    expect(tracker.view(0)).toMatchObject({ tray: 'idle', lastError: null })
+    store.pause('*')
+    expect(tracker.view(1).tray).toBe('paused')
+    store.close()
+  })
+
+  it('an unavailable watch folder shows as an error with its message', () => {
+    const store = new JobStore(tempDir('status'))
+    const tracker = new StatusTracker(store)
+    const error = { code: 'watch_folder_unavailable' as const, message: 'The folder is gone.' }
+    tracker.onWatch({ folder: '/srv/backups', state: 'unavailable', error })
+    expect(tracker.view(0)).toMatchObject({
+      tray: 'error',
+      lastError: error,
+      watch: { state: 'unavailable' },
+    })
+    store.close()
+  })
+})
