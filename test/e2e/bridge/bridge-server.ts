@@ -1,0 +1,92 @@
+import { readFile } from 'node:fs/promises'
+import { createServer, type Server } from 'node:http'
+import { extname, join, normalize } from 'node:path'
+import { WebSocketServer } from 'ws'
+import { CompanionService } from '../../../src/main/companion/companion-service.ts'
+import { createEngine, type Engine } from '../../../src/main/engine.ts'
+import type { CommandName } from '../../../src/shared/ipc-contract.ts'
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+}
+
+export interface Bridge {
+  url: string
+  engine: Engine
+  companion: CompanionService
+  /** Authorization URLs the app asked the system browser to open. */
+  opened: string[]
+  /** What the next native folder picker returns. */
+  nextFolder: { value: string | null }
+  close(): Promise<void>
+}
+
+/**
+ * The desktop app without Electron: the built renderer served over http on 127.0.0.1, and the
+ * contract served over a WebSocket by the REAL companion service and engine, exactly as the
+ * Electron shell serves it over IPC.
+ */
+export async function startBridge(rendererDir: string, env: NodeJS.ProcessEnv): Promise<Bridge> {
+  const engine = await createEngine({ env })
+  const opened: string[] = []
+  const nextFolder = { value: null as string | null }
+  const companion = new CompanionService({
+    engine,
+    env,
+    defaultRedirect: 'loopback',
+    openBrowser: async (url) => void opened.push(url),
+    openExternal: async (url) => void opened.push(url),
+    chooseFolder: async () => nextFolder.value,
+  })
+  await companion.start()
+  const server = createServer((request, response) => {
+    const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname))
+    const file = join(rendererDir, path === '/' ? 'index.html' : path)
+    if (!file.startsWith(rendererDir)) return void response.writeHead(404).end()
+    readFile(file).then(
+      (body) =>
+        response
+          .writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' })
+          .end(body),
+      () => response.writeHead(404).end(),
+    )
+  })
+  const sockets = new WebSocketServer({ server, path: '/bridge' })
+  sockets.on('connection', (socket) => {
+    const forward = (event: string, payload: unknown) =>
+      socket.send(JSON.stringify({ event, payload }))
+    companion.on('event', forward)
+    socket.on('close', () => companion.off('event', forward))
+    socket.on('message', async (data) => {
+      const { id, command, input } = JSON.parse(String(data)) as {
+        id: number
+        command: CommandName
+        input: unknown
+      }
+      socket.send(JSON.stringify({ id, result: await companion.invoke(command, input) }))
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    engine,
+    companion,
+    opened,
+    nextFolder,
+    close: async () => {
+      sockets.close()
+      await closeServer(server)
+      await companion.stop()
+    },
+  }
+}
+
+function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections()
+  return new Promise((resolve) => server.close(() => resolve()))
+}
