@@ -1,8 +1,6 @@
-// Runs in the sandboxed renderer before the page, bundled to out/preload/index.cjs.
-import { contextBridge } from 'electron'
-import { version } from '../../package.json'
-import type { CompanionApi } from './companion-api.ts'
+// Runs in the sandboxed renderer before the page, bundled to one CommonJS file
+// (out/preload/index.cjs). Exposes window.companion and nothing else.
+import { contextBridge, ipcRenderer, webUtils } from 'electron'
+import { buildCompanionApi } from './companion-api.ts'
 
-const api: CompanionApi = { version }
-
-contextBridge.exposeInMainWorld('companion', api)
+contextBridge.exposeInMainWorld('companion', buildCompanionApi({ ipcRenderer, webUtils }))

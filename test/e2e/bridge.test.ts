@@ -25,7 +25,7 @@ describe('the browser bridge', () => {
       if (/Content Security Policy/i.test(message.text())) violations.push(message.text())
     })
     const providers = await page.evaluate(() =>
-      (window as unknown as { companion: Record<string, () => Promise<unknown>> }).companion[
+      (globalThis as unknown as { companion: Record<string, () => Promise<unknown>> }).companion[
         'providers.list'
       ]!(),
     )

@@ -12,6 +12,17 @@ export const RENDERER_SCHEME = 'app'
 export const RENDERER_ORIGIN = `${RENDERER_SCHEME}://companion`
 export const RENDERER_ENTRY_URL = `${RENDERER_ORIGIN}/index.html`
 
+/** The built renderer's policy: the same as the meta tag in src/renderer/index.html. */
+export const RENDERER_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ')
+
 /** Pass to `protocol.registerSchemesAsPrivileged` before the app is ready. */
 export const rendererScheme: CustomScheme = {
   scheme: RENDERER_SCHEME,
@@ -51,9 +62,14 @@ export function registerRendererProtocol({
   net,
   rootDir,
 }: RendererProtocolOptions): void {
-  protocol.handle(RENDERER_SCHEME, (request) => {
+  protocol.handle(RENDERER_SCHEME, async (request) => {
     const file = resolveRendererFile(request.url, rootDir)
     if (file === null) return new Response('Not found', { status: 404 })
-    return net.fetch(pathToFileURL(file).href)
+    const response = await net.fetch(pathToFileURL(file).href)
+    // The policy also travels as a header: a page can add restrictions to it but never lift it.
+    const headers = new Headers(response.headers)
+    headers.set('Content-Security-Policy', RENDERER_CSP)
+    headers.set('X-Content-Type-Options', 'nosniff')
+    return new Response(response.body, { status: response.status, headers })
   })
 }

@@ -1,8 +1,12 @@
-/// <reference lib="dom" />
 /**
  * window.companion for a page served by the bridge: the same CompanionApi the preload exposes,
  * carried over a WebSocket. Runs in the page (added as an init script), so it is self-contained.
  */
+// Page globals, declared here rather than through the DOM lib, which would retype Node's fetch
+// for the whole test program.
+declare const location: { host: string }
+declare const window: object
+
 export function installCompanionShim(options: { commands: string[]; dropDir: string }): void {
   const socket = new WebSocket(`ws://${location.host}/bridge`)
   const open = new Promise((resolve) => socket.addEventListener('open', resolve, { once: true }))

@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import {
+  RENDERER_CSP,
   RENDERER_ENTRY_URL,
   registerRendererProtocol,
   resolveRendererFile,
@@ -56,11 +58,20 @@ describe('registerRendererProtocol', () => {
     return { handle: (url: string) => handler!(new Request(url)), fetched }
   }
 
-  it('serves files from the renderer folder', async () => {
+  it('serves files from the renderer folder, with the CSP as a header too', async () => {
     const { handle, fetched } = setUp()
     const response = await handle(RENDERER_ENTRY_URL)
     expect(response.status).toBe(200)
+    expect(await response.text()).toBe('<!doctype html>')
+    expect(response.headers.get('content-security-policy')).toBe(RENDERER_CSP)
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff')
     expect(fetched).toEqual([pathToFileURL(path.join(root, 'index.html')).href])
+  })
+
+  it('sends the same policy as the meta tag in index.html', () => {
+    const html = readFileSync(new URL('../../../src/renderer/index.html', import.meta.url), 'utf8')
+    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]*)"/.exec(html)
+    expect(meta?.[1]).toBe(RENDERER_CSP)
   })
 
   it('answers 404 without touching the disk for a URL outside it', async () => {

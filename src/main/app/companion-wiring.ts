@@ -1,0 +1,172 @@
+// Everything that waits for `ready`: the engine and companion service, IPC, the tray,
+// notifications, start at login, the AppImage link handler, and then deep-link delivery.
+import { execFile } from 'node:child_process'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import type * as Electron from 'electron'
+import type {
+  CommandName,
+  CommandResult,
+  EventName,
+  SettingsView,
+} from '../../shared/ipc-contract.ts'
+import { sendOpenUrl } from '../auth/instance-channel.ts'
+import { CompanionService } from '../companion/companion-service.ts'
+import { createEngine, type Engine } from '../engine.ts'
+import type { ShellLog } from './app-log.ts'
+import { applicationMenuTemplate } from './app-menu.ts'
+import { installAppImageUrlHandler } from './appimage-url-handler.ts'
+import { deliverToWaitingSignIn, type DeepLinkRouter } from './deep-link-router.ts'
+import type { ElectronModules, ShellEnvironment } from './desktop-shell.ts'
+import { browserOpeners, externalOrigins } from './external-links.ts'
+import { forwardEvents, registerIpcHandlers } from './ipc-handlers.ts'
+import { launchCommand } from './launch-command.ts'
+import { LoginItem, launchedHidden } from './login-item.ts'
+import type { MainWindow } from './main-window.ts'
+import { Notifier } from './notifier.ts'
+import { registerRendererProtocol } from './renderer-protocol.ts'
+import { TrayController } from './tray-controller.ts'
+import { APP_NAME } from './tray-menu.ts'
+import { initialTrayState } from './tray-state.ts'
+
+/** Filled in as start-up proceeds, for what runs before it is done (quitting, link failures). */
+export interface Running {
+  companion?: CompanionService
+  notifier?: Notifier
+}
+
+export interface WiringContext {
+  electron: ElectronModules
+  environment: ShellEnvironment
+  log: ShellLog
+  window: MainWindow
+  router: DeepLinkRouter
+  running: Running
+  appOrigin: string
+  userData: string
+}
+
+export interface Wired {
+  engine: Engine
+  companion: CompanionService
+  window: MainWindow
+}
+
+export async function wireCompanion(context: WiringContext): Promise<Wired> {
+  const { electron, environment, log, window, router, running, appOrigin } = context
+  const { app, Menu, dialog, ipcMain, net, protocol, shell } = electron
+  const { platform, argv, env, execPath } = environment
+
+  registerRendererProtocol({ protocol, net, rootDir: path.join(environment.outDir, 'renderer') })
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(applicationMenuTemplate(platform, app.isPackaged, APP_NAME)),
+  )
+
+  const engine = await createEngine({ env, defaultHome: context.userData })
+  for (const warning of engine.warnings) log.warn(warning)
+  const companion = new CompanionService({
+    engine,
+    env,
+    defaultRedirect: app.isPackaged ? 'scheme' : 'loopback',
+    ...browserOpeners({ shell, env, allowedOrigins: externalOrigins(environment.homepage), log }),
+    chooseFolder: async () => {
+      const options: Electron.OpenDialogOptions = {
+        properties: ['openDirectory', 'createDirectory'],
+      }
+      const parent = window.visibleWindow() as Electron.BrowserWindow | undefined
+      const result = await (parent
+        ? dialog.showOpenDialog(parent, options)
+        : dialog.showOpenDialog(options))
+      return result.canceled ? null : (result.filePaths[0] ?? null)
+    },
+  })
+  running.companion = companion
+  registerIpcHandlers({
+    ipcMain,
+    companion,
+    appOrigin,
+    trustedContents: () => window.contents(),
+    log,
+  })
+  forwardEvents(companion, () => window.contents())
+  const hidden = launchedHidden(argv, platform, app)
+  if (!hidden) window.show()
+
+  await companion.start()
+
+  const run = <C extends CommandName>(command: C, input?: unknown) =>
+    companion.invoke(command, input)
+  const settings = await run('settings.get')
+  const active = await run('uploads.active')
+  const status = companion.currentStatus()
+  const notifier = new Notifier({
+    create: (options) => new electron.Notification(options),
+    isSupported: () => electron.Notification.isSupported(),
+    level: settings.ok ? settings.value.notifications : 'all',
+    watch: status.watch,
+    onClick: () => window.show(),
+  })
+  running.notifier = notifier
+  const reportFailure = (title: string) => (result: CommandResult<CommandName>) => {
+    if (!result.ok) notifier.problem(title, result.error)
+  }
+  const tray = new TrayController(
+    {
+      createTray: (image) => new electron.Tray(image),
+      menu: Menu,
+      createImage: (file) => electron.nativeImage.createFromPath(file),
+      platform,
+      // electron-builder.yml copies assets/tray to <resources>/tray (extraResources).
+      iconDir: app.isPackaged
+        ? path.join(environment.resourcesPath, 'tray')
+        : path.join(app.getAppPath(), 'assets', 'tray'),
+      actions: {
+        scanNow: () =>
+          void run('uploads.scanNow').then(reportFailure('Could not look for backups')),
+        pause: () => void run('uploads.pause', {}).then(reportFailure('Could not pause')),
+        resume: () => void run('uploads.resume', {}).then(reportFailure('Could not resume')),
+        openWindow: () => window.show(),
+        openBackupsFolder: () => {
+          const folder = companion.currentStatus().watch.folder
+          if (folder === null) return
+          void shell.openPath(folder).then((problem) => {
+            if (problem) log.warn('could not open the backups folder', { problem })
+          })
+        },
+        quit: () => app.quit(),
+      },
+      onDropFiles: (paths) =>
+        void run('uploads.enqueue', { paths }).then(reportFailure('Dropped files not uploaded')),
+    },
+    initialTrayState(status, active.ok ? active.value : []),
+  )
+  app.on('will-quit', () => tray.destroy())
+
+  const loginItem = new LoginItem({
+    app,
+    platform,
+    env,
+    command: launchCommand({ env, execPath, isPackaged: app.isPackaged, argv }),
+    log,
+  })
+  companion.on('event', (name: EventName, payload: unknown) => {
+    tray.update(name, payload)
+    notifier.update(name, payload)
+    if (name === 'settings.changed') void loginItem.apply((payload as SettingsView).startAtLogin)
+  })
+  if (settings.ok) void loginItem.apply(settings.value.startAtLogin)
+  if (platform === 'linux') {
+    const exec = promisify(execFile)
+    void installAppImageUrlHandler({
+      env,
+      run: async (command, args) => void (await exec(command, args, { timeout: 10_000 })),
+      log,
+    }).catch((error: unknown) => log.warn('could not write the AppImage link handler', { error }))
+  }
+
+  // The app's own sign-ins wait in its home; a `connect` in a terminal waits in the CLI's.
+  const homes = [engine.home]
+  router.ready((url) => deliverToWaitingSignIn(homes, url, sendOpenUrl))
+  log.info('desktop app started', { home: engine.home, hidden })
+  return { engine, companion, window }
+}

@@ -1,0 +1,93 @@
+// The tray icon itself: icon, tooltip and menu follow the state; files dropped on it (macOS) are
+// uploaded. Electron's Tray, Menu and nativeImage come in as arguments.
+import path from 'node:path'
+import type { Menu, MenuItemConstructorOptions, NativeImage, Tray } from 'electron'
+import type { EventName } from '../../shared/ipc-contract.ts'
+import {
+  trayIconFile,
+  trayMenuTemplate,
+  trayTooltip,
+  type TrayActions,
+  type TrayIcon,
+} from './tray-menu.ts'
+import { reduceTrayState, type TrayState } from './tray-state.ts'
+
+type TrayLike = Pick<
+  Tray,
+  'setImage' | 'setToolTip' | 'setContextMenu' | 'on' | 'destroy' | 'isDestroyed'
+>
+
+export interface TrayControllerOptions {
+  createTray: (image: NativeImage) => TrayLike
+  menu: Pick<typeof Menu, 'buildFromTemplate'>
+  createImage: (file: string) => NativeImage
+  platform: NodeJS.Platform
+  /** assets/tray in development, resources/tray when packaged (electron-builder extraResources). */
+  iconDir: string
+  actions: TrayActions
+  onDropFiles: (paths: string[]) => void
+}
+
+export class TrayController {
+  private readonly options: TrayControllerOptions
+  private readonly tray: TrayLike
+  private state: TrayState
+  private icon: TrayIcon
+  private tooltip = ''
+  private menuKey = ''
+
+  constructor(options: TrayControllerOptions, state: TrayState) {
+    this.options = options
+    this.state = state
+    this.icon = state.status.tray
+    this.tray = options.createTray(this.image(this.icon))
+    // On macOS a click opens the menu; elsewhere a click means "show me the app".
+    if (options.platform !== 'darwin') this.tray.on('click', () => options.actions.openWindow())
+    this.tray.on('drop-files', (_event, files) => options.onDropFiles(files))
+    this.render()
+  }
+
+  /** Feeds a companion event in; the tray changes only where what it shows changed. */
+  update(name: EventName, payload: unknown): void {
+    const next = reduceTrayState(this.state, name, payload)
+    if (next === this.state) return
+    this.state = next
+    this.render()
+  }
+
+  destroy(): void {
+    if (!this.tray.isDestroyed()) this.tray.destroy()
+  }
+
+  private render(): void {
+    const { status } = this.state
+    if (status.tray !== this.icon) {
+      this.icon = status.tray
+      this.tray.setImage(this.image(this.icon))
+    }
+    const tooltip = trayTooltip(this.state)
+    if (tooltip !== this.tooltip) {
+      this.tooltip = tooltip
+      this.tray.setToolTip(tooltip)
+    }
+    // Progress arrives up to ten times a second; the menu is rebuilt only when its text changes,
+    // which also keeps an open menu on Linux from being replaced under the pointer needlessly.
+    const template = trayMenuTemplate(this.state, this.options.actions)
+    const key = menuKey(template)
+    if (key !== this.menuKey) {
+      this.menuKey = key
+      this.tray.setContextMenu(this.options.menu.buildFromTemplate(template))
+    }
+  }
+
+  private image(icon: TrayIcon): NativeImage {
+    const { iconDir, platform, createImage } = this.options
+    const image = createImage(path.join(iconDir, trayIconFile(icon, platform)))
+    if (platform === 'darwin') image.setTemplateImage(true)
+    return image
+  }
+}
+
+function menuKey(template: MenuItemConstructorOptions[]): string {
+  return JSON.stringify(template.map(({ label, enabled, type }) => [label, enabled, type]))
+}

@@ -1,0 +1,55 @@
+// What the tray knows: the service's status, plus the uploads in flight with their progress.
+import type { EventName, JobView, ProgressView, StatusView } from '../../shared/ipc-contract.ts'
+
+export interface ActiveUpload {
+  id: number
+  name: string
+  size: number
+  bytesDone: number
+  verifying: boolean
+}
+
+export interface TrayState {
+  status: StatusView
+  /** Jobs uploading or verifying, oldest first. */
+  uploads: ActiveUpload[]
+}
+
+const isActive = (job: JobView) => job.state === 'uploading' || job.state === 'verifying'
+
+function toUpload(job: JobView): ActiveUpload {
+  const { id, name, size, bytesDone } = job
+  return { id, name, size, bytesDone, verifying: job.state === 'verifying' }
+}
+
+export function initialTrayState(status: StatusView, active: readonly JobView[]): TrayState {
+  return {
+    status,
+    uploads: active
+      .filter(isActive)
+      .map(toUpload)
+      .sort((a, b) => a.id - b.id),
+  }
+}
+
+/** Folds one companion event into the state; events the tray ignores return it unchanged. */
+export function reduceTrayState(state: TrayState, name: EventName, payload: unknown): TrayState {
+  if (name === 'status.changed') return { ...state, status: payload as StatusView }
+  if (name === 'uploads.job') {
+    const job = payload as JobView
+    const others = state.uploads.filter((upload) => upload.id !== job.id)
+    const uploads = isActive(job) ? [...others, toUpload(job)].sort((a, b) => a.id - b.id) : others
+    return { ...state, uploads }
+  }
+  if (name === 'uploads.progress') {
+    const progress = payload as ProgressView
+    if (!state.uploads.some((upload) => upload.id === progress.jobId)) return state
+    const uploads = state.uploads.map((upload) =>
+      upload.id === progress.jobId
+        ? { ...upload, bytesDone: progress.bytesDone, size: progress.size }
+        : upload,
+    )
+    return { ...state, uploads }
+  }
+  return state
+}

@@ -1,0 +1,47 @@
+import type { CommandName, EventName } from './ipc-contract.ts'
+
+/**
+ * The contract's command and event names without its schemas. The sandboxed preload needs only
+ * the names, and importing ipc-contract.ts would bundle zod into it. test/shared/ipc-names.test.ts
+ * keeps these lists equal to the contract's keys; the types below catch a missing name at once.
+ */
+export const COMMAND_NAMES = [
+  'providers.list',
+  'connections.list',
+  'connections.connect',
+  'connections.submitCode',
+  'connections.cancelSignIn',
+  'connections.disconnect',
+  'uploads.enqueue',
+  'uploads.active',
+  'uploads.history',
+  'uploads.retry',
+  'uploads.retryAllFailed',
+  'uploads.cancel',
+  'uploads.pause',
+  'uploads.resume',
+  'uploads.scanNow',
+  'status.get',
+  'settings.get',
+  'settings.update',
+  'dialog.chooseFolder',
+  'app.openExternal',
+] as const satisfies readonly CommandName[]
+
+export const EVENT_NAMES = [
+  'uploads.job',
+  'uploads.progress',
+  'connections.changed',
+  'signIn.finished',
+  'status.changed',
+  'settings.changed',
+] as const satisfies readonly EventName[]
+
+/** Equal to the contract's IPC_PREFIX (checked by the same test). */
+export const IPC_PREFIX = 'companion:'
+
+// Compile-time completeness: a contract name missing from a list fails the type check here.
+type Complete<All, Listed extends All> = [Exclude<All, Listed>] extends [never] ? true : false
+type Assert<T extends true> = T
+type _Commands = Assert<Complete<CommandName, (typeof COMMAND_NAMES)[number]>>
+type _Events = Assert<Complete<EventName, (typeof EVENT_NAMES)[number]>>
