@@ -7,6 +7,18 @@ export const ERROR_CODES = {
     cause: 'The command line was not understood.',
     fix: 'Run `fermentrack-backup --help` for the commands and their options.',
   },
+  invalid_request: {
+    cause: 'The app refused a request that was malformed or did not come from its own window.',
+    fix: 'Restart the app; if it happens again, report it with the log from FTB_HOME/logs.',
+  },
+  link_refused: {
+    cause: 'That link does not open from the app.',
+    fix: 'Only https links to Dropbox and the project documentation open from the app; copy other links by hand.',
+  },
+  not_a_file: {
+    cause: 'Only files can be uploaded.',
+    fix: 'Drop backup files (.tar.xz or .zip), not folders or links.',
+  },
   unknown_provider: {
     cause: 'No storage provider has that name.',
     fix: 'Run `fermentrack-backup providers` to list the provider ids.',

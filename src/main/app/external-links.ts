@@ -61,5 +61,5 @@ export function browserOpeners({ shell, env, allowedOrigins, log }: BrowserOpene
 }
 
 function refused(message: string): AppError {
-  return AppError.fromPayload({ code: 'usage', message })
+  return AppError.fromPayload({ code: 'link_refused', message })
 }

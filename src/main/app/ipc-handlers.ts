@@ -59,7 +59,7 @@ export function registerIpcHandlers(options: IpcHandlerOptions): () => void {
     ipcMain.handle(IPC_PREFIX + name, async (event, input: unknown) => {
       if (!isTrustedSender(event, trustedContents(), appOrigin)) {
         log.warn('refused a command from an untrusted sender', { command: name })
-        return { ok: false, error: { code: 'usage', message: UNTRUSTED_SENDER_MESSAGE } }
+        return { ok: false, error: { code: 'invalid_request', message: UNTRUSTED_SENDER_MESSAGE } }
       }
       try {
         return await companion.invoke(name, input)

@@ -87,7 +87,7 @@ export class CompanionService extends EventEmitter<Emitted> {
     if (!parsed.success) {
       return {
         ok: false,
-        error: new AppError('usage', `Invalid input for ${command}.`).toPayload(),
+        error: new AppError('invalid_request', `Invalid input for ${command}.`).toPayload(),
       }
     }
     try {
@@ -220,7 +220,7 @@ async function droppedFile(path: string) {
     throw new AppError('permission_denied', `"${name}" cannot be read.`)
   }
   if (!info.isFile())
-    throw new AppError('usage', `"${name}" is not a file; drop backup files, not folders.`)
+    throw new AppError('not_a_file', `"${name}" is a folder or another kind of non-file.`)
   if (info.size > MAX_FILE_BYTES) throw new AppError('file_too_large', `"${name}" is too large.`)
   return { path: absolute, name, size: info.size, mtimeMs: info.mtimeMs }
 }

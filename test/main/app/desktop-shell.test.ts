@@ -105,7 +105,7 @@ describe('startDesktopShell', () => {
     const stranger = { sender: { id: 99 }, senderFrame: { url: 'app://companion/index.html' } }
     expect(await call('status.get', stranger)).toMatchObject({
       ok: false,
-      error: { code: 'usage' },
+      error: { code: 'invalid_request' },
     })
 
     await call('settings.update', fromWindow(window!), { remoteFolder: '/Shell' })

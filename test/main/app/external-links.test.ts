@@ -56,7 +56,7 @@ describe('browserOpeners', () => {
     const { openBrowser, opened } = setUp()
     await openBrowser(AUTHORIZE)
     await expect(openBrowser('https://evil.example/authorize')).rejects.toMatchObject({
-      code: 'usage',
+      code: 'link_refused',
       message: expect.stringContaining('not on www.dropbox.com'),
     })
     expect(opened).toEqual([AUTHORIZE])
@@ -73,7 +73,7 @@ describe('browserOpeners', () => {
     await openExternal('https://github.com/fermentrack-backup-companion/fbc#readme')
     await openExternal('https://www.dropbox.com/developers/apps')
     for (const url of ['http://github.com/x', 'https://evil.example/', 'file:///etc/passwd']) {
-      await expect(openExternal(url)).rejects.toMatchObject({ code: 'usage' })
+      await expect(openExternal(url)).rejects.toMatchObject({ code: 'link_refused' })
     }
     expect(opened).toEqual([
       'https://github.com/fermentrack-backup-companion/fbc#readme',

@@ -106,7 +106,7 @@ describe('registerIpcHandlers', () => {
     const result = await call('settings.update', event, { remoteFolder: '/Hijacked' })
     expect(result).toEqual({
       ok: false,
-      error: { code: 'usage', message: UNTRUSTED_SENDER_MESSAGE },
+      error: { code: 'invalid_request', message: UNTRUSTED_SENDER_MESSAGE },
     })
     expect(invoked).toEqual([])
     const settings = await service.invoke('settings.get', undefined)
@@ -127,7 +127,7 @@ describe('registerIpcHandlers', () => {
       log: fakeLog(),
     })
     const result = await ipcMain.handlers.get(IPC_PREFIX + 'status.get')!(fromApp)
-    expect(result).toMatchObject({ ok: false, error: { code: 'usage' } })
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid_request' } })
   })
 
   it('answers bad input with a usage error from the contract, not a stack', async () => {
@@ -142,7 +142,10 @@ describe('registerIpcHandlers', () => {
       const result = await call(name, fromApp, input)
       expect(result).toEqual({
         ok: false,
-        error: { code: 'usage', message: expect.stringContaining(`Invalid input for ${name}`) },
+        error: {
+          code: 'invalid_request',
+          message: expect.stringContaining(`Invalid input for ${name}`),
+        },
       })
       expect(JSON.stringify(result)).not.toMatch(/\n\s+at /)
     }

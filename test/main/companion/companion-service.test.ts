@@ -51,7 +51,10 @@ describe('CompanionService', () => {
     const { service } = await companion()
     expect(await service.invoke('uploads.retry', { jobId: 'one' })).toEqual({
       ok: false,
-      error: { code: 'usage', message: expect.stringContaining('Invalid input for uploads.retry') },
+      error: {
+        code: 'invalid_request',
+        message: expect.stringContaining('Invalid input for uploads.retry'),
+      },
     })
     expect(await service.invoke('uploads.enqueue', { paths: [] })).toMatchObject({ ok: false })
     expect(await service.invoke('settings.update', { concurrency: 99 })).toMatchObject({
@@ -90,7 +93,7 @@ describe('CompanionService', () => {
     const folder = tempDir('folder')
     expect(await service.invoke('uploads.enqueue', { paths: [folder] })).toMatchObject({
       ok: false,
-      error: { code: 'usage', message: expect.stringContaining('is not a file') },
+      error: { code: 'not_a_file', message: expect.stringContaining('is a folder') },
     })
     const missing = join(folder, 'gone.tar.xz')
     expect(await service.invoke('uploads.enqueue', { paths: [missing] })).toMatchObject({
