@@ -1,13 +1,19 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './App.tsx'
-import './app.css'
+import './styles/base.css'
+import './styles/layout.css'
+import './styles/controls.css'
+import './styles/uploads.css'
+import './styles/connections.css'
+import './styles/settings.css'
+import './styles/overlays.css'
 
 const container = document.getElementById('root')
 if (container === null) throw new Error('index.html has no #root element')
 
 createRoot(container).render(
   <StrictMode>
-    <App />
+    <App api={window.companion} />
   </StrictMode>,
 )

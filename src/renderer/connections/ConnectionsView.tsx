@@ -1,0 +1,118 @@
+import { useState } from 'react'
+import type { Connection, ErrorInfo, ProviderView, SettingsView, StatusView } from '../api-types.ts'
+import { useCompanion } from '../companion-context.ts'
+import { ConfirmDialog } from '../components/ConfirmDialog.tsx'
+import { ErrorNote } from '../components/ErrorNote.tsx'
+import type { SignIn } from '../hooks/use-sign-in.ts'
+import { useToast } from '../toast-context.ts'
+import { AccountCard } from './AccountCard.tsx'
+import { DropboxCard } from './DropboxCard.tsx'
+import { LocalFolderCard } from './LocalFolderCard.tsx'
+
+export interface ConnectionsViewProps {
+  connections: Connection[] | null
+  providers: ProviderView[] | null
+  settings: SettingsView | null
+  status: StatusView | null
+  signIn: SignIn
+  loadError: ErrorInfo | null
+}
+
+export function ConnectionsView(props: ConnectionsViewProps) {
+  const { connections, providers, settings, status, signIn, loadError } = props
+  const api = useCompanion()
+  const toast = useToast()
+  const [confirming, setConfirming] = useState<Connection | null>(null)
+  const [disconnecting, setDisconnecting] = useState(false)
+  const [disconnectError, setDisconnectError] = useState<ErrorInfo | null>(null)
+
+  const togglePause = async (connection: Connection, paused: boolean) => {
+    const scope = { connectionId: connection.id }
+    const result = await (paused ? api['uploads.resume'](scope) : api['uploads.pause'](scope))
+    if (!result.ok)
+      toast({ kind: 'error', title: 'Could not change uploads', message: result.error.message })
+  }
+
+  const disconnect = async () => {
+    if (!confirming) return
+    setDisconnecting(true)
+    setDisconnectError(null)
+    const result = await api['connections.disconnect']({ id: confirming.id })
+    setDisconnecting(false)
+    if (!result.ok) return setDisconnectError(result.error)
+    toast({ kind: 'success', title: `Disconnected ${confirming.account.name}` })
+    setConfirming(null)
+  }
+
+  const dropbox = providers?.find((p) => p.provider_id === 'dropbox')
+  const local = providers?.find((p) => p.provider_id === 'local')
+  const accounts = connections ?? []
+
+  return (
+    <div className="view">
+      <div className="view-head">
+        <h1>Connections</h1>
+        <p className="muted">Where your backups go. Every backup is copied to each of these.</p>
+      </div>
+      {loadError && <ErrorNote error={loadError} />}
+
+      {accounts.length > 0 && (
+        <section aria-labelledby="accounts-heading" className="stack">
+          <h2 id="accounts-heading" className="section-title">
+            Your accounts
+          </h2>
+          {accounts.map((connection) => {
+            const paused = status?.paused.includes(connection.id) ?? false
+            return (
+              <AccountCard
+                key={connection.id}
+                connection={connection}
+                paused={paused}
+                signIn={signIn}
+                onTogglePause={() => void togglePause(connection, paused)}
+                onDisconnect={() => {
+                  setDisconnectError(null)
+                  setConfirming(connection)
+                }}
+              />
+            )
+          })}
+        </section>
+      )}
+
+      <section aria-labelledby="add-heading" className="stack">
+        <h2 id="add-heading" className="section-title">
+          {accounts.length > 0 ? 'More places for backups' : 'Choose where backups go'}
+        </h2>
+        {providers === null && <div className="card skeleton" aria-hidden="true" />}
+        {dropbox && (
+          <DropboxCard provider={dropbox} signIn={signIn} hasAccount={accounts.length > 0} />
+        )}
+        {local?.is_enabled && settings && (
+          <LocalFolderCard
+            folder={settings.localDestination}
+            name={local.display_name}
+            alone={accounts.length === 0}
+          />
+        )}
+      </section>
+
+      {confirming && (
+        <ConfirmDialog
+          title={`Disconnect ${confirming.account.name}?`}
+          confirmLabel="Disconnect"
+          danger
+          busy={disconnecting}
+          onCancel={() => setConfirming(null)}
+          onConfirm={() => void disconnect()}
+        >
+          <p>
+            New backups will no longer go to the Dropbox account of {confirming.account.email}, and
+            this computer forgets its sign-in. Backups already in that Dropbox stay there.
+          </p>
+          {disconnectError && <ErrorNote error={disconnectError} />}
+        </ConfirmDialog>
+      )}
+    </div>
+  )
+}

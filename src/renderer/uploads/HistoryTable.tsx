@@ -1,0 +1,118 @@
+import { useEffect, type KeyboardEvent } from 'react'
+import type { JobView } from '../api-types.ts'
+import { destinationLabel, type Destination } from '../destinations.ts'
+import type { HistoryPages } from '../hooks/use-history.ts'
+import { useVirtualWindow } from '../hooks/use-virtual-window.ts'
+import { HistoryRow, ROW_HEIGHT, rowDomId } from './HistoryRow.tsx'
+
+const HEADER_HEIGHT = 32
+
+export interface HistoryTableProps {
+  history: HistoryPages
+  total: number
+  selectedIndex: number | null
+  destinations: Destination[]
+  onSelect: (index: number) => void
+  onClearSelection: () => void
+  onRetry: (job: JobView) => void
+  onCancel: (job: JobView) => void
+}
+
+/**
+ * The upload history as a grid that renders only the rows in view (plus a margin), so ten
+ * thousand uploads scroll as smoothly as ten. One tab stop; arrows, Page Up/Down, Home and
+ * End move the selection, Escape clears it.
+ */
+export function HistoryTable(props: HistoryTableProps) {
+  const { history, total, selectedIndex, destinations, onSelect } = props
+  const win = useVirtualWindow({ count: total, rowHeight: ROW_HEIGHT, headerHeight: HEADER_HEIGHT })
+  const { want } = history
+  const { start, end, scrollToIndex } = win
+
+  useEffect(() => want(start, end), [want, start, end])
+
+  const select = (index: number) => {
+    const clamped = Math.max(0, Math.min(total - 1, index))
+    onSelect(clamped)
+    scrollToIndex(clamped)
+  }
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === 'Escape' && selectedIndex !== null) {
+      event.preventDefault()
+      props.onClearSelection()
+      return
+    }
+    const at = selectedIndex ?? -1
+    const moves: Record<string, number> = {
+      ArrowDown: at + 1,
+      ArrowUp: Math.max(0, at - 1),
+      PageDown: at + win.pageRows,
+      PageUp: at - win.pageRows,
+      Home: 0,
+      End: total - 1,
+    }
+    const target = moves[event.key]
+    if (target !== undefined && total > 0) {
+      event.preventDefault()
+      select(target)
+    }
+  }
+
+  const rows = []
+  for (let i = start; i < end; i++) {
+    const job = history.rowAt(i)
+    rows.push(
+      <HistoryRow
+        key={job ? `job-${job.id}` : `slot-${i}`}
+        job={job}
+        index={i}
+        selected={i === selectedIndex}
+        destination={job ? destinationLabel(job.connectionId, destinations) : ''}
+        onSelect={() => select(i)}
+        onRetry={() => job && props.onRetry(job)}
+        onCancel={() => job && props.onCancel(job)}
+      />,
+    )
+  }
+
+  const active = selectedIndex !== null && selectedIndex >= start && selectedIndex < end
+  return (
+    <div
+      ref={win.scrollerRef}
+      className="grid"
+      role="grid"
+      aria-label="Upload history"
+      aria-rowcount={total + 1}
+      aria-activedescendant={active ? rowDomId(selectedIndex) : undefined}
+      tabIndex={0}
+      onScroll={win.onScroll}
+      onKeyDown={onKeyDown}
+    >
+      <div className="grid-head" role="rowgroup">
+        <div className="row row-head" role="row" aria-rowindex={1}>
+          <div role="columnheader" className="cell-status">
+            Status
+          </div>
+          <div role="columnheader" className="cell-file">
+            Backup
+          </div>
+          <div role="columnheader" className="cell-size">
+            Size
+          </div>
+          <div role="columnheader" className="cell-when">
+            When
+          </div>
+          <div role="columnheader" className="cell-action">
+            <span className="visually-hidden">Actions</span>
+          </div>
+        </div>
+      </div>
+      <div className="grid-body" role="rowgroup" style={{ height: win.totalHeight }}>
+        <div className="grid-window" style={{ transform: `translateY(${start * ROW_HEIGHT}px)` }}>
+          {rows}
+        </div>
+      </div>
+    </div>
+  )
+}

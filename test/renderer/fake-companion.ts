@@ -1,0 +1,245 @@
+import type {
+  CommandInput,
+  CommandName,
+  CommandResult,
+  EventName,
+  EventPayload,
+} from '../../src/shared/ipc-contract.ts'
+import type { ErrorCode } from '../../src/shared/error-codes.ts'
+import type {
+  CompanionApi,
+  Connection,
+  JobView,
+  ProviderView,
+  SettingsView,
+  StatusView,
+} from '../../src/renderer/api-types.ts'
+import { makeProviders, makeSettings, makeStatus } from './fixtures.ts'
+
+export interface FakeState {
+  providers: ProviderView[]
+  connections: Connection[]
+  settings: SettingsView
+  status: StatusView
+  active: JobView[]
+  /** Newest first, as the engine keeps it. */
+  history: JobView[]
+  /** What the native folder picker "chooses"; null is Cancel. */
+  chosenFolder: string | null
+}
+
+type Handler<C extends CommandName> = (
+  input: CommandInput<C>,
+) => CommandResult<C> | Promise<CommandResult<C>>
+type Handlers = { [C in CommandName]: Handler<C> }
+type Listener = (payload: never) => void
+
+export interface Call {
+  command: CommandName
+  input: unknown
+}
+
+/**
+ * An in-memory window.companion for component tests. It is typed as the full CompanionApi, so a
+ * command added to (or changed in) the contract breaks this file until the fake follows.
+ */
+export class FakeCompanion {
+  readonly state: FakeState
+  readonly calls: Call[] = []
+  private readonly listeners = new Map<EventName, Set<Listener>>()
+  private readonly overrides = new Map<CommandName, Handler<CommandName>>()
+  private signIns = 0
+  private nextJobId = 100_000
+  /** Paths for dropped File objects; an empty string is what Electron gives for non-disk files. */
+  pathForFile: (file: File) => string = (file) => `/home/pi/Downloads/${file.name}`
+
+  constructor(state: Partial<FakeState> = {}) {
+    this.state = {
+      providers: makeProviders(),
+      connections: [],
+      settings: makeSettings(),
+      status: makeStatus(),
+      active: [],
+      history: [],
+      chosenFolder: '/home/pi/chosen',
+      ...state,
+    }
+  }
+
+  /** Replaces one command's answer. */
+  respond<C extends CommandName>(command: C, handler: Handler<C>): void {
+    this.overrides.set(command, handler as unknown as Handler<CommandName>)
+  }
+
+  /** What the fake answers by default, for an override that wraps it. */
+  defaultAnswer<C extends CommandName>(
+    command: C,
+    input: CommandInput<C>,
+  ): CommandResult<C> | Promise<CommandResult<C>> {
+    return (this.defaults[command] as Handler<C>)(input)
+  }
+
+  /** Makes a command fail with an engine error. */
+  fail(command: CommandName, code: ErrorCode, message: string): void {
+    this.overrides.set(command, () => ({ ok: false, error: { code, message } }) as never)
+  }
+
+  callsTo<C extends CommandName>(command: C): CommandInput<C>[] {
+    return this.calls.filter((c) => c.command === command).map((c) => c.input as CommandInput<C>)
+  }
+
+  emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
+    for (const listener of this.listeners.get(event) ?? [])
+      (listener as (p: EventPayload<E>) => void)(payload)
+  }
+
+  listenerCount(event: EventName): number {
+    return this.listeners.get(event)?.size ?? 0
+  }
+
+  readonly api: CompanionApi = {
+    'providers.list': () => this.run('providers.list', undefined),
+    'connections.list': () => this.run('connections.list', undefined),
+    'connections.connect': (input) => this.run('connections.connect', input),
+    'connections.submitCode': (input) => this.run('connections.submitCode', input),
+    'connections.cancelSignIn': (input) => this.run('connections.cancelSignIn', input),
+    'connections.disconnect': (input) => this.run('connections.disconnect', input),
+    'uploads.enqueue': (input) => this.run('uploads.enqueue', input),
+    'uploads.active': () => this.run('uploads.active', undefined),
+    'uploads.history': (input) => this.run('uploads.history', input),
+    'uploads.retry': (input) => this.run('uploads.retry', input),
+    'uploads.retryAllFailed': () => this.run('uploads.retryAllFailed', undefined),
+    'uploads.cancel': (input) => this.run('uploads.cancel', input),
+    'uploads.pause': (input) => this.run('uploads.pause', input),
+    'uploads.resume': (input) => this.run('uploads.resume', input),
+    'uploads.scanNow': () => this.run('uploads.scanNow', undefined),
+    'status.get': () => this.run('status.get', undefined),
+    'settings.get': () => this.run('settings.get', undefined),
+    'settings.update': (input) => this.run('settings.update', input),
+    'dialog.chooseFolder': () => this.run('dialog.chooseFolder', undefined),
+    'app.openExternal': (input) => this.run('app.openExternal', input),
+    on: (event, listener) => {
+      const set = this.listeners.get(event) ?? new Set<Listener>()
+      this.listeners.set(event, set)
+      set.add(listener as Listener)
+      return () => set.delete(listener as Listener)
+    },
+    pathForFile: (file) => this.pathForFile(file),
+  }
+
+  private async run<C extends CommandName>(
+    command: C,
+    input: CommandInput<C>,
+  ): Promise<CommandResult<C>> {
+    this.calls.push({ command, input })
+    const handler = (this.overrides.get(command) ?? this.defaults[command]) as Handler<C>
+    return structuredClone(await handler(input))
+  }
+
+  private readonly defaults: Handlers = {
+    'providers.list': () => ok(this.state.providers),
+    'connections.list': () => ok(this.state.connections),
+    'connections.connect': ({ redirect }) => {
+      const signInId = `sign-in-${++this.signIns}`
+      const kind = redirect ?? 'scheme'
+      return ok({
+        signInId,
+        authorizeUrl: `https://www.dropbox.com/oauth2/authorize?client_id=key&state=${signInId}&redirect=${kind}`,
+      })
+    },
+    'connections.submitCode': () => ok(undefined),
+    'connections.cancelSignIn': () => ok(undefined),
+    'connections.disconnect': ({ id }) => {
+      this.state.connections = this.state.connections.filter((c) => c.id !== id)
+      this.emit('connections.changed', this.state.connections)
+      return ok(undefined)
+    },
+    'uploads.enqueue': ({ paths, connectionId }) => {
+      const targets = connectionId ? [connectionId] : this.state.connections.map((c) => c.id)
+      const jobs = paths.flatMap((path) =>
+        targets.map((target): JobView => ({
+          id: this.nextJobId++,
+          path,
+          name: path.split('/').pop() ?? path,
+          size: 1000,
+          connectionId: target,
+          state: 'queued',
+          origin: 'manual',
+          attempts: 0,
+          bytesDone: 0,
+          remotePath: null,
+          contentHash: null,
+          renamed: false,
+          error: null,
+          queuedAt: Date.now(),
+          startedAt: null,
+          finishedAt: null,
+          bytesPerSecond: null,
+        })),
+      )
+      return ok(jobs)
+    },
+    'uploads.active': () => ok(this.state.active),
+    'uploads.history': (query) => {
+      const { status, text, connectionId } = query
+      const limit = query.limit ?? 100
+      const offset = query.offset ?? 0
+      const matching = this.state.history.filter(
+        (j) =>
+          (!status || j.state === status) &&
+          (!connectionId || j.connectionId === connectionId) &&
+          (!text || j.name.includes(text) || (j.remotePath ?? '').includes(text)),
+      )
+      return ok({ total: matching.length, jobs: matching.slice(offset, offset + limit) })
+    },
+    'uploads.retry': ({ jobId }) => {
+      const job = this.state.history.find((j) => j.id === jobId)
+      if (!job)
+        return {
+          ok: false,
+          error: { code: 'job_not_found', message: 'No upload job has that id.' },
+        }
+      const queued: JobView = { ...job, state: 'queued', error: null }
+      this.state.history = this.state.history.map((j) => (j.id === jobId ? queued : j))
+      this.emit('uploads.job', queued)
+      return ok([queued])
+    },
+    'uploads.retryAllFailed': () => {
+      const failed = this.state.history.filter((j) => j.state === 'failed')
+      const queued = failed.map((j): JobView => ({ ...j, state: 'queued', error: null }))
+      return ok(queued)
+    },
+    'uploads.cancel': () => ok(undefined),
+    'uploads.pause': ({ connectionId }) => {
+      const scope = connectionId ?? '*'
+      const paused = [...new Set([...this.state.status.paused, scope])]
+      this.setStatus({ paused, tray: scope === '*' ? 'paused' : this.state.status.tray })
+      return ok(undefined)
+    },
+    'uploads.resume': ({ connectionId }) => {
+      const scope = connectionId ?? '*'
+      const paused = this.state.status.paused.filter((p) => p !== scope)
+      this.setStatus({ paused, tray: scope === '*' ? 'idle' : this.state.status.tray })
+      return ok(undefined)
+    },
+    'uploads.scanNow': () => ok(undefined),
+    'status.get': () => ok(this.state.status),
+    'settings.get': () => ok(this.state.settings),
+    'settings.update': (change) => {
+      this.state.settings = { ...this.state.settings, ...change }
+      this.emit('settings.changed', this.state.settings)
+      return ok(this.state.settings)
+    },
+    'dialog.chooseFolder': () => ok(this.state.chosenFolder),
+    'app.openExternal': () => ok(undefined),
+  }
+
+  setStatus(change: Partial<StatusView>): void {
+    this.state.status = { ...this.state.status, ...change }
+    this.emit('status.changed', this.state.status)
+  }
+}
+
+function ok<T>(value: T): { ok: true; value: T } {
+  return { ok: true, value }
+}

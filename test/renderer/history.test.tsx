@@ -1,0 +1,159 @@
+// @vitest-environment happy-dom
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react'
+import { afterEach, describe, expect, it } from 'vitest'
+import { FakeCompanion } from './fake-companion.ts'
+import { makeConnection, makeHistory, makeJob, makeStatus, SPACE_ERROR } from './fixtures.ts'
+import { renderApp } from './render-app.tsx'
+
+afterEach(cleanup)
+
+const ROW = 52
+
+function bigHistory() {
+  const fake = new FakeCompanion({ connections: [makeConnection()], history: makeHistory(10_000) })
+  fake.state.status = makeStatus({
+    counts: { queued: 0, uploading: 0, verifying: 0, done: 9000, failed: 1000, cancelled: 0 },
+  })
+  return fake
+}
+
+const grid = () => screen.getByRole('grid', { name: 'Upload history' })
+const bodyRows = () =>
+  within(grid())
+    .getAllByRole('row')
+    .filter((r) => r.getAttribute('aria-rowindex') !== '1')
+
+describe('history with 10,000 uploads', () => {
+  it('renders only a window of rows and asks for one page', async () => {
+    const fake = bigHistory()
+    await renderApp(fake)
+    await within(grid()).findByText('fermentrack_backup_10000.tar.xz')
+    expect(grid().getAttribute('aria-rowcount')).toBe('10001')
+    expect(bodyRows().length).toBeGreaterThan(5)
+    expect(bodyRows().length).toBeLessThan(40)
+    expect(fake.callsTo('uploads.history')).toEqual([{ limit: 100, offset: 0 }])
+    expect(screen.getByText('10,000')).toBeTruthy()
+  })
+
+  it('loads and renders the rows scrolled to, and only those', async () => {
+    const fake = bigHistory()
+    await renderApp(fake)
+    await within(grid()).findByText('fermentrack_backup_10000.tar.xz')
+    grid().scrollTop = 5000 * ROW
+    fireEvent.scroll(grid())
+    // Row 5000 (0-based) is job 5000, on page 50.
+    await within(grid()).findByText('fermentrack_backup_05000.tar.xz')
+    expect(fake.callsTo('uploads.history')).toContainEqual({ limit: 100, offset: 5000 })
+    expect(within(grid()).queryByText('fermentrack_backup_10000.tar.xz')).toBeNull()
+    const indexes = bodyRows().map((r) => Number(r.getAttribute('aria-rowindex')))
+    expect(Math.min(...indexes)).toBeGreaterThan(4980)
+    expect(bodyRows().length).toBeLessThan(40)
+  })
+
+  it('moves the selection by keyboard and shows the selected upload', async () => {
+    const fake = bigHistory()
+    await renderApp(fake)
+    await within(grid()).findByText('fermentrack_backup_10000.tar.xz')
+    grid().focus()
+    fireEvent.keyDown(grid(), { key: 'ArrowDown' })
+    expect(
+      screen.getByRole('region', { name: 'Details of fermentrack_backup_10000.tar.xz' }),
+    ).toBeTruthy()
+    expect(grid().getAttribute('aria-activedescendant')).toBe('history-row-0')
+
+    fireEvent.keyDown(grid(), { key: 'ArrowDown' })
+    expect(
+      screen.getByRole('region', { name: 'Details of fermentrack_backup_09999.tar.xz' }),
+    ).toBeTruthy()
+
+    fireEvent.keyDown(grid(), { key: 'End' })
+    await screen.findByRole('region', { name: 'Details of fermentrack_backup_00001.tar.xz' })
+    expect(fake.callsTo('uploads.history')).toContainEqual({ limit: 100, offset: 9900 })
+
+    fireEvent.keyDown(grid(), { key: 'Escape' })
+    expect(screen.queryByRole('region', { name: /Details of/ })).toBeNull()
+  })
+
+  it('filters by status', async () => {
+    const fake = bigHistory()
+    await renderApp(fake)
+    await within(grid()).findByText('fermentrack_backup_10000.tar.xz')
+    fireEvent.change(screen.getByLabelText('Show'), { target: { value: 'failed' } })
+    await waitFor(() => expect(grid().getAttribute('aria-rowcount')).toBe('1001'))
+    expect(fake.callsTo('uploads.history')).toContainEqual({
+      limit: 100,
+      offset: 0,
+      status: 'failed',
+    })
+    for (const row of bodyRows()) expect(within(row).getByText('Failed')).toBeTruthy()
+  })
+
+  it('filters by text, and offers a way back when nothing matches', async () => {
+    const fake = bigHistory()
+    await renderApp(fake)
+    await within(grid()).findByText('fermentrack_backup_10000.tar.xz')
+    fireEvent.change(screen.getByLabelText('Search uploads'), { target: { value: '00042' } })
+    await waitFor(() => expect(grid().getAttribute('aria-rowcount')).toBe('2'))
+    expect(within(grid()).getByText('fermentrack_backup_00042.tar.xz')).toBeTruthy()
+    expect(fake.callsTo('uploads.history')).toContainEqual({ limit: 100, offset: 0, text: '00042' })
+
+    fireEvent.change(screen.getByLabelText('Search uploads'), {
+      target: { value: 'no-such-backup' },
+    })
+    await screen.findByText('No uploads match')
+    fireEvent.click(screen.getByRole('button', { name: 'Show all uploads' }))
+    await screen.findByText('fermentrack_backup_10000.tar.xz')
+    expect(grid().getAttribute('aria-rowcount')).toBe('10001')
+    expect((screen.getByLabelText('Search uploads') as HTMLInputElement).value).toBe('')
+  })
+
+  it('retries a failed row; the job event updates the row in place', async () => {
+    const fake = bigHistory()
+    await renderApp(fake)
+    const row = (await within(grid()).findByText('fermentrack_backup_09990.tar.xz')).closest(
+      '[role="row"]',
+    ) as HTMLElement
+    expect(within(row).getByText('Failed')).toBeTruthy()
+    expect(within(row).getByText(SPACE_ERROR.message)).toBeTruthy()
+
+    fireEvent.click(
+      within(row).getByRole('button', { name: 'Retry fermentrack_backup_09990.tar.xz' }),
+    )
+    await screen.findByText('Trying fermentrack_backup_09990.tar.xz again')
+    expect(fake.callsTo('uploads.retry')).toEqual([{ jobId: 9990 }])
+    expect(within(row).getByText('Waiting')).toBeTruthy()
+  })
+
+  it('shows a failed upload’s error with its fix in the details, with Retry', async () => {
+    const fake = bigHistory()
+    await renderApp(fake)
+    const name = await within(grid()).findByText('fermentrack_backup_09990.tar.xz')
+    fireEvent.click(name)
+    const details = screen.getByRole('region', {
+      name: 'Details of fermentrack_backup_09990.tar.xz',
+    })
+    expect(within(details).getByRole('alert').textContent).toBe(SPACE_ERROR.message)
+    expect(within(details).getByText('Failed after 6 tries')).toBeTruthy()
+    fireEvent.click(within(details).getByRole('button', { name: 'Retry upload' }))
+    await waitFor(() => expect(fake.callsTo('uploads.retry')).toEqual([{ jobId: 9990 }]))
+  })
+
+  it('retries every failed upload at once', async () => {
+    const fake = bigHistory()
+    await renderApp(fake)
+    fireEvent.click(await screen.findByRole('button', { name: 'Retry 1000 failed' }))
+    await screen.findByText('Trying 1000 failed uploads again')
+    expect(fake.callsTo('uploads.retryAllFailed')).toEqual([undefined])
+  })
+
+  it('refreshes the visible page when new jobs arrive', async () => {
+    const fake = new FakeCompanion({ connections: [makeConnection()], history: makeHistory(3) })
+    await renderApp(fake)
+    await within(grid()).findByText('fermentrack_backup_00003.tar.xz')
+    const fresh = makeJob({ id: 4, state: 'queued', remotePath: null, finishedAt: null })
+    fake.state.history = [fresh, ...fake.state.history]
+    act(() => fake.emit('uploads.job', fresh))
+    await within(grid()).findByText('fermentrack_backup_00004.tar.xz', {}, { timeout: 2000 })
+    expect(grid().getAttribute('aria-rowcount')).toBe('5')
+  })
+})

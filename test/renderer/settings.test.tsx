@@ -1,0 +1,178 @@
+// @vitest-environment happy-dom
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react'
+import { afterEach, describe, expect, it } from 'vitest'
+import { FakeCompanion } from './fake-companion.ts'
+import { makeConnection, makeSettings } from './fixtures.ts'
+import { renderApp } from './render-app.tsx'
+
+afterEach(cleanup)
+
+async function openSettings(fake = new FakeCompanion({ connections: [makeConnection()] })) {
+  await renderApp(fake)
+  fireEvent.click(screen.getByRole('tab', { name: /Settings/ }))
+  await screen.findByRole('heading', { name: 'Settings' })
+  return fake
+}
+
+const input = (label: string | RegExp) => screen.getByLabelText(label) as HTMLInputElement
+const saveButton = () => screen.getByRole('button', { name: 'Save changes' }) as HTMLButtonElement
+
+describe('settings', () => {
+  it('shows the saved settings', async () => {
+    await openSettings()
+    expect(screen.getByText('/home/pi/fermentrack/backups')).toBeTruthy()
+    expect(input('Backup file names').value).toBe('*.tar.xz, *.zip')
+    expect(input('Dropbox folder').value).toBe('/Fermentrack Backups')
+    expect((screen.getByLabelText('Uploads at once') as HTMLSelectElement).value).toBe('2')
+    expect((screen.getByRole('radio', { name: 'Every upload' }) as HTMLInputElement).checked).toBe(
+      true,
+    )
+    expect(
+      (screen.getByRole('switch', { name: 'Start at login' }) as HTMLInputElement).checked,
+    ).toBe(false)
+    expect(saveButton().disabled).toBe(true)
+  })
+
+  it('saves only what changed and says so', async () => {
+    const fake = await openSettings()
+    fireEvent.change(input('Dropbox folder'), { target: { value: '/Brewery/Backups' } })
+    fireEvent.change(screen.getByLabelText('Uploads at once'), { target: { value: '4' } })
+    fireEvent.click(screen.getByRole('radio', { name: 'Only problems' }))
+    fireEvent.click(screen.getByRole('switch', { name: 'Start at login' }))
+    fireEvent.change(input('Backup file names'), { target: { value: '*.tar.xz , , *.tgz' } })
+    expect(screen.getByText('You have unsaved changes.')).toBeTruthy()
+
+    fireEvent.click(saveButton())
+    await screen.findByText('Saved')
+    expect(fake.callsTo('settings.update')).toEqual([
+      {
+        patterns: ['*.tar.xz', '*.tgz'],
+        remoteFolder: '/Brewery/Backups',
+        concurrency: 4,
+        notifications: 'errors',
+        startAtLogin: true,
+      },
+    ])
+    expect(input('Backup file names').value).toBe('*.tar.xz, *.tgz')
+    expect(saveButton().disabled).toBe(true)
+  })
+
+  it('checks fields as they are typed and will not save an invalid one', async () => {
+    const fake = await openSettings()
+    fireEvent.change(input('Dropbox folder'), { target: { value: 'Backups/' } })
+    const field = input('Dropbox folder')
+    expect(field.getAttribute('aria-invalid')).toBe('true')
+    const errorId = field.getAttribute('aria-describedby')?.split(' ').at(-1) ?? ''
+    expect(document.getElementById(errorId)?.textContent).toMatch(/Start with “\/”/)
+    expect(saveButton().disabled).toBe(true)
+
+    fireEvent.change(input('Backup file names'), { target: { value: ' , ' } })
+    expect(screen.getByText(/Add at least one name pattern/)).toBeTruthy()
+    fireEvent.submit(field.closest('form') as HTMLFormElement)
+    expect(fake.callsTo('settings.update')).toEqual([])
+  })
+
+  it('shows the error settings.update returns', async () => {
+    const fake = new FakeCompanion({ connections: [makeConnection()] })
+    fake.fail(
+      'settings.update',
+      'settings_unreadable',
+      'The settings file could not be read or written. Check that the settings folder (FTB_HOME) exists and belongs to your user.',
+    )
+    await openSettings(fake)
+    fireEvent.change(input('Dropbox folder'), { target: { value: '/Elsewhere' } })
+    fireEvent.click(saveButton())
+    const alert = await screen.findByText(/The settings file could not be read or written/)
+    expect(alert.closest('[role="alert"]')).toBeTruthy()
+    expect(input('Dropbox folder').value).toBe('/Elsewhere')
+  })
+
+  it('chooses the backups folder with the system picker', async () => {
+    const fake = new FakeCompanion({ connections: [makeConnection()], chosenFolder: '/srv/ferm' })
+    await openSettings(fake)
+    fireEvent.click(screen.getByRole('button', { name: 'Choose the backups folder…' }))
+    await screen.findByText('/srv/ferm')
+    fireEvent.click(saveButton())
+    await screen.findByText('Saved')
+    expect(fake.callsTo('settings.update')).toEqual([{ watchFolder: '/srv/ferm' }])
+  })
+
+  it('sets and clears the local copy folder', async () => {
+    const fake = new FakeCompanion({
+      connections: [makeConnection()],
+      settings: makeSettings({ localDestination: '/mnt/nas' }),
+    })
+    await openSettings(fake)
+    fireEvent.click(screen.getByRole('button', { name: 'Clear the folder to copy backups to' }))
+    fireEvent.click(saveButton())
+    await screen.findByText('Saved')
+    expect(fake.callsTo('settings.update')).toEqual([{ localDestination: null }])
+  })
+
+  it('discards edits', async () => {
+    await openSettings()
+    fireEvent.change(input('Dropbox folder'), { target: { value: '/Other' } })
+    fireEvent.click(screen.getByRole('button', { name: 'Discard' }))
+    expect(input('Dropbox folder').value).toBe('/Fermentrack Backups')
+  })
+
+  it('saves with Ctrl+S', async () => {
+    const fake = await openSettings()
+    fireEvent.change(input('Dropbox folder'), { target: { value: '/Keyboard' } })
+    fireEvent.keyDown(input('Dropbox folder'), { key: 's', ctrlKey: true })
+    await screen.findByText('Saved')
+    expect(fake.callsTo('settings.update')).toEqual([{ remoteFolder: '/Keyboard' }])
+  })
+
+  it('follows changes made elsewhere without losing the user’s edits', async () => {
+    const fake = await openSettings()
+    fireEvent.change(input('Dropbox folder'), { target: { value: '/Mine' } })
+    act(() =>
+      fake.emit('settings.changed', makeSettings({ concurrency: 6, remoteFolder: '/Theirs' })),
+    )
+    expect((screen.getByLabelText('Uploads at once') as HTMLSelectElement).value).toBe('6')
+    expect(input('Dropbox folder').value).toBe('/Mine')
+  })
+
+  it('pauses automatic uploads at once, outside Save', async () => {
+    const fake = await openSettings()
+    const toggle = screen.getByRole('switch', { name: 'Automatic uploads' }) as HTMLInputElement
+    expect(toggle.checked).toBe(true)
+    fireEvent.click(toggle)
+    await waitFor(() => expect(fake.callsTo('uploads.pause')).toEqual([{}]))
+    await waitFor(() =>
+      expect(
+        (screen.getByRole('switch', { name: 'Automatic uploads' }) as HTMLInputElement).checked,
+      ).toBe(false),
+    )
+    expect(within(screen.getByRole('banner')).getByText('Uploads paused')).toBeTruthy()
+    expect(fake.callsTo('settings.update')).toEqual([])
+  })
+})
+
+describe('backups folder', () => {
+  it('looks for new backups on request', async () => {
+    const fake = await openSettings()
+    fireEvent.click(screen.getByRole('button', { name: 'Look for new backups now' }))
+    await screen.findByText('Looking for new backups')
+    expect(fake.callsTo('uploads.scanNow')).toEqual([undefined])
+  })
+
+  it('shows why the watched folder cannot be read, with the fix', async () => {
+    const fake = new FakeCompanion({ connections: [makeConnection()] })
+    const message =
+      'The watched backups folder is missing or cannot be read. Create or mount the folder, or choose another one (`--dir` or the `watchFolder` setting); watching resumes by itself.'
+    fake.state.status = {
+      ...fake.state.status,
+      tray: 'error',
+      watch: {
+        folder: '/home/pi/fermentrack/backups',
+        state: 'unavailable',
+        error: { code: 'watch_folder_unavailable', message },
+      },
+    }
+    await openSettings(fake)
+    const panel = screen.getByRole('tabpanel', { name: /Settings/ })
+    expect(within(panel).getByText(message)).toBeTruthy()
+  })
+})
