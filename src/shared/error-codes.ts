@@ -19,6 +19,10 @@ export const ERROR_CODES = {
     cause: 'Only files can be uploaded.',
     fix: 'Drop backup files (.tar.xz or .zip), not folders or links.',
   },
+  invalid_setting: {
+    cause: 'A setting has a value the app cannot use.',
+    fix: 'Correct the value named in the message; nothing was changed.',
+  },
   unknown_provider: {
     cause: 'No storage provider has that name.',
     fix: 'Run `fermentrack-backup providers` to list the provider ids.',

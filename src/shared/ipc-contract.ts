@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { ERROR_CODES, type ErrorCode } from './error-codes.ts'
-import { Connection, NotificationLevel } from './settings-schema.ts'
+import { Connection, Settings } from './settings-schema.ts'
 
 /**
  * The one contract between the window and the engine: every command and event, by name, with
@@ -68,14 +68,14 @@ export const StatusView = z.object({
 export type StatusView = z.infer<typeof StatusView>
 
 /** The settings the window may read and change (connections have commands of their own). */
-export const SettingsView = z.object({
-  watchFolder: z.string().nullable(),
-  patterns: z.array(z.string().min(1)).min(1),
-  remoteFolder: z.string(),
-  concurrency: z.number().int().min(1).max(8),
-  notifications: NotificationLevel,
-  startAtLogin: z.boolean(),
-  localDestination: z.string().nullable(),
+export const SettingsView = Settings.pick({
+  watchFolder: true,
+  patterns: true,
+  remoteFolder: true,
+  concurrency: true,
+  notifications: true,
+  startAtLogin: true,
+  localDestination: true,
 })
 export type SettingsView = z.infer<typeof SettingsView>
 
@@ -131,7 +131,7 @@ export const commands = {
   'uploads.scanNow': { input: z.void(), output: z.void() },
   'status.get': { input: z.void(), output: StatusView },
   'settings.get': { input: z.void(), output: SettingsView },
-  'settings.update': { input: SettingsView.partial(), output: SettingsView },
+  'settings.update': { input: SettingsView.partial().strict(), output: SettingsView },
   'dialog.chooseFolder': { input: z.void(), output: z.string().nullable() },
   'app.openExternal': { input: z.object({ url: z.string().url().max(2000) }), output: z.void() },
 } as const

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { REMOTE_FOLDER } from './remote-folder.ts'
 
 export const SETTINGS_VERSION = 1
 
@@ -26,7 +27,7 @@ export const Settings = z.object({
   patterns: z.array(z.string().min(1)).min(1).default(['*.tar.xz', '*.zip']),
   remoteFolder: z
     .string()
-    .regex(/^\/(?:[^/]+(?:\/[^/]+)*)?$/, 'must start with "/" and have no trailing "/"')
+    .regex(REMOTE_FOLDER, 'must start with "/" and have no trailing "/"')
     .default('/Fermentrack Backups'),
   connections: z.array(Connection).default([]),
   concurrency: z.number().int().min(1).max(8).default(2),

@@ -85,10 +85,11 @@ export class CompanionService extends EventEmitter<Emitted> {
     const spec = commands[command]
     const parsed = spec.input.safeParse(input)
     if (!parsed.success) {
-      return {
-        ok: false,
-        error: new AppError('invalid_request', `Invalid input for ${command}.`).toPayload(),
-      }
+      // The contract holds the settings' own rules, so a bad setting is named here, key and rule.
+      const issue = parsed.error.issues[0]
+      const detail = `Invalid input for ${command}: "${issue?.path.join('.')}" ${issue?.message}.`
+      const code = command === 'settings.update' ? 'invalid_setting' : 'invalid_request'
+      return { ok: false, error: new AppError(code, detail).toPayload() }
     }
     try {
       const handler = this.handlers[command] as (input: unknown) => Promise<CommandOutput<C>>

@@ -1,3 +1,4 @@
+import { REMOTE_FOLDER } from '../../shared/remote-folder.ts'
 import type { NotificationLevel, SettingsView } from '../api-types.ts'
 
 /** The form's values: as SettingsView, but patterns as the text the user types. */
@@ -23,9 +24,6 @@ export function parsePatterns(text: string): string[] {
     .map((p) => p.trim())
     .filter((p) => p.length > 0)
 }
-
-// The same rule as remoteFolder in src/shared/settings-schema.ts, checked here to say it early.
-const REMOTE_FOLDER = /^\/(?:[^/]+(?:\/[^/]+)*)?$/
 
 export function validateDraft(draft: Draft): DraftErrors {
   const errors: DraftErrors = {}

@@ -57,8 +57,22 @@ describe('CompanionService', () => {
       },
     })
     expect(await service.invoke('uploads.enqueue', { paths: [] })).toMatchObject({ ok: false })
-    expect(await service.invoke('settings.update', { concurrency: 99 })).toMatchObject({
+    expect(await service.invoke('settings.update', { remoteFolder: 'Backups/' })).toEqual({
       ok: false,
+      error: {
+        code: 'invalid_setting',
+        message: expect.stringContaining(
+          '"remoteFolder" must start with "/" and have no trailing "/"',
+        ),
+      },
+    })
+    // Not a setting the window may change: refused as a whole, nothing applied.
+    expect(await service.invoke('settings.update', { dropboxAppKey: 'x' })).toMatchObject({
+      ok: false,
+    })
+    expect(await service.invoke('settings.get', undefined)).toMatchObject({
+      ok: true,
+      value: { remoteFolder: '/Fermentrack Backups' },
     })
   })
 
