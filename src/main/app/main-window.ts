@@ -32,8 +32,9 @@ export interface MainWindowOptions {
 export function mainWindowOptions(preload: string): BrowserWindowConstructorOptions {
   return {
     title: 'Fermentrack Backup Companion',
-    width: 720,
-    height: 520,
+    // Room for live transfers, the history and a job's details side by side.
+    width: 960,
+    height: 680,
     minWidth: 480,
     minHeight: 360,
     // Shown once the first paint is ready, so there is no blank flash.
