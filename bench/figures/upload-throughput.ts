@@ -1,0 +1,190 @@
+import { spawnSync } from 'node:child_process'
+import { linkSync, rmSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { finished, startCli, type Exit, type Running } from '../child-process.ts'
+import { connectedDropbox, type ConnectedDropbox } from '../connected-dropbox.ts'
+import {
+  curlSession,
+  curlAuthorization,
+  curlToSink,
+  ensureCurl,
+  removeParts,
+  splitFile,
+} from '../curl-clients.ts'
+import { EXIT_REPORT_PRELOAD, exitReportFile } from '../exit-report.ts'
+import { detail, heading, verdict, type Figure } from '../report.ts'
+import { isUploadRoute } from '../request-clock.ts'
+import { fixed, mbPerSecond, median, MIB, seconds } from '../stats.ts'
+import type { Teardown } from '../teardown.ts'
+
+const RUN_TIMEOUT_MS = 300_000
+/** The app's default chunkSize setting, so curl's session makes the same requests as ours. */
+const CHUNK = 8 * MIB
+
+/** One `upload --json` run, with where its time went according to the emulator's clock. */
+interface OurRun {
+  ms: number
+  startup: number
+  transfer: number
+  inFlight: number
+  between: number
+  tail: number
+  requests: number
+  /** CPU time of the CLI process, and of this process (the emulator) meanwhile. */
+  cliCpu: number
+  emulatorCpu: number
+}
+
+/**
+ * 1 GiB through the real CLI `upload` command (process start to exit, as the user waits for it)
+ * against curl POSTing the same file to the emulator's discard route. For the analysis only,
+ * curl also sends the file through the same upload-session routes as ours. Alternating, one run.
+ */
+export async function uploadThroughput(
+  root: string,
+  file: string,
+  size: number,
+  rounds: number,
+  expectedHash: string | undefined,
+  teardown: Teardown,
+): Promise<Figure> {
+  heading(`1. Upload throughput: CLI upload vs curl, ${size / 2 ** 30} GiB to the emulator`)
+  ensureCurl(detail)
+  const dropbox = await connectedDropbox(root, 'throughput', teardown)
+  const { url } = dropbox.emulator
+  const authorization = await curlAuthorization(url, root)
+  teardown.add(() => rmSync(authorization, { force: true }))
+  const parts = splitFile(file, size, CHUNK, join(root, 'curl-parts'))
+  teardown.add(() => removeParts(parts))
+  const ours: OurRun[] = []
+  const sink: number[] = []
+  const session: number[] = []
+  const contenders = [
+    async (round: number) =>
+      ours.push(await ourUpload(dropbox, file, round, expectedHash, teardown)),
+    async () => sink.push(await curlToSink(url, file, size, teardown)),
+    async (round: number) =>
+      session.push(await curlSession(url, authorization, parts, `/curl/${round}.tar.xz`, teardown)),
+  ]
+  for (let round = 1; round <= rounds; round++) {
+    // Rotate who goes first, so no side always runs on a warmer or cooler machine.
+    for (let i = 0; i < contenders.length; i++) {
+      spawnSync('sync') // earlier runs' dirty pages must not be written back during this one
+      await contenders[(i + round) % contenders.length]!(round)
+    }
+    const rate = (ms: number) => `${seconds(ms)} (${fixed(mbPerSecond(size, ms), 0)} MB/s)`
+    detail(
+      `round ${round}: curl to /__sink ${rate(sink.at(-1)!)}, CLI upload ${rate(ours.at(-1)!.ms)}` +
+        ` (ratio ${fixed(sink.at(-1)! / ours.at(-1)!.ms)}), curl session ${rate(session.at(-1)!)}`,
+    )
+  }
+  const oursMbs = mbPerSecond(size, median(ours.map((r) => r.ms)))
+  const sinkMbs = mbPerSecond(size, median(sink))
+  const sessionMbs = mbPerSecond(size, median(session))
+  detail(
+    `ours: node bin/fermentrack-backup.js upload --json (the real CLI; 8 MiB session chunks, ` +
+      `content_hash and a per-request hash, resume state saved per chunk), process start to ` +
+      `exit incl. Node start-up; the emulator hashes and writes every byte to disk. ` +
+      `Median ${fixed(oursMbs, 0)} MB/s`,
+  )
+  detail(
+    `reference: curl -X POST -T file to /__sink, which reads and discards the body; process ` +
+      `start to exit. Median ${fixed(sinkMbs, 0)} MB/s`,
+  )
+  explain(ours, size, sessionMbs)
+  detail(
+    `so the ratio splits into emulator routes vs sink ${fixed(sessionMbs / sinkMbs)}x ` +
+      `(what any client could reach here) times our client vs curl on the same routes ` +
+      `${fixed(oursMbs / sessionMbs)}x`,
+  )
+  const ratio = oursMbs / sinkMbs
+  const figure: Figure = {
+    name: '1 upload throughput',
+    value: `${fixed(ratio)}x`,
+    target: '>= 0.8x',
+    pass: ratio >= 0.8,
+    measured: `CLI upload ${fixed(oursMbs, 0)} MB/s vs curl ${fixed(sinkMbs, 0)} MB/s`,
+  }
+  verdict(figure)
+  return figure
+}
+
+/** Where the CLI's time went (its median run), and what the emulator alone allows. */
+function explain(ours: OurRun[], size: number, sessionMbs: number): void {
+  const typical = [...ours].sort((a, b) => a.ms - b.ms)[ours.length >> 1]!
+  detail(
+    `for analysis: curl through the same session routes (start, append_v2 x N, finish; ` +
+      `emulator hashing and storing as for ours): median ${fixed(sessionMbs, 0)} MB/s`,
+  )
+  detail(
+    `CLI median run: start-up to first request ${seconds(typical.startup)}; ` +
+      `${typical.requests} upload requests over ${seconds(typical.transfer)} ` +
+      `(${fixed(mbPerSecond(size, typical.transfer), 0)} MB/s), of which ` +
+      `${seconds(typical.inFlight)} with a request in flight (body on the wire, emulator ` +
+      `storing it) and ${seconds(typical.between)} from an answer to the next request (client ` +
+      `work); last answer to exit ${seconds(typical.tail)}`,
+  )
+  detail(
+    `CPU in that run: CLI process ${seconds(typical.cliCpu)} ` +
+      `(${fixed((100 * typical.cliCpu) / typical.ms, 0)}% of one core over the run), ` +
+      `emulator (this process) ${seconds(typical.emulatorCpu)}`,
+  )
+}
+
+async function ourUpload(
+  dropbox: ConnectedDropbox,
+  file: string,
+  round: number,
+  expectedHash: string | undefined,
+  teardown: Teardown,
+): Promise<OurRun> {
+  // A new name per round (a hard link: no copy), so neither the job store nor the remote
+  // side can recognise an earlier round's upload and skip the transfer.
+  const path = join(dirname(file), `throughput-${round}.tar.xz`)
+  linkSync(file, path)
+  teardown.add(() => rmSync(path, { force: true }))
+  const report = exitReportFile(dirname(file), `throughput-${round}`)
+  const env = { ...dropbox.env, ...report.env }
+  const cpuBefore = process.cpuUsage()
+  const running = startCli(['upload', path, '--json'], env, teardown, EXIT_REPORT_PRELOAD)
+  const exit = await finished(running, RUN_TIMEOUT_MS, 'upload')
+  const emulatorCpu = process.cpuUsage(cpuBefore)
+  checkUploaded(exit, expectedHash)
+  return {
+    ...split(dropbox, running, exit),
+    cliCpu: report.read().cpuMs,
+    emulatorCpu: (emulatorCpu.user + emulatorCpu.system) / 1000,
+  }
+}
+
+function checkUploaded(exit: Exit, expectedHash: string | undefined): void {
+  const [job] = JSON.parse(exit.stdout) as Array<{ status: string; content_hash: string }>
+  if (job?.status !== 'done') throw new Error(`upload did not finish: ${exit.stdout}`)
+  if (expectedHash && job.content_hash !== expectedHash) {
+    throw new Error(`uploaded content_hash ${job.content_hash} is not hashFile's ${expectedHash}`)
+  }
+}
+
+function split(dropbox: ConnectedDropbox, running: Running, exit: Exit) {
+  const seen = dropbox.clock.between(running.startedAt, exit.endedAt)
+  const uploads = seen.filter(isUploadRoute)
+  const first = seen[0]
+  const last = uploads.at(-1)
+  if (!first || !last?.answeredAt) throw new Error('the emulator saw no upload from the CLI')
+  let inFlight = 0
+  let between = 0
+  uploads.forEach((a, i) => {
+    inFlight += (a.answeredAt ?? a.arrivedAt) - a.arrivedAt
+    const next = uploads[i + 1]
+    if (next) between += next.arrivedAt - (a.answeredAt ?? a.arrivedAt)
+  })
+  return {
+    ms: exit.endedAt - running.startedAt,
+    startup: first.arrivedAt - running.startedAt,
+    transfer: last.answeredAt - uploads[0]!.arrivedAt,
+    inFlight,
+    between,
+    tail: exit.endedAt - last.answeredAt,
+    requests: uploads.length,
+  }
+}
