@@ -107,7 +107,7 @@ export const ERROR_CODES = {
   },
   insufficient_space: {
     cause: 'The storage is full: the backup does not fit in the space left.',
-    fix: 'Free up space (or upgrade the plan), then retry the failed uploads with `fermentrack-backup retry --all-failed`.',
+    fix: 'Free up space (or upgrade the plan), then retry the failed uploads (Retry in the app, or `fermentrack-backup retry --all-failed`).',
   },
   file_missing: {
     cause: 'The backup file is gone: it was deleted or moved before it could be uploaded.',

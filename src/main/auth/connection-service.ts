@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events'
 import { randomBytes } from 'node:crypto'
 import { AppError, isAppError } from '../../shared/app-error.ts'
 import type { Connection, ProviderId } from '../../shared/settings-schema.ts'
@@ -33,12 +34,14 @@ export interface ConnectOptions {
 }
 
 /** Connections: their sign-in, their tokens, their summary, and their end. */
-export class ConnectionService {
+/** `changed` fires with the whole list whenever a connection is added, changed or removed. */
+export class ConnectionService extends EventEmitter<{ changed: [Connection[]] }> {
   private readonly options: ConnectionServiceOptions
   private readonly now: () => number
   private readonly tokenManagers = new Map<string, TokenManager>()
 
   constructor(options: ConnectionServiceOptions) {
+    super()
     this.options = options
     this.now = options.now ?? Date.now
   }
@@ -128,6 +131,7 @@ export class ConnectionService {
       ...s,
       connections: s.connections.filter((c) => c.id !== id),
     }))
+    this.emit('changed', this.list())
     this.options.log.info('disconnected', { connection: id })
   }
 
@@ -166,6 +170,7 @@ export class ConnectionService {
       ...s,
       connections: [...s.connections.filter((c) => c.id !== connection.id), connection],
     }))
+    this.emit('changed', this.list())
   }
 
   private appKey(): string | null {

@@ -38,6 +38,8 @@ type Emitted = { event: [EventName, unknown] }
 
 /** Progress reaches the window at most ten times a second per job. */
 const PROGRESS_INTERVAL_MS = 100
+const SPACE_REFRESH_DELAY_MS = 1000
+const SPACE_REFRESH_INTERVAL_MS = 60_000
 
 /**
  * The engine behind the IPC contract: one handler per command, and the contract's events. The
@@ -50,6 +52,7 @@ export class CompanionService extends EventEmitter<Emitted> {
   private readonly signIns: WindowSignIns
   private readonly progress: EventThrottle<EventPayload<'uploads.progress'>>
   private watch: FolderWatch | undefined
+  private readonly spaceRefresh = new Map<string, NodeJS.Timeout>()
 
   constructor(options: CompanionOptions) {
     super()
@@ -58,8 +61,10 @@ export class CompanionService extends EventEmitter<Emitted> {
     this.status = new StatusTracker(this.engine.uploads.store)
     this.signIns = new WindowSignIns(this.engine.connections, this.engine.home, options.env)
     this.progress = new EventThrottle(PROGRESS_INTERVAL_MS, (p) => this.send('uploads.progress', p))
+    this.engine.connections.on('changed', (list) => this.send('connections.changed', list))
     this.engine.uploads.on('job', (job) => {
       this.status.onJob(job)
+      if (job.state === 'done') this.refreshSpaceSoon(job.connectionId)
       if (job.state !== 'uploading' && job.state !== 'verifying') this.progress.end(job.id)
       this.send('uploads.job', toJobView(job))
       this.sendStatus()
@@ -69,13 +74,15 @@ export class CompanionService extends EventEmitter<Emitted> {
     )
   }
 
-  /** Runs the queue and watches the configured folder. */
+  /** Runs the queue, watches the configured folder, and reads each account's space afresh. */
   async start(): Promise<void> {
     await this.engine.uploads.process()
     this.restartWatch()
+    for (const connection of this.engine.connections.list()) this.refreshSpaceSoon(connection.id)
   }
 
   async stop(): Promise<void> {
+    for (const timer of this.spaceRefresh.values()) clearTimeout(timer)
     await this.watch?.close()
     await this.engine.close()
   }
@@ -114,7 +121,6 @@ export class CompanionService extends EventEmitter<Emitted> {
         this.options.openBrowser,
         (outcome) => {
           this.send('signIn.finished', outcome)
-          this.send('connections.changed', this.engine.connections.list())
           void this.engine.uploads.nudge()
         },
       ),
@@ -124,7 +130,6 @@ export class CompanionService extends EventEmitter<Emitted> {
       this.signIns.cancel(signInId),
     'connections.disconnect': async ({ id }: { id: string }) => {
       await this.engine.disconnect(id)
-      this.send('connections.changed', this.engine.connections.list())
     },
     'uploads.enqueue': async ({
       paths,
@@ -198,6 +203,23 @@ export class CompanionService extends EventEmitter<Emitted> {
       this.status.onWatch({ folder, state: status.state, error })
       this.sendStatus()
     })
+  }
+
+  /** Space used changes with each upload; read it again at most once a minute per account. */
+  private refreshSpaceSoon(connectionId: string): void {
+    const connection = this.engine.connections.list().find((c) => c.id === connectionId)
+    if (connection?.status !== 'connected' || this.spaceRefresh.has(connectionId)) return
+    const timer = setTimeout(() => {
+      this.engine.connections.refresh(connectionId).catch((error: unknown) => {
+        this.engine.log.warn('could not read the account space', {
+          connection: connectionId,
+          error,
+        })
+      })
+    }, SPACE_REFRESH_DELAY_MS)
+    timer.unref()
+    this.spaceRefresh.set(connectionId, timer)
+    setTimeout(() => this.spaceRefresh.delete(connectionId), SPACE_REFRESH_INTERVAL_MS).unref()
   }
 
   private sendStatus(): void {

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises'
 import { AppError, isAppError } from '../../shared/app-error.ts'
 import type { Logger } from '../log/logger.ts'
 import { ALL, type JobStore } from './job-store.ts'
-import type { Job } from './job-types.ts'
+import { FINISHED, type Job } from './job-types.ts'
 import { ProgressMeter, type Progress } from './progress-meter.ts'
 import { backoffMs, failureAction, MAX_ATTEMPTS } from './retry-policy.ts'
 import type { Uploader } from './uploader.ts'
@@ -76,8 +76,11 @@ export class UploadQueue extends EventEmitter<QueueEvents> {
     this.running.get(id)?.abort.abort()
   }
 
+  /** Jobs being uploaded now; one that just finished no longer counts while it winds down. */
   get active(): Job[] {
-    return [...this.running.values()].map((r) => r.job)
+    return [...this.running.values()]
+      .map((r) => r.job)
+      .filter((job) => !FINISHED.includes(job.state))
   }
 
   private abortPaused(): void {

@@ -71,18 +71,19 @@ export class UploadService extends EventEmitter<UploadServiceEvents> {
     const offers = files.flatMap((file) =>
       targets.map((connectionId) => ({ ...file, connectionId, remoteFolder, origin })),
     )
-    return this.store
-      .offerAll(offers, this.now())
-      .map(
-        (job, i) =>
-          job ??
-          this.store.doneJob(
-            offers[i]!.path,
-            offers[i]!.size,
-            offers[i]!.mtimeMs,
-            offers[i]!.connectionId,
-          )!,
-      )
+    const offered = this.store.offerAll(offers, this.now())
+    // Queued work is announced even when it cannot start yet (paused, slots busy, reconnect needed).
+    for (const job of offered) if (job?.state === 'queued') this.emit('job', job)
+    return offered.map(
+      (job, i) =>
+        job ??
+        this.store.doneJob(
+          offers[i]!.path,
+          offers[i]!.size,
+          offers[i]!.mtimeMs,
+          offers[i]!.connectionId,
+        )!,
+    )
   }
 
   /** Runs the queue here if no other process does; otherwise keeps checking whether it can. */

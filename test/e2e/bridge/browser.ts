@@ -22,7 +22,12 @@ export function launchChromium(): Promise<Browser> {
 export async function openApp(
   browser: Browser,
   url: string,
-  options: { colorScheme?: 'light' | 'dark'; dropDir?: string } = {},
+  options: {
+    colorScheme?: 'light' | 'dark'
+    dropDir?: string
+    /** Runs before the app loads: to listen from the first console message on. */
+    beforeLoad?: (page: Page) => Promise<void>
+  } = {},
 ): Promise<Page> {
   const context = await browser.newContext({
     viewport: { width: 1100, height: 720 },
@@ -31,6 +36,7 @@ export async function openApp(
   const page = await context.newPage()
   const dropDir = options.dropDir ?? mkdtempSync(join(tmpdir(), 'ftb-drops-'))
   await page.addInitScript(installCompanionShim, { commands: Object.keys(commands), dropDir })
+  await options.beforeLoad?.(page)
   await page.goto(url)
   return page
 }

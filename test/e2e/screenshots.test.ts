@@ -1,0 +1,126 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { MIB, writeBackup } from '../support/backup-files.ts'
+import { tempDir } from '../support/cli-process.ts'
+import {
+  ACCOUNT,
+  connectDropbox,
+  dismissToasts,
+  dragOver,
+  historyRow,
+  historyStatus,
+  screenshot,
+  startApp,
+  until,
+  type App,
+} from './app-harness.ts'
+import { launchChromium } from './bridge/browser.ts'
+import { buildRenderer } from './support.ts'
+
+type Theme = 'light' | 'dark'
+
+let browser: Browser
+let app: App
+let pages: [Theme, Page][]
+let watched: string
+beforeAll(async () => {
+  const rendererDir = buildRenderer()
+  browser = await launchChromium()
+  watched = join(tempDir('shots'), 'fermentrack', 'backups')
+  mkdirSync(watched, { recursive: true })
+  app = await startApp(browser, rendererDir, { chunkSize: 4 * MIB, watchFolder: watched })
+  // The same app in both themes at once: each screen is taken in light and dark.
+  pages = [
+    ['light', await app.open('light')],
+    ['dark', await app.open('dark')],
+  ]
+})
+afterAll(async () => {
+  const violations = app?.cspViolations ?? []
+  await app?.close()
+  await browser?.close()
+  expect(violations).toEqual([])
+})
+
+const each = (action: (page: Page, theme: Theme) => Promise<void>) =>
+  Promise.all(pages.map(([theme, page]) => action(page, theme)))
+
+async function shoot(view: string) {
+  await each(async (page, theme) => {
+    await dismissToasts(page)
+    await screenshot(page, view, theme)
+  })
+}
+
+/** Uploads through the engine (not the window), so no toasts crowd the pictures. */
+async function upload(names: string[], size: number) {
+  const paths = await Promise.all(names.map((name, i) => writeBackup(app.dropDir, name, size, i)))
+  const result = await app.bridge.companion.invoke('uploads.enqueue', { paths })
+  expect(result.ok).toBe(true)
+}
+
+const backup = (day: number) => `fermentrack-backup-2026-11-${String(day).padStart(2, '0')}.tar.xz`
+
+describe('screenshots of each view, light and dark', () => {
+  it('shows every main view in both themes', async () => {
+    const [, light] = pages[0]!
+    await connectDropbox(light, app)
+    await each((page) => page.getByRole('tab', { name: 'Uploads' }).click())
+
+    // A week of nightly backups, then tonight's, caught part-way.
+    const week = [14, 15, 16, 17, 18, 19, 20].map(backup)
+    await upload(week, 3 * MIB + 123_456)
+    for (const name of week) await until(() => historyStatus(light, name)).toBe('Uploaded')
+    app.emulator.injectFault('/2/files/upload_session/append_v2', { kind: 'delay', ms: 4000 })
+    await upload([backup(21)], 14 * MIB)
+    await each((page) =>
+      until(() =>
+        page
+          .getByRole('list', { name: 'Uploads in progress' })
+          .getByText(/4\.19 MB of/)
+          .count(),
+      ).toBe(1),
+    )
+    await shoot('uploads')
+
+    await each((page) => page.getByRole('tab', { name: 'Connections' }).click())
+    await each((page) =>
+      until(() =>
+        page.getByRole('article', { name: `Dropbox account ${ACCOUNT.name}` }).isVisible(),
+      ).toBe(true),
+    )
+    await shoot('connections')
+
+    await each((page) => page.getByRole('tab', { name: 'Settings' }).click())
+    await each((page) =>
+      until(() => page.getByText(watched, { exact: true }).isVisible()).toBe(true),
+    )
+    await shoot('settings')
+
+    await each((page) => page.getByRole('tab', { name: 'Uploads' }).click())
+    await until(() => historyStatus(light, backup(21))).toBe('Uploaded')
+    const transfers = await Promise.all(pages.map(([, page]) => dragOver(page, [backup(22)])))
+    await each((page) => until(() => page.getByText('Drop to upload now').isVisible()).toBe(true))
+    await shoot('drop-overlay')
+    await Promise.all(
+      pages.map(([, page], i) =>
+        page.dispatchEvent('body', 'dragleave', { dataTransfer: transfers[i] }),
+      ),
+    )
+    await each((page) => until(() => page.getByText('Drop to upload now').count()).toBe(0))
+
+    // The account is full: the upload fails, with its reason and fix on screen.
+    app.emulator.injectFault('/2/files/upload', { kind: 'insufficient_space' })
+    await upload([backup(22)], 900_000)
+    await each(async (page) => {
+      await until(() => historyStatus(page, backup(22))).toBe('Failed')
+      await historyRow(page, backup(22)).click()
+      await until(() =>
+        page.getByRole('region', { name: `Details of ${backup(22)}` }).isVisible(),
+      ).toBe(true)
+    })
+    await shoot('error')
+  })
+})

@@ -1,0 +1,160 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { expect } from 'vitest'
+import type { Settings } from '../../src/shared/settings-schema.ts'
+import type { DropboxEmulator, StoredFile } from '../emulators/dropbox/index.ts'
+import { authorizeRedirect } from './browser.ts'
+import { runCli, startCli, tempDir, type CliResult, type RunningCli } from './cli-process.ts'
+import { cliEnv, startEmulator } from './dropbox-fixture.ts'
+import { transcriptOf, waitForOutput } from './wait-for.ts'
+
+/** The routes that carry file bytes to Dropbox. */
+export const CONTENT_ROUTES = [
+  '/2/files/upload',
+  '/2/files/upload_session/start',
+  '/2/files/upload_session/append_v2',
+  '/2/files/upload_session/finish',
+]
+
+export interface DropboxHome {
+  emulator: DropboxEmulator
+  env: NodeJS.ProcessEnv
+  home: string
+  connectionId: string
+  /** A fresh folder for the backups Fermentrack would write. */
+  backups: string
+  close(): Promise<void>
+}
+
+/**
+ * A fresh emulator and FTB_HOME with Dropbox connected through the CLI, as a user would, and
+ * the given settings written before any watch or upload starts.
+ */
+export async function dropboxHome(
+  settings: Partial<Settings> = {},
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<DropboxHome> {
+  const { emulator, loopbackPort } = await startEmulator()
+  const env = cliEnv(emulator, loopbackPort, extraEnv)
+  const connectionId = await connectDropbox(env)
+  writeSettings(env.FTB_HOME!, settings)
+  return {
+    emulator,
+    env,
+    home: env.FTB_HOME!,
+    connectionId,
+    backups: tempDir('backups'),
+    close: () => emulator.close(),
+  }
+}
+
+/** `connect dropbox` through the real CLI, the browser played by a fetch; returns the id. */
+export async function connectDropbox(env: NodeJS.ProcessEnv): Promise<string> {
+  const cli = startCli(
+    ['connect', 'dropbox', '--redirect', 'loopback', '--no-browser', '--json'],
+    env,
+  )
+  await fetch(await authorizeRedirect(await cli.firstLine))
+  const result = await cli.done
+  expect(result.code, result.stderr).toBe(0)
+  const printed = result.stdout.split('\n').slice(1).join('\n')
+  return (JSON.parse(printed) as { connection_id: string }).connection_id
+}
+
+/** Merges `values` into FTB_HOME/settings.json, keeping what connect already wrote there. */
+export function writeSettings(home: string, values: Partial<Settings>): void {
+  const file = join(home, 'settings.json')
+  const current = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : { version: 1 }
+  writeFileSync(file, JSON.stringify({ ...current, ...values }, null, 2))
+}
+
+/** `watch --dir` started, and waited for until its start-up scan is done and reported. */
+export async function startWatch(dir: string, env: NodeJS.ProcessEnv): Promise<RunningCli> {
+  const cli = startCli(['watch', '--dir', dir], env)
+  cli.child.stdin.end()
+  await waitForOutput(cli, 'Watching ')
+  await waitForOutput(cli, 'Found ')
+  return cli
+}
+
+/** Stops a running CLI with a signal and returns how it ended. */
+export async function stopCli(cli: RunningCli, signal: NodeJS.Signals = 'SIGTERM') {
+  cli.child.kill(signal)
+  return cli.done
+}
+
+export interface UploadReport {
+  file: string
+  job_id: number
+  connection_id: string
+  status: string
+  remote_path: string | null
+  content_hash: string | null
+  error: { code: string; message: string } | null
+}
+
+export interface HistoryJob {
+  job_id: number
+  file: string
+  name: string
+  size: number
+  connection_id: string
+  remote_path: string | null
+  status: string
+  content_hash: string | null
+  attempts: number
+  error: { code: string; message: string } | null
+}
+
+export interface StatusReport {
+  queue_running: boolean
+  paused: string[]
+  counts: Record<string, number>
+  connections: Array<{ id: string; status: string }>
+  local_destination: string | null
+  transfers: Array<{
+    job_id: number
+    name: string
+    connection_id: string
+    bytes_done: number
+    size: number
+  }>
+}
+
+export function parseJson<T>(result: CliResult): T {
+  try {
+    return JSON.parse(result.stdout) as T
+  } catch {
+    throw new Error(`not JSON (exit ${result.code}):\n${result.stdout}\n${result.stderr}`)
+  }
+}
+
+export async function history(env: NodeJS.ProcessEnv, ...args: string[]) {
+  const result = await runCli(['history', '--json', '--limit', '10000', ...args], env)
+  expect(result.code, result.stderr).toBe(0)
+  return parseJson<{ total: number; jobs: HistoryJob[] }>(result)
+}
+
+export async function status(env: NodeJS.ProcessEnv): Promise<StatusReport> {
+  const result = await runCli(['status', '--json'], env)
+  expect(result.code, result.stderr).toBe(0)
+  return parseJson<StatusReport>(result)
+}
+
+/** The emulator's committed files, by display path. */
+export function storedFiles(emulator: DropboxEmulator): StoredFile[] {
+  return [...emulator.files().values()].sort((a, b) => a.path_display.localeCompare(b.path_display))
+}
+
+export function storedAt(emulator: DropboxEmulator, displayPath: string): StoredFile | undefined {
+  return storedFiles(emulator).find((file) => file.path_display === displayPath)
+}
+
+/** Requests to the routes that carry file bytes, and how many bytes each carried. */
+export function contentRequests(emulator: DropboxEmulator) {
+  return emulator.requests.filter((r) => CONTENT_ROUTES.includes(r.path))
+}
+
+export function describeCli(cli: RunningCli): string {
+  return transcriptOf(cli)
+}
