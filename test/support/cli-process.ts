@@ -20,6 +20,8 @@ export interface RunningCli {
   firstLine: Promise<string>
   /** Resolves once stderr contains the text. */
   stderrIncludes(text: string): Promise<void>
+  /** Everything printed so far, for a command that is still running (`watch`). */
+  output(): { stdout: string; stderr: string }
   done: Promise<CliResult>
 }
 
@@ -54,6 +56,7 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv): RunningCli {
       stderr.includes(text)
         ? Promise.resolve()
         : new Promise((resolve) => stderrWaiters.push({ text, resolve })),
+    output: () => ({ stdout, stderr }),
   }
 }
 
