@@ -55,7 +55,10 @@ export function historyCommand(
   }
   const { jobs, total } = engine.uploads.history(query)
   if (options.json) return printJson({ total, jobs: jobs.map(jobJson) })
-  if (total === 0) return void process.stdout.write('No uploads yet.\n')
+  if (total === 0) {
+    const filtered = query.status ?? query.connectionId ?? query.text
+    return void process.stdout.write(filtered ? 'No uploads match.\n' : 'No uploads yet.\n')
+  }
   for (const job of jobs) process.stdout.write(historyLine(job) + '\n')
   if (total > query.offset + jobs.length) {
     process.stdout.write(

@@ -22,11 +22,17 @@ export async function watchCommand(engine: Engine, dir: string | undefined): Pro
   engine.uploads.on('job', (job) => view.job(job))
   engine.uploads.on('progress', (job, progress) => view.progress(job, progress))
   await engine.uploads.process()
-  const watch = engine.watch(resolve(folder), (status) => {
-    if (status.state === 'watching')
-      view.line(`Watching ${status.dir} → ${destinations.join(', ')}`)
-    if (status.state === 'unavailable') view.line(`Waiting for the folder: ${status.error.message}`)
-  })
+  const watched = resolve(folder)
+  const watch = engine.watch(
+    watched,
+    (status) => {
+      if (status.state === 'watching')
+        view.line(`Watching ${status.dir} → ${destinations.join(', ')}`)
+      if (status.state === 'unavailable')
+        view.line(`Waiting for the folder: ${status.error.message}`)
+    },
+    (count) => view.line(`Found ${count} backup${count === 1 ? '' : 's'} in ${watched}.`),
+  )
   await untilSignal()
   view.line('Stopping: unfinished uploads are saved and resume on the next start.')
   await watch.close()
@@ -45,17 +51,34 @@ export async function uploadCommand(
   if (!options.json) engine.uploads.on('progress', (job, progress) => view.progress(job, progress))
   await engine.uploads.process()
   const interrupted = untilSignal().then(() => true)
+  const settled = (job: Job) => FINISHED.includes(job.state) || waitsForReconnect(engine, job)
   let finished: Job[] = []
   while (!(await Promise.race([interrupted, sleep(200).then(() => false)]))) {
     finished = jobs.map((job) => engine.uploads.store.get(job.id)!)
-    if (finished.every((job) => FINISHED.includes(job.state))) break
+    if (finished.every(settled)) break
   }
   await engine.close()
-  if (finished.length === 0 || !finished.every((job) => FINISHED.includes(job.state))) {
-    throw new AppError('interrupted')
-  }
-  report(finished, options.json, view)
+  if (finished.length === 0 || !finished.every(settled)) throw new AppError('interrupted')
+  report(
+    finished.map((job) => (FINISHED.includes(job.state) ? job : reconnectNeeded(job))),
+    options.json,
+    view,
+  )
   if (!finished.every((job) => job.state === 'done')) process.exitCode = 1
+}
+
+/**
+ * A queued job whose connection must be signed in again cannot finish while we wait: it is
+ * reported (and stays queued, resuming after a reconnect) rather than waited for forever.
+ */
+function waitsForReconnect(engine: Engine, job: Job): boolean {
+  if (job.state !== 'queued') return false
+  const connection = engine.connections.list().find((c) => c.id === job.connectionId)
+  return connection?.status === 'needs_reauth'
+}
+
+function reconnectNeeded(job: Job): Job {
+  return { ...job, errorCode: 'needs_reauth', errorMessage: new AppError('needs_reauth').message }
 }
 
 function report(jobs: Job[], json: boolean, view: ProgressView): void {

@@ -30,8 +30,15 @@ export interface Engine {
   uploads: UploadService
   /** Said to the user at every start: a repaired settings file, plaintext token storage. */
   warnings: string[]
-  /** Watches a folder and queues each settled backup for every destination. */
-  watch(dir: string, onStatus: (status: WatchStatus) => void): FolderWatch
+  /**
+   * Watches a folder and queues each settled backup for every destination. `onScanComplete`
+   * follows each full scan (at start, and when watching resumes), once what it found is queued.
+   */
+  watch(
+    dir: string,
+    onStatus: (status: WatchStatus) => void,
+    onScanComplete?: (count: number) => void,
+  ): FolderWatch
   /** Revokes and forgets a connection, and cancels the work that was waiting for it. */
   disconnect(id: string): Promise<void>
   close(): Promise<void>
@@ -49,7 +56,15 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   const kind = secretStoreKind(env, settings.get().secretStore)
   let secrets: Promise<SecretStore> | undefined
   const openSecrets = () => {
-    secrets ??= openSecretStore({ kind, home, log }).then(({ store }) => store)
+    secrets ??= openSecretStore({ kind, home, log }).then(
+      ({ store }) => store,
+      (error: unknown) => {
+        // A keychain still locked at login, or busy, may answer the next time: a long-running
+        // watch must not keep this one failure for good.
+        secrets = undefined
+        throw error
+      },
+    )
     return secrets
   }
   if (kind === 'file') {
@@ -76,7 +91,8 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     connections,
     uploads,
     warnings,
-    watch: (dir, onStatus) => watchIntoQueue(dir, settings, uploads, log, onStatus),
+    watch: (dir, onStatus, onScanComplete) =>
+      watchIntoQueue(dir, settings, uploads, log, onStatus, onScanComplete),
     disconnect: async (id) => {
       await connections.disconnect(id)
       uploads.forget(id)
@@ -95,6 +111,7 @@ function watchIntoQueue(
   uploads: UploadService,
   log: Logger,
   onStatus: (status: WatchStatus) => void,
+  onScanComplete?: (count: number) => void,
 ): FolderWatch {
   const { patterns, includeSubfolders, settleSeconds, usePolling } = settings.get()
   let batch: ReadyFile[] = []
@@ -122,6 +139,11 @@ function watchIntoQueue(
         if (batch.push(file) === 1) setTimeout(flush, 20)
       },
       onStatus,
+      // The files the scan found are queued (or known done) before the scan is reported.
+      onScanComplete: (count) => {
+        if (batch.length > 0) flush()
+        onScanComplete?.(count)
+      },
     },
   )
 }

@@ -28,14 +28,16 @@ export interface DropboxHome {
 
 /**
  * A fresh emulator and FTB_HOME with Dropbox connected through the CLI, as a user would, and
- * the given settings written before any watch or upload starts.
+ * the given settings written before any watch or upload starts. Tokens go to the owner-only file
+ * store: the keychain has its own tests (tokens.test.ts), and concurrent keychain probes from
+ * parallel test files can be refused (see keychain-store.ts), which is not what these test.
  */
 export async function dropboxHome(
   settings: Partial<Settings> = {},
   extraEnv: NodeJS.ProcessEnv = {},
 ): Promise<DropboxHome> {
   const { emulator, loopbackPort } = await startEmulator()
-  const env = cliEnv(emulator, loopbackPort, extraEnv)
+  const env = cliEnv(emulator, loopbackPort, { FTB_SECRET_STORE: 'file', ...extraEnv })
   const connectionId = await connectDropbox(env)
   writeSettings(env.FTB_HOME!, settings)
   return {
@@ -54,11 +56,21 @@ export async function connectDropbox(env: NodeJS.ProcessEnv): Promise<string> {
     ['connect', 'dropbox', '--redirect', 'loopback', '--no-browser', '--json'],
     env,
   )
-  await fetch(await authorizeRedirect(await cli.firstLine))
+  const authorizeUrl = await cli.firstLine
+  if (!authorizeUrl.startsWith('http')) {
+    const ended = await cli.done
+    throw new Error(`connect printed no authorization URL (exit ${ended.code}):\n${ended.stderr}`)
+  }
+  await fetch(await authorizeRedirect(authorizeUrl))
   const result = await cli.done
   expect(result.code, result.stderr).toBe(0)
   const printed = result.stdout.split('\n').slice(1).join('\n')
   return (JSON.parse(printed) as { connection_id: string }).connection_id
+}
+
+/** stderr without the warning the file secret store gives at every start. */
+export function stderrBeyondWarnings(stderr: string): string {
+  return stderr.replace(/^Warning: Tokens are stored UNENCRYPTED in .*\n/gm, '')
 }
 
 /** Merges `values` into FTB_HOME/settings.json, keeping what connect already wrote there. */

@@ -13,6 +13,9 @@ export async function claimQueue(
 ): Promise<{ release(): Promise<void> } | undefined> {
   const server = await listenExclusive(queuePath(home), (socket) => {
     socket.on('error', () => socket.destroy())
+    // Read (and drop) the ring, so the caller's end is seen and the connection closes: an unread
+    // one stays open, and release() would then wait for it forever.
+    socket.resume()
     socket.end()
     onNudge()
   })

@@ -1,0 +1,192 @@
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import {
+  backupBytes,
+  chunksOf,
+  dropboxContentHash,
+  MIB,
+  writeBackup,
+  writeSlowly,
+} from '../support/backup-files.ts'
+import { runCli, startCli, tempDir } from '../support/cli-process.ts'
+import {
+  history,
+  parseJson,
+  startWatch,
+  stopCli,
+  writeSettings,
+  type UploadReport,
+} from '../support/upload-fixture.ts'
+import { waitForOutput, waitWhileRunning } from '../support/wait-for.ts'
+
+// Each test drives several real CLI processes; a busy two-core machine needs more than 60 s.
+vi.setConfig({ testTimeout: 120_000 })
+
+const dirs: string[] = []
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
+
+function dir(prefix: string): string {
+  const path = tempDir(prefix)
+  dirs.push(path)
+  return path
+}
+
+function age(path: string): void {
+  const then = Date.now() / 1000 - 60
+  utimesSync(path, then, then)
+}
+
+/**
+ * An FTB_HOME that does not exist yet, with nothing configured but a local destination folder:
+ * FTB_LOCAL_DESTINATION, or the localDestination setting (plus any other `settings`).
+ */
+function localHome(how: 'env' | 'setting', settings: Record<string, unknown> = {}) {
+  const nas = dir('nas')
+  const home = join(dir('home'), 'fresh')
+  const env: NodeJS.ProcessEnv = { FTB_HOME: home, DROPBOX_APP_KEY: '' }
+  if (how === 'env') env.FTB_LOCAL_DESTINATION = nas
+  const values = { ...settings, ...(how === 'setting' ? { localDestination: nas } : {}) }
+  if (Object.keys(values).length > 0) {
+    mkdirSync(home)
+    writeSettings(home, values)
+  }
+  return { env, nas, backups: dir('backups'), target: join(nas, 'Fermentrack Backups') }
+}
+
+/** What is in the destination folder: the copies, and nothing half-written beside them. */
+function listing(target: string): string[] {
+  return readdirSync(target).sort()
+}
+
+describe('a local destination', () => {
+  it.each(['env', 'setting'] as const)(
+    'alone on a fresh home (%s): watch copies small, empty, unicode and 255-byte names, identical',
+    async (how) => {
+      const { env, backups, target } = localHome(how)
+      const files = [
+        { name: '2026-11-22T10.00.00.tar.xz', size: 80_000 },
+        { name: 'empty.tar.xz', size: 0 },
+        { name: 'Gärkeller Müller – 🍺 Weißbier.tar.xz', size: 12_345 },
+        { name: `${'c'.repeat(248)}.tar.xz`, size: 4096 },
+      ]
+      expect(Buffer.byteLength(files[3]!.name)).toBe(255)
+      const paths = await Promise.all(
+        files.map(({ name, size }, i) => writeBackup(backups, name, size, i + 1)),
+      )
+      paths.forEach(age)
+
+      const watch = await startWatch(backups, env)
+      expect(watch.output().stdout).toContain(`Watching ${backups} → local`)
+      for (const { name } of files) await waitForOutput(watch, `Uploaded ${name} → local`)
+      expect((await stopCli(watch)).code).toBe(0)
+
+      expect(listing(target)).toEqual(files.map((f) => f.name).sort())
+      const { jobs } = await history(env)
+      for (const [i, { name }] of files.entries()) {
+        expect(readFileSync(join(target, name)).equals(readFileSync(paths[i]!)), name).toBe(true)
+        expect(jobs.find((j) => j.name === name)).toMatchObject({
+          connection_id: 'local',
+          status: 'done',
+          remote_path: join(target, name),
+          content_hash: await dropboxContentHash(paths[i]!),
+        })
+      }
+    },
+  )
+
+  it('copies a backup written slowly once, complete, after it settled', async () => {
+    const { env, backups, target } = localHome('env', { settleSeconds: 1 })
+    const watch = await startWatch(backups, env)
+    const path = join(backups, 'slow.tar.xz')
+    await writeSlowly(path, chunksOf(8, 64 * 1024, 9), 300)
+    await waitForOutput(watch, 'Uploaded slow.tar.xz')
+    expect((await stopCli(watch)).code).toBe(0)
+    expect(listing(target)).toEqual(['slow.tar.xz'])
+    expect(readFileSync(join(target, 'slow.tar.xz')).equals(readFileSync(path))).toBe(true)
+    expect((await history(env)).jobs).toMatchObject([{ status: 'done', attempts: 1 }])
+  })
+
+  it('after kill -9 in the middle of a copy, a restart leaves exactly one identical copy and no temp file', async () => {
+    const { env, backups, target } = localHome('env')
+    const size = 256 * MIB + 17
+    const path = await writeBackup(backups, 'huge.tar.xz', size, 10)
+    age(path)
+    const first = startCli(['watch', '--dir', backups], env)
+    first.child.stdin.end()
+    const partial = await waitWhileRunning(
+      first,
+      () => {
+        const names = existsSync(target) ? readdirSync(target) : []
+        const temp = names.find((name) => name.endsWith('.part'))
+        const bytes = temp ? statSync(join(target, temp)).size : 0
+        return bytes > 0 && bytes < size && temp
+      },
+      { what: 'a half-written copy', intervalMs: 5, timeoutMs: 30_000 },
+    ).catch(async (error: unknown) => {
+      first.child.kill('SIGKILL')
+      throw error
+    })
+
+    first.child.kill('SIGKILL')
+    await first.done
+    expect(listing(target)).toEqual([partial])
+
+    const second = await startWatch(backups, env)
+    await waitForOutput(second, 'Uploaded huge.tar.xz')
+    expect((await stopCli(second)).code).toBe(0)
+    expect(listing(target)).toEqual(['huge.tar.xz'])
+    expect(statSync(join(target, 'huge.tar.xz')).size).toBe(size)
+    expect(await dropboxContentHash(join(target, 'huge.tar.xz'))).toBe(
+      await dropboxContentHash(path),
+    )
+    expect((await history(env)).jobs).toMatchObject([{ status: 'done', attempts: 2 }])
+  })
+
+  it('finds an identical copy already there and writes nothing', async () => {
+    const { env, backups, target } = localHome('env')
+    const path = await writeBackup(backups, 'same.tar.xz', 30_000, 4)
+    mkdirSync(target)
+    writeFileSync(join(target, 'same.tar.xz'), backupBytes(30_000, 4))
+    const before = statSync(join(target, 'same.tar.xz'))
+
+    const result = await runCli(['upload', path, '--json'], env)
+
+    expect(result.code, result.stderr).toBe(0)
+    expect(parseJson<UploadReport[]>(result)).toMatchObject([
+      { status: 'done', remote_path: join(target, 'same.tar.xz') },
+    ])
+    expect(listing(target)).toEqual(['same.tar.xz'])
+    const after = statSync(join(target, 'same.tar.xz'))
+    expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs])
+  })
+
+  it('keeps both when a different file holds the name: the new one becomes "name (2).tar.xz"', async () => {
+    const { env, backups, target } = localHome('env')
+    const path = await writeBackup(backups, 'taken.tar.xz', 30_000, 5)
+    mkdirSync(target)
+    const theirs = backupBytes(30_000, 6)
+    writeFileSync(join(target, 'taken.tar.xz'), theirs)
+
+    const result = await runCli(['upload', path, '--json'], env)
+
+    expect(result.code, result.stderr).toBe(0)
+    expect(parseJson<UploadReport[]>(result)).toMatchObject([
+      { status: 'done', remote_path: join(target, 'taken (2).tar.xz') },
+    ])
+    expect(listing(target)).toEqual(['taken (2).tar.xz', 'taken.tar.xz'])
+    expect(readFileSync(join(target, 'taken.tar.xz')).equals(theirs)).toBe(true)
+    expect(readFileSync(join(target, 'taken (2).tar.xz')).equals(readFileSync(path))).toBe(true)
+  })
+})

@@ -1,0 +1,169 @@
+import { rmSync, utimesSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import {
+  backupBytes,
+  chunksOf,
+  dropboxContentHash,
+  MIB,
+  writeBackup,
+  writeSlowly,
+} from '../support/backup-files.ts'
+import { runCli } from '../support/cli-process.ts'
+import {
+  contentRequests,
+  dropboxHome,
+  history,
+  startWatch,
+  stderrBeyondWarnings,
+  stopCli,
+  storedAt,
+  storedFiles,
+  type DropboxHome,
+} from '../support/upload-fixture.ts'
+import { waitForOutput, waitWhileRunning } from '../support/wait-for.ts'
+
+// Each test drives several real CLI processes; a busy two-core machine needs more than 60 s.
+vi.setConfig({ testTimeout: 120_000 })
+
+const FOLDER = '/Fermentrack Backups'
+
+let setup: DropboxHome | undefined
+afterEach(async () => {
+  if (setup) rmSync(setup.backups, { recursive: true, force: true })
+  await setup?.close()
+  setup = undefined
+})
+
+/** Gives a file an mtime in the past, as a backup written before the watch started would have. */
+function age(path: string, seconds = 60): void {
+  const then = Date.now() / 1000 - seconds
+  utimesSync(path, then, then)
+}
+
+describe('watch', () => {
+  it('uploads a backup written slowly once, complete, after it has settled', async () => {
+    const h = (setup = await dropboxHome({ settleSeconds: 1 }))
+    const watch = await startWatch(h.backups, h.env)
+    const path = join(h.backups, 'slow.tar.xz')
+    const chunks = chunksOf(8, 64 * 1024, 3)
+
+    await writeSlowly(path, chunks, 300)
+    const written = Date.now()
+    await waitForOutput(watch, 'Uploaded slow.tar.xz')
+    // Settled means still for settleSeconds after the last write, not uploaded while growing.
+    expect(Date.now() - written).toBeGreaterThanOrEqual(900)
+
+    const stored = storedAt(h.emulator, `${FOLDER}/slow.tar.xz`)
+    expect(stored?.size).toBe(8 * 64 * 1024)
+    expect(stored!.content_hash).toBe(await dropboxContentHash(path))
+    expect(contentRequests(h.emulator)).toEqual([
+      { method: 'POST', path: '/2/files/upload', status: 200, bodyBytes: 8 * 64 * 1024 },
+    ])
+    const { jobs } = await history(h.env)
+    expect(jobs).toMatchObject([{ name: 'slow.tar.xz', status: 'done', attempts: 1 }])
+    expect((await stopCli(watch)).code).toBe(0)
+  })
+
+  it('uploads only names matching the patterns: never .part files, dotfiles or other types', async () => {
+    const h = (setup = await dropboxHome({ settleSeconds: 0.5, patterns: ['*.tar.xz', '*.tgz'] }))
+    for (const name of ['.hidden.tar.xz', 'early.tar.xz.part', 'notes.txt', 'other.zip']) {
+      writeFileSync(join(h.backups, name), backupBytes(100, 1))
+    }
+    const watch = await startWatch(h.backups, h.env)
+    for (const name of ['.late.tar.xz', 'late.tar.xz.part', 'late.zip']) {
+      writeFileSync(join(h.backups, name), backupBytes(100, 2))
+    }
+    await writeBackup(h.backups, 'real.tar.xz', 1000, 3)
+    await writeBackup(h.backups, 'also.tgz', 1000, 4)
+
+    await waitForOutput(watch, 'Uploaded real.tar.xz')
+    await waitForOutput(watch, 'Uploaded also.tgz')
+
+    expect(storedFiles(h.emulator).map((f) => f.name)).toEqual(['also.tgz', 'real.tar.xz'])
+    const { jobs } = await history(h.env)
+    expect(jobs.map((job) => job.name).sort()).toEqual(['also.tgz', 'real.tar.xz'])
+    expect((await stopCli(watch)).code).toBe(0)
+  })
+
+  it('queues at start-up the backups never uploaded, and leaves alone the ones that were', async () => {
+    const h = (setup = await dropboxHome())
+    // All three are older than the settle time, so the start-up scan itself reports them.
+    const old = await writeBackup(h.backups, 'old.tar.xz', 3000, 1)
+    age(old)
+    expect((await runCli(['upload', old], h.env)).code).toBe(0)
+    const before = h.emulator.requests.length
+    for (const [i, name] of ['new-1.tar.xz', 'new-2.tar.xz'].entries()) {
+      age(await writeBackup(h.backups, name, 4000 + i, 2 + i))
+    }
+
+    const watch = await startWatch(h.backups, h.env)
+    await waitForOutput(watch, 'Uploaded new-1.tar.xz')
+    await waitForOutput(watch, 'Uploaded new-2.tar.xz')
+
+    expect(watch.output().stdout).toContain(`Found 3 backups in ${h.backups}.`)
+    const sinceStart = h.emulator.requests.slice(before).filter((r) => r.path === '/2/files/upload')
+    expect(sinceStart).toHaveLength(2)
+    expect(storedFiles(h.emulator).map((f) => f.name)).toEqual([
+      'new-1.tar.xz',
+      'new-2.tar.xz',
+      'old.tar.xz',
+    ])
+    const { jobs } = await history(h.env)
+    expect(jobs.map((job) => [job.name, job.status]).sort()).toEqual([
+      ['new-1.tar.xz', 'done'],
+      ['new-2.tar.xz', 'done'],
+      ['old.tar.xz', 'done'],
+    ])
+    expect((await stopCli(watch)).code).toBe(0)
+  })
+
+  it('still stops with exit 0 after other commands rang its queue', async () => {
+    const h = (setup = await dropboxHome())
+    const watch = await startWatch(h.backups, h.env)
+    for (const command of ['status', 'pause', 'resume', 'status']) {
+      expect((await runCli([command], h.env)).code).toBe(0)
+    }
+    const stopped = await stopCli(watch)
+    expect(stopped.code, stopped.stderr).toBe(0)
+    expect(stderrBeyondWarnings(stopped.stderr)).toBe('')
+  })
+
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'stops on %s with exit 0, saving the upload in progress so the next start continues it',
+    async (signal) => {
+      const chunkSize = 4 * MIB
+      const h = (setup = await dropboxHome({ chunkSize }))
+      const size = 6 * chunkSize + 100
+      const path = await writeBackup(h.backups, 'stopped.tar.xz', size, 5)
+      age(path)
+      h.emulator.injectFault('/2/files/upload_session/append_v2', { kind: 'delay', ms: 300 }, 3)
+      const first = await startWatch(h.backups, h.env)
+      await waitWhileRunning(
+        first,
+        () =>
+          h.emulator.requests.some(
+            (r) => r.path === '/2/files/upload_session/append_v2' && r.status === 200,
+          ),
+        { what: 'an acknowledged append' },
+      )
+
+      const stopped = await stopCli(first, signal)
+
+      expect(stopped.code, stopped.stderr).toBe(0)
+      expect(stopped.stdout).toContain('Stopping: unfinished uploads are saved')
+      expect((await history(h.env)).jobs).toMatchObject([{ status: 'queued', error: null }])
+      expect(h.emulator.count('/2/files/upload_session/finish')).toBe(0)
+
+      const second = await startWatch(h.backups, h.env)
+      await waitForOutput(second, 'Uploaded stopped.tar.xz')
+      expect((await stopCli(second)).code).toBe(0)
+      expect(h.emulator.count('/2/files/upload_session/start')).toBe(1)
+      const sent = contentRequests(h.emulator).reduce((sum, r) => sum + r.bodyBytes, 0)
+      expect(sent).toBeLessThanOrEqual(size + chunkSize)
+      expect(storedAt(h.emulator, `${FOLDER}/stopped.tar.xz`)!.content_hash).toBe(
+        await dropboxContentHash(path),
+      )
+    },
+  )
+})
