@@ -49,6 +49,11 @@ export async function uploadCommand(
   const jobs = engine.uploads.offer(files, 'manual', options.connection)
   const view = new ProgressView()
   if (!options.json) engine.uploads.on('progress', (job, progress) => view.progress(job, progress))
+  const paused = engine.uploads.store.pausedScopes()
+  if (paused.length > 0) {
+    const what = paused.includes('*') ? 'All uploads are' : `Uploads to ${paused.join(', ')} are`
+    process.stderr.write(`${what} paused; waiting for \`fermentrack-backup resume\`.\n`)
+  }
   await engine.uploads.process()
   const interrupted = untilSignal().then(() => true)
   const settled = (job: Job) => FINISHED.includes(job.state) || waitsForReconnect(engine, job)

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { AppError, isAppError } from '../../shared/app-error.ts'
 import { keychainError } from './keychain-error.ts'
 import { assertSecretArgs, SECRET_SERVICE, type SecretStore } from './secret-store.ts'
@@ -32,7 +33,9 @@ const USES_DBUS = process.platform !== 'darwin' && process.platform !== 'win32'
 // real connection's token. Reads cannot do this check: on a locked keyring getPassword answers
 // null and findCredentials crashes the process (keytar reads a secret that is not there).
 export const KEYCHAIN_CHECK_SERVICE = `${SECRET_SERVICE} (keychain check)`
-export const KEYCHAIN_CHECK_ACCOUNT = 'check'
+// One check item per process: the app and a CLI command probing at the same moment must not
+// delete each other's item mid-check.
+export const KEYCHAIN_CHECK_ACCOUNT = `check-${process.pid}-${randomBytes(4).toString('hex')}`
 
 /** Tokens in the OS keychain (Secret Service on Linux, Keychain on macOS, Credential Manager on Windows). */
 export function createKeychainStore({

@@ -180,10 +180,14 @@ export class JobStore {
     this.db.prepare('UPDATE jobs SET state = ? WHERE id = ?').run(state, id)
   }
 
-  saveResume(id: number, resume: unknown, bytesDone: number): void {
+  saveResume(id: number, resume: unknown): void {
     this.db
-      .prepare('UPDATE jobs SET resume = ?, bytes_done = ? WHERE id = ?')
-      .run(resume === undefined ? null : JSON.stringify(resume), bytesDone, id)
+      .prepare('UPDATE jobs SET resume = ? WHERE id = ?')
+      .run(resume === undefined ? null : JSON.stringify(resume), id)
+  }
+
+  setBytesDone(id: number, bytesDone: number): void {
+    this.db.prepare('UPDATE jobs SET bytes_done = ? WHERE id = ?').run(bytesDone, id)
   }
 
   setVersion(id: number, size: number, mtimeMs: number): void {

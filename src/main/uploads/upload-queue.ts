@@ -126,13 +126,17 @@ export class UploadQueue extends EventEmitter<QueueEvents> {
       if (!uploader) return this.settle(job, new AppError('needs_reauth'), signal)
       const source = await this.currentVersion(job)
       const meter = new ProgressMeter(source.size, this.now)
-      let bytesDone = 0
+      let recorded = 0
       const result = await uploader.upload(source, job.remoteFolder, {
         signal,
         resume: store.get(job.id)?.resume,
-        saveResume: (state) => store.saveResume(job.id, state, bytesDone),
+        saveResume: (state) => store.saveResume(job.id, state),
         onProgress: (bytes) => {
-          bytesDone = bytes
+          // For `status` in other processes; at most once a second, as each write is synced.
+          if (this.now() - recorded >= 1000 || bytes >= source.size) {
+            store.setBytesDone(job.id, bytes)
+            recorded = this.now()
+          }
           this.progress(job.id, meter.update(bytes))
         },
       })

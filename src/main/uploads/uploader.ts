@@ -32,9 +32,9 @@ export interface UploadContext {
 
 /**
  * One destination's upload strategy. Errors are AppErrors whose code tells the queue what to do:
- * retry (network, rate_limited, provider_error, verification_failed), wait and restart
- * (file_changed), pause the connection (needs_reauth), or fail (insufficient_space, file_missing,
- * permission_denied, file_too_large, destination_unavailable).
+ * retry (network, rate_limited, provider_error, verification_failed, and destination_unavailable,
+ * as a NAS may be remounted), wait and restart (file_changed), pause the connection
+ * (needs_reauth), or fail (insufficient_space, file_missing, permission_denied, file_too_large).
  */
 export interface Uploader {
   upload(file: SourceFile, remoteFolder: string, context: UploadContext): Promise<RemoteFile>
