@@ -15,9 +15,10 @@ export interface LoadedSettings {
 }
 
 /**
- * Settings live in `<home>/settings.json`, written through conf (atomic writes); the Electron shell
- * opens the same file with electron-store. A bad file is copied aside and reported before any
- * default replaces a value, so hand edits are never silently lost.
+ * Settings live in `<home>/settings.json`, written through conf (atomic writes). The Electron shell
+ * uses this same store through the engine rather than electron-store (conf with Electron's paths):
+ * one writer of one file, and the schema and repair rules apply alike. A bad file is copied aside
+ * and reported before any default replaces a value, so hand edits are never silently lost.
  */
 export class SettingsStore {
   readonly file: string
