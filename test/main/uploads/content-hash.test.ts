@@ -1,7 +1,11 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ContentHasher, hashFile } from '../../../src/main/uploads/content-hash.ts'
+import {
+  ContentHasher,
+  contentHashOfBlocks,
+  hashFile,
+} from '../../../src/main/uploads/content-hash.ts'
 import { tempDir } from '../../support/cli-process.ts'
 
 const MiB = 1024 * 1024
@@ -39,5 +43,27 @@ describe('Dropbox content hash', () => {
     const pieces = new ContentHasher()
     for (let i = 0; i < data.length; i += 1_000_003) pieces.update(data.subarray(i, i + 1_000_003))
     expect(pieces.digest()).toBe(whole)
+  })
+
+  it('hands out each block digest, the last short one at digest()', () => {
+    const data = Buffer.alloc(9 * MiB + 7, 0xcd)
+    const blocks: Buffer[] = []
+    const whole = new ContentHasher({ onBlock: (digest) => blocks.push(digest) })
+    whole.update(data.subarray(0, 5 * MiB)).update(data.subarray(5 * MiB))
+    expect(blocks).toHaveLength(2)
+    const hash = whole.digest()
+    expect(blocks).toHaveLength(3)
+    expect(blocks.map((b) => b.length)).toEqual([32, 32, 32])
+    expect(contentHashOfBlocks(blocks)).toBe(hash)
+  })
+
+  it('hashes a range that starts on a 4 MiB boundary from its blocks, without its bytes', () => {
+    const data = Buffer.alloc(13 * MiB + 5)
+    for (let i = 0; i < data.length; i += 4096) data[i] = (i >> 12) & 0xff
+    const blocks: Buffer[] = []
+    new ContentHasher({ onBlock: (digest) => blocks.push(digest) }).update(data).digest()
+    const of = (bytes: Buffer) => new ContentHasher().update(bytes).digest()
+    expect(contentHashOfBlocks(blocks.slice(1, 3))).toBe(of(data.subarray(4 * MiB, 12 * MiB)))
+    expect(contentHashOfBlocks(blocks.slice(2))).toBe(of(data.subarray(8 * MiB)))
   })
 })

@@ -1,4 +1,5 @@
 import { fetchWithRetry, type FetchFn } from '../../net/fetch-with-retry.ts'
+import { httpFetch } from '../../net/http-fetch.ts'
 import type { DropboxEndpoints } from './dropbox-config.ts'
 import { failureToError, readFailure, type DropboxFailure } from './dropbox-errors.ts'
 import { headerSafeJson } from './header-safe-json.ts'
@@ -41,11 +42,15 @@ export class DropboxApi {
   private readonly endpoints: DropboxEndpoints
   private readonly tokens: AccessTokens
   private readonly fetchFn: FetchFn
+  /** For content uploads: httpFetch sends the chunk buffer without fetch's copy of it. */
+  private readonly uploadFn: FetchFn
 
-  constructor(endpoints: DropboxEndpoints, tokens: AccessTokens, fetchFn: FetchFn = fetch) {
+  /** `fetchFn`, when given (tests), carries every request, uploads included. */
+  constructor(endpoints: DropboxEndpoints, tokens: AccessTokens, fetchFn?: FetchFn) {
     this.endpoints = endpoints
     this.tokens = tokens
-    this.fetchFn = fetchFn
+    this.fetchFn = fetchFn ?? fetch
+    this.uploadFn = fetchFn ?? httpFetch
   }
 
   /** Calls an RPC route; `arg` undefined means a void route, sent with no body at all. */
@@ -58,6 +63,7 @@ export class DropboxApi {
   /** An RPC route whose 409 answers are returned, e.g. files/get_metadata's path/not_found. */
   call<T>(route: string, arg?: unknown, options: CallOptions = {}): Promise<RouteOutcome<T>> {
     return this.send<T>(
+      false,
       `${this.endpoints.apiUrl}/2/${route}`,
       route,
       (token) => ({
@@ -71,7 +77,8 @@ export class DropboxApi {
 
   /**
    * A content-upload route: raw bytes in the body, arguments as header-safe JSON in
-   * Dropbox-API-Arg (HTTP docs "Content-upload endpoints"). 409 answers are returned.
+   * Dropbox-API-Arg (HTTP docs "Content-upload endpoints"). 409 answers are returned. The body
+   * is no longer read once the promise settles: the caller may then reuse its buffer.
    */
   upload<T>(
     route: string,
@@ -80,6 +87,7 @@ export class DropboxApi {
     options: CallOptions = {},
   ): Promise<RouteOutcome<T>> {
     return this.send<T>(
+      true,
       `${this.endpoints.contentUrl}/2/${route}`,
       route,
       (token) => ({
@@ -94,6 +102,7 @@ export class DropboxApi {
 
   /** One request, retried on 429/5xx, replayed once with a renewed token after 401 expired. */
   private async send<T>(
+    upload: boolean,
     url: string,
     route: string,
     headers: (token: string) => Record<string, string>,
@@ -103,7 +112,7 @@ export class DropboxApi {
     let token = await this.tokens.accessToken()
     for (let replayed = false; ; replayed = true) {
       const response = await fetchWithRetry(
-        this.fetchFn,
+        upload ? this.uploadFn : this.fetchFn,
         url,
         { method: 'POST', headers: headers(token), body, signal: options.signal },
         { retryNetworkErrors: options.idempotent ?? true, sleep: options.sleep },

@@ -22,7 +22,8 @@ export async function uploadWhole(
 ): Promise<RemoteFile> {
   const { file } = target.reader
   const path = remotePath(target.folder, file.name)
-  const arg = withRequestHash(commitInfo(path, file.mtimeMs), data)
+  // The request carries the whole file, so its content_hash is the file's, already computed.
+  const arg = withRequestHash(commitInfo(path, file.mtimeMs), data, target.contentHash)
   for (let tries = 1; ; tries++) {
     await target.reader.checkUnchanged()
     const outcome = await io.api.upload<FileMetadata>(UPLOAD, arg, data, callOptions(io))

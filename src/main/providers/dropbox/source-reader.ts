@@ -65,10 +65,15 @@ export class SourceReader {
       throw changed(this.file, 'replaced')
   }
 
-  /** Exactly `length` bytes at `offset`; at the end of the file, also proves nothing follows. */
-  async read(offset: number, length: number): Promise<Buffer> {
+  /**
+   * Exactly `length` bytes at `offset`; at the end of the file, also proves nothing follows.
+   * Read into `into` when given (it needs room for `length` + 1 bytes): a view of it comes back.
+   */
+  async read(offset: number, length: number, into?: Buffer): Promise<Buffer> {
     const atEnd = offset + length === this.file.size
-    const buffer = Buffer.allocUnsafe(length + (atEnd ? 1 : 0))
+    const wanted = length + (atEnd ? 1 : 0)
+    if (into && into.length < wanted) throw new RangeError(`read of ${wanted} into ${into.length}`)
+    const buffer = into ? into.subarray(0, wanted) : Buffer.allocUnsafe(wanted)
     let filled = 0
     try {
       while (filled < buffer.length) {
@@ -86,7 +91,7 @@ export class SourceReader {
     }
     if (filled < length) throw changed(this.file, `shorter than ${this.file.size} bytes`)
     if (filled > length) throw changed(this.file, `longer than ${this.file.size} bytes`)
-    return atEnd ? buffer.subarray(0, length) : buffer
+    return buffer.subarray(0, length)
   }
 
   async close(): Promise<void> {

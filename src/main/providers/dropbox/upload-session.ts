@@ -20,6 +20,12 @@ interface Position {
   createdAt: number
 }
 
+interface Chunk {
+  data: Buffer
+  /** The request's content_hash when the whole-file hasher already has it. */
+  contentHash: string | undefined
+}
+
 export interface UploadSessionOptions {
   io: UploadIo
   reader: SourceReader
@@ -45,7 +51,7 @@ export class UploadSession {
 
   constructor(options: UploadSessionOptions) {
     this.options = options
-    this.chunks = new ChunkReader(options.reader)
+    this.chunks = new ChunkReader(options.reader, options.chunkSize)
     const { resume } = options
     if (resume) this.position = { ...resume }
   }
@@ -78,11 +84,11 @@ export class UploadSession {
       throw new AppError('provider_error', 'Dropbox keeps losing the upload session.')
     }
     const { io, chunkSize, reader } = this.options
-    const data = await this.nextChunk(0, Math.min(chunkSize, reader.file.size))
+    const { data, contentHash } = await this.nextChunk(0, Math.min(chunkSize, reader.file.size))
     for (let tries = 1; ; tries++) {
       const outcome = await io.api.upload<{ session_id: string }>(
         'files/upload_session/start',
-        withRequestHash({}, data),
+        withRequestHash({}, data, contentHash),
         data,
         callOptions(io),
       )
@@ -106,8 +112,8 @@ export class UploadSession {
     while (position.offset < size) {
       this.options.io.signal.throwIfAborted()
       const from = position.offset
-      const data = await this.nextChunk(from, Math.min(this.options.chunkSize, size - from))
-      const next = await this.append(position, data)
+      const chunk = await this.nextChunk(from, Math.min(this.options.chunkSize, size - from))
+      const next = await this.append(position, chunk)
       if (next === 'lost' || next > size) return false
       if (next <= from && ++stalls >= CHUNK_TRIES) {
         throw new AppError('provider_error', `Dropbox keeps answering incorrect_offset at ${from}.`)
@@ -118,26 +124,36 @@ export class UploadSession {
     return true
   }
 
-  /** Reads a chunk, checks the file is still the settled one, hashes it, prefetches the next. */
-  private async nextChunk(offset: number, length: number): Promise<Buffer> {
+  /**
+   * Reads a chunk, checks the file is still the settled one, hashes it, and reads and hashes the
+   * next one while this one is on the wire, so little is left to do between an answer and the
+   * next request.
+   */
+  private async nextChunk(offset: number, length: number): Promise<Chunk> {
     const { reader, hash, io, chunkSize } = this.options
     const data = await this.chunks.take(offset, length)
     await reader.checkUnchanged()
     await hash.catchUp(offset, io.signal)
-    hash.feed(offset, data)
+    hash.feed(offset, data) // nothing left to do when the read-ahead hashed it
+    // Computed once per chunk: a retry sends the same bytes, so the same hash.
+    const contentHash = hash.rangeHash(offset, length)
     const after = offset + length
-    this.chunks.prefetch(after, Math.min(chunkSize, reader.file.size - after))
-    return data
+    this.chunks.prefetch(after, Math.min(chunkSize, reader.file.size - after), (next) => {
+      // In file order only; a read-ahead that comes after a gap is hashed when it is taken.
+      if (hash.position >= after) hash.feed(after, next)
+    })
+    return { data, contentHash }
   }
 
   /** The offset the server holds after sending `data` at the current one, or 'lost'. */
-  private async append(position: Position, data: Buffer): Promise<number | 'lost'> {
+  private async append(position: Position, chunk: Chunk): Promise<number | 'lost'> {
     const { io } = this.options
+    const { data, contentHash } = chunk
     const cursor = { session_id: position.sessionId, offset: position.offset }
     for (let tries = 1; ; tries++) {
       let outcome: RouteOutcome<null>
       try {
-        const arg = withRequestHash({ cursor }, data)
+        const arg = withRequestHash({ cursor }, data, contentHash)
         outcome = await io.api.upload<null>(APPEND, arg, data, callOptions(io, false))
       } catch (error) {
         if (io.signal.aborted || !isAppError(error, 'network') || tries >= CHUNK_TRIES) throw error
