@@ -1,4 +1,4 @@
-// The sandboxed preload can only require('electron') and must stay one small CommonJS file: it may
+// The sandboxed preload can load only the electron module and must stay one small CommonJS file: it may
 // load at run time nothing but electron, its own files and the zod-free IPC name list.
 import { readFileSync, readdirSync } from 'node:fs'
 import path from 'node:path'
