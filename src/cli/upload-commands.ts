@@ -1,10 +1,9 @@
-import { stat } from 'node:fs/promises'
-import { basename, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { AppError } from '../shared/app-error.ts'
 import type { Engine } from '../main/engine.ts'
 import { FINISHED, type Job } from '../main/uploads/job-types.ts'
-import type { SourceFile } from '../main/uploads/uploader.ts'
+import { sourceFileAt } from '../main/uploads/source-file.ts'
 import { printJson } from './output.ts'
 import { ProgressView } from './progress-view.ts'
 
@@ -45,7 +44,7 @@ export async function uploadCommand(
   paths: string[],
   options: { connection?: string; json: boolean },
 ): Promise<void> {
-  const files = await Promise.all(paths.map(sourceFile))
+  const files = await Promise.all(paths.map(sourceFileAt))
   const jobs = engine.uploads.offer(files, 'manual', options.connection)
   const view = new ProgressView()
   if (!options.json) engine.uploads.on('progress', (job, progress) => view.progress(job, progress))
@@ -111,20 +110,6 @@ function report(jobs: Job[], json: boolean, view: ProgressView): void {
       )
     else view.line(`${job.path} → ${job.connectionId}: ${job.state}: ${job.errorMessage}`)
   }
-}
-
-async function sourceFile(path: string): Promise<SourceFile> {
-  const absolute = resolve(path)
-  let info
-  try {
-    info = await stat(absolute)
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    if (code === 'ENOENT') throw new AppError('file_missing', `${absolute} does not exist.`)
-    throw new AppError('permission_denied', `Cannot read ${absolute}.`, { cause: error })
-  }
-  if (!info.isFile()) throw new AppError('usage', `${absolute} is not a regular file.`)
-  return { path: absolute, name: basename(absolute), size: info.size, mtimeMs: info.mtimeMs }
 }
 
 function untilSignal(): Promise<void> {

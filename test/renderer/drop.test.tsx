@@ -12,7 +12,7 @@ const withFiles = (...files: File[]) => ({ dataTransfer: { types: ['Files'], fil
 const withText = { dataTransfer: { types: ['text/plain', 'text/uri-list'], files: [] } }
 
 const FOLDER_MESSAGE =
-  '"brew-logs" is not a file; drop backup files, not folders. Run `fermentrack-backup --help` for the commands and their options.'
+  '/home/brewer/brew-logs is a folder or another kind of non-file. Drop backup files (.tar.xz or .zip), not folders or links.'
 
 describe('drag and drop anywhere', () => {
   it('shows the overlay while files are dragged over the window', async () => {
@@ -77,7 +77,7 @@ describe('drag and drop anywhere', () => {
 
   it('shows the main process’s rejection (a folder) as it is', async () => {
     const fake = new FakeCompanion({ connections: [makeConnection()] })
-    fake.fail('uploads.enqueue', 'usage', FOLDER_MESSAGE)
+    fake.fail('uploads.enqueue', 'not_a_file', FOLDER_MESSAGE)
     await renderApp(fake)
     fireEvent.drop(window, withFiles(new File([], 'brew-logs')))
     const title = await screen.findByText('Couldn’t queue brew-logs')
@@ -88,7 +88,7 @@ describe('drag and drop anywhere', () => {
     const fake = new FakeCompanion({ connections: [makeConnection()] })
     fake.respond('uploads.enqueue', (input) =>
       input.paths.some((p) => p.endsWith('brew-logs'))
-        ? { ok: false, error: { code: 'usage', message: FOLDER_MESSAGE } }
+        ? { ok: false, error: { code: 'not_a_file', message: FOLDER_MESSAGE } }
         : fake.defaultAnswer('uploads.enqueue', input),
     )
     await renderApp(fake)

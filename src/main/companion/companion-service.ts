@@ -1,7 +1,4 @@
 import { EventEmitter } from 'node:events'
-import { constants } from 'node:fs'
-import { access, stat } from 'node:fs/promises'
-import { basename, resolve } from 'node:path'
 import { AppError, isAppError } from '../../shared/app-error.ts'
 import {
   commands,
@@ -16,6 +13,7 @@ import type { RedirectKind } from '../auth/redirect-receiver.ts'
 import type { Engine } from '../engine.ts'
 import type { FolderWatch } from '../watch/folder-watcher.ts'
 import { MAX_FILE_BYTES } from '../providers/dropbox/upload-limits.ts'
+import { sourceFileAt } from '../uploads/source-file.ts'
 import { EventThrottle } from './event-throttle.ts'
 import { toJobView } from './job-view.ts'
 import { StatusTracker } from './status-tracker.ts'
@@ -233,17 +231,8 @@ export class CompanionService extends EventEmitter<Emitted> {
 
 /** A dropped path must be a regular, readable file of a size Dropbox takes. */
 async function droppedFile(path: string) {
-  const absolute = resolve(path)
-  const name = basename(absolute)
-  let info
-  try {
-    info = await stat(absolute)
-    await access(absolute, constants.R_OK)
-  } catch {
-    throw new AppError('permission_denied', `"${name}" cannot be read.`)
-  }
-  if (!info.isFile())
-    throw new AppError('not_a_file', `"${name}" is a folder or another kind of non-file.`)
-  if (info.size > MAX_FILE_BYTES) throw new AppError('file_too_large', `"${name}" is too large.`)
-  return { path: absolute, name, size: info.size, mtimeMs: info.mtimeMs }
+  const file = await sourceFileAt(path)
+  if (file.size > MAX_FILE_BYTES)
+    throw new AppError('file_too_large', `"${file.name}" is too large.`)
+  return file
 }

@@ -13,6 +13,7 @@ const ACTIONS: Partial<Record<ErrorCode, FailureAction>> = {
   file_missing: 'fail',
   permission_denied: 'fail',
   file_too_large: 'fail',
+  not_a_file: 'fail',
   usage: 'fail',
 }
 

@@ -1,11 +1,11 @@
 import { EventEmitter } from 'node:events'
-import { stat } from 'node:fs/promises'
 import { AppError, isAppError } from '../../shared/app-error.ts'
 import type { Logger } from '../log/logger.ts'
 import { ALL, type JobStore } from './job-store.ts'
 import { FINISHED, type Job } from './job-types.ts'
 import { ProgressMeter, type Progress } from './progress-meter.ts'
 import { backoffMs, failureAction, MAX_ATTEMPTS } from './retry-policy.ts'
+import { sourceFileAt } from './source-file.ts'
 import type { Uploader } from './uploader.ts'
 
 export interface QueueEvents {
@@ -154,22 +154,12 @@ export class UploadQueue extends EventEmitter<QueueEvents> {
 
   /** The file as it is now; a newer settled version takes the job over, an unsettled one waits. */
   private async currentVersion(job: Job) {
-    let info
-    try {
-      info = await stat(job.path)
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code
-      if (code === 'ENOENT') throw new AppError('file_missing', `${job.path} no longer exists.`)
-      if (code === 'EACCES' || code === 'EPERM')
-        throw new AppError('permission_denied', `Cannot read ${job.path}.`)
-      throw error
+    const file = await sourceFileAt(job.path)
+    if (file.size !== job.size || file.mtimeMs !== job.mtimeMs) {
+      if (this.now() - file.mtimeMs < this.options.settleMs) throw new AppError('file_changed')
+      this.options.store.setVersion(job.id, file.size, file.mtimeMs)
     }
-    if (!info.isFile()) throw new AppError('file_missing', `${job.path} is not a regular file.`)
-    if (info.size !== job.size || info.mtimeMs !== job.mtimeMs) {
-      if (this.now() - info.mtimeMs < this.options.settleMs) throw new AppError('file_changed')
-      this.options.store.setVersion(job.id, info.size, info.mtimeMs)
-    }
-    return { path: job.path, name: job.name, size: info.size, mtimeMs: info.mtimeMs }
+    return { ...file, name: job.name }
   }
 
   private settle(job: Job, error: unknown, signal: AbortSignal): void {
