@@ -1,5 +1,4 @@
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { ERROR_CODES } from '../../src/shared/error-codes.ts'
 import { dropboxContentHash, MIB, writeBackup } from '../support/backup-files.ts'
 import { tempDir } from '../support/cli-process.ts'
@@ -15,42 +14,16 @@ import {
   historyStatus,
   nextOpenedUrl,
   playBrowserSignIn,
-  startApp,
-  startConnectedApp,
   storedAtPath,
   until,
-  type App,
 } from './app-harness.ts'
-import { launchChromium } from './bridge/browser.ts'
-import { buildRenderer } from './support.ts'
+import { appSuite } from './app-suite.ts'
 
-let browser: Browser
-let rendererDir: string
-let app: App | undefined
-beforeAll(async () => {
-  rendererDir = buildRenderer()
-  browser = await launchChromium()
-})
-afterEach(async () => {
-  // Every scenario must also have run without the window breaking its own CSP.
-  const violations = app?.cspViolations ?? []
-  await app?.close()
-  app = undefined
-  expect(violations).toEqual([])
-})
-afterAll(async () => {
-  await browser?.close()
-})
-
-async function openConnected(settings = {}): Promise<{ app: App; page: Page }> {
-  const started = await startConnectedApp(browser, rendererDir, settings)
-  app = started.app
-  return started
-}
+const { open, openConnected } = appSuite()
 
 describe('connecting Dropbox from the window', () => {
   it('opens the authorize URL in the browser and shows the account once Dropbox redirects back', async () => {
-    app = await startApp(browser, rendererDir)
+    const app = await open()
     const page = await app.open()
     await until(() => page.getByText('Not backing up yet').isVisible()).toBe(true)
 

@@ -1,5 +1,5 @@
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import { dropboxContentHash, writeBackup } from '../support/backup-files.ts'
 import { tempDir } from '../support/cli-process.ts'
 import {
@@ -13,36 +13,13 @@ import {
   jobsOf,
   nextOpenedUrl,
   playBrowserSignIn,
-  startConnectedApp,
   storedAtPath,
   until,
   type App,
 } from './app-harness.ts'
-import { launchChromium } from './bridge/browser.ts'
-import { buildRenderer } from './support.ts'
+import { appSuite } from './app-suite.ts'
 
-let browser: Browser
-let rendererDir: string
-let app: App | undefined
-beforeAll(async () => {
-  rendererDir = buildRenderer()
-  browser = await launchChromium()
-})
-afterEach(async () => {
-  const violations = app?.cspViolations ?? []
-  await app?.close()
-  app = undefined
-  expect(violations).toEqual([])
-})
-afterAll(async () => {
-  await browser?.close()
-})
-
-async function openConnected(): Promise<{ app: App; page: Page }> {
-  const started = await startConnectedApp(browser, rendererDir)
-  app = started.app
-  return started
-}
+const { openConnected } = appSuite()
 
 const reauthBanner = (page: Page) =>
   page.getByRole('alert').filter({ hasText: `Sign in to Dropbox again (${ACCOUNT.name})` })
