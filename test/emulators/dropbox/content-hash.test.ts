@@ -46,4 +46,22 @@ describe('emulator content_hash', () => {
     hasher.update(Buffer.from('world'))
     expect(hasher.digest()).toBe('bc62d4b80d9e36da29c16c5d4d9f11731f36052c72401a76c23c0fb5a9b74423')
   })
+
+  it('continues with the blocks of a hasher that started on a boundary', () => {
+    const bytes = Buffer.alloc(2 * MIB4 + 3, 7)
+    const first = new ContentHasher()
+    first.update(bytes.subarray(0, MIB4))
+    const second = new ContentHasher()
+    second.update(bytes.subarray(MIB4))
+    first.append(second)
+    expect(first.digest()).toBe(contentHashOf(bytes))
+    first.update(Buffer.from('x'))
+    expect(first.digest()).toBe(contentHashOf(Buffer.concat([bytes, Buffer.from('x')])))
+  })
+
+  it('refuses to append when not on a block boundary', () => {
+    const hasher = new ContentHasher()
+    hasher.update(Buffer.from('hello'))
+    expect(() => hasher.append(new ContentHasher())).toThrow(/block boundary/)
+  })
 })

@@ -3,6 +3,7 @@ import { open, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { ContentHasher } from './content-hash.ts'
 import { bodyChunks, type BodySource } from './request-body.ts'
+import { WriteBehind } from './write-behind.ts'
 
 /** files.stone: "A single request should not upload more than 150 MiB." */
 export const MAX_REQUEST_BYTES = 150 * 1024 * 1024
@@ -88,6 +89,10 @@ export class UploadSessions {
   /**
    * Streams the request body to the session file at its offset, hashing as it goes. Rejected or
    * interrupted bodies are rolled back, so the offset only ever moves on success.
+   *
+   * Each byte is hashed once: when the session ends on a 4 MiB boundary (every chunk of a
+   * session whose chunk size is a multiple of 4 MiB), the request's own block digests continue
+   * the session's hash.
    */
   async append(
     session: UploadSession,
@@ -95,16 +100,19 @@ export class UploadSessions {
     expectedHash: string | undefined,
   ): Promise<AppendOutcome> {
     const start = session.offset
-    const before = session.hasher.snapshot()
+    const aligned = session.hasher.atBlockBoundary()
+    const before = aligned ? undefined : session.hasher.snapshot()
     const requestHash = new ContentHasher()
     const declared = Number(source.req.headers['content-length'] ?? 0)
     let rejection: AppendRejection | undefined =
       declared > MAX_REQUEST_BYTES ? 'payload_too_large' : undefined
     let count = 0
     const handle = await open(session.localPath, 'r+')
+    const writer = new WriteBehind(handle, start)
     const rollBack = async (): Promise<void> => {
+      await writer.settle()
       await handle.truncate(start)
-      session.hasher.restore(before)
+      if (before) session.hasher.restore(before)
     }
     try {
       for await (const chunk of bodyChunks(source)) {
@@ -114,9 +122,10 @@ export class UploadSessions {
         else if (start + count > MAX_FILE_BYTES) rejection = 'too_large'
         if (rejection) continue
         requestHash.update(chunk)
-        session.hasher.update(chunk)
-        await handle.write(chunk, 0, chunk.length, start + count - chunk.length)
+        if (!aligned) session.hasher.update(chunk)
+        await writer.add(chunk)
       }
+      await writer.finish()
       if (!rejection && expectedHash !== undefined && requestHash.digest() !== expectedHash) {
         rejection = 'content_hash_mismatch'
       }
@@ -124,6 +133,7 @@ export class UploadSessions {
         await rollBack()
         return { ok: false, tag: rejection }
       }
+      if (aligned) session.hasher.append(requestHash)
       session.offset = start + count
       return { ok: true, bytes: count }
     } catch (error) {
