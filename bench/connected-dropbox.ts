@@ -17,17 +17,18 @@ export interface ConnectedDropbox {
 }
 
 /**
- * A fresh emulator (its storage under `root`) and an FTB_HOME connected to it through the real
- * `connect` command, the browser's part played over HTTP. Tokens go to the file store, as on a
- * headless Pi: no keyring is needed to run the bench.
+ * A fresh emulator (its storage under `storageRoot`, by default `root`) and an FTB_HOME under
+ * `root` connected to it through the real `connect` command, the browser's part played over
+ * HTTP. Tokens go to the file store, as on a headless Pi: no keyring is needed to run the bench.
  */
 export async function connectedDropbox(
   root: string,
   name: string,
   teardown: Teardown,
+  storageRoot = root,
 ): Promise<ConnectedDropbox> {
   const loopbackPort = await freePort()
-  const storageDir = join(root, `${name}-dropbox`)
+  const storageDir = join(storageRoot, `${name}-dropbox`)
   const home = join(root, `${name}-home`)
   // The emulator leaves a storageDir it was given; its GiBs go as soon as the figure is done.
   teardown.add(() => rmSync(storageDir, { recursive: true, force: true }))

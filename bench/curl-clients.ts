@@ -1,6 +1,14 @@
 import { spawnSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdirSync, openSync, closeSync, readSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  mkdirSync,
+  openSync,
+  closeSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { join } from 'node:path'
 import { authorizeShownCode } from '../test/support/browser.ts'
 import { APP_KEY } from '../test/support/dropbox-fixture.ts'
@@ -126,6 +134,18 @@ export async function curlSession(
     throw new Error(`curl session: answers ${[...new Set(codes)].join(', ')}`)
   }
   return exit.endedAt - start.startedAt
+}
+
+/** files/delete_v2 with curl's token: a figure's round leaves no copies behind for the next. */
+export async function deleteRemote(url: string, authorizationFile: string, path: string) {
+  const authorization = readFileSync(authorizationFile, 'utf8').replace(/^Authorization: /, '')
+  const response = await fetch(`${url}/2/files/delete_v2`, {
+    method: 'POST',
+    headers: { authorization: authorization.trim(), 'content-type': 'application/json' },
+    body: JSON.stringify({ path }),
+  })
+  if (!response.ok) throw new Error(`delete_v2 ${path}: HTTP ${response.status}`)
+  await response.arrayBuffer()
 }
 
 export function removeParts(parts: Part[]): void {
