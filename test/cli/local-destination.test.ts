@@ -18,6 +18,7 @@ import {
   writeBackup,
   writeSlowly,
 } from '../support/backup-files.ts'
+import { CHECKPOINT_BYTES } from '../../src/main/providers/local/temp-copy.ts'
 import { runCli, startCli, tempDir } from '../support/cli-process.ts'
 import {
   history,
@@ -118,7 +119,7 @@ describe('a local destination', () => {
     expect((await history(env)).jobs).toMatchObject([{ status: 'done', attempts: 1 }])
   })
 
-  it('after kill -9 in the middle of a copy, a restart leaves exactly one identical copy and no temp file', async () => {
+  it('after kill -9 in the middle of a copy, a restart continues it: one identical copy, no temp file', async () => {
     const { env, backups, target } = localHome('env')
     const size = 256 * MIB + 17
     const path = await writeBackup(backups, 'huge.tar.xz', size, 10)
@@ -131,7 +132,8 @@ describe('a local destination', () => {
         const names = existsSync(target) ? readdirSync(target) : []
         const temp = names.find((name) => name.endsWith('.part'))
         const bytes = temp ? statSync(join(target, temp)).size : 0
-        return bytes > 0 && bytes < size && temp
+        // Past the first resume point (the copy is synced and its offset saved there).
+        return bytes > CHECKPOINT_BYTES + 4 * MIB && bytes < size && temp
       },
       { what: 'a half-written copy', intervalMs: 5, timeoutMs: 30_000 },
     ).catch(async (error: unknown) => {
@@ -142,12 +144,16 @@ describe('a local destination', () => {
     first.child.kill('SIGKILL')
     await first.done
     expect(listing(target)).toEqual([partial])
+    const { ino, birthtimeMs } = statSync(join(target, partial))
 
     const second = await startWatch(backups, env)
     await waitForOutput(second, 'Uploaded huge.tar.xz')
     expect((await stopCli(second)).code).toBe(0)
     expect(listing(target)).toEqual(['huge.tar.xz'])
-    expect(statSync(join(target, 'huge.tar.xz')).size).toBe(size)
+    const placed = statSync(join(target, 'huge.tar.xz'))
+    expect(placed.size).toBe(size)
+    // The same file, continued: a copy from byte 0 would be a new temp file.
+    expect([placed.ino, placed.birthtimeMs]).toEqual([ino, birthtimeMs])
     expect(await dropboxContentHash(join(target, 'huge.tar.xz'))).toBe(
       await dropboxContentHash(path),
     )

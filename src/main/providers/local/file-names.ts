@@ -28,3 +28,9 @@ export function tempPrefix(name: string): string {
 export function tempName(name: string): string {
   return `${tempPrefix(name)}${randomBytes(TEMP_RANDOM_HEX / 2).toString('hex')}${TEMP_SUFFIX}`
 }
+
+/** True for a temp file of ours that holds a copy of `name` (the random part is checked too). */
+export function isTempFor(entry: string, name: string): boolean {
+  const prefix = tempPrefix(name)
+  return entry.startsWith(prefix) && /^[0-9a-f]{12}\.part$/.test(entry.slice(prefix.length))
+}

@@ -1,34 +1,35 @@
 import { lstat, readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { TEMP_NAME, tempPrefix } from './file-names.ts'
+import { isTempFor, TEMP_NAME } from './file-names.ts'
 
 /** A temp file this old cannot belong to a copy still running: even 150 MiB over Wi-Fi is done. */
 export const LEFTOVER_AGE_MS = 60 * 60 * 1000
 
 /**
  * Removes half-written copies that a crash or power cut left in `dir`: any for `name` (the queue
- * runs one upload per file, so an earlier one is dead), and anyone else's older than an hour.
- * Best effort: a temp that cannot be removed only costs space.
+ * runs one upload per file, so an earlier one is dead) but `resuming`, the one this upload
+ * continues, and anyone else's older than an hour. Best effort: a temp that cannot be removed
+ * only costs space.
  */
-export async function removeLeftoverTemps(dir: string, name: string, now = Date.now()) {
+export async function removeLeftoverTemps(
+  dir: string,
+  name: string,
+  resuming?: string,
+  now = Date.now(),
+) {
   let entries: string[]
   try {
     entries = await readdir(dir)
   } catch {
     return
   }
-  const own = tempPrefix(name)
   for (const entry of entries) {
-    if (!TEMP_NAME.test(entry)) continue
+    if (!TEMP_NAME.test(entry) || entry === resuming) continue
     const path = join(dir, entry)
-    if (!isOwnTemp(entry, own)) {
+    if (!isTempFor(entry, name)) {
       const info = await lstat(path).catch(() => undefined)
       if (!info?.isFile() || now - info.mtimeMs < LEFTOVER_AGE_MS) continue
     }
     await rm(path, { force: true }).catch(() => {})
   }
-}
-
-function isOwnTemp(entry: string, prefix: string): boolean {
-  return entry.startsWith(prefix) && /^[0-9a-f]{12}\.part$/.test(entry.slice(prefix.length))
 }

@@ -1,13 +1,14 @@
-import { mkdir, open, rm, stat, unlink, type FileHandle } from 'node:fs/promises'
+import { mkdir, open, stat, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { AppError } from '../../../shared/app-error.ts'
 import { hashFile } from '../../uploads/content-hash.ts'
 import type { RemoteFile, SourceFile, UploadContext, Uploader } from '../../uploads/uploader.ts'
-import { tempName } from './file-names.ts'
+import { usableCopyResume } from './copy-resume.ts'
 import { removeLeftoverTemps } from './leftover-temps.ts'
 import { destinationError, isErrno, missingRootError } from './local-errors.ts'
 import { claimName, defaultLink, findSlot, holdsSameContent, type LinkFn } from './place-file.ts'
 import { readSource } from './read-source.ts'
+import { TempCopy } from './temp-copy.ts'
 
 export interface LocalFolderOptions {
   /** The destination root (e.g. a NAS mount). It must exist: it is never created. */
@@ -38,7 +39,8 @@ export class LocalFolderUploader implements Uploader {
     signal.throwIfAborted()
     checkName(file.name)
     const dir = await this.prepareFolder(remoteFolder)
-    await removeLeftoverTemps(dir, file.name)
+    const resume = usableCopyResume(context.resume, file)
+    await removeLeftoverTemps(dir, file.name, resume?.temp)
 
     // Before writing anything, look for this content under its name or a "(n)" copy of it.
     let sourceHash: Promise<string> | undefined
@@ -46,19 +48,22 @@ export class LocalFolderUploader implements Uploader {
     const same = (path: string) => holdsSameContent(path, file.size, hashSource, signal)
     const found = await findSlot(dir, file.name, 1, same)
     if (!found.slot.free) {
+      await removeLeftoverTemps(dir, file.name)
       context.onProgress(file.size)
       return result(found.slot.path, await hashSource(), file.size, found.copy, true)
     }
 
-    const temp = join(dir, tempName(file.name))
+    const temp = await TempCopy.open(dir, file, resume, join(dir, file.name))
     try {
-      const contentHash = await this.copyToTemp(file, temp, join(dir, file.name), context)
-      const placed = await this.place(temp, dir, file, found.copy, contentHash, signal)
+      const contentHash = await temp.fill(file, join(dir, file.name), context)
+      const placed = await this.place(temp.path, dir, file, found.copy, contentHash, signal)
+      await temp.remove()
       await syncDir(dir)
       if (!placed.alreadyPresent) await verifyCopy(placed.path, contentHash, signal)
       return result(placed.path, contentHash, file.size, placed.copy, placed.alreadyPresent)
-    } finally {
-      await rm(temp, { force: true }).catch(() => {})
+    } catch (error) {
+      await temp.remove({ error, signal })
+      throw error
     }
   }
 
@@ -81,31 +86,6 @@ export class LocalFolderUploader implements Uploader {
       })
     }
     return dir
-  }
-
-  /**
-   * Streams the source into a new temp file, hashing in the same pass, then makes it durable.
-   * Errors name `target`, the path the user expects, not the temp file's.
-   */
-  private async copyToTemp(file: SourceFile, temp: string, target: string, context: UploadContext) {
-    let handle: FileHandle
-    try {
-      handle = await open(temp, 'wx', 0o666)
-    } catch (error) {
-      throw destinationError(target, error)
-    }
-    try {
-      const sink = { handle, path: target }
-      const onBytes = (bytesDone: number) => context.onProgress(bytesDone)
-      const hash = await readSource(file, { signal: context.signal, sink, onBytes })
-      // Durable before it gets its name: after a power cut the name never points at a hole.
-      await handle.sync()
-      return hash
-    } catch (error) {
-      throw destinationError(target, error)
-    } finally {
-      await handle.close().catch(() => {})
-    }
   }
 
   private async place(

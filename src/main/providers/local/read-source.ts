@@ -6,11 +6,21 @@ import { destinationError, sourceError } from './local-errors.ts'
 
 const CHUNK = 1024 * 1024
 
+export interface CopySink {
+  handle: FileHandle
+  /** The path errors name. */
+  path: string
+  /** Bytes before this offset are already in the file: they are hashed, not written again. */
+  from: number
+}
+
 export interface ReadSourceOptions {
   signal: AbortSignal
-  /** Receives every byte read, in order; written in the same pass as the hash. */
-  sink?: { handle: FileHandle; path: string }
+  /** Receives the bytes read, in order; written in the same pass as the hash. */
+  sink?: CopySink
   onBytes?(bytesDone: number): void
+  /** After each chunk is hashed and written; the copy waits for it (e.g. to fsync). */
+  checkpoint?(bytesDone: number): Promise<void>
 }
 
 /**
@@ -19,7 +29,7 @@ export interface ReadSourceOptions {
  * bytes read. Anything else is file_changed, so a half-rewritten backup is never kept.
  */
 export async function readSource(file: SourceFile, options: ReadSourceOptions): Promise<string> {
-  const { signal, sink, onBytes } = options
+  const { signal, sink, onBytes, checkpoint } = options
   let source: FileHandle
   try {
     source = await open(file.path, 'r')
@@ -41,8 +51,9 @@ export async function readSource(file: SourceFile, options: ReadSourceOptions): 
       if (done > file.size) throw changed(file, 'grew')
       const chunk = buffer.subarray(0, bytesRead)
       hasher.update(chunk)
-      if (sink) await writeAll(sink, chunk, done - bytesRead)
+      if (sink && done > sink.from) await writeFrom(sink, chunk, done - bytesRead)
       onBytes?.(done)
+      await checkpoint?.(done)
     }
     if (done !== file.size) throw changed(file, 'shrank')
     await expectUnchanged(source, file)
@@ -66,8 +77,14 @@ async function readAt(
   }
 }
 
+/** Writes the part of `chunk` (read at `at`) from sink.from on. */
+async function writeFrom(sink: CopySink, chunk: Buffer, at: number): Promise<void> {
+  const skip = Math.max(0, sink.from - at)
+  await writeAll(sink, chunk.subarray(skip), at + skip)
+}
+
 // A write may be partial in principle; loop until the chunk is all down.
-async function writeAll(sink: { handle: FileHandle; path: string }, chunk: Buffer, at: number) {
+async function writeAll(sink: CopySink, chunk: Buffer, at: number) {
   try {
     let written = 0
     while (written < chunk.length) {

@@ -34,22 +34,26 @@ export function destinationRoot(): string {
 
 export interface TestContext extends UploadContext {
   progress: number[]
+  /** Every resume point saved, in order. */
+  saved: unknown[]
   abort(): void
 }
 
-export function context(onProgress?: (bytes: number) => void): TestContext {
+export function context(onProgress?: (bytes: number) => void, resume?: unknown): TestContext {
   const controller = new AbortController()
   const progress: number[] = []
+  const saved: unknown[] = []
   return {
     signal: controller.signal,
     abort: () => controller.abort(),
     progress,
+    saved,
     onProgress(bytes) {
       progress.push(bytes)
       onProgress?.(bytes)
     },
-    resume: undefined,
-    saveResume() {},
+    resume,
+    saveResume: (state) => saved.push(state),
   }
 }
 
