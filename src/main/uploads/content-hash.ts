@@ -1,4 +1,4 @@
-import { createHash, webcrypto, type Hash } from 'node:crypto'
+import { createHash, type Hash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 
 /** Dropbox hashes files in blocks of exactly 4 MiB (the last one may be shorter). */
@@ -36,16 +36,6 @@ export class ContentHasher {
     return this
   }
 
-  /** Continues with whole blocks hashed elsewhere (blockDigests); only on a block boundary. */
-  addBlocks(digests: readonly Buffer[]): this {
-    if (this.blockFill > 0) throw new Error('addBlocks needs the hasher on a block boundary')
-    for (const digest of digests) {
-      this.overall.update(digest)
-      this.onBlock?.(digest)
-    }
-    return this
-  }
-
   digest(): string {
     if (this.blockFill > 0) this.closeBlock()
     return this.overall.digest('hex')
@@ -58,21 +48,6 @@ export class ContentHasher {
     this.block = createHash('sha256')
     this.blockFill = 0
   }
-}
-
-/**
- * The SHA-256 of each 4 MiB block of `bytes` (the last may be shorter), computed on libuv's
- * thread pool through WebCrypto, the blocks in parallel. node:crypto's Hash runs on the main
- * thread, which then cannot keep a request's body flowing to the socket. WebCrypto copies each
- * block when the call is made, so the caller may reuse `bytes` as soon as this returns.
- */
-export function blockDigests(bytes: Uint8Array): Promise<Buffer[]> {
-  const jobs: Promise<Buffer>[] = []
-  for (let at = 0; at < bytes.length; at += HASH_BLOCK_SIZE) {
-    const block = bytes.subarray(at, at + HASH_BLOCK_SIZE)
-    jobs.push(webcrypto.subtle.digest('SHA-256', block).then((digest) => Buffer.from(digest)))
-  }
-  return Promise.all(jobs)
 }
 
 /**

@@ -83,7 +83,7 @@ export class DropboxUploader implements Uploader {
   private async uploadWhole(job: Job): Promise<RemoteFile> {
     const { io, reader, hash, folder } = job
     const data = await reader.read(0, reader.file.size)
-    await hash.feed(0, data)
+    hash.feed(0, data)
     const present = await this.identicalCopy(job)
     if (present) return present
     const target = { folder, reader, contentHash: hash.digest() }

@@ -1,9 +1,4 @@
-import {
-  blockDigests,
-  ContentHasher,
-  contentHashOfBlocks,
-  HASH_BLOCK_SIZE,
-} from '../../uploads/content-hash.ts'
+import { ContentHasher, contentHashOfBlocks, HASH_BLOCK_SIZE } from '../../uploads/content-hash.ts'
 import type { SourceReader } from './source-reader.ts'
 
 /**
@@ -18,41 +13,36 @@ export class HashCursor {
   private readonly hasher = new ContentHasher({ onBlock: (digest) => this.blocks.push(digest) })
   private readonly reader: SourceReader
   private hashed = 0
-  /** Where `hashed` will be once the queued feeds are done. */
-  private queuedTo = 0
   private result: string | undefined
   /** Digests of the blocks from `firstBlock` on; only those of the latest feed are kept. */
   private blocks: Buffer[] = []
   private firstBlock = 0
-  /** Feeds run one after another, in the order they were asked for. */
-  private queue: Promise<void> = Promise.resolve()
 
   constructor(reader: SourceReader) {
     this.reader = reader
   }
 
-  /** Bytes hashed so far, counting feeds still queued. */
   get position(): number {
-    return this.queuedTo
+    return this.hashed
   }
 
-  /**
-   * `bytes` starts at `offset`; call catchUp(offset) first so there is no gap. Keep the bytes
-   * unchanged until the returned promise settles.
-   */
-  feed(offset: number, bytes: Uint8Array): Promise<void> {
-    if (offset <= this.queuedTo) this.queuedTo = Math.max(this.queuedTo, offset + bytes.length)
-    const run = this.queue.then(() => this.feedNow(offset, bytes))
-    this.queue = run.catch(() => {})
-    return run
+  /** `bytes` starts at `offset`; call catchUp(offset) first so there is no gap. */
+  feed(offset: number, bytes: Uint8Array): void {
+    if (offset > this.hashed) throw new Error(`hash gap: at ${this.hashed}, fed ${offset}`)
+    const skip = this.hashed - offset
+    if (skip >= bytes.length) return
+    this.keepBlocksFrom(Math.floor(offset / HASH_BLOCK_SIZE))
+    this.hasher.update(bytes.subarray(skip))
+    this.hashed = offset + bytes.length
+    // Closing the last, short block now lets rangeHash answer for the file's final chunk.
+    if (this.hashed === this.reader.file.size) this.result = this.hasher.digest()
   }
 
   async catchUp(target: number, signal: AbortSignal): Promise<void> {
-    await this.queue
     while (this.hashed < target) {
       signal.throwIfAborted()
       const length = Math.min(HASH_BLOCK_SIZE, target - this.hashed)
-      await this.feed(this.hashed, await this.reader.read(this.hashed, length))
+      this.feed(this.hashed, await this.reader.read(this.hashed, length))
     }
   }
 
@@ -64,8 +54,9 @@ export class HashCursor {
    */
   rangeHash(offset: number, length: number): string | undefined {
     const end = offset + length
-    if (length <= 0 || !this.onGrid(offset) || end > this.hashed) return undefined
-    if (!this.onGrid(end)) return undefined
+    const aligned = (at: number) => at % HASH_BLOCK_SIZE === 0
+    if (length <= 0 || !aligned(offset) || end > this.hashed) return undefined
+    if (!aligned(end) && end !== this.reader.file.size) return undefined
     const from = offset / HASH_BLOCK_SIZE - this.firstBlock
     const to = Math.ceil(end / HASH_BLOCK_SIZE) - this.firstBlock
     if (from < 0 || to > this.blocks.length) return undefined
@@ -77,29 +68,6 @@ export class HashCursor {
     if (this.hashed !== this.reader.file.size) throw new Error('hash incomplete')
     this.result ??= this.hasher.digest()
     return this.result
-  }
-
-  private async feedNow(offset: number, bytes: Uint8Array): Promise<void> {
-    if (offset > this.hashed) throw new Error(`hash gap: at ${this.hashed}, fed ${offset}`)
-    const skip = this.hashed - offset
-    if (skip >= bytes.length) return
-    this.keepBlocksFrom(Math.floor(offset / HASH_BLOCK_SIZE))
-    const end = offset + bytes.length
-    // Whole blocks (or the file's last, short one) go to the thread pool; anything else, such
-    // as a resume from an offset off the grid, is hashed here.
-    if (skip === 0 && this.onGrid(offset) && this.onGrid(end)) {
-      this.hasher.addBlocks(await blockDigests(bytes))
-    } else {
-      this.hasher.update(bytes.subarray(skip))
-    }
-    this.hashed = end
-    // Closing the last, short block now lets rangeHash answer for the file's final chunk.
-    if (this.hashed === this.reader.file.size) this.result = this.hasher.digest()
-  }
-
-  /** A 4 MiB boundary, or the end of the file (where the last block may be shorter). */
-  private onGrid(at: number): boolean {
-    return at % HASH_BLOCK_SIZE === 0 || at === this.reader.file.size
   }
 
   /** Digests before `block` are of chunks already prepared: never asked for again. */

@@ -134,14 +134,13 @@ export class UploadSession {
     const data = await this.chunks.take(offset, length)
     await reader.checkUnchanged()
     await hash.catchUp(offset, io.signal)
-    await hash.feed(offset, data) // nothing left to do when the read-ahead hashed it
+    hash.feed(offset, data) // nothing left to do when the read-ahead hashed it
     // Computed once per chunk: a retry sends the same bytes, so the same hash.
     const contentHash = hash.rangeHash(offset, length)
     const after = offset + length
     this.chunks.prefetch(after, Math.min(chunkSize, reader.file.size - after), (next) => {
       // In file order only; a read-ahead that comes after a gap is hashed when it is taken.
-      // A failed read-ahead hash is redone from disk when the chunk is taken.
-      if (hash.position >= after) hash.feed(after, next).catch(() => {})
+      if (hash.position >= after) hash.feed(after, next)
     })
     return { data, contentHash }
   }
