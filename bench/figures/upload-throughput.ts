@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process'
+import { cpus } from 'node:os'
 import { linkSync, rmSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { finished, startCli, type Exit, type Running } from '../child-process.ts'
@@ -101,7 +102,7 @@ export async function uploadThroughput(
     `reference: curl -X POST -T file to /__sink, which reads and discards the body; process ` +
       `start to exit. Median ${fixed(sinkMbs, 0)} MB/s`,
   )
-  explain(ours, size, sessionMbs)
+  explain(ours, size, sessionMbs, median(sink))
   detail(
     `so the ratio splits into emulator routes vs sink ${fixed(sessionMbs / sinkMbs)}x ` +
       `(what any client could reach here) times our client vs curl on the same routes ` +
@@ -120,7 +121,7 @@ export async function uploadThroughput(
 }
 
 /** Where the CLI's time went (its median run), and what the emulator alone allows. */
-function explain(ours: OurRun[], size: number, sessionMbs: number): void {
+function explain(ours: OurRun[], size: number, sessionMbs: number, sinkMs: number): void {
   const typical = [...ours].sort((a, b) => a.ms - b.ms)[ours.length >> 1]!
   detail(
     `for analysis: curl through the same session routes (start, append_v2 x N, finish; ` +
@@ -138,6 +139,14 @@ function explain(ours: OurRun[], size: number, sessionMbs: number): void {
     `CPU in that run: CLI process ${seconds(typical.cliCpu)} ` +
       `(${fixed((100 * typical.cliCpu) / typical.ms, 0)}% of one core over the run), ` +
       `emulator (this process) ${seconds(typical.emulatorCpu)}`,
+  )
+  // Both sides hash every byte (the client to verify, the emulator to answer content_hash) on
+  // the same cores; whatever the scheduling, the run cannot take less than their CPU time
+  // spread over every core.
+  const floorMs = (typical.cliCpu + typical.emulatorCpu) / cpus().length
+  detail(
+    `so with this CPU work on ${cpus().length} cores the run takes at least ${seconds(floorMs)}: ` +
+      `a ratio of at most ${fixed(sinkMs / floorMs)}x against the sink's median`,
   )
 }
 
