@@ -42,16 +42,8 @@ export class TempCopy {
     target: string,
   ): Promise<TempCopy> {
     try {
-      if (resume) {
-        const path = join(dir, resume.temp)
-        const handle = await open(path, 'r+').catch(() => undefined)
-        if (handle && (await handle.stat()).size >= resume.offset) {
-          await handle.truncate(resume.offset)
-          return new TempCopy(path, handle, resume.offset)
-        }
-        await handle?.close()
-        await rm(path, { force: true })
-      }
+      const resumed = resume && (await TempCopy.reopen(join(dir, resume.temp), resume.offset))
+      if (resumed) return resumed
       const path = join(dir, tempName(file.name))
       return new TempCopy(path, await open(path, 'wx', 0o666), 0)
     } catch (error) {
@@ -92,6 +84,24 @@ export class TempCopy {
   async remove(failure?: { error: unknown; signal: AbortSignal }): Promise<void> {
     if (failure && this.synced > 0 && comesBack(failure.error, failure.signal)) return
     await rm(this.path, { force: true }).catch(() => {})
+  }
+
+  /** The temp file cut back to `offset`; undefined (and the file gone) when it is not usable. */
+  private static async reopen(path: string, offset: number): Promise<TempCopy | undefined> {
+    const handle = await open(path, 'r+').catch(() => undefined)
+    if (!handle) return undefined
+    try {
+      if ((await handle.stat()).size >= offset) {
+        await handle.truncate(offset)
+        return new TempCopy(path, handle, offset)
+      }
+    } catch (error) {
+      await handle.close().catch(() => {})
+      throw error
+    }
+    await handle.close()
+    await rm(path, { force: true })
+    return undefined
   }
 
   private resumeAt(file: SourceFile, offset: number): LocalCopyResume {
