@@ -8,6 +8,7 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs'
+import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import {
@@ -19,6 +20,7 @@ import {
   writeSlowly,
 } from '../support/backup-files.ts'
 import { CHECKPOINT_BYTES } from '../../src/main/providers/local/temp-copy.ts'
+import { ERROR_CODES } from '../../src/shared/error-codes.ts'
 import { runCli, startCli, tempDir } from '../support/cli-process.ts'
 import {
   history,
@@ -194,5 +196,35 @@ describe('a local destination', () => {
     expect(listing(target)).toEqual(['taken (2).tar.xz', 'taken.tar.xz'])
     expect(readFileSync(join(target, 'taken.tar.xz')).equals(theirs)).toBe(true)
     expect(readFileSync(join(target, 'taken (2).tar.xz')).equals(readFileSync(path))).toBe(true)
+  })
+})
+
+/** Mounts a 1 MiB tmpfs on `dir`; false where this machine allows no mounts (not root, say). */
+function mountSmallDisk(dir: string): boolean {
+  return spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir]).status === 0
+}
+
+describe('a full local destination', () => {
+  it('fails the copy with insufficient_space and its fix, leaves nothing behind, and copies what fits', async (ctx) => {
+    const { env, nas, backups, target } = localHome('env')
+    if (!mountSmallDisk(nas)) return ctx.skip()
+    try {
+      const big = await writeBackup(backups, 'big.tar.xz', 3 * MIB, 7)
+      const result = await runCli(['upload', big, '--json'], env)
+
+      expect(result.code).toBe(1)
+      const [report] = parseJson<UploadReport[]>(result)
+      expect(report).toMatchObject({ status: 'failed', error: { code: 'insufficient_space' } })
+      expect(report!.error!.message).toContain(`No space left on the destination`)
+      expect(report!.error!.message).toContain(ERROR_CODES.insufficient_space.fix)
+      expect(listing(target)).toEqual([])
+      expect((await history(env, '--status', 'failed')).jobs).toMatchObject([{ attempts: 1 }])
+
+      const small = await writeBackup(backups, 'small.tar.xz', 200_000, 8)
+      expect((await runCli(['upload', small], env)).code).toBe(0)
+      expect(listing(target)).toEqual(['small.tar.xz'])
+    } finally {
+      spawnSync('umount', [nas])
+    }
   })
 })
