@@ -1,10 +1,12 @@
 import {
+  appendFileSync,
   existsSync,
   mkdirSync,
   readdirSync,
   readFileSync,
   rmSync,
   statSync,
+  unlinkSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs'
@@ -21,7 +23,7 @@ import {
 } from '../support/backup-files.ts'
 import { CHECKPOINT_BYTES } from '../../src/main/providers/local/temp-copy.ts'
 import { ERROR_CODES } from '../../src/shared/error-codes.ts'
-import { runCli, startCli, tempDir } from '../support/cli-process.ts'
+import { runCli, startCli, tempDir, type RunningCli } from '../support/cli-process.ts'
 import {
   history,
   parseJson,
@@ -71,6 +73,23 @@ function localHome(how: 'env' | 'setting', settings: Record<string, unknown> = {
 /** What is in the destination folder: the copies, and nothing half-written beside them. */
 function listing(target: string): string[] {
   return readdirSync(target).sort()
+}
+
+/** Waits until `cli` is part-way through a copy into `target`: a temp file past `atLeast` bytes. */
+async function halfWritten(cli: RunningCli, target: string, atLeast: number, size: number) {
+  return waitWhileRunning(
+    cli,
+    () => {
+      const names = existsSync(target) ? readdirSync(target) : []
+      const temp = names.find((name) => name.endsWith('.part'))
+      const bytes = temp ? statSync(join(target, temp)).size : 0
+      return bytes > atLeast && bytes < size && temp
+    },
+    { what: 'a half-written copy', intervalMs: 5, timeoutMs: 30_000 },
+  ).catch(async (error: unknown) => {
+    cli.child.kill('SIGKILL')
+    throw error
+  })
 }
 
 describe('a local destination', () => {
@@ -128,20 +147,8 @@ describe('a local destination', () => {
     age(path)
     const first = startCli(['watch', '--dir', backups], env)
     first.child.stdin.end()
-    const partial = await waitWhileRunning(
-      first,
-      () => {
-        const names = existsSync(target) ? readdirSync(target) : []
-        const temp = names.find((name) => name.endsWith('.part'))
-        const bytes = temp ? statSync(join(target, temp)).size : 0
-        // Past the first resume point (the copy is synced and its offset saved there).
-        return bytes > CHECKPOINT_BYTES + 4 * MIB && bytes < size && temp
-      },
-      { what: 'a half-written copy', intervalMs: 5, timeoutMs: 30_000 },
-    ).catch(async (error: unknown) => {
-      first.child.kill('SIGKILL')
-      throw error
-    })
+    // Past the first resume point (the copy is synced and its offset saved there).
+    const partial = await halfWritten(first, target, CHECKPOINT_BYTES + 4 * MIB, size)
 
     first.child.kill('SIGKILL')
     await first.done
@@ -226,5 +233,43 @@ describe('a full local destination', () => {
     } finally {
       spawnSync('umount', [nas])
     }
+  })
+})
+
+describe('a backup that changes under the copy', () => {
+  it('deleted in the middle: the job fails with file_missing and nothing is placed', async () => {
+    const { env, backups, target } = localHome('env')
+    const size = 256 * MIB
+    const path = await writeBackup(backups, 'deleted.tar.xz', size, 11)
+    const cli = startCli(['upload', path, '--json'], env)
+    cli.child.stdin.end()
+    await halfWritten(cli, target, MIB, size)
+
+    unlinkSync(path)
+    const result = await cli.done
+
+    expect(result.code).toBe(1)
+    expect(parseJson<UploadReport[]>(result)).toMatchObject([
+      { status: 'failed', error: { code: 'file_missing' } },
+    ])
+    expect(listing(target)).toEqual([])
+  })
+
+  it('rewritten in the middle: that attempt stops, and the settled final content is copied', async () => {
+    const { env, backups, target } = localHome('env', { settleSeconds: 1 })
+    const size = 256 * MIB
+    const path = await writeBackup(backups, 'changed.tar.xz', size, 12)
+    age(path)
+    const watch = await startWatch(backups, env)
+    await halfWritten(watch, target, MIB, size)
+
+    appendFileSync(path, 'one more line')
+    await waitForOutput(watch, 'Uploaded changed.tar.xz', 60_000)
+    expect((await stopCli(watch)).code).toBe(0)
+
+    expect(watch.output().stdout).toMatch(/Will retry changed\.tar\.xz .*changed while/)
+    expect(listing(target)).toEqual(['changed.tar.xz'])
+    expect(readFileSync(join(target, 'changed.tar.xz')).equals(readFileSync(path))).toBe(true)
+    expect((await history(env)).jobs).toMatchObject([{ status: 'done' }])
   })
 })

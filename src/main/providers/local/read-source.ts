@@ -1,4 +1,5 @@
-import { open, type FileHandle } from 'node:fs/promises'
+import type { Stats } from 'node:fs'
+import { open, stat, type FileHandle } from 'node:fs/promises'
 import { AppError } from '../../../shared/app-error.ts'
 import { ContentHasher } from '../../uploads/content-hash.ts'
 import type { SourceFile } from '../../uploads/uploader.ts'
@@ -37,7 +38,7 @@ export async function readSource(file: SourceFile, options: ReadSourceOptions): 
     throw sourceError(file.path, error)
   }
   try {
-    await expectUnchanged(source, file)
+    const { ino } = await expectUnchanged(source, file)
     const hasher = new ContentHasher()
     const buffer = Buffer.allocUnsafe(CHUNK)
     let done = 0
@@ -57,6 +58,7 @@ export async function readSource(file: SourceFile, options: ReadSourceOptions): 
     }
     if (done !== file.size) throw changed(file, 'shrank')
     await expectUnchanged(source, file)
+    await expectStillAtPath(file, ino)
     return hasher.digest()
   } finally {
     await source.close().catch(() => {})
@@ -97,16 +99,30 @@ async function writeAll(sink: CopySink, chunk: Buffer, at: number) {
   }
 }
 
-async function expectUnchanged(source: FileHandle, file: SourceFile): Promise<void> {
-  let size: number
-  let mtimeMs: number
+async function expectUnchanged(source: FileHandle, file: SourceFile): Promise<Stats> {
+  let stats: Stats
   try {
-    ;({ size, mtimeMs } = await source.stat())
+    stats = await source.stat()
   } catch (error) {
     throw sourceError(file.path, error)
   }
-  if (size !== file.size) throw changed(file, `is now ${size} bytes, was ${file.size}`)
-  if (mtimeMs !== file.mtimeMs) throw changed(file, 'was modified')
+  if (stats.size !== file.size) throw changed(file, `is now ${stats.size} bytes, was ${file.size}`)
+  if (stats.mtimeMs !== file.mtimeMs) throw changed(file, 'was modified')
+  return stats
+}
+
+/**
+ * The open file still reads fine after it was deleted or replaced, so look by path as well: a
+ * backup deleted during the copy fails with file_missing, as it does for Dropbox.
+ */
+async function expectStillAtPath(file: SourceFile, ino: number): Promise<void> {
+  let now: Stats
+  try {
+    now = await stat(file.path)
+  } catch (error) {
+    throw sourceError(file.path, error)
+  }
+  if (ino !== 0 && now.ino !== 0 && now.ino !== ino) throw changed(file, 'was replaced')
 }
 
 function changed(file: SourceFile, how: string): AppError {

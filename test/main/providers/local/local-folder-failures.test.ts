@@ -6,6 +6,7 @@ import {
   mkdirSync,
   openSync,
   readFileSync,
+  renameSync,
   unlinkSync,
   utimesSync,
   writeFileSync,
@@ -73,6 +74,27 @@ describe('LocalFolderUploader: a source that changes or goes away', () => {
     unlinkSync(file.path)
     const uploader = new LocalFolderUploader({ destination: destinationRoot() })
     await expectCode(uploader.upload(file, FOLDER, context()), 'file_missing')
+  })
+
+  it('fails with file_missing when the source is deleted during the copy, placing nothing', async () => {
+    const root = destinationRoot()
+    const file = sourceFile('a.tar.xz', Buffer.alloc(3 * MiB, 1))
+    const ctx = context((bytes) => bytes === MiB && unlinkSync(file.path))
+    const uploader = new LocalFolderUploader({ destination: root })
+    await expectCode(uploader.upload(file, FOLDER, ctx), 'file_missing')
+    expect(tree(root)).toEqual(['Fermentrack Backups'])
+  })
+
+  it('fails with file_changed when another file is renamed over the source during the copy', async () => {
+    const root = destinationRoot()
+    const file = sourceFile('a.tar.xz', Buffer.alloc(3 * MiB, 1))
+    const other = join(dirname(file.path), 'other')
+    writeFileSync(other, Buffer.alloc(3 * MiB, 1))
+    utimesSync(other, new Date(file.mtimeMs), new Date(file.mtimeMs))
+    const ctx = context((bytes) => bytes === MiB && renameSync(other, file.path))
+    const uploader = new LocalFolderUploader({ destination: root })
+    await expectCode(uploader.upload(file, FOLDER, ctx), 'file_changed')
+    expect(tree(root)).toEqual(['Fermentrack Backups'])
   })
 
   it.skipIf(isRoot)('fails with permission_denied when the source cannot be read', async () => {
