@@ -1,8 +1,9 @@
-import { statSync, utimesSync, writeFileSync, rmSync } from 'node:fs'
+import { readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { JobStore, type NewJob } from '../../src/main/uploads/job-store.ts'
 import { backupBytes, dropboxContentHashOf } from '../support/backup-files.ts'
+import { tempDir } from '../support/cli-process.ts'
 import {
   dropboxHome,
   startWatch,
@@ -58,8 +59,9 @@ function seedDone(
 }
 
 describe('a restart over a folder of 10,000 uploaded backups', () => {
-  it('scans them all, queues none, and sends Dropbox nothing', async () => {
-    const h = (setup = await dropboxHome())
+  it('scans them all, queues none, and sends Dropbox and the local folder nothing', async () => {
+    const nas = tempDir('nas')
+    const h = (setup = await dropboxHome({}, { FTB_LOCAL_DESTINATION: nas }))
     const then = Date.now() / 1000 - 3600
     const files = Array.from({ length: COUNT }, (_, i) => {
       const path = join(h.backups, `${String(i).padStart(5, '0')}.tar.xz`)
@@ -69,22 +71,25 @@ describe('a restart over a folder of 10,000 uploaded backups', () => {
       return { path, bytes }
     })
     seedDone(h.home, h.connectionId, files)
+    seedDone(h.home, 'local', files)
     const requestsBefore = h.emulator.requests.length
 
     const watch = await startWatch(h.backups, h.env)
 
-    expect(watch.output().stdout).toContain(`Watching ${h.backups} → ${h.connectionId}`)
+    expect(watch.output().stdout).toContain(`Watching ${h.backups} → ${h.connectionId}, local`)
     expect(watch.output().stdout).toContain(`Found ${COUNT} backups in ${h.backups}.`)
     const after = await status(h.env)
     expect(after.counts).toEqual({
       queued: 0,
       uploading: 0,
       verifying: 0,
-      done: COUNT,
+      done: 2 * COUNT,
       failed: 0,
       cancelled: 0,
     })
     expect((await stopCli(watch)).code).toBe(0)
     expect(h.emulator.requests.slice(requestsBefore)).toEqual([])
+    expect(readdirSync(nas)).toEqual([])
+    rmSync(nas, { recursive: true, force: true })
   })
 })
