@@ -10,15 +10,10 @@ import { FINISHED, type HistoryQuery, type Job, type JobState } from './job-type
 /** Pausing everything is stored as this scope; a connection id pauses just that connection. */
 export const ALL = '*'
 
-export interface NewJob {
-  path: string
-  name: string
-  size: number
-  mtimeMs: number
-  connectionId: string
-  remoteFolder: string
-  origin: Job['origin']
-}
+export type NewJob = Pick<
+  Job,
+  'path' | 'name' | 'size' | 'mtimeMs' | 'connectionId' | 'remoteFolder' | 'origin'
+>
 
 /**
  * The durable queue and history, in FTB_HOME/queue.db. WAL lets the CLI read and add jobs while

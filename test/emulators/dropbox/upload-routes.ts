@@ -27,6 +27,24 @@ function readCursor(fields: Fields): Cursor {
   }
 }
 
+/** A new session holding the request's body; a rejected or broken body leaves none behind. */
+async function sessionWithBody(
+  state: EmulatorState,
+  ctx: RouteContext,
+  contentHash: string | undefined,
+): Promise<UploadSession | Reply> {
+  const session = await state.sessions.create()
+  try {
+    const appended = await state.sessions.append(session, ctx, contentHash)
+    if (appended.ok) return session
+    await state.sessions.discard(session)
+    return endpointError({ '.tag': appended.tag })
+  } catch (error) {
+    await state.sessions.discard(session)
+    throw error
+  }
+}
+
 /**
  * files/upload. The body becomes a closed session first: a failed commit answers
  * UploadWriteFailed with that session's id, so the client can retry the commit through
@@ -43,17 +61,8 @@ export const uploadRoute: RouteHandler = async (state, ctx) => {
   const unsupported = unsupportedTarget(ctx, args.where, parsed.info.path)
   if (unsupported) return unsupported
 
-  const session = await state.sessions.create()
-  try {
-    const appended = await state.sessions.append(session, ctx, parsed.contentHash)
-    if (!appended.ok) {
-      await state.sessions.discard(session)
-      return endpointError({ '.tag': appended.tag })
-    }
-  } catch (error) {
-    await state.sessions.discard(session)
-    throw error
-  }
+  const session = await sessionWithBody(state, ctx, parsed.contentHash)
+  if (isReply(session)) return session
   session.closed = true
   const result = await state.files.commit(blobOf(session), parsed.info, ctx.commitFault)
   if (!result.ok) {
@@ -83,17 +92,8 @@ export const startRoute: RouteHandler = async (state, ctx) => {
       `${args.where}: session_type 'concurrent' is not supported by the emulator`,
     )
   }
-  const session = await state.sessions.create()
-  try {
-    const appended = await state.sessions.append(session, ctx, parsed.contentHash)
-    if (!appended.ok) {
-      await state.sessions.discard(session)
-      return endpointError({ '.tag': appended.tag })
-    }
-  } catch (error) {
-    await state.sessions.discard(session)
-    throw error
-  }
+  const session = await sessionWithBody(state, ctx, parsed.contentHash)
+  if (isReply(session)) return session
   session.closed = parsed.close
   return jsonReply(200, { session_id: session.id })
 }
