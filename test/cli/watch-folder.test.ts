@@ -1,14 +1,17 @@
-import { mkdirSync, rmSync } from 'node:fs'
-import { join } from 'node:path'
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { basename, join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { writeBackup } from '../support/backup-files.ts'
-import { startCli } from '../support/cli-process.ts'
+import { TEMP_NAME } from '../../src/main/providers/local/file-names.ts'
+import { MIB, writeBackup } from '../support/backup-files.ts'
+import { startCli, tempDir } from '../support/cli-process.ts'
 import {
   dropboxHome,
   history,
   startWatch,
   stopCli,
+  storedAt,
   storedFiles,
+  writeSettings,
   type DropboxHome,
 } from '../support/upload-fixture.ts'
 import { waitForOutput, waitWhileRunning } from '../support/wait-for.ts'
@@ -90,6 +93,38 @@ describe('watch: settings for the folder', () => {
       await h.close()
       setup = undefined
     }
+  })
+
+  it('keeps same-named backups from subfolders apart, in Dropbox and in the local folder', async () => {
+    const h = (setup = await dropboxHome({ settleSeconds: 0.5, includeSubfolders: true }))
+    const nas = tempDir('nas')
+    writeSettings(h.home, { localDestination: nas, concurrency: 4 })
+    const folders = ['', 'a', 'b/deeper']
+    for (const folder of folders) mkdirSync(join(h.backups, folder), { recursive: true })
+    const watch = await startWatch(h.backups, h.env)
+    // Written together, so their copies into one folder would overlap if they shared it.
+    const sources = await Promise.all(
+      folders.map((folder, i) => writeBackup(join(h.backups, folder), 'x.tar.xz', 3 * MIB, i)),
+    )
+    await waitWhileRunning(watch, () => count(watch.output().stdout, 'Uploaded x.tar.xz') === 6, {
+      what: 'six uploads',
+      timeoutMs: 90_000,
+    })
+    expect((await stopCli(watch)).code).toBe(0)
+
+    // The top folder's name is as it was; the others keep their folder below the remote one.
+    for (const [i, folder] of folders.entries()) {
+      const remote = ['/Fermentrack Backups', folder, 'x.tar.xz'].filter(Boolean).join('/')
+      const bytes = readFileSync(sources[i]!)
+      expect(readFileSync(storedAt(h.emulator, remote)!.localPath).equals(bytes), remote).toBe(true)
+      expect(readFileSync(join(nas, remote)).equals(bytes), remote).toBe(true)
+    }
+    expect(storedFiles(h.emulator)).toHaveLength(3)
+    const local = readdirSync(nas, { recursive: true }) as string[]
+    expect(local.filter((entry) => TEMP_NAME.test(basename(entry)))).toEqual([])
+    expect(local.filter((entry) => entry.endsWith('.tar.xz'))).toHaveLength(3)
+    expect((await history(h.env)).jobs.map((job) => job.status)).toEqual(Array(6).fill('done'))
+    rmSync(nas, { recursive: true, force: true })
   })
 
   it('with usePolling (for network shares) notices new backups too', async () => {

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events'
 import { AppError } from '../../shared/app-error.ts'
+import { remoteFolderFor } from '../../shared/remote-folder.ts'
 import type { ConnectionService } from '../auth/connection-service.ts'
 import type { Logger } from '../log/logger.ts'
 import { DropboxUploader } from '../providers/dropbox/dropbox-uploader.ts'
@@ -15,6 +16,11 @@ import { UploadQueue } from './upload-queue.ts'
 export interface UploadServiceEvents {
   job: [Job]
   progress: [Job, Progress]
+}
+
+/** A file to queue, and the folder it is in below the watched folder, if any. */
+export interface OfferedFile extends SourceFile {
+  subfolder?: string
 }
 
 export interface UploadServiceOptions {
@@ -64,13 +70,14 @@ export class UploadService extends EventEmitter<UploadServiceEvents> {
    * transaction. Returns the jobs now responsible, including finished ones for files uploaded
    * already.
    */
-  offer(files: SourceFile[], origin: Job['origin'], only?: string): Job[] {
+  offer(files: OfferedFile[], origin: Job['origin'], only?: string): Job[] {
     const targets = only ? [this.checkedDestination(only)] : this.destinations()
     if (targets.length === 0) throw new AppError('no_destination')
-    const remoteFolder = this.options.settings.get().remoteFolder
-    const offers = files.flatMap((file) =>
-      targets.map((connectionId) => ({ ...file, connectionId, remoteFolder, origin })),
-    )
+    const base = this.options.settings.get().remoteFolder
+    const offers = files.flatMap(({ subfolder, ...file }) => {
+      const remoteFolder = remoteFolderFor(base, subfolder)
+      return targets.map((connectionId) => ({ ...file, connectionId, remoteFolder, origin }))
+    })
     const offered = this.store.offerAll(offers, this.now())
     // Queued work is announced even when it cannot start yet (paused, slots busy, reconnect needed).
     for (const job of offered) if (job?.state === 'queued') this.emit('job', job)

@@ -1,6 +1,6 @@
 import { watch, type ChokidarOptions, type FSWatcher } from 'chokidar'
 import type { Stats } from 'node:fs'
-import { basename, resolve } from 'node:path'
+import { basename, dirname, relative, resolve, sep } from 'node:path'
 import type { AppError } from '../../shared/app-error.ts'
 import type { Logger } from '../log/logger.ts'
 import { checkFolder, removedError, replacedError } from './folder-check.ts'
@@ -77,7 +77,8 @@ class FolderWatcher {
     this.filter = createFileFilter(this.dir, options)
     this.detector = new SettleDetector({
       settleMs: this.settleMs,
-      onReady: (file) => this.call('onReady', () => this.events.onReady(file)),
+      onReady: (file) =>
+        this.call('onReady', () => this.events.onReady(withSubfolder(this.dir, file))),
     })
   }
 
@@ -227,6 +228,15 @@ class FolderWatcher {
       this.options.log?.error('watch: event handler threw', { handler, error: String(error) })
     }
   }
+}
+
+/**
+ * Adds the folder a file is in below the root, so same-named backups from two subfolders keep
+ * distinct names at the destination ("a/x.tar.xz" and "b/x.tar.xz"), not one taking the other's.
+ */
+function withSubfolder(root: string, file: ReadyFile): ReadyFile {
+  const folder = relative(root, dirname(file.path))
+  return folder === '' ? file : { ...file, subfolder: folder.split(sep).join('/') }
 }
 
 // On Windows readdirp hands out BigIntStats, whose bigint mtimeMs never equals a number one.

@@ -8,6 +8,11 @@ export interface ReadyFile {
   name: string
   size: number
   mtimeMs: number
+  /**
+   * The folder it is in below the watched folder, "/"-separated ("a/b"); absent at the top. Set
+   * by the folder watcher, which knows the root.
+   */
+  subfolder?: string
 }
 
 /** The parts of fs.Stats the detector reads (chokidar's stats, or our own stat). */

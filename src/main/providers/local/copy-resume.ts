@@ -15,13 +15,13 @@ export interface LocalCopyResume {
 
 /**
  * The saved copy if it can be continued: well-formed, naming one of our temp files for this
- * name, and for this very file version. Anything else means starting over.
+ * very source, and for this very file version. Anything else means starting over.
  */
 export function usableCopyResume(value: unknown, file: SourceFile): LocalCopyResume | undefined {
   if (value === null || typeof value !== 'object') return undefined
   const state = value as Partial<LocalCopyResume>
   if (state.kind !== 'local-copy' || typeof state.temp !== 'string') return undefined
-  if (!isTempFor(state.temp, file.name)) return undefined
+  if (!isTempFor(state.temp, file)) return undefined
   if (state.size !== file.size || state.mtimeMs !== file.mtimeMs) return undefined
   const { offset } = state
   if (!Number.isSafeInteger(offset) || offset! < 0 || offset! > file.size) return undefined

@@ -40,7 +40,7 @@ export class LocalFolderUploader implements Uploader {
     checkName(file.name)
     const dir = await this.prepareFolder(remoteFolder)
     const resume = usableCopyResume(context.resume, file)
-    await removeLeftoverTemps(dir, file.name, resume?.temp)
+    await removeLeftoverTemps(dir, file, resume?.temp)
 
     // Before writing anything, look for this content under its name or a "(n)" copy of it.
     let sourceHash: Promise<string> | undefined
@@ -48,7 +48,7 @@ export class LocalFolderUploader implements Uploader {
     const same = (path: string) => holdsSameContent(path, file.size, hashSource, signal)
     const found = await findSlot(dir, file.name, 1, same)
     if (!found.slot.free) {
-      await removeLeftoverTemps(dir, file.name)
+      await removeLeftoverTemps(dir, file)
       context.onProgress(file.size)
       return result(found.slot.path, await hashSource(), file.size, found.copy, true)
     }

@@ -44,7 +44,7 @@ export class TempCopy {
     try {
       const resumed = resume && (await TempCopy.reopen(join(dir, resume.temp), resume.offset))
       if (resumed) return resumed
-      const path = join(dir, tempName(file.name))
+      const path = join(dir, tempName(file))
       return new TempCopy(path, await open(path, 'wx', 0o666), 0)
     } catch (error) {
       throw destinationError(target, error)

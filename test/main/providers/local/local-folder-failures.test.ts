@@ -15,6 +15,7 @@ import {
 import { link } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { tempName } from '../../../../src/main/providers/local/file-names.ts'
 import { LocalFolderUploader } from '../../../../src/main/providers/local/local-folder-uploader.ts'
 import { isAppError } from '../../../../src/shared/app-error.ts'
 import { context, destinationRoot, removeTempDirs, sourceFile, tree } from './local-harness.ts'
@@ -165,10 +166,13 @@ describe('LocalFolderUploader: abort, leftovers, odd file systems', () => {
     const folder = join(root, 'Fermentrack Backups')
     mkdirSync(folder)
     const hourAgo = new Date(Date.now() - 61 * 60 * 1000)
+    const file = sourceFile('a.tar.xz', 'x')
     const leftovers = {
-      own: '.a.tar.xz.ftb-0123456789ab.part',
+      own: tempName(file),
       staleOther: '.b.tar.xz.ftb-aaaaaaaaaaaa.part',
       freshOther: '.c.tar.xz.ftb-bbbbbbbbbbbb.part',
+      // A backup of the same name from another folder, being copied right now.
+      freshSameName: tempName({ ...file, path: join(dirname(file.path), 'b', 'a.tar.xz') }),
       unrelatedDotfile: '.b.tar.xz',
       notOurs: 'b.tar.xz.ftb-cccccccccccc.part',
     }
@@ -176,9 +180,15 @@ describe('LocalFolderUploader: abort, leftovers, odd file systems', () => {
     utimesSync(join(folder, leftovers.staleOther), hourAgo, hourAgo)
     utimesSync(join(folder, leftovers.unrelatedDotfile), hourAgo, hourAgo)
     const uploader = new LocalFolderUploader({ destination: root })
-    await uploader.upload(sourceFile('a.tar.xz', 'x'), FOLDER, context())
+    await uploader.upload(file, FOLDER, context())
     expect(tree(folder)).toEqual(
-      [leftovers.freshOther, leftovers.unrelatedDotfile, 'a.tar.xz', leftovers.notOurs].sort(),
+      [
+        leftovers.freshOther,
+        leftovers.freshSameName,
+        leftovers.unrelatedDotfile,
+        'a.tar.xz',
+        leftovers.notOurs,
+      ].sort(),
     )
   })
 

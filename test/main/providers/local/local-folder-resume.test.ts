@@ -11,6 +11,7 @@ import {
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { usableCopyResume } from '../../../../src/main/providers/local/copy-resume.ts'
+import { tempName, tempPrefix } from '../../../../src/main/providers/local/file-names.ts'
 import { LocalFolderUploader } from '../../../../src/main/providers/local/local-folder-uploader.ts'
 import { CHECKPOINT_BYTES } from '../../../../src/main/providers/local/temp-copy.ts'
 import { isAppError } from '../../../../src/shared/app-error.ts'
@@ -122,9 +123,10 @@ describe('LocalFolderUploader: resuming an interrupted copy', () => {
 
 describe('usableCopyResume', () => {
   const file = { path: '/b/big.tar.xz', name: 'big.tar.xz', size: 100, mtimeMs: 5 }
+  const temp = tempName(file)
   const good = {
     kind: 'local-copy',
-    temp: '.big.tar.xz.ftb-0123456789ab.part',
+    temp,
     offset: 50,
     size: 100,
     mtimeMs: 5,
@@ -137,8 +139,13 @@ describe('usableCopyResume', () => {
   it.each([
     ['no state', undefined],
     ['a Dropbox session', { ...good, kind: 'dropbox-upload-session' }],
-    ['a path instead of a name', { ...good, temp: '../.big.tar.xz.ftb-0123456789ab.part' }],
-    ["another file's temp", { ...good, temp: '.other.tar.xz.ftb-0123456789ab.part' }],
+    ['a path instead of a name', { ...good, temp: `../${temp}` }],
+    ["another file's temp", { ...good, temp: tempName({ ...file, name: 'other.tar.xz' }) }],
+    [
+      "a same-named file's from another folder",
+      { ...good, temp: tempName({ ...file, path: '/c/big.tar.xz' }) },
+    ],
+    ['a name with the wrong tail', { ...good, temp: `${tempPrefix(file)}0123456789ab.part` }],
     ['another size', { ...good, size: 101 }],
     ['an offset past the end', { ...good, offset: 101 }],
     ['a negative offset', { ...good, offset: -1 }],
