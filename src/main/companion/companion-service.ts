@@ -16,6 +16,7 @@ import { MAX_FILE_BYTES } from '../providers/dropbox/upload-limits.ts'
 import { sourceFileAt } from '../uploads/source-file.ts'
 import { EventThrottle } from './event-throttle.ts'
 import { toJobView } from './job-view.ts'
+import { FOLDER_SETTINGS, FolderPathCheck } from './path-check.ts'
 import { StatusTracker } from './status-tracker.ts'
 import { WindowSignIns } from './window-sign-ins.ts'
 
@@ -49,6 +50,7 @@ export class CompanionService extends EventEmitter<Emitted> {
   private readonly status: StatusTracker
   private readonly signIns: WindowSignIns
   private readonly progress: EventThrottle<EventPayload<'uploads.progress'>>
+  private readonly folders: FolderPathCheck
   private watch: FolderWatch | undefined
   private readonly spaceRefresh = new Map<string, NodeJS.Timeout>()
 
@@ -59,6 +61,7 @@ export class CompanionService extends EventEmitter<Emitted> {
     this.status = new StatusTracker(this.engine.uploads.store)
     this.signIns = new WindowSignIns(this.engine.connections, this.engine.home, options.env)
     this.progress = new EventThrottle(PROGRESS_INTERVAL_MS, (p) => this.send('uploads.progress', p))
+    this.folders = new FolderPathCheck(this.engine.home)
     this.engine.connections.on('changed', (list) => this.send('connections.changed', list))
     this.engine.uploads.on('job', (job) => {
       this.status.onJob(job)
@@ -164,6 +167,10 @@ export class CompanionService extends EventEmitter<Emitted> {
     'settings.get': async () => this.settingsView(),
     'settings.update': async (change: Partial<SettingsView>) => {
       const before = this.engine.settings.get()
+      // Checked before anything is applied: a refused folder changes no setting at all.
+      for (const key of FOLDER_SETTINGS) {
+        if (change[key] !== undefined) await this.folders.check(key, change[key], before[key])
+      }
       this.engine.settings.update((s) => ({ ...s, ...change }))
       if (change.watchFolder !== undefined || change.patterns) this.restartWatch()
       const view = this.settingsView()
@@ -172,7 +179,7 @@ export class CompanionService extends EventEmitter<Emitted> {
       if (before.localDestination !== view.localDestination) this.sendStatus()
       return view
     },
-    'dialog.chooseFolder': () => this.options.chooseFolder(),
+    'dialog.chooseFolder': async () => this.folders.remember(await this.options.chooseFolder()),
     'app.openExternal': ({ url }: { url: string }) => this.options.openExternal(url),
   }
 

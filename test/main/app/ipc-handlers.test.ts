@@ -151,6 +151,28 @@ describe('registerIpcHandlers', () => {
     }
   })
 
+  it('sets a folder only from the picker, or typed when it exists outside FTB_HOME', async () => {
+    const { call } = setUp()
+    expect(await call('settings.update', fromApp, { watchFolder: '/chosen' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_setting', message: expect.stringContaining('does not exist') },
+    })
+    expect(await call('dialog.chooseFolder', fromApp)).toEqual({ ok: true, value: '/chosen' })
+    expect(await call('settings.update', fromApp, { watchFolder: '/chosen' })).toMatchObject({
+      ok: true,
+      value: { watchFolder: '/chosen' },
+    })
+    const refused = await call('settings.update', fromApp, { localDestination: home })
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_setting', message: expect.stringContaining('data folder') },
+    })
+    expect(await service.invoke('settings.get', undefined)).toMatchObject({
+      ok: true,
+      value: { watchFolder: '/chosen', localDestination: null },
+    })
+  })
+
   it('passes only the first argument as the input', async () => {
     const { call } = setUp()
     expect(await call('status.get', fromApp)).toMatchObject({ ok: true })

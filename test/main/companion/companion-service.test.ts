@@ -11,7 +11,7 @@ afterEach(async () => {
   await Promise.all(services.splice(0).map((s) => s.stop()))
 })
 
-async function companion() {
+async function companion(picker: { next: string | null } = { next: null }) {
   const destination = tempDir('dest')
   const engine = await createEngine({
     env: {
@@ -27,13 +27,13 @@ async function companion() {
     defaultRedirect: 'loopback',
     openBrowser: async (url) => void opened.push(url),
     openExternal: async (url) => void opened.push(url),
-    chooseFolder: async () => null,
+    chooseFolder: async () => picker.next,
   })
   const events: Array<[EventName, unknown]> = []
   service.on('event', (name, payload) => events.push([name, payload]))
   services.push(service)
   await service.start()
-  return { service, events, destination }
+  return { service, events, destination, home: engine.home }
 }
 
 async function until<T>(check: () => T | undefined, timeoutMs = 15_000): Promise<T> {
@@ -127,5 +127,39 @@ describe('CompanionService', () => {
     })
     expect(result).toMatchObject({ ok: true, value: { concurrency: 3, notifications: 'errors' } })
     expect(events).toContainEqual(['settings.changed', expect.objectContaining({ concurrency: 3 })])
+  })
+
+  it('takes a folder from its own picker, or a typed existing folder outside FTB_HOME', async () => {
+    const picker = { next: '/mnt/nas/not-mounted-yet' as string | null }
+    const { service } = await companion(picker)
+    expect(await service.invoke('dialog.chooseFolder', undefined)).toEqual({
+      ok: true,
+      value: picker.next,
+    })
+    expect(
+      await service.invoke('settings.update', { localDestination: picker.next }),
+    ).toMatchObject({ ok: true, value: { localDestination: '/mnt/nas/not-mounted-yet' } })
+    const typed = tempDir('typed')
+    expect(await service.invoke('settings.update', { watchFolder: typed })).toMatchObject({
+      ok: true,
+      value: { watchFolder: typed },
+    })
+  })
+
+  it('refuses a folder the window typed that is missing or inside FTB_HOME, changing nothing', async () => {
+    const { service, events, home } = await companion()
+    const before = await service.invoke('settings.get', undefined)
+    for (const [change, reason] of [
+      [{ watchFolder: home, concurrency: 5 }, "is inside the app's own data folder"],
+      [{ localDestination: '/made/up', concurrency: 5 }, 'does not exist'],
+      [{ localDestination: 'relative' }, 'is not a full path'],
+    ] as const) {
+      expect(await service.invoke('settings.update', change)).toEqual({
+        ok: false,
+        error: { code: 'invalid_setting', message: expect.stringContaining(reason) },
+      })
+    }
+    expect(await service.invoke('settings.get', undefined)).toEqual(before)
+    expect(events.filter(([name]) => name === 'settings.changed')).toEqual([])
   })
 })
