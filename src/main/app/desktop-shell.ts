@@ -5,7 +5,6 @@
 // the single-instance lock and every deep-link listener. The rest waits for `ready`
 // (companion-wiring.ts).
 import path from 'node:path'
-import type * as Electron from 'electron'
 import { parseLogLevel } from '../log/logger.ts'
 import { APP_DIR_NAME } from '../store/home.ts'
 import { createShellLog, type ShellLog } from './app-log.ts'
@@ -18,38 +17,10 @@ import { MainWindow } from './main-window.ts'
 import { QuitSequence } from './quit-sequence.ts'
 import { RENDERER_ENTRY_URL, RENDERER_ORIGIN, rendererScheme } from './renderer-protocol.ts'
 import { applySecurityRestrictions } from './security-restrictions.ts'
+import type { ElectronModules, ShellEnvironment } from './shell-inputs.ts'
 import { APP_NAME } from './tray-menu.ts'
 
 export const APP_ID = 'org.fermentrack.backupcompanion'
-
-/** The Electron modules the shell uses. */
-export interface ElectronModules {
-  app: Electron.App
-  BrowserWindow: typeof Electron.BrowserWindow
-  Menu: typeof Electron.Menu
-  Tray: typeof Electron.Tray
-  Notification: typeof Electron.Notification
-  nativeImage: typeof Electron.nativeImage
-  dialog: Electron.Dialog
-  ipcMain: Electron.IpcMain
-  net: Electron.Net
-  protocol: Electron.Protocol
-  shell: Electron.Shell
-}
-
-/** What main.ts knows about the process it runs in. */
-export interface ShellEnvironment {
-  platform: NodeJS.Platform
-  argv: readonly string[]
-  env: NodeJS.ProcessEnv
-  execPath: string
-  /** The packaged app's resources folder (process.resourcesPath). */
-  resourcesPath: string
-  /** The build output folder (out/), holding preload/ and renderer/. */
-  outDir: string
-  /** package.json homepage: the project documentation, an allowed external link. */
-  homepage: string
-}
 
 export interface DesktopShell {
   log: ShellLog

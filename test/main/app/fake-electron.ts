@@ -1,7 +1,7 @@
 // Just enough of Electron's main-process modules for desktop-shell.ts to start, record what it
 // does, and let a test play the parts of the OS, the window and the user.
 import { EventEmitter } from 'node:events'
-import type { ElectronModules } from '../../../src/main/app/desktop-shell.ts'
+import type { ElectronModules } from '../../../src/main/app/shell-inputs.ts'
 
 type Handler = (event: unknown, ...args: unknown[]) => Promise<unknown>
 
