@@ -14,6 +14,9 @@ export default tseslint.config(
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
       ],
       'no-restricted-imports': 'off',
+      // `import { type A } from 'm'` still loads m at run time (verbatimModuleSyntax keeps it as
+      // `import {} from 'm'`), yet reads as type-only, to people and to dependency-cruiser alike.
+      '@typescript-eslint/no-import-type-side-effects': 'error',
     },
   },
   {
