@@ -51,5 +51,3 @@ export const Settings = z.object({
   secretStore: z.enum(['keychain', 'file']).default('keychain'),
 })
 export type Settings = z.infer<typeof Settings>
-
-export const DEFAULT_SETTINGS: Settings = Settings.parse({ version: SETTINGS_VERSION })

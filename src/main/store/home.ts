@@ -18,11 +18,10 @@ export function resolveHome(
   return join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), APP_DIR_NAME)
 }
 
+/** Files in the home that the engine itself opens (the stores name their own). */
 export function homePaths(home: string) {
   return {
-    settings: join(home, 'settings.json'),
     signIns: join(home, 'sign-ins.json'),
     log: join(home, 'logs', 'companion.log'),
-    socket: join(home, 'companion.sock'),
   }
 }

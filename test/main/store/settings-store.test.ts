@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { migrateSettings } from '../../../src/main/store/settings-migrations.ts'
 import { SettingsStore } from '../../../src/main/store/settings-store.ts'
-import { DEFAULT_SETTINGS } from '../../../src/shared/settings-schema.ts'
+import { Settings, SETTINGS_VERSION } from '../../../src/shared/settings-schema.ts'
 import { runCli, tempDir } from '../../support/cli-process.ts'
 
 function homeWith(content: string): string {
@@ -11,6 +11,9 @@ function homeWith(content: string): string {
   writeFileSync(join(home, 'settings.json'), content)
   return home
 }
+
+/** Every setting at its default, as the schema gives them. */
+const DEFAULT_SETTINGS = Settings.parse({ version: SETTINGS_VERSION })
 
 const copies = (home: string) =>
   readdirSync(home).filter((name) => name.startsWith('settings.invalid-'))

@@ -1,8 +1,5 @@
 import { AppError } from '../../../shared/app-error.ts'
 
-/** Where backups go inside the app folder unless the settings say otherwise. */
-export const DEFAULT_REMOTE_FOLDER = '/Fermentrack Backups'
-
 /** files.stone CommitInfo, limited to what a backup upload sets. */
 export interface CommitInfo {
   path: string

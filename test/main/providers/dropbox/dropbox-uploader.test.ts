@@ -1,9 +1,6 @@
 import { chmodSync, rmSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  DEFAULT_REMOTE_FOLDER,
-  dropboxTimestamp,
-} from '../../../../src/main/providers/dropbox/commit-info.ts'
+import { dropboxTimestamp } from '../../../../src/main/providers/dropbox/commit-info.ts'
 import { DropboxUploader } from '../../../../src/main/providers/dropbox/dropbox-uploader.ts'
 import { MAX_FILE_BYTES } from '../../../../src/main/providers/dropbox/upload-limits.ts'
 import { ContentHasher } from '../../../../src/main/uploads/content-hash.ts'
@@ -68,7 +65,6 @@ describe('DropboxUploader', () => {
     expect(stored.client_modified).toBe(dropboxTimestamp(file.mtimeMs))
     expect(stored.client_modified).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/)
     expect(rec.progress.at(-1)).toBe(data.length)
-    expect(DEFAULT_REMOTE_FOLDER).toBe(FOLDER)
   })
 
   it('uploads a 0-byte file with an empty body', async () => {
