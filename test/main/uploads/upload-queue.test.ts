@@ -244,7 +244,6 @@ describe('UploadQueue with Dropbox', () => {
     h.queue.nudge()
     await waitFor(() => h.queue.active.length === 0 && !h.owner.inFlight().length, {
       what: 'the upload to stop',
-      timeoutMs: 60_000,
     })
     expect(h.owner.get(job.id)).toMatchObject({ state: 'cancelled', contentHash: null })
     expect(emulator.files().size).toBe(0)
