@@ -237,14 +237,24 @@ describe('a backup that changes under the upload', () => {
     await waitForOutput(watch, 'Uploaded changed.tar.xz')
     expect((await stopCli(watch)).code).toBe(0)
 
-    expect(watch.output().stdout).toMatch(/Will retry changed\.tar\.xz .*changed while/)
+    // Retried, or (when the final version settled first) replaced by the final version's job.
+    expect(watch.output().stdout).toMatch(
+      /Will retry changed\.tar\.xz .*changed while|Replaced changed\.tar\.xz .*newer version/,
+    )
     expect(storedFiles(h.emulator).map((f) => f.name)).toEqual(['changed.tar.xz'])
     expect(storedAt(h.emulator, `${FOLDER}/changed.tar.xz`)!.content_hash).toBe(
       await dropboxContentHash(path),
     )
     expect(h.emulator.count(START)).toBe(2)
     expect(h.emulator.count(FINISH)).toBe(1)
-    expect((await history(h.env)).jobs).toMatchObject([{ status: 'done' }])
+    // The first version's job was replaced by one for the final version, with its own attempts.
+    const [final, first] = (await history(h.env)).jobs
+    expect(final).toMatchObject({ status: 'done', superseded_by: null })
+    expect(first).toMatchObject({
+      status: 'cancelled',
+      superseded_by: final!.job_id,
+      error: { code: 'file_changed' },
+    })
   })
 })
 
