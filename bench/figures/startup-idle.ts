@@ -117,7 +117,7 @@ function seed(home: string, dir: string, count: number, connectionId: string): v
         if (!job) throw new Error(`seeding: ${offers[i]!.name} was done already`)
         const remotePath = `${remoteFolder}/${job.name}`
         const result = { remotePath, contentHash: hashes[i]!, renamed: false, bytesPerSecond: 0 }
-        store.finish(job.id, result, now)
+        store.finish(job, result, now)
       }),
     )
   } finally {

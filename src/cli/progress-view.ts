@@ -29,6 +29,8 @@ export class ProgressView {
         `Uploaded ${job.name} → ${where}:${job.remotePath} content_hash ${job.contentHash}${note}`,
       )
     }
+    if (job.state === 'cancelled' && job.supersededBy !== null)
+      this.line(`Replaced ${job.name} → ${where}: a newer version of it is uploaded instead.`)
     if (job.state === 'failed') this.line(`Failed ${job.name} → ${where}: ${job.errorMessage}`)
     if (job.state === 'queued' && job.errorMessage) {
       this.line(`Will retry ${job.name} → ${where}: ${job.errorMessage}`)

@@ -101,6 +101,8 @@ function jobJson(job: Job) {
     finished_at: iso(job.finishedAt),
     bytes_per_second: job.bytesPerSecond,
     error: job.errorCode ? { code: job.errorCode, message: job.errorMessage } : null,
+    /** The job for the newer version of the file that replaced this one. */
+    superseded_by: job.supersededBy,
   }
 }
 

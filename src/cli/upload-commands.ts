@@ -58,7 +58,8 @@ export async function uploadCommand(
   const settled = (job: Job) => FINISHED.includes(job.state) || waitsForReconnect(engine, job)
   let finished: Job[] = []
   while (!(await Promise.race([interrupted, sleep(200).then(() => false)]))) {
-    finished = jobs.map((job) => engine.uploads.store.get(job.id)!)
+    // A file rewritten meanwhile is reported as its newest version's job.
+    finished = jobs.map((job) => engine.uploads.store.latest(job.id)!)
     if (finished.every(settled)) break
   }
   await engine.close()

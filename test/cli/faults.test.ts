@@ -1,9 +1,17 @@
 import { rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { unlink } from 'node:fs/promises'
+import { join } from 'node:path'
+import { DatabaseSync } from 'node:sqlite'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { AppError } from '../../src/shared/app-error.ts'
 import type { Fault } from '../emulators/dropbox/index.ts'
-import { backupBytes, dropboxContentHash, MIB, writeBackup } from '../support/backup-files.ts'
+import {
+  backupBytes,
+  dropboxContentHash,
+  dropboxContentHashOf,
+  MIB,
+  writeBackup,
+} from '../support/backup-files.ts'
 import { runCli, startCli } from '../support/cli-process.ts'
 import {
   connectDropbox,
@@ -40,6 +48,16 @@ afterEach(async () => {
 function age(path: string): void {
   const then = Date.now() / 1000 - 60
   utimesSync(path, then, then)
+}
+
+/** The sizes of the file versions queue.db has jobs for, read as any other process would. */
+function jobSizes(h: DropboxHome): number[] {
+  const db = new DatabaseSync(join(h.home, 'queue.db'), { readOnly: true })
+  try {
+    return (db.prepare('SELECT size FROM jobs').all() as Array<{ size: number }>).map((r) => r.size)
+  } finally {
+    db.close()
+  }
 }
 
 const acknowledged = (h: DropboxHome, route: string) =>
@@ -237,14 +255,60 @@ describe('a backup that changes under the upload', () => {
     await waitForOutput(watch, 'Uploaded changed.tar.xz')
     expect((await stopCli(watch)).code).toBe(0)
 
-    expect(watch.output().stdout).toMatch(/Will retry changed\.tar\.xz .*changed while/)
+    // Retried, or (when the final version settled first) replaced by the final version's job.
+    expect(watch.output().stdout).toMatch(
+      /Will retry changed\.tar\.xz .*changed while|Replaced changed\.tar\.xz .*newer version/,
+    )
     expect(storedFiles(h.emulator).map((f) => f.name)).toEqual(['changed.tar.xz'])
     expect(storedAt(h.emulator, `${FOLDER}/changed.tar.xz`)!.content_hash).toBe(
       await dropboxContentHash(path),
     )
     expect(h.emulator.count(START)).toBe(2)
     expect(h.emulator.count(FINISH)).toBe(1)
-    expect((await history(h.env)).jobs).toMatchObject([{ status: 'done' }])
+    // The first version's job was replaced by one for the final version, with its own attempts.
+    const [final, first] = (await history(h.env)).jobs
+    expect(final).toMatchObject({ status: 'done', superseded_by: null })
+    expect(first).toMatchObject({
+      status: 'cancelled',
+      superseded_by: final!.job_id,
+      error: { code: 'file_changed' },
+    })
+  })
+
+  it('rewritten during the commit: both versions arrive and are recorded, none is skipped', async () => {
+    const h = (setup = await dropboxHome({ chunkSize: CHUNK, settleSeconds: 1 }))
+    const first = backupBytes(2 * CHUNK + 777, 6)
+    const second = backupBytes(2 * CHUNK + 999, 7)
+    const path = join(h.backups, 'commit.tar.xz')
+    writeFileSync(path, first)
+    age(path)
+    // Dropbox takes its time over the commit, long enough for the watcher to settle a rewrite.
+    h.emulator.injectFault(FINISH, { kind: 'delay', ms: 8000 })
+    const watch = await startWatch(h.backups, h.env)
+    await waitWhileRunning(watch, () => h.emulator.count(FINISH) === 1, { what: 'the commit' })
+
+    writeFileSync(path, second)
+    await waitWhileRunning(watch, () => jobSizes(h).includes(second.length), {
+      what: 'the rewritten version to be queued',
+    })
+    // Only meaningful if the newer version was offered while the first one's commit was open.
+    expect(acknowledged(h, FINISH), 'the commit ended before the rewrite was queued').toBe(0)
+    await waitForOutput(watch, 'commit (2).tar.xz content_hash')
+    expect((await stopCli(watch)).code).toBe(0)
+
+    // Keep-both at Dropbox: the first version under its name, the second beside it.
+    expect(storedAt(h.emulator, `${FOLDER}/commit.tar.xz`)!.content_hash).toBe(
+      dropboxContentHashOf(first),
+    )
+    expect(storedAt(h.emulator, `${FOLDER}/commit (2).tar.xz`)!.content_hash).toBe(
+      dropboxContentHashOf(second),
+    )
+    // Each job records the version it uploaded: its own size and its own hash.
+    const jobs = (await history(h.env)).jobs.reverse()
+    expect(jobs).toMatchObject([
+      { status: 'done', size: first.length, content_hash: dropboxContentHashOf(first) },
+      { status: 'done', size: second.length, content_hash: dropboxContentHashOf(second) },
+    ])
   })
 })
 

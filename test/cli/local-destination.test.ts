@@ -267,9 +267,19 @@ describe('a backup that changes under the copy', () => {
     await waitForOutput(watch, 'Uploaded changed.tar.xz', 60_000)
     expect((await stopCli(watch)).code).toBe(0)
 
-    expect(watch.output().stdout).toMatch(/Will retry changed\.tar\.xz .*changed while/)
+    // Retried, or (when the final version settled first) replaced by the final version's job.
+    expect(watch.output().stdout).toMatch(
+      /Will retry changed\.tar\.xz .*changed while|Replaced changed\.tar\.xz .*newer version/,
+    )
     expect(listing(target)).toEqual(['changed.tar.xz'])
     expect(readFileSync(join(target, 'changed.tar.xz')).equals(readFileSync(path))).toBe(true)
-    expect((await history(env)).jobs).toMatchObject([{ status: 'done' }])
+    // The first version's job was replaced by one for the final version, with its own attempts.
+    const [final, first] = (await history(env)).jobs
+    expect(final).toMatchObject({ status: 'done', superseded_by: null })
+    expect(first).toMatchObject({
+      status: 'cancelled',
+      superseded_by: final!.job_id,
+      error: { code: 'file_changed' },
+    })
   })
 })

@@ -40,9 +40,8 @@ function seedDone(
     const jobs = store.offerAll(offers, Date.now())
     store.transaction(() => {
       for (const [i, job] of jobs.entries()) {
-        store.start(job!.id, Date.now())
         store.finish(
-          job!.id,
+          store.start(job!, Date.now())!,
           {
             remotePath: `/Fermentrack Backups/${offers[i]!.name}`,
             contentHash: dropboxContentHashOf(files[i]!.bytes),

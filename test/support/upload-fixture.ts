@@ -116,6 +116,7 @@ export interface HistoryJob {
   content_hash: string | null
   attempts: number
   error: { code: string; message: string } | null
+  superseded_by: number | null
 }
 
 export interface StatusReport {

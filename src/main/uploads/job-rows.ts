@@ -1,4 +1,4 @@
-import type { SQLInputValue } from 'node:sqlite'
+import type { DatabaseSync, SQLInputValue } from 'node:sqlite'
 import type { ErrorCode } from '../../shared/error-codes.ts'
 import type { Job, JobState } from './job-types.ts'
 
@@ -27,15 +27,52 @@ CREATE TABLE IF NOT EXISTS jobs (
   queued_at INTEGER NOT NULL,
   started_at INTEGER,
   finished_at INTEGER,
-  bytes_per_second REAL
+  bytes_per_second REAL,
+  version INTEGER NOT NULL DEFAULT 0,
+  superseded_by INTEGER
 );
--- At most one unfinished job per file and destination: a newer version of the file takes it over.
-CREATE UNIQUE INDEX IF NOT EXISTS jobs_open ON jobs(path, connection_id)
-  WHERE state IN ('queued', 'uploading', 'verifying', 'failed');
 CREATE INDEX IF NOT EXISTS jobs_done ON jobs(path, connection_id, size, mtime_ms) WHERE state = 'done';
 CREATE INDEX IF NOT EXISTS jobs_state ON jobs(state, not_before);
 CREATE TABLE IF NOT EXISTS pauses (scope TEXT PRIMARY KEY);
 `
+
+/**
+ * Columns added since the first release, as ALTER TABLE adds them to an existing queue.db (old
+ * rows get the default). `version` counts a row's state transitions: each one is applied only
+ * if the row still has the state and version its writer last saw, so no two writers (a cancel
+ * and a finish, or two processes starting one job) can both apply. `superseded_by` points from
+ * a job that a newer version of its file replaced to the job for that version.
+ */
+const ADDED_COLUMNS: Array<[name: string, definition: string]> = [
+  ['version', 'INTEGER NOT NULL DEFAULT 0'],
+  ['superseded_by', 'INTEGER'],
+]
+
+/**
+ * Each job is one version (size and mtime) of a file, and a newer version is a new job, so a
+ * file can have two unfinished jobs for a destination: one in flight (which finishes or fails on
+ * its own version) and one waiting behind it. At most one of each: a newer version offered
+ * while one waits replaces the waiting one. (These replace the first release's `jobs_open`,
+ * which allowed one unfinished job in all and let a newer version rewrite it in place.)
+ */
+const OPEN_INDEXES = `
+DROP INDEX IF EXISTS jobs_open;
+CREATE UNIQUE INDEX IF NOT EXISTS jobs_waiting ON jobs(path, connection_id)
+  WHERE state IN ('queued', 'failed');
+CREATE UNIQUE INDEX IF NOT EXISTS jobs_in_flight ON jobs(path, connection_id)
+  WHERE state IN ('uploading', 'verifying');
+`
+
+/** Brings a queue.db of any earlier release up to date; run inside a write transaction. */
+export function migrate(db: DatabaseSync): void {
+  db.exec(SCHEMA)
+  const columns = db.prepare('PRAGMA table_info(jobs)').all() as Row[]
+  for (const [name, definition] of ADDED_COLUMNS) {
+    if (!columns.some((c) => c.name === name))
+      db.exec(`ALTER TABLE jobs ADD COLUMN ${name} ${definition}`)
+  }
+  db.exec(OPEN_INDEXES)
+}
 
 export type Row = Record<string, SQLInputValue>
 
@@ -63,5 +100,7 @@ export function toJob(row: Row): Job {
     startedAt: row.started_at === null ? null : Number(row.started_at),
     finishedAt: row.finished_at === null ? null : Number(row.finished_at),
     bytesPerSecond: row.bytes_per_second === null ? null : Number(row.bytes_per_second),
+    version: Number(row.version),
+    supersededBy: row.superseded_by === null ? null : Number(row.superseded_by),
   }
 }

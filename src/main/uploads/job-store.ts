@@ -4,8 +4,8 @@ import { join } from 'node:path'
 // there is no second native module to rebuild per Electron version and per platform.
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite'
 import type { ErrorCode } from '../../shared/error-codes.ts'
-import { SCHEMA, toJob, type Row } from './job-rows.ts'
-import { FINISHED, type HistoryQuery, type Job, type JobState } from './job-types.ts'
+import { migrate, toJob, type Row } from './job-rows.ts'
+import type { HistoryQuery, Job, JobState } from './job-types.ts'
 
 /** Pausing everything is stored as this scope; a connection id pauses just that connection. */
 export const ALL = '*'
@@ -26,7 +26,7 @@ export class JobStore {
     mkdirSync(home, { recursive: true, mode: 0o700 })
     this.db = new DatabaseSync(join(home, 'queue.db'), { timeout: 10_000 })
     this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;')
-    this.db.exec(SCHEMA)
+    this.transaction(() => migrate(this.db))
   }
 
   close(): void {
@@ -56,9 +56,8 @@ export class JobStore {
   }
 
   /**
-   * Queues file versions for destinations, in one transaction, skipping those done already. An
-   * unfinished job for the same file takes a new version over (and forgets its old upload
-   * session). Returns, per offer, the job now responsible, or undefined if it was done already.
+   * Queues file versions for destinations, in one transaction, skipping those done already.
+   * Returns, per offer, the job now responsible, or undefined if it was done already.
    */
   offerAll(jobs: NewJob[], now: number): Array<Job | undefined> {
     // Done files are told apart with a read first: a restart over thousands of uploaded backups
@@ -70,21 +69,22 @@ export class JobStore {
     return jobs.map((job) => offered.get(job))
   }
 
+  /**
+   * The job for this version, or a new one. A newer version never rewrites an existing job: one
+   * waiting for another version is replaced, and one in flight goes on with its own version while
+   * the new job waits behind it (see `runnable`).
+   */
   private offerOne(job: NewJob, now: number): Job | undefined {
     if (this.isDone(job.path, job.size, job.mtimeMs, job.connectionId)) return undefined
-    const open = this.openJobFor(job.path, job.connectionId)
-    if (open && open.size === job.size && open.mtimeMs === job.mtimeMs) {
-      return open.state === 'failed' && job.origin === 'manual' ? this.requeue(open.id, now) : open
+    const waiting = this.openJobFor(job.path, job.connectionId, WAITING)
+    if (waiting && sameVersion(waiting, job)) {
+      const retry = waiting.state === 'failed' && job.origin === 'manual'
+      return (retry && this.requeue(waiting, now)) || waiting
     }
-    if (open) {
-      this.db
-        .prepare(
-          `UPDATE jobs SET size = ?, mtime_ms = ?, resume = NULL, bytes_done = 0,
-           state = CASE state WHEN 'failed' THEN 'queued' ELSE state END WHERE id = ?`,
-        )
-        .run(job.size, job.mtimeMs, open.id)
-      return this.get(open.id)
-    }
+    const inFlight = this.openJobFor(job.path, job.connectionId, IN_FLIGHT)
+    if (inFlight && sameVersion(inFlight, job)) return inFlight
+    // The waiting job leaves its slot (jobs_waiting) before the new one takes it.
+    const replaced = waiting && this.transition(waiting, 'cancelled', SUPERSEDED, [now])
     const result = this.db
       .prepare(
         `INSERT INTO jobs (path, name, size, mtime_ms, connection_id, remote_folder, state, origin, queued_at)
@@ -100,7 +100,9 @@ export class JobStore {
         job.origin,
         now,
       )
-    return this.get(Number(result.lastInsertRowid))
+    const id = Number(result.lastInsertRowid)
+    if (replaced) this.pointTo(replaced.id, id)
+    return this.get(id)
   }
 
   get(id: number): Job | undefined {
@@ -108,7 +110,18 @@ export class JobStore {
     return row && toJob(row)
   }
 
-  /** Jobs that may start now, oldest first, skipping paused scopes and excluded connections. */
+  /** The job as it stands now, following replacements by newer versions of the file. */
+  latest(id: number): Job | undefined {
+    let job = this.get(id)
+    while (job?.supersededBy != null) job = this.get(job.supersededBy)
+    return job
+  }
+
+  /**
+   * Jobs that may start now, oldest first, skipping paused scopes, excluded connections, and
+   * newer versions of a file whose older version is still in flight (they would race it for the
+   * remote name and its temp files).
+   */
   runnable(now: number, exclude: string[], limit: number): Job[] {
     const paused = this.pausedScopes()
     if (paused.includes(ALL)) return []
@@ -116,7 +129,8 @@ export class JobStore {
     const rows = this.db
       .prepare(
         `SELECT * FROM jobs WHERE state = 'queued' AND not_before <= ?
-         AND connection_id NOT IN (SELECT value FROM json_each(?)) ORDER BY queued_at, id LIMIT ?`,
+         AND connection_id NOT IN (SELECT value FROM json_each(?)) AND ${NOTHING_IN_FLIGHT}
+         ORDER BY queued_at, id LIMIT ?`,
       )
       .all(now, JSON.stringify(skip), limit) as Row[]
     return rows.map(toJob)
@@ -125,92 +139,115 @@ export class JobStore {
   /** The soonest time a queued job becomes due (ignoring pauses), for the scheduler's timer. */
   nextDue(): number | undefined {
     const row = this.db
-      .prepare(`SELECT MIN(not_before) AS due FROM jobs WHERE state = 'queued'`)
+      .prepare(
+        `SELECT MIN(not_before) AS due FROM jobs WHERE state = 'queued' AND ${NOTHING_IN_FLIGHT}`,
+      )
       .get() as Row
     return typeof row.due === 'number' ? row.due : undefined
   }
 
-  start(id: number, now: number): void {
-    this.db
-      .prepare(
-        `UPDATE jobs SET state = 'uploading', attempts = attempts + 1, started_at = ? WHERE id = ?`,
-      )
-      .run(now, id)
+  /**
+   * Takes a queued job; undefined when it was not as `job` says any more (another process, or a
+   * cancel, got there first) or an older version of its file is in flight: then leave it alone.
+   */
+  start(job: Held, now: number): Job | undefined {
+    if (job.state !== 'queued') return undefined
+    return this.transition(
+      job,
+      'uploading',
+      `attempts = attempts + 1, started_at = ?`,
+      [now],
+      `AND ${NOTHING_IN_FLIGHT}`,
+    )
   }
 
-  setState(id: number, state: JobState): void {
-    this.db.prepare('UPDATE jobs SET state = ? WHERE id = ?').run(state, id)
+  setState(job: Held, state: 'verifying'): Job | undefined {
+    return this.transition(job, state, '', [])
   }
 
-  saveResume(id: number, resume: unknown): void {
-    this.db
-      .prepare('UPDATE jobs SET resume = ? WHERE id = ?')
-      .run(resume === undefined ? null : JSON.stringify(resume), id)
+  /** Not a transition: written only while the job is still as its uploader holds it. */
+  saveResume(job: Held, resume: unknown): boolean {
+    return this.update(job, 'resume = ?', [resume === undefined ? null : JSON.stringify(resume)])
   }
 
-  setBytesDone(id: number, bytesDone: number): void {
-    this.db.prepare('UPDATE jobs SET bytes_done = ? WHERE id = ?').run(bytesDone, id)
+  setBytesDone(job: Held, bytesDone: number): boolean {
+    return this.update(job, 'bytes_done = ?', [bytesDone])
   }
 
-  setVersion(id: number, size: number, mtimeMs: number): void {
-    this.db
-      .prepare('UPDATE jobs SET size = ?, mtime_ms = ?, resume = NULL, bytes_done = 0 WHERE id = ?')
-      .run(size, mtimeMs, id)
-  }
-
+  /** Done; undefined when the job was changed meanwhile, e.g. cancelled: the cancel stands. */
   finish(
-    id: number,
+    job: Held,
     result: { remotePath: string; contentHash: string; renamed: boolean; bytesPerSecond: number },
     now: number,
-  ): void {
-    this.db
-      .prepare(
-        `UPDATE jobs SET state = 'done', remote_path = ?, content_hash = ?, renamed = ?, bytes_per_second = ?,
-         finished_at = ?, resume = NULL, bytes_done = size, error_code = NULL, error_message = NULL WHERE id = ?`,
-      )
-      .run(
-        result.remotePath,
-        result.contentHash,
-        result.renamed ? 1 : 0,
-        result.bytesPerSecond,
-        now,
-        id,
-      )
+  ): Job | undefined {
+    return this.transition(
+      job,
+      'done',
+      `remote_path = ?, content_hash = ?, renamed = ?, bytes_per_second = ?, finished_at = ?,
+       resume = NULL, bytes_done = size, error_code = NULL, error_message = NULL`,
+      [result.remotePath, result.contentHash, result.renamed ? 1 : 0, result.bytesPerSecond, now],
+    )
   }
 
   /** Back to the queue, to start no earlier than `notBefore`, noting why. */
   postpone(
-    id: number,
+    job: Held,
     notBefore: number,
     error?: { code: ErrorCode; message: string },
     countAttempt = true,
-  ): void {
-    this.db
-      .prepare(
-        `UPDATE jobs SET state = 'queued', not_before = ?, error_code = ?, error_message = ?,
-         attempts = attempts - ? WHERE id = ? AND state != 'cancelled'`,
-      )
-      .run(notBefore, error?.code ?? null, error?.message ?? null, countAttempt ? 0 : 1, id)
+  ): Job | undefined {
+    return this.transaction(() =>
+      this.leaveFlight(
+        job,
+        'queued',
+        `not_before = ?, error_code = ?, error_message = ?, attempts = attempts - ?`,
+        [notBefore, error?.code ?? null, error?.message ?? null, countAttempt ? 0 : 1],
+        notBefore,
+      ),
+    )
   }
 
-  fail(id: number, error: { code: ErrorCode; message: string }, now: number): void {
-    this.db
-      .prepare(
-        `UPDATE jobs SET state = 'failed', error_code = ?, error_message = ?, finished_at = ?
-         WHERE id = ? AND state != 'cancelled'`,
-      )
-      .run(error.code, error.message, now, id)
+  fail(job: Held, error: { code: ErrorCode; message: string }, now: number): Job | undefined {
+    return this.transaction(() =>
+      this.leaveFlight(
+        job,
+        'failed',
+        `error_code = ?, error_message = ?, finished_at = ?`,
+        [error.code, error.message, now],
+        now,
+      ),
+    )
   }
 
   /** A failed job goes back to the queue with a fresh count of attempts. */
-  requeue(id: number, now: number): Job | undefined {
-    this.db
-      .prepare(
-        `UPDATE jobs SET state = 'queued', attempts = 0, not_before = 0, queued_at = ?, finished_at = NULL,
-         error_code = NULL, error_message = NULL WHERE id = ? AND state = 'failed'`,
-      )
-      .run(now, id)
-    return this.get(id)
+  requeue(job: Held, now: number): Job | undefined {
+    if (job.state !== 'failed') return undefined
+    return this.transition(
+      job,
+      'queued',
+      `attempts = 0, not_before = 0, queued_at = ?, finished_at = NULL, error_code = NULL,
+       error_message = NULL`,
+      [now],
+    )
+  }
+
+  /**
+   * The file is now another (settled) version than the one this job was queued for: a job for
+   * that version, with its own count of attempts, replaces this one. Returns the new job, or
+   * undefined when this one was changed meanwhile (e.g. cancelled).
+   */
+  supersede(job: Held, version: Pick<Job, 'size' | 'mtimeMs'>, now: number): Job | undefined {
+    return this.transaction(() => {
+      const old = this.get(job.id)
+      if (!old || old.state !== job.state || old.version !== job.version) return undefined
+      const offer = { ...old, size: version.size, mtimeMs: version.mtimeMs }
+      const next =
+        this.offerOne(offer, now) ??
+        this.doneJob(offer.path, offer.size, offer.mtimeMs, offer.connectionId)!
+      this.transition(job, 'cancelled', SUPERSEDED, [now])
+      this.pointTo(job.id, next.id)
+      return next
+    })
   }
 
   doneJob(path: string, size: number, mtimeMs: number, connectionId: string): Job | undefined {
@@ -223,11 +260,12 @@ export class JobStore {
     return row && toJob(row)
   }
 
+  /** The user's cancel wins from any unfinished state, whoever holds the job. */
   cancelOpen(connectionId: string, now: number): void {
     this.db
       .prepare(
-        `UPDATE jobs SET state = 'cancelled', finished_at = ? WHERE connection_id = ?
-         AND state IN ('queued', 'uploading', 'verifying', 'failed')`,
+        `UPDATE jobs SET state = 'cancelled', version = version + 1, finished_at = ?
+         WHERE connection_id = ? AND state IN ('queued', 'uploading', 'verifying', 'failed')`,
       )
       .run(now, connectionId)
   }
@@ -245,19 +283,24 @@ export class JobStore {
     )
   }
 
-  /** After a crash: whatever was in flight is queued again; its resume state is kept. */
-  recoverInterrupted(): number {
-    const result = this.db
-      .prepare(`UPDATE jobs SET state = 'queued' WHERE state IN ('uploading', 'verifying')`)
-      .run()
-    return Number(result.changes)
+  /**
+   * After a crash: whatever was in flight is queued again, its resume state kept (or replaced,
+   * if a newer version of its file waits). The new version numbers also stop a process that
+   * still thinks it runs one of them from recording anything for it.
+   */
+  recoverInterrupted(now: number): number {
+    return this.transaction(() => {
+      const rows = this.inFlight()
+      for (const job of rows) this.leaveFlight(job, 'queued', '', [], now)
+      return rows.length
+    })
   }
 
-  /** Cancels a job that is not finished; true if it was. */
+  /** Cancels a job that is not finished; true if it was. Wins from any unfinished state. */
   cancel(id: number, now: number): boolean {
     const result = this.db
       .prepare(
-        `UPDATE jobs SET state = 'cancelled', finished_at = ?, resume = NULL
+        `UPDATE jobs SET state = 'cancelled', version = version + 1, finished_at = ?, resume = NULL
          WHERE id = ? AND state IN ('queued', 'uploading', 'verifying', 'failed')`,
       )
       .run(now, id)
@@ -315,18 +358,80 @@ export class JobStore {
     return { jobs: rows.map(toJob), total }
   }
 
-  isFinished(id: number): boolean {
-    const job = this.get(id)
-    return !job || FINISHED.includes(job.state)
-  }
-
-  private openJobFor(path: string, connectionId: string): Job | undefined {
+  private openJobFor(path: string, connectionId: string, states: string): Job | undefined {
     const row = this.db
-      .prepare(
-        `SELECT * FROM jobs WHERE path = ? AND connection_id = ?
-         AND state IN ('queued', 'uploading', 'verifying', 'failed')`,
-      )
+      .prepare(`SELECT * FROM jobs WHERE path = ? AND connection_id = ? AND state IN ${states}`)
       .get(path, connectionId) as Row | undefined
     return row && toJob(row)
   }
+
+  /**
+   * The one way a job changes state: only from the state and version `job` has, bumping the
+   * version. Returns the job as changed, or undefined when it was not as `job` says any more.
+   */
+  private transition(
+    job: Held,
+    state: JobState,
+    set: string,
+    args: SQLInputValue[],
+    where = '',
+  ): Job | undefined {
+    const row = this.db
+      .prepare(
+        `UPDATE jobs SET state = ?, version = version + 1${set && `, ${set}`}
+         WHERE id = ? AND state = ? AND version = ? ${where} RETURNING *`,
+      )
+      .get(state, ...args, job.id, job.state, job.version) as Row | undefined
+    return row && toJob(row)
+  }
+
+  private update(job: Held, set: string, args: SQLInputValue[]): boolean {
+    const result = this.db
+      .prepare(`UPDATE jobs SET ${set} WHERE id = ? AND state = ? AND version = ?`)
+      .run(...args, job.id, job.state, job.version)
+    return Number(result.changes) > 0
+  }
+
+  /**
+   * From flight back to waiting (queued or failed). If a newer version of the file was offered
+   * meanwhile, it holds the waiting slot and this version is gone from disk: this job is
+   * replaced by it instead. Runs inside a transaction.
+   */
+  private leaveFlight(
+    job: Held,
+    state: 'queued' | 'failed',
+    set: string,
+    args: SQLInputValue[],
+    now: number,
+  ): Job | undefined {
+    const current = this.get(job.id)
+    if (!current || current.state !== job.state || current.version !== job.version) return undefined
+    const newer = this.openJobFor(current.path, current.connectionId, WAITING)
+    if (!newer) return this.transition(job, state, set, args)
+    const replaced = this.transition(job, 'cancelled', SUPERSEDED, [now])
+    this.pointTo(job.id, newer.id)
+    return replaced && this.get(job.id)
+  }
+
+  private pointTo(id: number, newer: number): void {
+    this.db.prepare('UPDATE jobs SET superseded_by = ? WHERE id = ?').run(newer, id)
+  }
+}
+
+/** A job as its holder last saw it: what a transition checks it against. */
+export type Held = Pick<Job, 'id' | 'state' | 'version'>
+
+const WAITING = `('queued', 'failed')`
+const IN_FLIGHT = `('uploading', 'verifying')`
+
+/** No job for an older version of the same file is being uploaded to the same destination. */
+const NOTHING_IN_FLIGHT = `NOT EXISTS (SELECT 1 FROM jobs AS f WHERE f.path = jobs.path
+  AND f.connection_id = jobs.connection_id AND f.state IN ${IN_FLIGHT})`
+
+/** How a replaced job ends (its SET clause; the one argument is the time). */
+const SUPERSEDED = `finished_at = ?, resume = NULL, error_code = 'file_changed',
+  error_message = 'A newer version of the file replaced this one before it was uploaded.'`
+
+function sameVersion(a: Pick<Job, 'size' | 'mtimeMs'>, b: Pick<Job, 'size' | 'mtimeMs'>) {
+  return a.size === b.size && a.mtimeMs === b.mtimeMs
 }

@@ -40,6 +40,10 @@ export interface Job {
   startedAt: number | null
   finishedAt: number | null
   bytesPerSecond: number | null
+  /** Bumped by every state transition; a transition applies only to the version it was based on. */
+  version: number
+  /** The job for the newer version of the file that replaced this one (then `cancelled`). */
+  supersededBy: number | null
 }
 
 export interface HistoryQuery {

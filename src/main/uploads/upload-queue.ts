@@ -35,9 +35,13 @@ const POLL_MS = 5000
  */
 export class UploadQueue extends EventEmitter<QueueEvents> {
   private readonly options: UploadQueueOptions
+  /**
+   * Jobs this process is uploading: `job` as this process last changed it (what its next
+   * transition is checked against), `view` as last announced.
+   */
   private readonly running = new Map<
     number,
-    { job: Job; abort: AbortController; done: Promise<void> }
+    { job: Job; view: Job; abort: AbortController; done: Promise<void> }
   >()
   private readonly now: () => number
   private timer: NodeJS.Timeout | undefined
@@ -51,15 +55,17 @@ export class UploadQueue extends EventEmitter<QueueEvents> {
 
   start(): void {
     this.stopped = false
-    const recovered = this.options.store.recoverInterrupted()
+    const recovered = this.options.store.recoverInterrupted(this.now())
     if (recovered) this.options.log.info('requeued interrupted jobs', { count: recovered })
     this.nudge()
   }
 
-  /** Re-reads the store: new jobs, pauses, retries. Pausing also stops what is in flight. */
+  /**
+   * Re-reads the store: new jobs, pauses, retries, cancels. Pausing or cancelling (from any
+   * process) also stops what is in flight.
+   */
   nudge(): void {
     if (this.stopped) return
-    this.abortPaused()
     void this.pump()
   }
 
@@ -79,19 +85,27 @@ export class UploadQueue extends EventEmitter<QueueEvents> {
   /** Jobs being uploaded now; one that just finished no longer counts while it winds down. */
   get active(): Job[] {
     return [...this.running.values()]
-      .map((r) => r.job)
+      .map((r) => r.view)
       .filter((job) => !FINISHED.includes(job.state))
   }
 
-  private abortPaused(): void {
-    const paused = this.options.store.pausedScopes()
-    for (const { job, abort } of this.running.values()) {
-      if (paused.includes(ALL) || paused.includes(job.connectionId)) abort.abort()
+  /**
+   * Stops uploads whose scope is paused, and those whose job another writer changed (a cancel
+   * from any process, or a new owner's recovery): what they would record would not apply.
+   */
+  private abortWithdrawn(): void {
+    const { store } = this.options
+    const paused = store.pausedScopes()
+    for (const [id, { job, abort }] of this.running) {
+      const stored = store.get(id)
+      const withdrawn = !stored || stored.version !== job.version
+      if (withdrawn || paused.includes(ALL) || paused.includes(job.connectionId)) abort.abort()
     }
   }
 
   private async pump(): Promise<void> {
     clearTimeout(this.timer)
+    this.abortWithdrawn()
     const free = this.options.concurrency() - this.running.size
     if (free > 0) {
       const jobs = this.options.store.runnable(
@@ -108,7 +122,7 @@ export class UploadQueue extends EventEmitter<QueueEvents> {
 
   private launch(job: Job): void {
     const abort = new AbortController()
-    const entry = { job, abort, done: Promise.resolve() }
+    const entry = { job, view: job, abort, done: Promise.resolve() }
     this.running.set(job.id, entry)
     entry.done = this.run(job, abort.signal).finally(() => {
       this.running.delete(job.id)
@@ -118,48 +132,64 @@ export class UploadQueue extends EventEmitter<QueueEvents> {
 
   private async run(queued: Job, signal: AbortSignal): Promise<void> {
     const { store } = this.options
-    store.start(queued.id, this.now())
-    const job = this.emitJob(queued.id)
+    // Not applied when another process (or a cancel) got there first: then it is not ours.
+    const taken = store.start(queued, this.now())
+    if (!taken) return
+    const job = this.hold(taken)
+    const held = () => this.running.get(job.id)!.job
     const started = this.now()
     try {
       const uploader = await this.options.uploaderFor(job.connectionId)
-      if (!uploader) return this.settle(job, new AppError('needs_reauth'), signal)
+      if (!uploader) return this.settle(held(), new AppError('needs_reauth'), signal)
       const source = await this.currentVersion(job)
+      if (!source) return
       const meter = new ProgressMeter(source.size, this.now)
       let recorded = 0
       const result = await uploader.upload(source, job.remoteFolder, {
         signal,
-        resume: store.get(job.id)?.resume,
-        saveResume: (state) => store.saveResume(job.id, state),
+        resume: job.resume,
+        saveResume: (state) => store.saveResume(held(), state),
         onProgress: (bytes) => {
           // For `status` in other processes; at most once a second, as each write is synced.
           if (this.now() - recorded >= 1000 || bytes >= source.size) {
-            store.setBytesDone(job.id, bytes)
+            store.setBytesDone(held(), bytes)
             recorded = this.now()
           }
           this.progress(job.id, meter.update(bytes))
         },
       })
       const seconds = Math.max(0.001, (this.now() - started) / 1000)
-      store.finish(
-        job.id,
+      const done = store.finish(
+        held(),
         { ...result, bytesPerSecond: result.alreadyPresent ? 0 : source.size / seconds },
         this.now(),
       )
-      this.emitJob(job.id)
+      // Not applied when the job was cancelled meanwhile: the cancel stands.
+      if (done) this.hold(done)
+      else this.emitJob(job.id)
     } catch (error) {
-      this.settle(job, error, signal)
+      this.settle(held(), error, signal)
     }
   }
 
-  /** The file as it is now; a newer settled version takes the job over, an unsettled one waits. */
+  /**
+   * The file as it is now, if it is still the version the job was queued for. An unsettled
+   * newer version is waited for; a settled one becomes a new job (undefined then).
+   */
   private async currentVersion(job: Job) {
     const file = await sourceFileAt(job.path)
     if (file.size !== job.size || file.mtimeMs !== job.mtimeMs) {
       if (this.now() - file.mtimeMs < this.options.settleMs) throw new AppError('file_changed')
-      this.options.store.setVersion(job.id, file.size, file.mtimeMs)
+      return void this.replace(job.id, file)
     }
     return { ...file, name: job.name }
+  }
+
+  /** This job's version is gone: a job for the file's current version takes its place. */
+  private replace(id: number, version: Pick<Job, 'size' | 'mtimeMs'>): void {
+    const next = this.options.store.supersede(this.running.get(id)!.job, version, this.now())
+    if (next) this.emit('job', next)
+    this.emitJob(id)
   }
 
   private settle(job: Job, error: unknown, signal: AbortSignal): void {
@@ -169,15 +199,15 @@ export class UploadQueue extends EventEmitter<QueueEvents> {
       : new AppError('provider_error', undefined, { cause: error })
     const now = this.now()
     if (signal.aborted) {
-      store.postpone(job.id, now, undefined, false)
+      store.postpone(job, now, undefined, false)
     } else {
       const action = failureAction(appError.code)
       const attempts = store.get(job.id)?.attempts ?? MAX_ATTEMPTS
       if (action === 'wait_for_file')
-        store.postpone(job.id, now + this.options.settleMs, appError, false)
-      else if (action === 'pause_connection') store.postpone(job.id, now, appError, false)
-      else if (action === 'fail' || attempts >= MAX_ATTEMPTS) store.fail(job.id, appError, now)
-      else store.postpone(job.id, now + backoffMs(attempts, this.options.random), appError)
+        store.postpone(job, now + this.options.settleMs, appError, false)
+      else if (action === 'pause_connection') store.postpone(job, now, appError, false)
+      else if (action === 'fail' || attempts >= MAX_ATTEMPTS) store.fail(job, appError, now)
+      else store.postpone(job, now + backoffMs(attempts, this.options.random), appError)
       log.warn('upload attempt failed', {
         job: job.id,
         code: appError.code,
@@ -189,20 +219,27 @@ export class UploadQueue extends EventEmitter<QueueEvents> {
   }
 
   private progress(id: number, progress: Progress): void {
-    let job = this.running.get(id)?.job
-    if (!job) return
-    if (progress.bytesDone >= progress.size && job.state === 'uploading') {
+    const entry = this.running.get(id)
+    if (!entry) return
+    if (progress.bytesDone >= progress.size && entry.job.state === 'uploading') {
       // Every byte is acknowledged; what remains is the commit and the hash comparison.
-      this.options.store.setState(id, 'verifying')
-      job = this.emitJob(id)
+      const verifying = this.options.store.setState(entry.job, 'verifying')
+      if (verifying) this.hold(verifying)
     }
-    this.emit('progress', job, progress)
+    this.emit('progress', entry.view, progress)
   }
 
-  private emitJob(id: number): Job {
-    const job = this.options.store.get(id)!
-    const entry = this.running.get(id)
+  /** Keeps the job as this process changed it, and announces it. */
+  private hold(job: Job): Job {
+    const entry = this.running.get(job.id)
     if (entry) entry.job = job
+    return this.emitJob(job.id, job)
+  }
+
+  /** Announces the job as stored now (another process may have changed it). */
+  private emitJob(id: number, job = this.options.store.get(id)!): Job {
+    const entry = this.running.get(id)
+    if (entry) entry.view = job
     this.emit('job', job)
     return job
   }

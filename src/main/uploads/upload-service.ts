@@ -149,7 +149,7 @@ export class UploadService extends EventEmitter<UploadServiceEvents> {
     const jobs = ids.map((id) => {
       const job = this.store.get(id)
       if (!job) throw new AppError('job_not_found', `No upload job has the id ${id}.`)
-      return this.store.requeue(id, this.now())!
+      return this.store.requeue(job, this.now()) ?? job
     })
     await this.nudge()
     return jobs
