@@ -1,14 +1,15 @@
-import type { Socket } from 'node:net'
+import type { Server, Socket } from 'node:net'
 import { z } from 'zod'
 import { AppError, isAppError } from '../../shared/app-error.ts'
 import { ERROR_CODES, type ErrorCode } from '../../shared/error-codes.ts'
 import {
   closeServer,
   isNobodyThere,
-  listenExclusive,
+  listenAsHolder,
   request,
   socketPath,
 } from '../ipc/local-socket.ts'
+import { LeaseClaimer } from '../store/lease.ts'
 
 /**
  * The channel through which a second instance (the desktop app launched by a deep link, or
@@ -30,13 +31,30 @@ type Reply = z.infer<typeof Reply>
 
 export const channelPath = (home: string) => socketPath(home, 'companion')
 
+/**
+ * Listens for the URL a second instance hands over. Only one sign-in per FTB_HOME waits at a
+ * time: the holder of the "sign-in" lease, taken atomically before the socket is touched.
+ */
 export async function listenInstanceChannel(
   home: string,
   onOpenUrl: (url: string) => Promise<void>,
 ): Promise<{ close(): Promise<void> }> {
-  const server = await listenExclusive(channelPath(home), (socket) => serve(socket, onOpenUrl))
-  if (!server) throw new AppError('sign_in_already_waiting')
-  return { close: () => closeServer(server) }
+  const lease = new LeaseClaimer(home, 'sign-in').tryClaim()
+  if (!lease) throw new AppError('sign_in_already_waiting')
+  let server: Server
+  try {
+    server = await listenAsHolder(channelPath(home), (socket) => serve(socket, onOpenUrl))
+  } catch (error) {
+    lease.release()
+    throw error
+  }
+  return {
+    close: async () => {
+      // Socket first: closing it removes its file, which must not be the next holder's.
+      await closeServer(server)
+      lease.release()
+    },
+  }
 }
 
 /** Delivers a URL to the waiting instance; resolves if it was accepted, else throws its reason. */
