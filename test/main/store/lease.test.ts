@@ -8,6 +8,8 @@ import { startLineProcess, type LineProcess } from '../../support/line-process.t
 import { waitFor } from '../../support/wait-for.ts'
 
 const HOLDER = resolve(import.meta.dirname, 'lease-holder.ts')
+/** FTB_LEASE_ROUNDS=100 for a longer hunt; each round starts 6 claimers. */
+const ROUNDS = Number(process.env.FTB_LEASE_ROUNDS ?? 5)
 
 const processes: LineProcess[] = []
 const held: HeldLease[] = []
@@ -39,25 +41,30 @@ function claim(claimer: LeaseClaimer): HeldLease | undefined {
 }
 
 describe('named leases across processes', () => {
-  it('of several processes claiming at the same instant, exactly one holds the lease', async () => {
-    const rounds = Number(process.env.FTB_LEASE_ROUNDS ?? 5)
-    for (let round = 0; round < rounds; round++) {
-      const dir = home()
-      const holders = await Promise.all(Array.from({ length: 6 }, () => startHolder(dir, 'queue')))
-      for (const holder of holders) holder.child.stdin.write('claim\n')
-      const answers = await Promise.all(holders.map((h) => h.next()))
-      expect(
-        answers.filter((a) => a === 'won'),
-        `round ${round}: ${answers}`,
-      ).toHaveLength(1)
-      expect(answers.filter((a) => a === 'refused')).toHaveLength(5)
-      // Asked again, the holder's rivals are still refused: it is alive and its heartbeat fresh.
-      const rival = holders[answers.indexOf('refused')]!
-      rival.child.stdin.write('claim\n')
-      expect(await rival.next()).toBe('refused')
-      await Promise.all(holders.map((h) => h.kill('SIGKILL')))
-    }
-  })
+  it(
+    'of several processes claiming at the same instant, exactly one holds the lease',
+    { timeout: 30_000 + ROUNDS * 15_000 },
+    async () => {
+      for (let round = 0; round < ROUNDS; round++) {
+        const dir = home()
+        const holders = await Promise.all(
+          Array.from({ length: 6 }, () => startHolder(dir, 'queue')),
+        )
+        for (const holder of holders) holder.child.stdin.write('claim\n')
+        const answers = await Promise.all(holders.map((h) => h.next()))
+        expect(
+          answers.filter((a) => a === 'won'),
+          `round ${round}: ${answers}`,
+        ).toHaveLength(1)
+        expect(answers.filter((a) => a === 'refused')).toHaveLength(5)
+        // Asked again, the holder's rivals are still refused: it is alive and its heartbeat fresh.
+        const rival = holders[answers.indexOf('refused')]!
+        rival.child.stdin.write('claim\n')
+        expect(await rival.next()).toBe('refused')
+        await Promise.all(holders.map((h) => h.kill('SIGKILL')))
+      }
+    },
+  )
 
   it('a holder killed with kill -9 is taken over at the next claim', async () => {
     const dir = home()
