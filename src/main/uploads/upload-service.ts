@@ -9,7 +9,7 @@ import type { SettingsStore } from '../store/settings-store.ts'
 import { ALL, JobStore } from './job-store.ts'
 import { LOCAL_DESTINATION_ID, type HistoryQuery, type Job } from './job-types.ts'
 import type { Progress } from './progress-meter.ts'
-import { claimQueue, nudgeQueue } from './queue-owner.ts'
+import { nudgeQueue, QueueOwner } from './queue-owner.ts'
 import type { SourceFile, Uploader } from './uploader.ts'
 import { UploadQueue } from './upload-queue.ts'
 
@@ -32,9 +32,6 @@ export interface UploadServiceOptions {
   now?: () => number
 }
 
-/** How often a process that does not own the queue checks whether the owner has gone. */
-const CLAIM_RETRY_MS = 2000
-
 /**
  * The upload side of the engine: which destinations there are, what gets queued for each, and
  * the queue itself when this process owns it (otherwise it hands work to the owner).
@@ -45,14 +42,28 @@ export class UploadService extends EventEmitter<UploadServiceEvents> {
   private readonly now: () => number
   private readonly uploaders = new Map<string, Uploader>()
   private queue: UploadQueue | undefined
-  private ownership: { release(): Promise<void> } | undefined
-  private claimTimer: NodeJS.Timeout | undefined
+  private readonly owner: QueueOwner
 
   constructor(options: UploadServiceOptions) {
     super()
     this.options = options
     this.now = options.now ?? Date.now
     this.store = new JobStore(options.home)
+    this.owner = new QueueOwner(
+      options.home,
+      {
+        start: () => {
+          this.queue = this.createQueue()
+          this.queue.start()
+        },
+        nudge: () => this.queue?.nudge(),
+        stop: async () => {
+          await this.queue?.stop()
+          this.queue = undefined
+        },
+      },
+      options.log,
+    )
   }
 
   localDestination(): string | null {
@@ -95,19 +106,7 @@ export class UploadService extends EventEmitter<UploadServiceEvents> {
 
   /** Runs the queue here if no other process does; otherwise keeps checking whether it can. */
   async process(): Promise<void> {
-    if (this.queue || this.claimTimer) return
-    const claimed = await claimQueue(this.options.home, () => this.queue?.nudge())
-    if (!claimed) {
-      await nudgeQueue(this.options.home)
-      this.claimTimer = setTimeout(() => {
-        this.claimTimer = undefined
-        void this.process()
-      }, CLAIM_RETRY_MS)
-      return
-    }
-    this.ownership = claimed
-    this.queue = this.createQueue()
-    this.queue.start()
+    await this.owner.claim()
   }
 
   /** Tells whichever process runs the queue to look again (new jobs, pauses, retries). */
@@ -116,13 +115,9 @@ export class UploadService extends EventEmitter<UploadServiceEvents> {
     else await nudgeQueue(this.options.home)
   }
 
+  /** Stops the queue here (checkpointing), or stops waiting for it; waits for a claim under way. */
   async stop(): Promise<void> {
-    clearTimeout(this.claimTimer)
-    this.claimTimer = undefined
-    await this.queue?.stop()
-    await this.ownership?.release()
-    this.queue = undefined
-    this.ownership = undefined
+    await this.owner.release()
   }
 
   get isOwner(): boolean {
