@@ -127,7 +127,8 @@ export class CompanionService extends EventEmitter<Emitted> {
     'connections.cancelSignIn': async ({ signInId }: { signInId: string }) =>
       this.signIns.cancel(signInId),
     'connections.disconnect': async ({ id }: { id: string }) => {
-      await this.engine.disconnect(id)
+      const { warning } = await this.engine.disconnect(id)
+      return { warning: warning?.toPayload() ?? null }
     },
     'uploads.enqueue': async ({
       paths,
