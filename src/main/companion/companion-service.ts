@@ -59,7 +59,11 @@ export class CompanionService extends EventEmitter<Emitted> {
     this.status = new StatusTracker(this.engine.uploads.store)
     this.signIns = new WindowSignIns(this.engine.connections, this.engine.home, options.env)
     this.progress = new EventThrottle(PROGRESS_INTERVAL_MS, (p) => this.send('uploads.progress', p))
-    this.engine.connections.on('changed', (list) => this.send('connections.changed', list))
+    this.engine.connections.on('changed', (list) => {
+      this.send('connections.changed', list)
+      // The tray shows a connection waiting for a reconnect (signed out, a missing permission).
+      this.sendStatus()
+    })
     this.engine.uploads.on('job', (job) => {
       this.status.onJob(job)
       if (job.state === 'done') this.refreshSpaceSoon(job.connectionId)
@@ -107,7 +111,7 @@ export class CompanionService extends EventEmitter<Emitted> {
   }
 
   currentStatus() {
-    return this.status.view(this.engine.uploads.activeJobs().length)
+    return this.status.view(this.engine.uploads.activeJobs().length, this.engine.connections.list())
   }
 
   private readonly handlers: Handlers = {
