@@ -42,6 +42,11 @@ export async function connectionsCommand(engine: Engine, json: boolean): Promise
 }
 
 export async function disconnectCommand(engine: Engine, id: string): Promise<void> {
-  await engine.disconnect(id)
-  process.stdout.write(`Disconnected ${id}; its Dropbox access is revoked.\n`)
+  const { warning } = await engine.disconnect(id)
+  if (!warning) {
+    process.stdout.write(`Disconnected ${id}; its Dropbox access is revoked.\n`)
+    return
+  }
+  process.stdout.write(`Disconnected ${id} on this computer.\n`)
+  process.stderr.write(`Warning: ${warning.message}\n`)
 }

@@ -1,3 +1,4 @@
+import { connectionProblem } from '../shared/connection-status.ts'
 import type { Connection } from '../shared/settings-schema.ts'
 
 /** The connection as the CLI contract prints it with --json. */
@@ -14,7 +15,8 @@ export function connectionLine(connection: Connection): string {
   const space = connection.space
     ? `, ${formatBytes(connection.space.used)} of ${formatBytes(connection.space.allocated)} used`
     : ''
-  const status = connection.status === 'needs_reauth' ? ' [needs reconnect]' : ''
+  const problem = connectionProblem(connection.status)
+  const status = problem ? ` [${problem}]` : ''
   return `${connection.id}  ${connection.provider}  ${connection.account.name} <${connection.account.email}>${space}${status}`
 }
 

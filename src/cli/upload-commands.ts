@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { AppError } from '../shared/app-error.ts'
+import { missingPermissionMessage } from '../shared/connection-status.ts'
 import type { Engine } from '../main/engine.ts'
 import { FINISHED, type Job } from '../main/uploads/job-types.ts'
 import { sourceFileAt } from '../main/uploads/source-file.ts'
@@ -65,7 +66,7 @@ export async function uploadCommand(
   await engine.close()
   if (finished.length === 0 || !finished.every(settled)) throw new AppError('interrupted')
   report(
-    finished.map((job) => (FINISHED.includes(job.state) ? job : reconnectNeeded(job))),
+    finished.map((job) => (FINISHED.includes(job.state) ? job : reconnectNeeded(engine, job))),
     options.json,
     view,
   )
@@ -77,13 +78,23 @@ export async function uploadCommand(
  * reported (and stays queued, resuming after a reconnect) rather than waited for forever.
  */
 function waitsForReconnect(engine: Engine, job: Job): boolean {
-  if (job.state !== 'queued') return false
-  const connection = engine.connections.list().find((c) => c.id === job.connectionId)
-  return connection?.status === 'needs_reauth'
+  return job.state === 'queued' && reconnectReason(engine, job) !== undefined
 }
 
-function reconnectNeeded(job: Job): Job {
-  return { ...job, errorCode: 'needs_reauth', errorMessage: new AppError('needs_reauth').message }
+/** needs_reauth or missing_permission: the connection's status, as the error a reconnect fixes. */
+function reconnectReason(engine: Engine, job: Job): AppError | undefined {
+  const status = engine.connections.list().find((c) => c.id === job.connectionId)?.status
+  if (status === 'needs_reauth') return new AppError('needs_reauth')
+  if (status === 'missing_permission')
+    return new AppError('missing_permission', missingPermissionMessage())
+  return undefined
+}
+
+function reconnectNeeded(engine: Engine, job: Job): Job {
+  const error = reconnectReason(engine, job) ?? new AppError('needs_reauth')
+  // The job's own error names the exact permission Dropbox asked for.
+  if (job.errorCode === error.code && job.errorMessage) return job
+  return { ...job, errorCode: error.code, errorMessage: error.message }
 }
 
 function report(jobs: Job[], json: boolean, view: ProgressView): void {

@@ -1,3 +1,4 @@
+import type { AppError } from '../shared/app-error.ts'
 import { ConnectionService } from './auth/connection-service.ts'
 import { SignInStates, SIGN_IN_TTL_MS } from './auth/sign-in-states.ts'
 import { createLogger, parseLogLevel, type Logger } from './log/logger.ts'
@@ -39,8 +40,11 @@ export interface Engine {
     onStatus: (status: WatchStatus) => void,
     onScanComplete?: (count: number) => void,
   ): FolderWatch
-  /** Revokes and forgets a connection, and cancels the work that was waiting for it. */
-  disconnect(id: string): Promise<void>
+  /**
+   * Revokes and forgets a connection, and cancels the work that was waiting for it. `warning`
+   * (not_revoked) says Dropbox could not be reached to revoke it; it is gone here all the same.
+   */
+  disconnect(id: string): Promise<{ warning: AppError | null }>
   close(): Promise<void>
 }
 
@@ -94,8 +98,9 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     watch: (dir, onStatus, onScanComplete) =>
       watchIntoQueue(dir, settings, uploads, log, onStatus, onScanComplete),
     disconnect: async (id) => {
-      await connections.disconnect(id)
+      const outcome = await connections.disconnect(id)
       uploads.forget(id)
+      return outcome
     },
     close: async () => {
       await uploads.stop()

@@ -80,6 +80,16 @@ export const ERROR_CODES = {
     cause: 'Dropbox access was revoked or has expired; reconnect.',
     fix: 'Run `fermentrack-backup connect dropbox` (or Reconnect in the app); queued work is kept and resumes.',
   },
+  missing_permission: {
+    cause:
+      'The Dropbox app lacks a permission this app needs: a scope such as files.content.write is not ticked on the Permissions tab of the App Console.',
+    fix: 'Tick files.content.write, files.metadata.read and account_info.read on the Permissions tab of your app in the Dropbox App Console and press Submit, then reconnect (`fermentrack-backup connect dropbox` or Reconnect in the app); queued work waits and resumes.',
+  },
+  not_revoked: {
+    cause:
+      'The connection was removed from this computer, but Dropbox could not be reached to revoke its access.',
+    fix: 'Revoke it yourself: on dropbox.com open Settings → Connected apps and remove the app. Until then the old sign-in stays valid at Dropbox.',
+  },
   connection_not_found: {
     cause: 'No connection has that id.',
     fix: 'Run `fermentrack-backup connections` to list the connection ids.',

@@ -116,7 +116,8 @@ export const commands = {
     input: z.object({ signInId: z.string().max(100) }),
     output: z.void(),
   },
-  'connections.disconnect': { input: Id, output: z.void() },
+  /** `warning`: removed here, but Dropbox could not be reached to revoke it (not_revoked). */
+  'connections.disconnect': { input: Id, output: z.object({ warning: ErrorView.nullable() }) },
   'uploads.enqueue': { input: Paths, output: z.array(JobView) },
   'uploads.active': { input: z.void(), output: z.array(JobView) },
   'uploads.history': {

@@ -6,7 +6,9 @@ export const SETTINGS_VERSION = 1
 export const ProviderId = z.enum(['dropbox', 'local'])
 export type ProviderId = z.infer<typeof ProviderId>
 
-export const ConnectionStatus = z.enum(['connected', 'needs_reauth'])
+/** missing_permission: the Dropbox app lacks a scope (App Console); a reconnect follows the fix. */
+export const ConnectionStatus = z.enum(['connected', 'needs_reauth', 'missing_permission'])
+export type ConnectionStatus = z.infer<typeof ConnectionStatus>
 
 /** What the app knows about a connection besides its tokens, which live only in the secret store. */
 export const Connection = z.object({

@@ -60,6 +60,23 @@ describe('connections list', () => {
     expect(fake.callsTo('connections.connect')).toEqual([{ provider: 'dropbox' }])
   })
 
+  it('says which Dropbox permission is missing, and Reconnect starts a sign-in for it', async () => {
+    const fake = new FakeCompanion({
+      connections: [makeConnection({ status: 'missing_permission' })],
+    })
+    await openConnections(fake)
+    const account = card('Dropbox account Bob Brewer')
+    expect(within(account).getByText('Permission missing')).toBeTruthy()
+    expect(
+      within(account).getByText(
+        'Dropbox permission missing: enable files.content.write in the App Console, then reconnect.',
+      ),
+    ).toBeTruthy()
+    fireEvent.click(within(account).getByRole('button', { name: 'Reconnect Bob Brewer' }))
+    await within(account).findByText(/Waiting for you to choose/)
+    expect(fake.callsTo('connections.connect')).toEqual([{ provider: 'dropbox' }])
+  })
+
   it('shows a reconnect banner on the other sections that leads to the sign-in', async () => {
     const fake = new FakeCompanion({
       connections: [makeConnection({ status: 'needs_reauth' })],
@@ -135,6 +152,27 @@ describe('disconnect', () => {
     )
     await screen.findByText('Disconnected Bob Brewer')
     expect(fake.callsTo('connections.disconnect')).toEqual([{ id: 'dbx-1' }])
+    expect(screen.queryByRole('alertdialog')).toBeNull()
+    expect(screen.queryByRole('article', { name: 'Dropbox account Bob Brewer' })).toBeNull()
+  })
+
+  it('says where to revoke the access when Dropbox could not be reached to revoke it', async () => {
+    const fake = new FakeCompanion({ connections: [makeConnection()] })
+    const warning = {
+      code: 'not_revoked' as const,
+      message: 'Removed here, but not revoked. Open Settings → Connected apps on dropbox.com.',
+    }
+    fake.respond('connections.disconnect', (input) => {
+      void fake.defaultAnswer('connections.disconnect', input)
+      return { ok: true, value: { warning } }
+    })
+    await openConnections(fake)
+    fireEvent.click(screen.getByRole('button', { name: 'Disconnect Bob Brewer…' }))
+    fireEvent.click(
+      within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Disconnect' }),
+    )
+    await screen.findByText('Disconnected Bob Brewer here; Dropbox could not be reached')
+    expect(screen.getByText(warning.message)).toBeTruthy()
     expect(screen.queryByRole('alertdialog')).toBeNull()
     expect(screen.queryByRole('article', { name: 'Dropbox account Bob Brewer' })).toBeNull()
   })

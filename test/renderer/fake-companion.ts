@@ -152,7 +152,7 @@ export class FakeCompanion {
     'connections.disconnect': ({ id }) => {
       this.state.connections = this.state.connections.filter((c) => c.id !== id)
       this.emit('connections.changed', this.state.connections)
-      return ok(undefined)
+      return ok({ warning: null })
     },
     'uploads.enqueue': ({ paths, connectionId }) => {
       const targets = connectionId ? [connectionId] : this.state.connections.map((c) => c.id)

@@ -1,6 +1,10 @@
 import { createServer } from 'node:net'
 import { SCHEME_REDIRECT_URI } from '../../src/main/auth/callback-url.ts'
-import { startDropboxEmulator, type DropboxEmulator } from '../emulators/dropbox/index.ts'
+import {
+  startDropboxEmulator,
+  type DropboxEmulator,
+  type DropboxEmulatorOptions,
+} from '../emulators/dropbox/index.ts'
 import { tempDir } from './cli-process.ts'
 
 export const APP_KEY = 'test-app-key'
@@ -14,7 +18,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** An emulator with both of the app's redirect URIs registered, as the README tells users to. */
-export async function startEmulator(): Promise<{
+export async function startEmulator(options: Partial<DropboxEmulatorOptions> = {}): Promise<{
   emulator: DropboxEmulator
   loopbackPort: number
 }> {
@@ -22,6 +26,7 @@ export async function startEmulator(): Promise<{
   const emulator = await startDropboxEmulator({
     appKey: APP_KEY,
     redirectUris: [SCHEME_REDIRECT_URI, `http://127.0.0.1:${loopbackPort}/oauth/callback`],
+    ...options,
   })
   return { emulator, loopbackPort }
 }

@@ -2,7 +2,11 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect } from 'vitest'
 import type { Settings } from '../../src/shared/settings-schema.ts'
-import type { DropboxEmulator, StoredFile } from '../emulators/dropbox/index.ts'
+import type {
+  DropboxEmulator,
+  DropboxEmulatorOptions,
+  StoredFile,
+} from '../emulators/dropbox/index.ts'
 import { authorizeRedirect } from './browser.ts'
 import { runCli, startCli, tempDir, type CliResult, type RunningCli } from './cli-process.ts'
 import { cliEnv, startEmulator } from './dropbox-fixture.ts'
@@ -35,8 +39,9 @@ export interface DropboxHome {
 export async function dropboxHome(
   settings: Partial<Settings> = {},
   extraEnv: NodeJS.ProcessEnv = {},
+  emulatorOptions: Partial<DropboxEmulatorOptions> = {},
 ): Promise<DropboxHome> {
-  const { emulator, loopbackPort } = await startEmulator()
+  const { emulator, loopbackPort } = await startEmulator(emulatorOptions)
   const env = cliEnv(emulator, loopbackPort, { FTB_SECRET_STORE: 'file', ...extraEnv })
   const connectionId = await connectDropbox(env)
   writeSettings(env.FTB_HOME!, settings)

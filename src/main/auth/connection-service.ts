@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events'
 import { randomBytes } from 'node:crypto'
 import { AppError, isAppError } from '../../shared/app-error.ts'
-import type { Connection, ProviderId } from '../../shared/settings-schema.ts'
+import type { Connection, ConnectionStatus, ProviderId } from '../../shared/settings-schema.ts'
 import type { Logger } from '../log/logger.ts'
 import type { FetchFn } from '../net/fetch-with-retry.ts'
 import { DropboxApi } from '../providers/dropbox/dropbox-api.ts'
@@ -79,6 +79,7 @@ export class ConnectionService extends EventEmitter<{ changed: [Connection[]] }>
         accessToken: async () => tokens.access_token,
         renewAfterRejection: async () => tokens.access_token,
         markRevoked: async () => {},
+        markMissingPermission: async () => {},
       },
       this.options.fetch,
     )
@@ -97,7 +98,8 @@ export class ConnectionService extends EventEmitter<{ changed: [Connection[]] }>
       space,
     }
     await secrets.set(connection.id, JSON.stringify(tokens))
-    this.tokenManagers.delete(connection.id)
+    // Uploaders hold this manager: it must drop the old tokens, not be replaced behind their back.
+    this.tokenManagers.get(connection.id)?.forget()
     this.save(connection)
     this.options.log.info('connected', { connection: connection.id, provider: 'dropbox' })
     return connection
@@ -115,15 +117,23 @@ export class ConnectionService extends EventEmitter<{ changed: [Connection[]] }>
     return this.get(id)
   }
 
-  /** Revokes the tokens at Dropbox, then forgets them here. */
-  async disconnect(id: string): Promise<void> {
+  /**
+   * Revokes the tokens at Dropbox, then forgets them here. Dropbox out of reach (offline, an
+   * outage) does not keep the connection: it is removed here all the same, and the `not_revoked`
+   * warning returned says where the user can revoke it by hand.
+   */
+  async disconnect(id: string): Promise<{ warning: AppError | null }> {
     this.get(id)
     const secrets = await this.options.secrets()
+    let warning: AppError | null = null
     try {
       await (await this.dropboxApi(id)).revoke()
     } catch (error) {
-      // Access already revoked or expired is the end state we want; anything else changes nothing.
-      if (!isAppError(error, 'needs_reauth')) throw error
+      // Access already revoked or expired is the end state we want.
+      if (!isAppError(error, 'needs_reauth')) {
+        warning = new AppError('not_revoked', undefined, { cause: error })
+        this.options.log.warn('could not revoke the Dropbox access', { connection: id, error })
+      }
     }
     await secrets.delete(id)
     this.tokenManagers.delete(id)
@@ -132,7 +142,8 @@ export class ConnectionService extends EventEmitter<{ changed: [Connection[]] }>
       connections: s.connections.filter((c) => c.id !== id),
     }))
     this.emit('changed', this.list())
-    this.options.log.info('disconnected', { connection: id })
+    this.options.log.info('disconnected', { connection: id, revoked: warning === null })
+    return { warning }
   }
 
   async dropboxApi(id: string): Promise<DropboxApi> {
@@ -151,7 +162,8 @@ export class ConnectionService extends EventEmitter<{ changed: [Connection[]] }>
         connectionId: connection.id,
         secrets: await this.options.secrets(),
         provider: this.dropboxOAuth(),
-        onRevoked: async () => this.markNeedsReauth(id),
+        onRevoked: async () => this.markStatus(id, 'needs_reauth'),
+        onMissingPermission: async (scope) => this.markStatus(id, 'missing_permission', scope),
         now: this.now,
       })
       this.tokenManagers.set(id, manager)
@@ -159,10 +171,17 @@ export class ConnectionService extends EventEmitter<{ changed: [Connection[]] }>
     return manager
   }
 
-  private markNeedsReauth(id: string): void {
-    // The connection and its queued work are kept; reconnecting the account revives them.
-    this.save({ ...this.get(id), status: 'needs_reauth' })
-    this.options.log.warn('connection needs reauthorization', { connection: id })
+  /** The connection and its queued work are kept; reconnecting the account revives them. */
+  private markStatus(id: string, status: ConnectionStatus, scope?: string): void {
+    const connection = this.list().find((c) => c.id === id)
+    // Gone (disconnected meanwhile) or already marked: nothing to write or announce.
+    if (!connection || connection.status === status) return
+    this.save({ ...connection, status })
+    this.options.log.warn('connection cannot take uploads until reconnected', {
+      connection: id,
+      status,
+      scope,
+    })
   }
 
   private save(connection: Connection): void {

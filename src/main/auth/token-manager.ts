@@ -34,12 +34,19 @@ export interface TokenManagerOptions {
   provider: OAuthProvider
   /** Called once when the provider refuses the refresh token (revoked or expired). */
   onRevoked: () => Promise<void>
+  /** Called when Dropbox says the app lacks a permission (`scope`) it needs. */
+  onMissingPermission: (scope: string) => Promise<void>
   now?: () => number
 }
 
 /**
  * Hands out a valid access token for one connection. Refreshes are single-flight, so parallel
  * uploads that all find the token stale cause one request to the token endpoint, not a stampede.
+ *
+ * The secret store is the one truth shared by every process on FTB_HOME: a reconnect (here, or
+ * in the app while a `watch` runs) replaces the tokens there. So the store is read again before
+ * every refresh and before any verdict that the sign-in is dead; only what is cached for a token
+ * that is still fresh is taken from memory.
  */
 export class TokenManager {
   private readonly options: TokenManagerOptions
@@ -55,41 +62,80 @@ export class TokenManager {
 
   async accessToken(): Promise<string> {
     const tokens = await this.load()
-    if (tokens.expires_at - this.now() > REFRESH_MARGIN_MS) return tokens.access_token
+    if (!this.isDue(tokens)) return tokens.access_token
     return this.refreshOnce()
   }
 
   /** After a 401 expired_access_token: renew, unless another caller already has. */
   async renewAfterRejection(rejected: string): Promise<string> {
     // Another process (the app, a CLI command) may have renewed it already: read it afresh.
-    this.cached = undefined
-    const tokens = await this.load()
+    const tokens = await this.reload()
     if (tokens.access_token !== rejected) return tokens.access_token
-    return this.refreshOnce()
+    return this.refreshOnce(rejected)
   }
 
-  async markRevoked(): Promise<void> {
-    await this.options.onRevoked()
+  /** Dropbox refused even a renewed token; a sign-in stored since then still counts. */
+  async markRevoked(rejected: string): Promise<void> {
+    if (await this.isCurrent(rejected)) await this.options.onRevoked()
   }
 
-  private refreshOnce(): Promise<string> {
-    this.refreshing ??= this.refresh().finally(() => (this.refreshing = undefined))
+  async markMissingPermission(rejected: string, scope: string): Promise<void> {
+    if (await this.isCurrent(rejected)) await this.options.onMissingPermission(scope)
+  }
+
+  /** New tokens were stored for this connection (a reconnect): stop using the cached ones. */
+  forget(): void {
+    this.cached = undefined
+  }
+
+  private refreshOnce(rejected?: string): Promise<string> {
+    this.refreshing ??= this.refresh(rejected).finally(() => (this.refreshing = undefined))
     return this.refreshing
   }
 
-  private async refresh(): Promise<string> {
-    const tokens = await this.load()
-    let grant: TokenGrant
-    try {
-      grant = await this.options.provider.refresh(tokens.refresh_token)
-    } catch (error) {
-      if (isAppError(error, 'needs_reauth')) await this.options.onRevoked()
-      throw error
+  private async refresh(rejected: string | undefined): Promise<string> {
+    let tokens = await this.reload()
+    for (let retried = false; ; retried = true) {
+      // Renewed or reconnected by another process meanwhile: nothing to ask Dropbox for.
+      if (tokens.access_token !== rejected && !this.isDue(tokens)) return tokens.access_token
+      try {
+        return await this.renew(tokens)
+      } catch (error) {
+        if (!isAppError(error, 'needs_reauth')) throw error
+        // A reconnect may have stored a new sign-in while the old one was being refused.
+        const stored = await this.reload()
+        if (retried || stored.refresh_token === tokens.refresh_token) {
+          await this.options.onRevoked()
+          throw error
+        }
+        tokens = stored
+      }
     }
+  }
+
+  private async renew(tokens: StoredTokens): Promise<string> {
+    const grant = await this.options.provider.refresh(tokens.refresh_token)
     const next = tokensFromGrant(grant, this.now(), tokens)
+    // A reconnect that landed during the request wins over a renewal of the sign-in it replaced.
+    const stored = await this.reload()
+    if (stored.refresh_token !== tokens.refresh_token) return stored.access_token
     await this.options.secrets.set(this.options.connectionId, JSON.stringify(next))
     this.cached = next
     return next.access_token
+  }
+
+  private isDue(tokens: StoredTokens): boolean {
+    return tokens.expires_at - this.now() <= REFRESH_MARGIN_MS
+  }
+
+  /** True while `accessToken` is still the stored one: no sign-in replaced it meanwhile. */
+  private async isCurrent(accessToken: string): Promise<boolean> {
+    return (await this.reload()).access_token === accessToken
+  }
+
+  private reload(): Promise<StoredTokens> {
+    this.cached = undefined
+    return this.load()
   }
 
   private async load(): Promise<StoredTokens> {

@@ -62,7 +62,11 @@ export class CompanionService extends EventEmitter<Emitted> {
     this.signIns = new WindowSignIns(this.engine.connections, this.engine.home, options.env)
     this.progress = new EventThrottle(PROGRESS_INTERVAL_MS, (p) => this.send('uploads.progress', p))
     this.folders = new FolderPathCheck(this.engine.home)
-    this.engine.connections.on('changed', (list) => this.send('connections.changed', list))
+    this.engine.connections.on('changed', (list) => {
+      this.send('connections.changed', list)
+      // The tray shows a connection waiting for a reconnect (signed out, a missing permission).
+      this.sendStatus()
+    })
     this.engine.uploads.on('job', (job) => {
       this.status.onJob(job)
       if (job.state === 'done') this.refreshSpaceSoon(job.connectionId)
@@ -110,7 +114,7 @@ export class CompanionService extends EventEmitter<Emitted> {
   }
 
   currentStatus() {
-    return this.status.view(this.engine.uploads.activeJobs().length)
+    return this.status.view(this.engine.uploads.activeJobs().length, this.engine.connections.list())
   }
 
   private readonly handlers: Handlers = {
@@ -130,7 +134,8 @@ export class CompanionService extends EventEmitter<Emitted> {
     'connections.cancelSignIn': async ({ signInId }: { signInId: string }) =>
       this.signIns.cancel(signInId),
     'connections.disconnect': async ({ id }: { id: string }) => {
-      await this.engine.disconnect(id)
+      const { warning } = await this.engine.disconnect(id)
+      return { warning: warning?.toPayload() ?? null }
     },
     'uploads.enqueue': async ({
       paths,

@@ -1,5 +1,7 @@
 import type { StatusView } from '../../shared/ipc-contract.ts'
+import { connectionProblem } from '../../shared/connection-status.ts'
 import type { ErrorPayload } from '../../shared/error-codes.ts'
+import type { Connection } from '../../shared/settings-schema.ts'
 import { ALL, type JobStore } from '../uploads/job-store.ts'
 import type { Job } from '../uploads/job-types.ts'
 
@@ -29,9 +31,10 @@ export class StatusTracker {
     this.watch = watch
   }
 
-  view(active: number): StatusView {
+  /** `connections`: one that must be reconnected is a problem too, shown until it is. */
+  view(active: number, connections: readonly Connection[] = []): StatusView {
     const paused = this.store.pausedScopes()
-    const problem = this.lastError ?? this.watch.error
+    const problem = this.lastError ?? this.watch.error ?? connectionError(connections)
     const tray = paused.includes(ALL)
       ? 'paused'
       : problem
@@ -41,4 +44,14 @@ export class StatusTracker {
           : 'idle'
     return { paused, counts: this.store.counts(), watch: this.watch, tray, lastError: problem }
   }
+}
+
+/** The first connection waiting for a reconnect, as the error its status stands for. */
+function connectionError(connections: readonly Connection[]): ErrorPayload | null {
+  for (const { status, account } of connections) {
+    const problem = connectionProblem(status)
+    if (problem && status !== 'connected')
+      return { code: status, message: `${account.name}: ${problem}` }
+  }
+  return null
 }

@@ -9,6 +9,7 @@ export const MAX_ATTEMPTS = 6
 const ACTIONS: Partial<Record<ErrorCode, FailureAction>> = {
   file_changed: 'wait_for_file',
   needs_reauth: 'pause_connection',
+  missing_permission: 'pause_connection',
   insufficient_space: 'fail',
   file_missing: 'fail',
   permission_denied: 'fail',

@@ -1,4 +1,5 @@
 import { useState } from 'react'
+import { connectionProblem } from '../../shared/connection-status.ts'
 import type { Connection, StatusView } from '../api-types.ts'
 import { Banner } from './Banner.tsx'
 
@@ -22,7 +23,10 @@ export function AppBanners(props: AppBannersProps) {
   const showError =
     lastError &&
     lastError.message !== hidden &&
-    !(reauth.length > 0 && lastError.code === 'needs_reauth')
+    !(
+      reauth.length > 0 &&
+      (lastError.code === 'needs_reauth' || lastError.code === 'missing_permission')
+    )
   if (!first && !showError) return null
   return (
     <div className="banners">
@@ -46,8 +50,10 @@ export function AppBanners(props: AppBannersProps) {
             </button>
           }
         >
-          Dropbox access was revoked or has expired. Uploads to it wait until you reconnect; nothing
-          is lost.
+          {first.status === 'missing_permission'
+            ? connectionProblem(first.status)
+            : 'Dropbox access was revoked or has expired.'}{' '}
+          Uploads to it wait until you reconnect; nothing is lost.
         </Banner>
       )}
       {showError && (

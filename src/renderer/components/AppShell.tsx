@@ -68,7 +68,8 @@ export function AppShell() {
 
   const failed = status?.counts.failed ?? 0
   const inFlight = (status?.counts.uploading ?? 0) + (status?.counts.verifying ?? 0)
-  const reauth = (connections ?? []).filter((c) => c.status === 'needs_reauth')
+  // Signed out or lacking a permission: either way the account waits for a reconnect.
+  const reauth = (connections ?? []).filter((c) => c.status !== 'connected')
   const badges: Partial<Record<Section, SidebarBadge>> = {}
   if (failed > 0)
     badges.uploads = { text: String(failed), label: `${failed} failed`, tone: 'error' }

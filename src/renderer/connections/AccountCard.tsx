@@ -1,3 +1,4 @@
+import { connectionProblem } from '../../shared/connection-status.ts'
 import type { Connection } from '../api-types.ts'
 import { ErrorNote } from '../components/ErrorNote.tsx'
 import { Icon } from '../components/Icon.tsx'
@@ -17,7 +18,8 @@ export interface AccountCardProps {
 export function AccountCard(props: AccountCardProps) {
   const { connection, paused, signIn } = props
   const { account, space } = connection
-  const needsReauth = connection.status === 'needs_reauth'
+  const needsReauth = connection.status !== 'connected'
+  const missingPermission = connection.status === 'missing_permission'
   const reconnecting = signIn.state.phase !== 'idle' && signIn.state.target === connection.id
   return (
     <article className="card account" aria-label={`Dropbox account ${account.name}`}>
@@ -28,7 +30,7 @@ export function AccountCard(props: AccountCardProps) {
           {needsReauth ? (
             <span className="pill pill-warning">
               <Icon name="alert" size={14} />
-              Sign-in expired
+              {missingPermission ? 'Permission missing' : 'Sign-in expired'}
             </span>
           ) : paused ? (
             <span className="pill pill-paused">
@@ -43,6 +45,11 @@ export function AccountCard(props: AccountCardProps) {
           )}
         </div>
         <p className="account-email">{account.email}</p>
+        {missingPermission && (
+          <p className="account-problem" role="note">
+            {connectionProblem(connection.status)}
+          </p>
+        )}
         {space ? (
           <SpaceMeter used={space.used} allocated={space.allocated} />
         ) : (

@@ -40,7 +40,15 @@ export function ConnectionsView(props: ConnectionsViewProps) {
     const result = await api['connections.disconnect']({ id: confirming.id })
     setDisconnecting(false)
     if (!result.ok) return setDisconnectError(result.error)
-    toast({ kind: 'success', title: `Disconnected ${confirming.account.name}` })
+    const { warning } = result.value
+    // Removed here, but still valid at Dropbox: an error toast stays until the user has read it.
+    if (warning)
+      toast({
+        kind: 'error',
+        title: `Disconnected ${confirming.account.name} here; Dropbox could not be reached`,
+        message: warning.message,
+      })
+    else toast({ kind: 'success', title: `Disconnected ${confirming.account.name}` })
     setConfirming(null)
   }
 

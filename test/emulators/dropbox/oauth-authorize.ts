@@ -3,7 +3,10 @@ import type { EmulatorState, RouteHandler } from './route-context.ts'
 import type { TokenAccessType } from './token-store.ts'
 import { authorizeErrorPage, codePage, deniedPage } from './oauth-pages.ts'
 
-/** The scopes this emulated app has enabled in its (imaginary) App Console Permissions tab. */
+/**
+ * The user scopes the emulator knows (a subset of Dropbox's). By default the emulated app has
+ * all of them ticked on its App Console Permissions tab; `appScopes` narrows that.
+ */
 export const APP_SCOPES: readonly string[] = [
   'account_info.read',
   'files.content.read',
@@ -54,9 +57,11 @@ function validate(state: EmulatorState, params: URLSearchParams): ValidAuthorize
     return `state must be at most ${MAX_STATE_BYTES} bytes.`
   }
   const scope = params.get('scope')
-  const scopes = scope === null ? [...APP_SCOPES] : [...new Set(scope.split(' '))]
-  const unknown = scopes.filter((item) => !APP_SCOPES.includes(item))
+  const asked = scope === null ? [...APP_SCOPES] : [...new Set(scope.split(' '))]
+  const unknown = asked.filter((item) => !APP_SCOPES.includes(item))
   if (unknown.length > 0) return `Invalid scope: ${unknown.map((item) => `"${item}"`).join(', ')}.`
+  // `scope` lets the user grant a subset of what the app's Permissions tab has ticked, never more.
+  const scopes = asked.filter((item) => state.appScopes.includes(item))
   const granted = params.get('include_granted_scopes')
   if (granted !== null && granted !== 'user') return 'include_granted_scopes must be "user".'
   return {

@@ -24,6 +24,8 @@ export interface EmulatorState {
   sessions: UploadSessions
   cursors: ListCursors
   denyNextAuthorization: boolean
+  /** The scopes ticked on the app's App Console Permissions tab. */
+  appScopes: string[]
   lastAuthorizeParams: URLSearchParams | undefined
 }
 

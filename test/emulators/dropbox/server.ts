@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { FaultQueue, isCommitFault, rateLimitReply, serverErrorReply } from './faults.ts'
 import { FileStore } from './file-store.ts'
+import { APP_SCOPES } from './oauth-authorize.ts'
 import { ListCursors } from './list-cursors.ts'
 import { requestId, textReply, type Reply } from './reply.ts'
 import { drainBody, firstBodyBytes, sleep } from './request-body.ts'
@@ -92,6 +93,7 @@ export async function startDropboxEmulator(
     sessions: new UploadSessions(join(root, 'sessions'), now),
     cursors: new ListCursors(),
     denyNextAuthorization: false,
+    appScopes: [...(options.appScopes ?? APP_SCOPES)],
     lastAuthorizeParams: undefined,
   }
   const faults = new FaultQueue()
@@ -145,6 +147,9 @@ export async function startDropboxEmulator(
     revokeAll: () => state.tokens.revokeAll(),
     denyNextAuthorization: () => {
       state.denyNextAuthorization = true
+    },
+    setAppScopes: (scopes) => {
+      state.appScopes = [...scopes]
     },
     injectFault: (path, fault, times) => faults.inject(path, fault, times),
     files: () => state.files.snapshot(),

@@ -5,6 +5,12 @@ export interface DropboxEmulatorOptions {
   appKey: string
   /** Registered redirect URIs; matched byte for byte, as Dropbox does. */
   redirectUris: string[]
+  /**
+   * The scopes ticked on the app's App Console Permissions tab; default every scope the emulator
+   * knows. An authorization grants only these, whatever its `scope` asks for, so a route that
+   * needs another one answers 401 missing_scope.
+   */
+  appScopes?: string[]
   /** Lifetime of access tokens; default 14400 (what Dropbox issues today). */
   accessTokenTtlSeconds?: number
   /** Where uploaded bytes live; default a fresh temp dir, removed on close. */
@@ -82,6 +88,8 @@ export interface DropboxEmulator {
   expireAccessTokens(): void
   revokeAll(): void
   denyNextAuthorization(): void
+  /** The developer changes the Permissions tab: later sign-ins get these; issued tokens keep theirs. */
+  setAppScopes(scopes: string[]): void
   /** Queue a fault for the next `times` (default 1) requests to `path`; '*' = any path. */
   injectFault(path: string, fault: Fault, times?: number): void
   /** Snapshot: path_lower -> stored file. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { StatusTracker } from '../../../src/main/companion/status-tracker.ts'
 import { JobStore } from '../../../src/main/uploads/job-store.ts'
 import type { Job } from '../../../src/main/uploads/job-types.ts'
+import type { Connection } from '../../../src/shared/settings-schema.ts'
 import { tempDir } from '../../support/cli-process.ts'
 
 const job = (state: Job['state'], extra: Partial<Job> = {}) =>
@@ -39,6 +40,31 @@ describe('StatusTracker', () => {
       lastError: error,
       watch: { state: 'unavailable' },
     })
+    store.close()
+  })
+
+  it('a connection waiting for a reconnect shows as an error saying what it needs', () => {
+    const store = new JobStore(tempDir('status'))
+    const tracker = new StatusTracker(store)
+    const account = { id: 'dbid:1', name: 'Bob Brewer', email: 'bob@example.com' }
+    const connection = (status: Connection['status']): Connection => ({
+      id: 'dropbox-1',
+      provider: 'dropbox',
+      account,
+      created: '2026-01-01T00:00:00.000Z',
+      status,
+      space: null,
+    })
+    expect(tracker.view(0, [connection('connected')])).toMatchObject({ tray: 'idle' })
+    expect(tracker.view(0, [connection('missing_permission')])).toMatchObject({
+      tray: 'error',
+      lastError: {
+        code: 'missing_permission',
+        message:
+          'Bob Brewer: Dropbox permission missing: enable files.content.write in the App Console, then reconnect.',
+      },
+    })
+    expect(tracker.view(0, [connection('needs_reauth')]).lastError?.code).toBe('needs_reauth')
     store.close()
   })
 })

@@ -36,6 +36,14 @@ describe('SettingsStore', () => {
     })
   })
 
+  it('a long-lived instance reads what another process wrote since (a reconnect, say)', () => {
+    const home = tempDir('settings')
+    const watching = new SettingsStore(home)
+    expect(watching.get().concurrency).toBe(2)
+    new SettingsStore(home).update((s) => ({ ...s, concurrency: 5 }))
+    expect(watching.get().concurrency).toBe(5)
+  })
+
   it('refuses an invalid update and keeps the stored value', () => {
     const store = new SettingsStore(tempDir('settings'))
     expect(() => store.update((s) => ({ ...s, concurrency: 0 }))).toThrow()

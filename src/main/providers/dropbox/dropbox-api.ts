@@ -1,7 +1,12 @@
 import { fetchWithRetry, type FetchFn } from '../../net/fetch-with-retry.ts'
 import { httpFetch } from '../../net/http-fetch.ts'
 import type { DropboxEndpoints } from './dropbox-config.ts'
-import { failureToError, readFailure, type DropboxFailure } from './dropbox-errors.ts'
+import {
+  failureToError,
+  missingScopeOf,
+  readFailure,
+  type DropboxFailure,
+} from './dropbox-errors.ts'
 import { headerSafeJson } from './header-safe-json.ts'
 
 /** Where access tokens come from; TokenManager in the app, anything simple in tests. */
@@ -9,7 +14,9 @@ export interface AccessTokens {
   accessToken(): Promise<string>
   renewAfterRejection(rejected: string): Promise<string>
   /** Dropbox refused even a renewed token: the connection must be signed in again. */
-  markRevoked(): Promise<void>
+  markRevoked(rejected: string): Promise<void>
+  /** Dropbox says the app lacks `scope` (App Console permissions): a reconnect must follow. */
+  markMissingPermission(rejected: string, scope: string): Promise<void>
 }
 
 export interface AccountSummary {
@@ -121,14 +128,20 @@ export class DropboxApi {
         return { ok: true, value: JSON.parse((await response.text()) || 'null') as T }
       }
       const failure = await readFailure(response)
+      const missingScope = missingScopeOf(failure)
+      if (missingScope !== undefined) {
+        // No renewal can help: the token lacks the permission. Retrying would only storm Dropbox.
+        await this.tokens.markMissingPermission(token, missingScope)
+        throw failureToError(failure, route)
+      }
       // An expired (or revoked) access token gets one renewal and one replay; a revoked grant
       // then fails the renewal itself with needs_reauth.
-      const auth = failure.status === 401 && failure.tag !== 'missing_scope'
+      const auth = failure.status === 401
       if (auth && !replayed) {
         token = await this.tokens.renewAfterRejection(token)
         continue
       }
-      if (auth) await this.tokens.markRevoked()
+      if (auth) await this.tokens.markRevoked(token)
       if (failure.status === 409) return { ok: false, failure }
       throw failureToError(failure, route)
     }

@@ -1,4 +1,5 @@
 import { AppError } from '../../../shared/app-error.ts'
+import { missingPermissionMessage } from '../../../shared/connection-status.ts'
 import { printable } from '../../auth/callback-url.ts'
 
 /** A Dropbox error answer: JSON with a tag tree for 401/409/429, plain text for 400 and most 5xx. */
@@ -23,15 +24,23 @@ export async function readFailure(response: Response): Promise<DropboxFailure> {
   return { status: response.status, tag: error?.['.tag'], summary, body }
 }
 
+/**
+ * The scope a 401 missing_scope names (auth.stone TokenScopeError.required_scope), or undefined
+ * for any other failure. A missing name still counts: the connection lacks some permission.
+ */
+export function missingScopeOf(failure: DropboxFailure): string | undefined {
+  if (failure.status !== 401 || failure.tag !== 'missing_scope') return undefined
+  const error = (failure.body as { error?: { required_scope?: unknown } } | null)?.error
+  const scope = error?.required_scope
+  return typeof scope === 'string' && scope !== '' ? printable(scope) : 'files.content.write'
+}
+
 /** Maps what is left after retries and token renewal to an error the user can act on. */
 export function failureToError(failure: DropboxFailure, route: string): AppError {
   const { status, summary } = failure
-  if (status === 401 && failure.tag === 'missing_scope') {
-    return new AppError(
-      'needs_reauth',
-      `The Dropbox app lacks a permission (${summary}); enable it in the App Console, then reconnect.`,
-    )
-  }
+  const scope = missingScopeOf(failure)
+  if (scope !== undefined)
+    return new AppError('missing_permission', missingPermissionMessage(scope))
   if (status === 401) return new AppError('needs_reauth')
   if (status === 429) return new AppError('rate_limited')
   if (status >= 500)

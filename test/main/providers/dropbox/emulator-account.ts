@@ -15,6 +15,7 @@ export function endpointsOf(emulator: DropboxEmulator): DropboxEndpoints {
 export class EmulatorTokens implements AccessTokens {
   refreshes = 0
   revoked = false
+  missingPermission: string | undefined
   private current: string
   private readonly refreshToken: string
   private readonly emulator: DropboxEmulator
@@ -31,6 +32,10 @@ export class EmulatorTokens implements AccessTokens {
 
   async markRevoked(): Promise<void> {
     this.revoked = true
+  }
+
+  async markMissingPermission(_rejected: string, scope: string): Promise<void> {
+    this.missingPermission = scope
   }
 
   async renewAfterRejection(rejected: string): Promise<string> {
@@ -53,6 +58,18 @@ function tokenRequest(emulator: DropboxEmulator, form: Record<string, string>): 
 
 /** The PKCE authorization-code dance, done with plain fetch as a browser + client would. */
 export async function linkAccount(emulator: DropboxEmulator): Promise<EmulatorTokens> {
+  const grant = await linkGrant(emulator)
+  return new EmulatorTokens(emulator, grant.access_token, grant.refresh_token)
+}
+
+export interface LinkGrant {
+  access_token: string
+  refresh_token: string
+  expires_in: number
+}
+
+/** The token endpoint's answer to a fresh sign-in, as the app would receive it. */
+export async function linkGrant(emulator: DropboxEmulator): Promise<LinkGrant> {
   const verifier = randomBytes(64).toString('base64url')
   const authorize = new URL(emulator.authorizeUrl)
   authorize.search = new URLSearchParams({
@@ -74,6 +91,5 @@ export async function linkAccount(emulator: DropboxEmulator): Promise<EmulatorTo
     redirect_uri: REDIRECT_URI,
   })
   if (response.status !== 200) throw new Error(`token exchange failed: ${await response.text()}`)
-  const grant = (await response.json()) as { access_token: string; refresh_token: string }
-  return new EmulatorTokens(emulator, grant.access_token, grant.refresh_token)
+  return (await response.json()) as LinkGrant
 }
