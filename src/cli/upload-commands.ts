@@ -18,7 +18,13 @@ export async function watchCommand(engine: Engine, dir: string | undefined): Pro
   const destinations = engine.uploads.destinations()
   if (destinations.length === 0) throw new AppError('no_destination')
   const view = new ProgressView()
-  engine.uploads.on('job', (job) => view.job(job))
+  engine.uploads.on('job', (job) => view.job(job, engine.uploads.slowDown(job)))
+  // A full or read-only FTB_HOME stops the queue only until it is fixed: say so, and when it is.
+  engine.uploads.on('storage', (failure) =>
+    view.line(
+      failure ? `Error: ${failure.message}` : 'The upload queue is saved again; carrying on.',
+    ),
+  )
   engine.uploads.on('progress', (job, progress) => view.progress(job, progress))
   await engine.uploads.process()
   const watched = resolve(folder)

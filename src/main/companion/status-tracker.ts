@@ -12,6 +12,8 @@ export type WatchState = StatusView['watch']
 export class StatusTracker {
   private readonly store: JobStore
   private lastError: ErrorPayload | null = null
+  /** The queue's database cannot be written (disk full …): shown for as long as that lasts. */
+  private storageError: ErrorPayload | null = null
   private watch: WatchState = { folder: null, state: 'off', error: null }
 
   constructor(store: JobStore) {
@@ -25,13 +27,17 @@ export class StatusTracker {
     }
   }
 
+  onStorage(failure: ErrorPayload | null): void {
+    this.storageError = failure
+  }
+
   onWatch(watch: WatchState): void {
     this.watch = watch
   }
 
   view(active: number): StatusView {
     const paused = this.store.pausedScopes()
-    const problem = this.lastError ?? this.watch.error
+    const problem = this.storageError ?? this.lastError ?? this.watch.error
     const tray = paused.includes(ALL)
       ? 'paused'
       : problem
