@@ -53,7 +53,14 @@ export async function uploadCommand(
   const files = await Promise.all(paths.map(sourceFileAt))
   const jobs = engine.uploads.offer(files, 'manual', options.connection)
   const view = new ProgressView()
-  if (!options.json) engine.uploads.on('progress', (job, progress) => view.progress(job, progress))
+  if (!options.json) {
+    engine.uploads.on('progress', (job, progress) => view.progress(job, progress))
+    // A job Dropbox asked to hold back may keep this command waiting: say until when.
+    engine.uploads.on('job', (job) => {
+      const waiting = engine.uploads.slowDown(job)
+      if (waiting) view.job(job, waiting)
+    })
+  }
   const paused = engine.uploads.store.pausedScopes()
   if (paused.length > 0) {
     const what = paused.includes('*') ? 'All uploads are' : `Uploads to ${paused.join(', ')} are`

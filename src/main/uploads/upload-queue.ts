@@ -180,7 +180,7 @@ export class UploadQueue extends EventEmitter<QueueEvents> {
     })
     if (failure) {
       this.storageFailing = true
-      this.emit('storage', failure)
+      this.tell(() => this.emit('storage', failure))
     }
   }
 
@@ -188,7 +188,16 @@ export class UploadQueue extends EventEmitter<QueueEvents> {
     if (!this.storageFailing) return
     this.storageFailing = false
     this.options.log.info('upload queue storage works again')
-    this.emit('storageRecovered')
+    this.tell(() => this.emit('storageRecovered'))
+  }
+
+  /** Reports to listeners from error paths, where a listener's own failure must not escape. */
+  private tell(emit: () => void): void {
+    try {
+      emit()
+    } catch (error) {
+      this.options.log.error('a queue listener failed', { error: String(error) })
+    }
   }
 
   private async run(queued: Job, signal: AbortSignal): Promise<void> {
