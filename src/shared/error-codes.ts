@@ -156,7 +156,7 @@ export const ERROR_CODES = {
   queue_storage_failed: {
     cause:
       'The upload queue could not be saved in FTB_HOME: its disk is full, read-only or failing.',
-    fix: 'Free space on the disk that holds FTB_HOME, or make it writable; the queue tries again by itself and keeps what was queued.',
+    fix: 'Free space on the disk that holds FTB_HOME, or make it writable. Nothing queued is lost, and a running watch tries again by itself.',
   },
 } as const satisfies Record<string, { cause: string; fix: string }>
 

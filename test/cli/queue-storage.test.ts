@@ -12,7 +12,13 @@ import { join, resolve } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { backupBytes, writeBackup } from '../support/backup-files.ts'
-import { runCli, tempDir, type CliResult, type RunningCli } from '../support/cli-process.ts'
+import {
+  runCli,
+  startCli,
+  tempDir,
+  type CliResult,
+  type RunningCli,
+} from '../support/cli-process.ts'
 import { history, startWatch, stopCli } from '../support/upload-fixture.ts'
 import { waitForOutput, waitWhileRunning } from '../support/wait-for.ts'
 import { ERROR_CODES } from '../../src/shared/error-codes.ts'
@@ -131,6 +137,35 @@ describe('a full FTB_HOME while watch runs', () => {
       ['early.tar.xz', 'done'],
       ['late.tar.xz', 'done'],
     ])
+  })
+})
+
+describe('a read-only FTB_HOME', () => {
+  // Linux refuses to remount a disk read-only while a file on it is open for writing, so this is
+  // what a user meets at start (an SD card remounted read-only after errors, say), not mid-run.
+  it('fails a command with one line naming the fix, and loses nothing once writable again', async (ctx) => {
+    const home = join(dir('home'), 'ftb')
+    mkdirSync(home)
+    if (!mountSmallDisk(home)) return ctx.skip()
+    const env = { FTB_HOME: home, DROPBOX_APP_KEY: '', FTB_LOCAL_DESTINATION: dir('nas') }
+    expect((await runCli(['pause'], env)).code).toBe(0)
+    const path = await writeBackup(dir('backups'), 'kept.tar.xz', 10_000, 3)
+    const queued = startCli(['upload', path], env)
+    await queued.stderrIncludes('paused')
+    await stopCli(queued, 'SIGINT')
+    expect(spawnSync('mount', ['-o', 'remount,ro', home]).status).toBe(0)
+
+    for (const args of [['status'], ['watch', '--dir', dir('backups')]]) {
+      const result = await runCli(args, env)
+      expect(result.code).toBe(1)
+      expect(result.stderr.trim().split('\n')).toEqual([
+        expect.stringMatching(/^Error: The upload queue could not be saved in FTB_HOME \(.+\)\. /),
+      ])
+      expect(result.stderr).toContain(FIX)
+    }
+
+    expect(spawnSync('mount', ['-o', 'remount,rw', home]).status).toBe(0)
+    expect((await history(env)).jobs).toMatchObject([{ name: 'kept.tar.xz', status: 'queued' }])
   })
 })
 
