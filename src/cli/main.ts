@@ -1,8 +1,10 @@
 import { parseArgs } from 'node:util'
 import { AppError, isAppError } from '../shared/app-error.ts'
 import { createEngine, type Engine } from '../main/engine.ts'
+import { isStorageFailure, storageFailure } from '../main/uploads/storage-failure.ts'
 import { connectCommand, openUrlCommand } from './connect-command.ts'
 import { connectionsCommand, disconnectCommand, providersCommand } from './connections-commands.ts'
+import { exitOnUncaught } from './fatal-errors.ts'
 import { historyCommand, pauseCommand, retryCommand, statusCommand } from './queue-commands.ts'
 import { uploadCommand, watchCommand } from './upload-commands.ts'
 
@@ -49,6 +51,9 @@ type Options = { json: boolean } & Partial<
     Record<'no-browser' | 'all-failed', boolean>
 >
 
+/** The running engine, for the last-resort handler's log and clean stop. */
+let current: Engine | undefined
+
 async function run(argv: string[]): Promise<void> {
   let parsed
   try {
@@ -64,6 +69,7 @@ async function run(argv: string[]): Promise<void> {
   }
   const json = values.json ?? false
   const engine = await createEngine()
+  current = engine
   for (const warning of engine.warnings) process.stderr.write(`Warning: ${warning}\n`)
   await dispatch(engine, command, rest, { ...values, json })
 }
@@ -127,7 +133,9 @@ async function dispatch(
 }
 
 /** One clear line on stderr, never a stack: exit 2 for usage errors, 1 for everything else. */
-function fail(error: unknown): void {
+function fail(thrown: unknown): void {
+  // A full or read-only FTB_HOME: the cause and the fix, not SQLite's bare words.
+  const error = isStorageFailure(thrown) ? storageFailure(thrown) : thrown
   if (isAppError(error)) {
     process.stderr.write(`Error: ${error.message}\n`)
     process.exitCode = error.code === 'usage' ? 2 : 1
@@ -139,5 +147,12 @@ function fail(error: unknown): void {
   )
   process.exitCode = 1
 }
+
+exitOnUncaught(process, {
+  report: fail,
+  log: () => current?.log,
+  shutdown: async () => current?.close(),
+  exit: (code) => process.exit(code),
+})
 
 await run(process.argv.slice(2)).catch(fail)

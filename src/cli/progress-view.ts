@@ -1,4 +1,5 @@
 import type { Job } from '../main/uploads/job-types.ts'
+import { waitingText, type SlowDown } from '../shared/slow-down.ts'
 import type { Progress } from '../main/uploads/progress-meter.ts'
 import { formatBytes } from './output.ts'
 
@@ -19,7 +20,8 @@ export class ProgressView {
     process.stdout.write(text + '\n')
   }
 
-  job(job: Job): void {
+  /** `waiting`: the job is held back because its destination asked us to slow down. */
+  job(job: Job, waiting?: SlowDown): void {
     const where = job.connectionId
     if (job.state === 'uploading')
       this.line(`Uploading ${job.name} → ${where} (${formatBytes(job.size)})`)
@@ -32,7 +34,9 @@ export class ProgressView {
     if (job.state === 'cancelled' && job.supersededBy !== null)
       this.line(`Replaced ${job.name} → ${where}: a newer version of it is uploaded instead.`)
     if (job.state === 'failed') this.line(`Failed ${job.name} → ${where}: ${job.errorMessage}`)
-    if (job.state === 'queued' && job.errorMessage) {
+    if (job.state === 'queued' && waiting) {
+      this.line(`Waiting ${job.name} → ${where}: ${waitingText(waiting)}`)
+    } else if (job.state === 'queued' && job.errorMessage) {
       this.line(`Will retry ${job.name} → ${where}: ${job.errorMessage}`)
     }
   }

@@ -1,4 +1,5 @@
 import { AppError } from '../shared/app-error.ts'
+import { waitingText, type SlowDown } from '../shared/slow-down.ts'
 import type { Engine } from '../main/engine.ts'
 import { nudgeQueue } from '../main/uploads/queue-owner.ts'
 import { JOB_STATES, type Job, type JobState } from '../main/uploads/job-types.ts'
@@ -19,6 +20,12 @@ export async function statusCommand(engine: Engine, json: boolean): Promise<void
       bytes_done: job.bytesDone,
       size: job.size,
     })),
+    waiting: engine.uploads.slowedDown().map(({ job, waiting }) => ({
+      job_id: job.id,
+      name: job.name,
+      connection_id: job.connectionId,
+      ...waitingJson(waiting),
+    })),
   }
   if (json) return printJson(status)
   const counts = JOB_STATES.map((state) => `${status.counts[state]} ${state}`).join(', ')
@@ -31,6 +38,11 @@ export async function statusCommand(engine: Engine, json: boolean): Promise<void
       (t) =>
         `Uploading ${t.name} → ${t.connection_id}: ${formatBytes(t.bytes_done)} of ${formatBytes(t.size)}`,
     ),
+    ...engine.uploads
+      .slowedDown()
+      .map(
+        ({ job, waiting }) => `Waiting ${job.name} → ${job.connectionId}: ${waitingText(waiting)}`,
+      ),
   ]
   process.stdout.write(out.join('\n') + '\n')
 }
@@ -54,12 +66,13 @@ export function historyCommand(
     offset: count('--offset', options.offset, 0),
   }
   const { jobs, total } = engine.uploads.history(query)
-  if (options.json) return printJson({ total, jobs: jobs.map(jobJson) })
+  const waiting = (job: Job) => engine.uploads.slowDown(job)
+  if (options.json) return printJson({ total, jobs: jobs.map((job) => jobJson(job, waiting(job))) })
   if (total === 0) {
     const filtered = query.status ?? query.connectionId ?? query.text
     return void process.stdout.write(filtered ? 'No uploads match.\n' : 'No uploads yet.\n')
   }
-  for (const job of jobs) process.stdout.write(historyLine(job) + '\n')
+  for (const job of jobs) process.stdout.write(historyLine(job, waiting(job)) + '\n')
   if (total > query.offset + jobs.length) {
     process.stdout.write(
       `… ${total - query.offset - jobs.length} more; use --offset ${query.offset + jobs.length}.\n`,
@@ -85,7 +98,7 @@ export async function pauseCommand(engine: Engine, pause: boolean, connection: s
   process.stdout.write(`${pause ? 'Paused' : 'Resumed'} ${what}.\n`)
 }
 
-function jobJson(job: Job) {
+function jobJson(job: Job, waiting: SlowDown | undefined) {
   return {
     job_id: job.id,
     file: job.path,
@@ -103,14 +116,24 @@ function jobJson(job: Job) {
     error: job.errorCode ? { code: job.errorCode, message: job.errorMessage } : null,
     /** The job for the newer version of the file that replaced this one. */
     superseded_by: job.supersededBy,
+    waiting: waiting ? waitingJson(waiting) : null,
   }
 }
 
-function historyLine(job: Job): string {
+function waitingJson(waiting: SlowDown) {
+  return { until: iso(waiting.until), reason: waiting.reason, text: waitingText(waiting) }
+}
+
+function historyLine(job: Job, waiting: SlowDown | undefined): string {
   const when = iso(job.finishedAt ?? job.queuedAt)
     ?.slice(0, 19)
     .replace('T', ' ')
-  const outcome = job.state === 'done' ? job.remotePath : (job.errorMessage ?? '')
+  const outcome =
+    job.state === 'done'
+      ? job.remotePath
+      : waiting
+        ? waitingText(waiting)
+        : (job.errorMessage ?? '')
   return `#${job.id}  ${job.state.padEnd(9)} ${when}  ${job.name} (${formatBytes(job.size)}) → ${job.connectionId}  ${outcome}`
 }
 

@@ -19,7 +19,13 @@ export async function watchCommand(engine: Engine, dir: string | undefined): Pro
   const destinations = engine.uploads.destinations()
   if (destinations.length === 0) throw new AppError('no_destination')
   const view = new ProgressView()
-  engine.uploads.on('job', (job) => view.job(job))
+  engine.uploads.on('job', (job) => view.job(job, engine.uploads.slowDown(job)))
+  // A full or read-only FTB_HOME stops the queue only until it is fixed: say so, and when it is.
+  engine.uploads.on('storage', (failure) =>
+    view.line(
+      failure ? `Error: ${failure.message}` : 'The upload queue is saved again; carrying on.',
+    ),
+  )
   engine.uploads.on('progress', (job, progress) => view.progress(job, progress))
   await engine.uploads.process()
   const watched = resolve(folder)
@@ -48,7 +54,14 @@ export async function uploadCommand(
   const files = await Promise.all(paths.map(sourceFileAt))
   const jobs = engine.uploads.offer(files, 'manual', options.connection)
   const view = new ProgressView()
-  if (!options.json) engine.uploads.on('progress', (job, progress) => view.progress(job, progress))
+  if (!options.json) {
+    engine.uploads.on('progress', (job, progress) => view.progress(job, progress))
+    // A job Dropbox asked to hold back may keep this command waiting: say until when.
+    engine.uploads.on('job', (job) => {
+      const waiting = engine.uploads.slowDown(job)
+      if (waiting) view.job(job, waiting)
+    })
+  }
   const paused = engine.uploads.store.pausedScopes()
   if (paused.length > 0) {
     const what = paused.includes('*') ? 'All uploads are' : `Uploads to ${paused.join(', ')} are`

@@ -7,6 +7,7 @@ import { openSecretStore, secretStoreKind } from './secrets/open-secret-store.ts
 import type { SecretStore } from './secrets/secret-store.ts'
 import { homePaths, resolveHome } from './store/home.ts'
 import { SettingsStore } from './store/settings-store.ts'
+import { isStorageFailure } from './uploads/storage-failure.ts'
 import { UploadService } from './uploads/upload-service.ts'
 import {
   watchFolder,
@@ -109,6 +110,9 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   }
 }
 
+/** Files the queue's database could not take (disk full …) are offered again, less often each time. */
+const REOFFER_MS = [5000, 10_000, 30_000, 60_000]
+
 /** Hands settled files to the queue in batches: one transaction per burst, not per file. */
 function watchIntoQueue(
   dir: string,
@@ -120,14 +124,24 @@ function watchIntoQueue(
 ): FolderWatch {
   const { patterns, includeSubfolders, settleSeconds, usePolling } = settings.get()
   let batch: ReadyFile[] = []
+  let retry: NodeJS.Timeout | undefined
+  let retries = 0
   const flush = () => {
+    clearTimeout(retry)
     const files = batch
     batch = []
     try {
       uploads.offer(files, 'watch')
+      retries = 0
       void uploads.nudge()
     } catch (error) {
       log.error('could not queue backups', { error, count: files.length })
+      // The watcher reports each file once: keep them until the database takes them.
+      if (isStorageFailure(error)) {
+        batch = [...files, ...batch]
+        const wait = REOFFER_MS[Math.min(retries++, REOFFER_MS.length - 1)]
+        retry = setTimeout(flush, wait).unref()
+      }
     }
   }
   return watchFolder(

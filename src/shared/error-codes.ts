@@ -163,6 +163,11 @@ export const ERROR_CODES = {
     cause: 'The settings file could not be read or written.',
     fix: 'Check that the settings folder (FTB_HOME) exists and belongs to your user.',
   },
+  queue_storage_failed: {
+    cause:
+      'The upload queue could not be saved in FTB_HOME: its disk is full, read-only or failing.',
+    fix: 'Free space on the disk that holds FTB_HOME, or make it writable. Nothing queued is lost, and a running watch tries again by itself.',
+  },
 } as const satisfies Record<string, { cause: string; fix: string }>
 
 export type ErrorCode = keyof typeof ERROR_CODES

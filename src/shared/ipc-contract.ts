@@ -39,6 +39,8 @@ export const JobView = z.object({
   startedAt: z.number().nullable(),
   finishedAt: z.number().nullable(),
   bytesPerSecond: z.number().nullable(),
+  /** Set while the destination has asked us to slow down: shown as "waiting until HH:MM (…)". */
+  waiting: z.object({ until: z.number(), reason: z.string() }).optional(),
 })
 export type JobView = z.infer<typeof JobView>
 

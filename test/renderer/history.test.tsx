@@ -157,3 +157,30 @@ describe('history with 10,000 uploads', () => {
     expect(grid().getAttribute('aria-rowcount')).toBe('5')
   })
 })
+
+describe('an upload Dropbox asked us to hold back', () => {
+  it('reads "waiting until HH:MM (Dropbox asked us to slow down)" in its row and details', async () => {
+    const until = new Date(2026, 11, 6, 14, 5, 30).getTime()
+    const waiting = makeJob({
+      id: 1,
+      state: 'queued',
+      attempts: 0,
+      remotePath: null,
+      finishedAt: null,
+      error: {
+        code: 'rate_limited',
+        message:
+          'Dropbox asked to wait 400 s. Nothing to do: the app waits as long as the provider asks and then retries.',
+      },
+      waiting: { until, reason: 'Dropbox asked us to slow down' },
+    })
+    const fake = new FakeCompanion({ connections: [makeConnection()], history: [waiting] })
+    await renderApp(fake)
+    const text = 'waiting until 14:05 (Dropbox asked us to slow down)'
+    const row = (await within(grid()).findByText(text)).closest('[role="row"]') as HTMLElement
+    expect(within(row).getByText('Waiting')).toBeTruthy()
+    fireEvent.click(within(row).getByText(waiting.name))
+    const details = screen.getByRole('region', { name: `Details of ${waiting.name}` })
+    expect(within(details).getByText(`Waiting: ${text}`)).toBeTruthy()
+  })
+})

@@ -7,12 +7,14 @@ import {
   type CommandResult,
   type EventName,
   type EventPayload,
+  type JobView,
   type SettingsView,
 } from '../../shared/ipc-contract.ts'
 import type { RedirectKind } from '../auth/redirect-receiver.ts'
 import type { Engine } from '../engine.ts'
 import type { FolderWatch } from '../watch/folder-watcher.ts'
 import { MAX_FILE_BYTES } from '../providers/dropbox/upload-limits.ts'
+import type { Job } from '../uploads/job-types.ts'
 import { sourceFileAt } from '../uploads/source-file.ts'
 import { EventThrottle } from './event-throttle.ts'
 import { toJobView } from './job-view.ts'
@@ -71,7 +73,11 @@ export class CompanionService extends EventEmitter<Emitted> {
       this.status.onJob(job)
       if (job.state === 'done') this.refreshSpaceSoon(job.connectionId)
       if (job.state !== 'uploading' && job.state !== 'verifying') this.progress.end(job.id)
-      this.send('uploads.job', toJobView(job))
+      this.send('uploads.job', this.jobView(job))
+      this.sendStatus()
+    })
+    this.engine.uploads.on('storage', (failure) => {
+      this.status.onStorage(failure?.toPayload() ?? null)
       this.sendStatus()
     })
     this.engine.uploads.on('progress', (job, p) =>
@@ -147,17 +153,17 @@ export class CompanionService extends EventEmitter<Emitted> {
       const files = await Promise.all(paths.map(droppedFile))
       const jobs = this.engine.uploads.offer(files, 'manual', connectionId)
       await this.engine.uploads.nudge()
-      return jobs.map(toJobView)
+      return jobs.map((job) => this.jobView(job))
     },
-    'uploads.active': async () => this.engine.uploads.activeJobs().map(toJobView),
+    'uploads.active': async () => this.engine.uploads.activeJobs().map((job) => this.jobView(job)),
     'uploads.history': async (query: Parameters<Engine['uploads']['history']>[0]) => {
       const { jobs, total } = this.engine.uploads.history(query)
-      return { total, jobs: jobs.map(toJobView) }
+      return { total, jobs: jobs.map((job) => this.jobView(job)) }
     },
     'uploads.retry': async ({ jobId }: { jobId: number }) =>
-      (await this.engine.uploads.retry(jobId)).map(toJobView),
+      (await this.engine.uploads.retry(jobId)).map((job) => this.jobView(job)),
     'uploads.retryAllFailed': async () =>
-      (await this.engine.uploads.retry('all-failed')).map(toJobView),
+      (await this.engine.uploads.retry('all-failed')).map((job) => this.jobView(job)),
     'uploads.cancel': async ({ jobId }: { jobId: number }) => this.engine.uploads.cancel(jobId),
     'uploads.pause': async ({ connectionId }: { connectionId?: string }) => {
       await this.engine.uploads.pause(connectionId)
@@ -230,6 +236,10 @@ export class CompanionService extends EventEmitter<Emitted> {
     timer.unref()
     this.spaceRefresh.set(connectionId, timer)
     setTimeout(() => this.spaceRefresh.delete(connectionId), SPACE_REFRESH_INTERVAL_MS).unref()
+  }
+
+  private jobView(job: Job): JobView {
+    return toJobView(job, this.engine.uploads.slowDown(job))
   }
 
   private sendStatus(): void {

@@ -1,8 +1,12 @@
 import type { JobView } from '../../shared/ipc-contract.ts'
+import type { SlowDown } from '../../shared/slow-down.ts'
 import type { Job } from '../uploads/job-types.ts'
 
-/** A job as the window sees it: no resume state, the error as code and message. */
-export function toJobView(job: Job): JobView {
+/**
+ * A job as the window sees it: no resume state, the error as code and message, and `waiting`
+ * while its destination has asked us to slow down.
+ */
+export function toJobView(job: Job, waiting?: SlowDown): JobView {
   return {
     id: job.id,
     path: job.path,
@@ -24,5 +28,6 @@ export function toJobView(job: Job): JobView {
     startedAt: job.startedAt,
     finishedAt: job.finishedAt,
     bytesPerSecond: job.bytesPerSecond,
+    ...(waiting ? { waiting } : {}),
   }
 }

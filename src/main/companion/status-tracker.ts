@@ -14,6 +14,8 @@ export type WatchState = StatusView['watch']
 export class StatusTracker {
   private readonly store: JobStore
   private lastError: ErrorPayload | null = null
+  /** The queue's database cannot be written (disk full …): shown for as long as that lasts. */
+  private storageError: ErrorPayload | null = null
   private watch: WatchState = { folder: null, state: 'off', error: null }
 
   constructor(store: JobStore) {
@@ -27,6 +29,10 @@ export class StatusTracker {
     }
   }
 
+  onStorage(failure: ErrorPayload | null): void {
+    this.storageError = failure
+  }
+
   onWatch(watch: WatchState): void {
     this.watch = watch
   }
@@ -34,7 +40,8 @@ export class StatusTracker {
   /** `connections`: one that must be reconnected is a problem too, shown until it is. */
   view(active: number, connections: readonly Connection[] = []): StatusView {
     const paused = this.store.pausedScopes()
-    const problem = this.lastError ?? this.watch.error ?? connectionError(connections)
+    const problem =
+      this.storageError ?? this.lastError ?? this.watch.error ?? connectionError(connections)
     const tray = paused.includes(ALL)
       ? 'paused'
       : problem

@@ -29,7 +29,12 @@ export function createLogger({ file, level = 'info' }: LoggerOptions = {}): Logg
       message,
       ...(redact(fields) as object),
     }
-    appendFileSync(file, JSON.stringify(record) + '\n', { mode: 0o600 })
+    try {
+      appendFileSync(file, JSON.stringify(record) + '\n', { mode: 0o600 })
+    } catch {
+      // The log is a help, never a reason to stop: a full or read-only disk must not end uploads
+      // (the failure itself is reported where it matters, e.g. the queue's storage).
+    }
   }
   return {
     debug: (message, fields) => write('debug', message, fields),

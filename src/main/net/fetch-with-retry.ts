@@ -1,4 +1,5 @@
 import { AppError } from '../../shared/app-error.ts'
+import { askedWait, fullJitter, type Random } from './jitter.ts'
 
 export type FetchFn = typeof fetch
 
@@ -10,7 +11,7 @@ export interface RetryOptions {
   /** Only for requests that are safe to send twice: a lost answer may mean it was applied. */
   retryNetworkErrors?: boolean
   sleep?: (ms: number) => Promise<void>
-  random?: () => number
+  random?: Random
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
@@ -29,7 +30,7 @@ export async function fetchWithRetry(
   const wait = options.sleep ?? sleep
   for (let attempt = 1; ; attempt++) {
     const last = attempt >= attempts
-    const backoff = random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1))
+    const backoff = fullJitter(Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1)), random)
     let response: Response
     try {
       response = await fetchFn(url, init)
@@ -42,15 +43,14 @@ export async function fetchWithRetry(
       continue
     }
     if (last || (response.status !== 429 && response.status < 500)) return response
-    const retryAfter = await retryAfterMs(response)
-    await wait(retryAfter ?? backoff)
+    const retryAfter = retryAfterMs(response.headers, await response.text().catch(() => ''))
+    await wait(retryAfter === undefined ? backoff : askedWait(retryAfter, random))
   }
 }
 
 /** Dropbox sends Retry-After in seconds, and also `retry_after` in a JSON 429 body. */
-async function retryAfterMs(response: Response): Promise<number | undefined> {
-  const header = Number(response.headers.get('retry-after'))
-  const text = await response.text().catch(() => '')
+export function retryAfterMs(headers: Headers, text: string): number | undefined {
+  const header = Number(headers.get('retry-after'))
   if (Number.isFinite(header) && header > 0) return header * 1000
   try {
     const seconds = (JSON.parse(text) as { error?: { retry_after?: unknown } }).error?.retry_after

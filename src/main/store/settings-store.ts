@@ -39,8 +39,9 @@ export class SettingsStore {
         // A damaged file was already copied aside and reported by loadSettingsFile.
         clearInvalidConfig: true,
       })
-      // Written only when loading changed something: a start-up must not rewrite the user's file.
-      if (!isDeepStrictEqual(this.conf.store, settings)) this.conf.store = settings
+      // Written only when loading changed something: a start-up must not rewrite the user's file
+      // (nor fail on a full disk). conf's store has a null prototype: compare the values only.
+      if (!isDeepStrictEqual({ ...this.conf.store }, settings)) this.conf.store = settings
     } catch (error) {
       throw new AppError('settings_unreadable', `Cannot write the settings file ${this.file}.`, {
         cause: error,

@@ -40,7 +40,8 @@ export class JobStore {
       this.db.exec('COMMIT')
       return result
     } catch (error) {
-      this.db.exec('ROLLBACK')
+      // A full disk or I/O error may have rolled the transaction back already: keep its error.
+      if (this.db.isTransaction) this.db.exec('ROLLBACK')
       throw error
     }
   }
@@ -333,6 +334,17 @@ export class JobStore {
     return (
       this.db.prepare(`SELECT * FROM jobs WHERE state IN ('uploading', 'verifying')`).all() as Row[]
     ).map(toJob)
+  }
+
+  /** Queued jobs held back by a provider's rate limit until a later time, soonest first. */
+  throttled(now: number, limit: number): Job[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM jobs WHERE state = 'queued' AND error_code = 'rate_limited' AND not_before > ?
+         ORDER BY not_before, id LIMIT ?`,
+      )
+      .all(now, limit) as Row[]
+    return rows.map(toJob)
   }
 
   history(query: HistoryQuery = {}): { jobs: Job[]; total: number } {

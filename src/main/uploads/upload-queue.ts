@@ -4,13 +4,18 @@ import type { Logger } from '../log/logger.ts'
 import { ALL, type JobStore } from './job-store.ts'
 import { FINISHED, type Job } from './job-types.ts'
 import { ProgressMeter, type Progress } from './progress-meter.ts'
-import { backoffMs, failureAction, MAX_ATTEMPTS } from './retry-policy.ts'
+import { askedWaitMs, backoffMs, failureAction, MAX_ATTEMPTS } from './retry-policy.ts'
 import { sourceFileAt } from './source-file.ts'
+import { isStorageFailure, storageFailure } from './storage-failure.ts'
 import type { Uploader } from './uploader.ts'
 
 export interface QueueEvents {
   job: [Job]
   progress: [Job, Progress]
+  /** The queue's database could not be written (disk full, read-only …); retried by itself. */
+  storage: [AppError]
+  /** A write to the queue's database worked again after a storage failure. */
+  storageRecovered: []
 }
 
 export interface UploadQueueOptions {
@@ -46,6 +51,9 @@ export class UploadQueue extends EventEmitter<QueueEvents> {
   private readonly now: () => number
   private timer: NodeJS.Timeout | undefined
   private stopped = true
+  /** Jobs whose outcome could not be recorded (database not writable): requeued when it is. */
+  private readonly stranded = new Set<number>()
+  private storageFailing = false
 
   constructor(options: UploadQueueOptions) {
     super()
@@ -55,8 +63,13 @@ export class UploadQueue extends EventEmitter<QueueEvents> {
 
   start(): void {
     this.stopped = false
-    const recovered = this.options.store.recoverInterrupted(this.now())
-    if (recovered) this.options.log.info('requeued interrupted jobs', { count: recovered })
+    try {
+      const recovered = this.options.store.recoverInterrupted(this.now())
+      if (recovered) this.options.log.info('requeued interrupted jobs', { count: recovered })
+    } catch (error) {
+      // The interrupted jobs stay as they are on disk; a later start requeues them.
+      this.troubleWith(error)
+    }
     this.nudge()
   }
 
@@ -103,20 +116,32 @@ export class UploadQueue extends EventEmitter<QueueEvents> {
     }
   }
 
+  /**
+   * Starts what may start, and sets the timer for the next look. A database that cannot be read
+   * or written (disk full …) stops nothing for good: it is reported, and tried again next time.
+   */
   private async pump(): Promise<void> {
     clearTimeout(this.timer)
-    this.abortWithdrawn()
-    const free = this.options.concurrency() - this.running.size
-    if (free > 0) {
-      const jobs = this.options.store.runnable(
-        this.now(),
-        this.options.unavailable(),
-        free + this.running.size,
-      )
-      for (const job of jobs.filter((j) => !this.running.has(j.id)).slice(0, free)) this.launch(job)
+    let wait = POLL_MS
+    try {
+      this.abortWithdrawn()
+      this.requeueStranded()
+      const free = this.options.concurrency() - this.running.size
+      if (free > 0) {
+        const jobs = this.options.store.runnable(
+          this.now(),
+          this.options.unavailable(),
+          free + this.running.size,
+        )
+        for (const job of jobs.filter((j) => !this.running.has(j.id)).slice(0, free))
+          this.launch(job)
+      }
+      const due = this.options.store.nextDue()
+      if (due !== undefined && !this.storageFailing)
+        wait = Math.min(POLL_MS, Math.max(50, due - this.now()))
+    } catch (error) {
+      this.troubleWith(error)
     }
-    const due = this.options.store.nextDue()
-    const wait = due === undefined ? POLL_MS : Math.min(POLL_MS, Math.max(50, due - this.now()))
     if (!this.stopped) this.timer = setTimeout(() => void this.pump(), wait)
   }
 
@@ -124,10 +149,65 @@ export class UploadQueue extends EventEmitter<QueueEvents> {
     const abort = new AbortController()
     const entry = { job, view: job, abort, done: Promise.resolve() }
     this.running.set(job.id, entry)
-    entry.done = this.run(job, abort.signal).finally(() => {
-      this.running.delete(job.id)
-      if (!this.stopped) void this.pump()
+    entry.done = this.run(job, abort.signal)
+      .then(
+        () => {
+          this.storageWorks()
+          return true
+        },
+        (error: unknown) => {
+          // Its outcome is not on disk: the job may still read as uploading there.
+          this.stranded.add(job.id)
+          this.troubleWith(error)
+          return false
+        },
+      )
+      .then((settled) => {
+        this.running.delete(job.id)
+        // After a failure the timer tries again: at once would spin on a full disk.
+        if (settled && !this.stopped) void this.pump()
+      })
+  }
+
+  /** Puts jobs whose outcome could not be recorded back in the queue, to be uploaded again. */
+  private requeueStranded(): void {
+    const { store } = this.options
+    for (const id of this.stranded) {
+      const stored = store.get(id)
+      // A failed start left it queued; a cancel or a finish that did get written stands.
+      if (stored?.state === 'uploading' || stored?.state === 'verifying') {
+        store.postpone(stored, this.now(), undefined, false)
+        this.storageWorks()
+      }
+      this.stranded.delete(id)
+    }
+  }
+
+  private troubleWith(error: unknown): void {
+    const failure = isStorageFailure(error) ? storageFailure(error) : undefined
+    this.options.log.error(failure ? 'upload queue storage failed' : 'upload queue error', {
+      error: error instanceof Error ? error.message : String(error),
     })
+    if (failure) {
+      this.storageFailing = true
+      this.tell(() => this.emit('storage', failure))
+    }
+  }
+
+  private storageWorks(): void {
+    if (!this.storageFailing) return
+    this.storageFailing = false
+    this.options.log.info('upload queue storage works again')
+    this.tell(() => this.emit('storageRecovered'))
+  }
+
+  /** Reports to listeners from error paths, where a listener's own failure must not escape. */
+  private tell(emit: () => void): void {
+    try {
+      emit()
+    } catch (error) {
+      this.options.log.error('a queue listener failed', { error: String(error) })
+    }
   }
 
   private async run(queued: Job, signal: AbortSignal): Promise<void> {
@@ -193,6 +273,8 @@ export class UploadQueue extends EventEmitter<QueueEvents> {
   }
 
   private settle(job: Job, error: unknown, signal: AbortSignal): void {
+    // Not the job's fault, and nothing can be recorded now: the caller strands it for later.
+    if (isStorageFailure(error)) throw error
     const { store, log } = this.options
     const appError = isAppError(error)
       ? error
@@ -206,6 +288,9 @@ export class UploadQueue extends EventEmitter<QueueEvents> {
       if (action === 'wait_for_file')
         store.postpone(job, now + this.options.settleMs, appError, false)
       else if (action === 'pause_connection') store.postpone(job, now, appError, false)
+      // The provider said how long to wait: that is throttling, not a failed try.
+      else if (appError.retryAfterMs !== undefined)
+        store.postpone(job, now + askedWaitMs(appError, this.options.random), appError, false)
       else if (action === 'fail' || attempts >= MAX_ATTEMPTS) store.fail(job, appError, now)
       else store.postpone(job, now + backoffMs(attempts, this.options.random), appError)
       log.warn('upload attempt failed', {

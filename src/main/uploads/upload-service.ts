@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events'
 import { AppError } from '../../shared/app-error.ts'
 import { remoteFolderFor } from '../../shared/remote-folder.ts'
+import type { SlowDown } from '../../shared/slow-down.ts'
 import type { ConnectionService } from '../auth/connection-service.ts'
 import type { Logger } from '../log/logger.ts'
 import { DropboxUploader } from '../providers/dropbox/dropbox-uploader.ts'
@@ -11,11 +12,15 @@ import { LOCAL_DESTINATION_ID, type HistoryQuery, type Job } from './job-types.t
 import type { Progress } from './progress-meter.ts'
 import { nudgeQueue, QueueOwner } from './queue-owner.ts'
 import type { SourceFile, Uploader } from './uploader.ts'
+import { slowDownOf } from './slow-down.ts'
+import { isStorageFailure, storageFailure } from './storage-failure.ts'
 import { UploadQueue } from './upload-queue.ts'
 
 export interface UploadServiceEvents {
   job: [Job]
   progress: [Job, Progress]
+  /** The queue's database could not be written (disk full …), or works again (undefined). */
+  storage: [AppError | undefined]
 }
 
 /** A file to queue, and the folder it is in below the watched folder, if any. */
@@ -43,6 +48,7 @@ export class UploadService extends EventEmitter<UploadServiceEvents> {
   private readonly uploaders = new Map<string, Uploader>()
   private queue: UploadQueue | undefined
   private readonly owner: QueueOwner
+  private storageFailing = false
 
   constructor(options: UploadServiceOptions) {
     super()
@@ -89,7 +95,7 @@ export class UploadService extends EventEmitter<UploadServiceEvents> {
       const remoteFolder = remoteFolderFor(base, subfolder)
       return targets.map((connectionId) => ({ ...file, connectionId, remoteFolder, origin }))
     })
-    const offered = this.store.offerAll(offers, this.now())
+    const offered = this.offerToStore(offers)
     // Queued work is announced even when it cannot start yet (paused, slots busy, reconnect needed).
     for (const job of offered) if (job?.state === 'queued') this.emit('job', job)
     return offered.map(
@@ -102,6 +108,29 @@ export class UploadService extends EventEmitter<UploadServiceEvents> {
           offers[i]!.connectionId,
         )!,
     )
+  }
+
+  private offerToStore(
+    offers: Parameters<JobStore['offerAll']>[0],
+  ): ReturnType<JobStore['offerAll']> {
+    try {
+      const offered = this.store.offerAll(offers, this.now())
+      if (offered.some(Boolean)) this.storageState(undefined)
+      return offered
+    } catch (error) {
+      if (!isStorageFailure(error)) throw error
+      const failure = storageFailure(error)
+      // Said every time: these files are not queued yet (the watcher offers them again).
+      this.storageState(failure, true)
+      throw failure
+    }
+  }
+
+  /** Says when the database stops taking writes, and once when it takes them again. */
+  private storageState(failure: AppError | undefined, always = false): void {
+    if (!always && !!failure === this.storageFailing) return
+    this.storageFailing = !!failure
+    this.emit('storage', failure)
   }
 
   /** Runs the queue here if no other process does; otherwise keeps checking whether it can. */
@@ -162,6 +191,23 @@ export class UploadService extends EventEmitter<UploadServiceEvents> {
     return this.store.history(query)
   }
 
+  /** Whether a queued job waits because its destination asked us to slow down, and until when. */
+  slowDown(job: Job): SlowDown | undefined {
+    const provider =
+      job.connectionId === LOCAL_DESTINATION_ID
+        ? 'local'
+        : this.options.connections.list().find((c) => c.id === job.connectionId)?.provider
+    return slowDownOf(job, this.now(), provider)
+  }
+
+  /** The jobs that wait for their destination now, soonest first. */
+  slowedDown(limit = 100): Array<{ job: Job; waiting: SlowDown }> {
+    return this.store.throttled(this.now(), limit).flatMap((job) => {
+      const waiting = this.slowDown(job)
+      return waiting ? [{ job, waiting }] : []
+    })
+  }
+
   /** A disconnected account's unfinished work has nowhere to go. */
   forget(connectionId: string): void {
     this.store.cancelOpen(connectionId, this.now())
@@ -185,6 +231,8 @@ export class UploadService extends EventEmitter<UploadServiceEvents> {
     })
     queue.on('job', (job) => this.emit('job', job))
     queue.on('progress', (job, progress) => this.emit('progress', job, progress))
+    queue.on('storage', (failure) => this.storageState(failure))
+    queue.on('storageRecovered', () => this.storageState(undefined))
     return queue
   }
 

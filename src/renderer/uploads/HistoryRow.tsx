@@ -2,7 +2,7 @@ import type { JobView } from '../api-types.ts'
 import { Icon } from '../components/Icon.tsx'
 import { formatBytes } from '../format/format-bytes.ts'
 import { formatFullTime, formatWhen } from '../format/format-time.ts'
-import { JOB_STATUS } from './job-status.ts'
+import { JOB_STATUS, waitingNote } from './job-status.ts'
 
 export const ROW_HEIGHT = 52
 
@@ -38,7 +38,9 @@ export function HistoryRow(props: HistoryRowProps) {
   }
   const status = JOB_STATUS[job.state]
   const when = job.finishedAt ?? job.startedAt ?? job.queuedAt
+  const waiting = waitingNote(job)
   const detail =
+    waiting ??
     job.error?.message ??
     (job.state === 'done' && job.remotePath
       ? `${destination} · ${job.remotePath}${job.renamed ? ' (renamed: the name was taken)' : ''}`
@@ -60,7 +62,10 @@ export function HistoryRow(props: HistoryRowProps) {
         <span className="file-name" title={job.path}>
           {job.name}
         </span>
-        <span className={job.error ? 'file-detail error-text' : 'file-detail'} title={detail}>
+        <span
+          className={job.error && !waiting ? 'file-detail error-text' : 'file-detail'}
+          title={detail}
+        >
           {detail}
         </span>
       </div>

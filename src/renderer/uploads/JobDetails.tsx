@@ -3,7 +3,7 @@ import { ErrorNote } from '../components/ErrorNote.tsx'
 import { Icon } from '../components/Icon.tsx'
 import { formatBytes, formatSpeed } from '../format/format-bytes.ts'
 import { formatFullTime } from '../format/format-time.ts'
-import { JOB_STATUS } from './job-status.ts'
+import { JOB_STATUS, waitingNote } from './job-status.ts'
 
 export interface JobDetailsProps {
   job: JobView
@@ -15,10 +15,13 @@ export interface JobDetailsProps {
 
 /** Everything about the selected upload, including the full error and what to do about it. */
 export function JobDetails({ job, destination, onRetry, onCancel, onClose }: JobDetailsProps) {
+  const waiting = waitingNote(job)
   const facts: [string, string][] = [
     [
       'Status',
-      `${JOB_STATUS[job.state].label}${job.attempts > 1 ? ` after ${job.attempts} tries` : ''}`,
+      waiting
+        ? `Waiting: ${waiting}`
+        : `${JOB_STATUS[job.state].label}${job.attempts > 1 ? ` after ${job.attempts} tries` : ''}`,
     ],
     ['Destination', destination],
     ['Size', formatBytes(job.size)],

@@ -1,4 +1,5 @@
-import type { JobState } from '../api-types.ts'
+import { waitingText } from '../../shared/slow-down.ts'
+import type { JobState, JobView } from '../api-types.ts'
 import type { IconName } from '../components/Icon.tsx'
 
 /** How each job state reads in the window. */
@@ -20,3 +21,8 @@ export const STATUS_FILTERS: { value: JobState | ''; label: string }[] = [
   { value: 'uploading', label: 'Uploading' },
   { value: 'cancelled', label: 'Cancelled' },
 ]
+
+/** "waiting until 14:05 (Dropbox asked us to slow down)" while the destination throttles us. */
+export function waitingNote(job: JobView): string | undefined {
+  return job.waiting && job.state === 'queued' ? waitingText(job.waiting) : undefined
+}

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { AppError } from '../../../src/shared/app-error.ts'
 import { StatusTracker } from '../../../src/main/companion/status-tracker.ts'
 import { JobStore } from '../../../src/main/uploads/job-store.ts'
 import type { Job } from '../../../src/main/uploads/job-types.ts'
@@ -27,6 +28,18 @@ describe('StatusTracker', () => {
     expect(tracker.view(0)).toMatchObject({ tray: 'idle', lastError: null })
     store.pause('*')
     expect(tracker.view(1).tray).toBe('paused')
+    store.close()
+  })
+
+  it('a queue database that cannot be written shows as the error for as long as that lasts', () => {
+    const store = new JobStore(tempDir('status'))
+    const tracker = new StatusTracker(store)
+    const failure = new AppError('queue_storage_failed').toPayload()
+    tracker.onStorage(failure)
+    tracker.onJob(job('done'))
+    expect(tracker.view(0)).toMatchObject({ tray: 'error', lastError: failure })
+    tracker.onStorage(null)
+    expect(tracker.view(0)).toMatchObject({ tray: 'idle', lastError: null })
     store.close()
   })
 

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { migrateSettings } from '../../../src/main/store/settings-migrations.ts'
@@ -112,6 +112,16 @@ describe('SettingsStore', () => {
       concurrency: 3,
     })
     expect(copies(home)).toEqual([])
+  })
+
+  it('a complete file is not written at all at start-up (a full disk must not stop a start)', () => {
+    const home = tempDir('settings')
+    new SettingsStore(home)
+    const file = join(home, 'settings.json')
+    // conf writes by rename: a write would show as a new inode.
+    const before = statSync(file).ino
+    new SettingsStore(home)
+    expect(statSync(file).ino).toBe(before)
   })
 
   it('the CLI shows the warning on stderr and still works', async () => {

@@ -1,6 +1,7 @@
 import { AppError } from '../../../shared/app-error.ts'
 import { missingPermissionMessage } from '../../../shared/connection-status.ts'
 import { printable } from '../../auth/callback-url.ts'
+import { retryAfterMs } from '../../net/fetch-with-retry.ts'
 
 /** A Dropbox error answer: JSON with a tag tree for 401/409/429, plain text for 400 and most 5xx. */
 export interface DropboxFailure {
@@ -9,6 +10,8 @@ export interface DropboxFailure {
   tag: string | undefined
   summary: string
   body: unknown
+  /** A 429's Retry-After (header or JSON retry_after), for the queue to wait out. */
+  retryAfterMs?: number
 }
 
 export async function readFailure(response: Response): Promise<DropboxFailure> {
@@ -21,7 +24,8 @@ export async function readFailure(response: Response): Promise<DropboxFailure> {
   }
   const error = (body as { error?: { '.tag'?: string } } | null)?.error
   const summary = (body as { error_summary?: string } | null)?.error_summary ?? printable(text)
-  return { status: response.status, tag: error?.['.tag'], summary, body }
+  const retryAfter = response.status === 429 ? retryAfterMs(response.headers, text) : undefined
+  return { status: response.status, tag: error?.['.tag'], summary, body, retryAfterMs: retryAfter }
 }
 
 /**
@@ -42,7 +46,9 @@ export function failureToError(failure: DropboxFailure, route: string): AppError
   if (scope !== undefined)
     return new AppError('missing_permission', missingPermissionMessage(scope))
   if (status === 401) return new AppError('needs_reauth')
-  if (status === 429) return new AppError('rate_limited')
+  // Retries in the request ran out: the queue waits what the last answer asked for.
+  if (status === 429)
+    return new AppError('rate_limited', undefined, { retryAfterMs: failure.retryAfterMs })
   if (status >= 500)
     return new AppError(
       'provider_error',

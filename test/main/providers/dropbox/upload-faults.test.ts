@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { isAppError } from '../../../../src/shared/app-error.ts'
+import { isAppError, type AppError } from '../../../../src/shared/app-error.ts'
 import {
   contentTraffic,
   expectStored,
@@ -27,16 +27,29 @@ async function send(size: number, name = `f-${size}.tar.xz`) {
   return result
 }
 
-async function codeOf(size: number): Promise<string> {
+async function errorOf(size: number): Promise<unknown> {
   const data = randomData(size)
-  const error = await account
+  return account
     .uploader()
     .upload(sourceFile('failing.tar.xz', data), FOLDER, recorder().context)
     .then(
       () => undefined,
       (thrown: unknown) => thrown,
     )
+}
+
+async function codeOf(size: number): Promise<string> {
+  const error = await errorOf(size)
   return isAppError(error) ? error.code : `not an AppError: ${String(error)}`
+}
+
+/** At least what was asked, and not much more (jitter, so installs don't return in lockstep). */
+function expectAbout(waits: number[], asked: number[]) {
+  expect(waits).toHaveLength(asked.length)
+  waits.forEach((wait, i) => {
+    expect(wait).toBeGreaterThanOrEqual(asked[i]!)
+    expect(wait).toBeLessThanOrEqual(asked[i]! + Math.max(500, asked[i]! / 10))
+  })
 }
 
 const statuses = (path: string) =>
@@ -48,7 +61,7 @@ describe('retries', () => {
     account.emulator.injectFault(UPLOAD, { kind: 'rate_limit', retryAfter: 7, body: 'text' })
     await send(12 * MiB)
     await send(1000)
-    expect(account.waits).toEqual([3000, 7000])
+    expectAbout(account.waits, [3000, 7000])
     expect(statuses(APPEND)).toEqual([429, 200])
   })
 
@@ -72,10 +85,20 @@ describe('retries', () => {
     expect(await codeOf(1000)).toBe('provider_error')
   })
 
-  it('hands a very long Retry-After back to the queue as rate_limited', async () => {
+  it('hands a very long Retry-After back to the queue as rate_limited, with the wait', async () => {
     account.emulator.injectFault(UPLOAD, { kind: 'rate_limit', retryAfter: 3600, body: 'json' })
-    expect(await codeOf(1000)).toBe('rate_limited')
+    const error = await errorOf(1000)
+    expect(isAppError(error, 'rate_limited')).toBe(true)
+    expect((error as AppError).retryAfterMs).toBeGreaterThanOrEqual(3_600_000)
     expect(account.waits).toEqual([])
+  })
+
+  it('hands the last Retry-After back to the queue when the retries in the request run out', async () => {
+    account.emulator.injectFault(UPLOAD, { kind: 'rate_limit', retryAfter: 2, body: 'text' }, 5)
+    const error = await errorOf(1000)
+    expect(statuses(UPLOAD)).toEqual([429, 429, 429, 429, 429])
+    expect(isAppError(error, 'rate_limited')).toBe(true)
+    expect((error as AppError).retryAfterMs).toBe(2000)
   })
 
   it('sends a single upload again when the connection broke mid-body', async () => {
