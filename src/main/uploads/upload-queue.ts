@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events'
 import { AppError, isAppError } from '../../shared/app-error.ts'
 import type { Logger } from '../log/logger.ts'
+import type { ArchiveGate } from './archive-gate.ts'
 import { ALL, type JobStore } from './job-store.ts'
 import { FINISHED, type Job } from './job-types.ts'
 import { ProgressMeter, type Progress } from './progress-meter.ts'
@@ -21,6 +22,8 @@ export interface UploadQueueOptions {
   unavailable: () => string[]
   concurrency: () => number
   settleMs: number
+  /** Holds back archives not written to their end; without it files go up as they are. */
+  archives?: ArchiveGate
   log: Logger
   now?: () => number
   random?: () => number
@@ -159,6 +162,7 @@ export class UploadQueue extends EventEmitter<QueueEvents> {
       if (this.now() - file.mtimeMs < this.options.settleMs) throw new AppError('file_changed')
       this.options.store.setVersion(job.id, file.size, file.mtimeMs)
     }
+    await this.options.archives?.admit(file, job.origin, this.now())
     return { ...file, name: job.name }
   }
 
