@@ -36,14 +36,14 @@ export function contentStream(seed: number) {
  * first, and a whole empty Stream (header, Index, footer) last. Any size from 44 bytes works;
  * real xz files are whole 4-byte groups, but the check does not read far enough to care.
  */
-const XZ_HEAD = Buffer.from('fd377a585a000000' + '00000000', 'hex')
+export const XZ_HEAD = Buffer.from('fd377a585a000000' + '00000000', 'hex')
 XZ_HEAD.writeUInt32LE(crc32(XZ_HEAD.subarray(6, 8)), 8)
 const XZ_EMPTY_INDEX = Buffer.from('00000000' + '00000000', 'hex')
 XZ_EMPTY_INDEX.writeUInt32LE(crc32(XZ_EMPTY_INDEX.subarray(0, 4)), 4)
 // CRC32, Backward Size ((8 / 4) - 1), Stream Flags, "YZ"
 const XZ_FOOTER = Buffer.from('00000000' + '01000000' + '0000' + '595a', 'hex')
 XZ_FOOTER.writeUInt32LE(crc32(XZ_FOOTER.subarray(4, 10)), 0)
-const XZ_TAIL = Buffer.concat([XZ_HEAD, XZ_EMPTY_INDEX, XZ_FOOTER])
+export const XZ_TAIL = Buffer.concat([XZ_HEAD, XZ_EMPTY_INDEX, XZ_FOOTER])
 
 /**
  * A backup of `size` bytes, handed out in pieces: seeded content (contentStream) inside the ends
