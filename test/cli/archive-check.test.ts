@@ -78,6 +78,10 @@ describe('a half-written archive', () => {
 
     await waitForOutput(watch, 'Uploaded stalled.tar.xz')
     expect((await stopCli(watch)).code).toBe(0)
+    // It waited for the change, not by trying again and again meanwhile: one look at the half,
+    // one upload of the whole.
+    const { stdout } = watch.output()
+    expect(stdout.match(/Uploading stalled\.tar\.xz/g), stdout).toHaveLength(2)
     expect(stored(h)).toEqual([{ name: 'stalled.tar.xz', bytes: whole }])
     // Nothing was ever sent but the whole file, and the waits used up no attempts.
     expect(contentRequests(h.emulator)).toEqual([

@@ -6,8 +6,8 @@ import type { SourceFile } from './uploader.ts'
 /**
  * Holds back archives that are not complete yet. The settle window only guesses that a writer is
  * done; a writer that stalls longer (a busy Pi, a slow SD card) would otherwise get half a backup
- * uploaded. An incomplete archive waits for its writer (`archive_incomplete`: the queue re-checks it
- * without using up attempts) until its last change is `timeoutMs` old; then it is truncated.
+ * uploaded. An incomplete archive waits for its writer (`archive_incomplete`: no attempt used) until
+ * it changes or its last change is `timeoutMs` old; then it is truncated.
  * Uploads started by hand fail at once: the user is there to act on the message.
  */
 export class ArchiveGate {
@@ -42,6 +42,22 @@ export class ArchiveGate {
         `${what}, and has not changed for ${minutes} min: it looks truncated.`,
       )
     }
-    throw new AppError('archive_incomplete', `${what} yet: waiting for it to be finished.`)
+    throw new ArchiveIncomplete(
+      `${what} yet: waiting for it to be finished.`,
+      file.mtimeMs + this.timeoutMs,
+    )
+  }
+}
+
+/**
+ * archive_incomplete, with when to look again if nothing happens first: when the wait runs out.
+ * A change to the file brings its job forward sooner (the watcher offers the new version).
+ */
+export class ArchiveIncomplete extends AppError {
+  readonly recheckAt: number
+
+  constructor(detail: string, recheckAt: number) {
+    super('archive_incomplete', detail)
+    this.recheckAt = recheckAt
   }
 }

@@ -79,7 +79,7 @@ export class JobStore {
     if (open) {
       this.db
         .prepare(
-          `UPDATE jobs SET size = ?, mtime_ms = ?, resume = NULL, bytes_done = 0,
+          `UPDATE jobs SET size = ?, mtime_ms = ?, resume = NULL, bytes_done = 0, not_before = 0,
            state = CASE state WHEN 'failed' THEN 'queued' ELSE state END WHERE id = ?`,
         )
         .run(job.size, job.mtimeMs, open.id)

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events'
 import { AppError, isAppError } from '../../shared/app-error.ts'
 import type { Logger } from '../log/logger.ts'
-import type { ArchiveGate } from './archive-gate.ts'
+import { ArchiveIncomplete, type ArchiveGate } from './archive-gate.ts'
 import { ALL, type JobStore } from './job-store.ts'
 import { FINISHED, type Job } from './job-types.ts'
 import { ProgressMeter, type Progress } from './progress-meter.ts'
@@ -167,7 +167,7 @@ export class UploadQueue extends EventEmitter<QueueEvents> {
   }
 
   private settle(job: Job, error: unknown, signal: AbortSignal): void {
-    const { store, log } = this.options
+    const { store, log, settleMs } = this.options
     const appError = isAppError(error)
       ? error
       : new AppError('provider_error', undefined, { cause: error })
@@ -177,9 +177,10 @@ export class UploadQueue extends EventEmitter<QueueEvents> {
     } else {
       const action = failureAction(appError.code)
       const attempts = store.get(job.id)?.attempts ?? MAX_ATTEMPTS
-      if (action === 'wait_for_file')
-        store.postpone(job.id, now + this.options.settleMs, appError, false)
-      else if (action === 'pause_connection') store.postpone(job.id, now, appError, false)
+      if (action === 'wait_for_file') {
+        const until = appError instanceof ArchiveIncomplete ? appError.recheckAt : now + settleMs
+        store.postpone(job.id, until, appError, false)
+      } else if (action === 'pause_connection') store.postpone(job.id, now, appError, false)
       else if (action === 'fail' || attempts >= MAX_ATTEMPTS) store.fail(job.id, appError, now)
       else store.postpone(job.id, now + backoffMs(attempts, this.options.random), appError)
       log.warn('upload attempt failed', {

@@ -50,6 +50,10 @@ describe('ArchiveGate', () => {
         'Nothing to do: it is checked again when it changes and uploaded once complete; if it stays ' +
         'incomplete for `incompleteArchiveMinutes` (10 by default), the upload fails.',
     )
+    // Nothing to read again before the wait runs out, unless the file changes first.
+    await expect(gate.admit(young, 'watch', now)).rejects.toMatchObject({
+      recheckAt: young.mtimeMs + 10 * MINUTE,
+    })
     const old = await fileAt('old.tar.xz', truncated, now, 10 * MINUTE)
     expect(await verdict(gate.admit(old, 'watch', now))).toMatch(
       new RegExp(
