@@ -3,6 +3,7 @@ import { createReadStream, mkdtempSync, rmSync, statfsSync } from 'node:fs'
 import { open } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { XZ_HEAD, XZ_TAIL } from '../test/support/backup-files.ts'
 import { GIB, MIB } from './stats.ts'
 import type { Teardown } from './teardown.ts'
 
@@ -47,7 +48,8 @@ export function requireFreeSpace(dir: string, bytes: number, why: string): void 
 
 /**
  * Incompressible bytes, like a .tar.xz: one random 16 MiB piece, stamped with its index each
- * time so no two pieces (or 4 MiB hash blocks) repeat.
+ * time so no two pieces (or 4 MiB hash blocks) repeat; and the ends of an .xz file, so the app's
+ * archive check takes it as complete (see test/support/backup-files.ts).
  */
 export async function writeRandomFile(path: string, bytes: number): Promise<void> {
   const piece = randomFillSync(Buffer.alloc(16 * MIB))
@@ -59,6 +61,8 @@ export async function writeRandomFile(path: string, bytes: number): Promise<void
       }
       await handle.write(piece, 0, Math.min(piece.length, bytes - offset))
     }
+    await handle.write(XZ_HEAD, 0, XZ_HEAD.length, 0)
+    await handle.write(XZ_TAIL, 0, XZ_TAIL.length, bytes - XZ_TAIL.length)
   } finally {
     await handle.close()
   }

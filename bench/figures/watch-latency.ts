@@ -1,7 +1,7 @@
-import { randomFillSync } from 'node:crypto'
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
+import { backupStream } from '../../test/support/backup-files.ts'
 import { startCli } from '../child-process.ts'
 import { changeSettings, connectedDropbox } from '../connected-dropbox.ts'
 import { detail, heading, verdict, type Figure } from '../report.ts'
@@ -31,14 +31,15 @@ export async function watchLatency(
   const watch = startCli(['watch', '--dir', dir], dropbox.env, teardown)
   await watch.line((l) => l.startsWith('Watching '), 30_000)
   await sleep(500) // the start-up scan of the empty folder
-  const piece = randomFillSync(Buffer.alloc(WRITE_BYTES))
   const toFirst: number[] = []
   const toUpload: number[] = []
   for (let i = 1; i <= repeats; i++) {
     const name = `latency-${i}.tar.xz`
     const fd = openSync(join(dir, name), 'w')
+    // A complete archive for the app's check once the last write is in, not before.
+    const backup = backupStream(WRITES * WRITE_BYTES, i)
     for (let w = 1; w <= WRITES; w++) {
-      writeSync(fd, piece)
+      writeSync(fd, backup.next(WRITE_BYTES))
       if (w < WRITES) await sleep(WRITE_PAUSE_MS)
     }
     const lastWrite = performance.now()

@@ -127,6 +127,16 @@ export const ERROR_CODES = {
     cause: 'The backup file changed while it was being uploaded.',
     fix: 'Nothing to do: the upload starts again once the file has stopped changing.',
   },
+  archive_incomplete: {
+    cause:
+      'The backup archive is not complete yet: its end is missing, so it is probably still being written.',
+    fix: 'Nothing to do: it is checked again when it changes and uploaded once complete; if it stays incomplete for `incompleteArchiveMinutes` (10 by default), the upload fails.',
+  },
+  archive_truncated: {
+    cause:
+      'The backup archive looks truncated: its end is missing or damaged, and it has stopped changing.',
+    fix: 'Check the disk space and the program that writes the backups, then make a new backup; if this file is completed later, it is uploaded by itself.',
+  },
   permission_denied: {
     cause: 'The app is not allowed to read the backup file or its folder.',
     fix: 'Give your user read access to the file and folder (for example `chmod o+r`), then retry.',

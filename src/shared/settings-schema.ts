@@ -40,6 +40,8 @@ export const Settings = z.object({
   localDestination: z.string().min(1).nullable().default(null),
   includeSubfolders: z.boolean().default(false),
   settleSeconds: z.number().min(0.1).max(600).default(2),
+  /** How long an archive that is not complete (.xz, .gz, .zip) may wait for its writer. */
+  incompleteArchiveMinutes: z.number().min(0).max(1440).default(10),
   /** Poll instead of using file-system events: for NFS/SMB mounts, where events don't arrive. */
   usePolling: z.boolean().default(false),
   /** Bytes per request for large Dropbox uploads: a multiple of 4 MiB, at most 150 MiB. */

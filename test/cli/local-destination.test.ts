@@ -99,7 +99,8 @@ describe('a local destination', () => {
       const { env, backups, target } = localHome(how)
       const files = [
         { name: '2026-11-22T10.00.00.tar.xz', size: 80_000 },
-        { name: 'empty.tar.xz', size: 0 },
+        // The smallest complete .xz: one of 0 bytes is no archive, and waits for its writer.
+        { name: 'empty.tar.xz', size: 32 },
         { name: 'Gärkeller Müller – 🍺 Weißbier.tar.xz', size: 12_345 },
         { name: `${'c'.repeat(248)}.tar.xz`, size: 4096 },
       ]
@@ -263,7 +264,8 @@ describe('a backup that changes under the copy', () => {
     const watch = await startWatch(backups, env)
     await halfWritten(watch, target, MIB, size)
 
-    appendFileSync(path, 'one more line')
+    // xz Stream Padding: the file changes, and stays a complete archive.
+    appendFileSync(path, Buffer.alloc(4))
     await waitForOutput(watch, 'Uploaded changed.tar.xz', 60_000)
     expect((await stopCli(watch)).code).toBe(0)
 

@@ -10,6 +10,8 @@ export const MAX_ATTEMPTS = 6
 
 const ACTIONS: Partial<Record<ErrorCode, FailureAction>> = {
   file_changed: 'wait_for_file',
+  archive_incomplete: 'wait_for_file',
+  archive_truncated: 'fail',
   needs_reauth: 'pause_connection',
   missing_permission: 'pause_connection',
   insufficient_space: 'fail',

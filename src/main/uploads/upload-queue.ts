@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events'
 import { AppError, isAppError } from '../../shared/app-error.ts'
 import type { Logger } from '../log/logger.ts'
+import { ArchiveIncomplete, type ArchiveGate } from './archive-gate.ts'
 import { ALL, type JobStore } from './job-store.ts'
 import { FINISHED, type Job } from './job-types.ts'
 import { ProgressMeter, type Progress } from './progress-meter.ts'
@@ -26,6 +27,8 @@ export interface UploadQueueOptions {
   unavailable: () => string[]
   concurrency: () => number
   settleMs: number
+  /** Holds back archives not written to their end; without it files go up as they are. */
+  archives?: ArchiveGate
   log: Logger
   now?: () => number
   random?: () => number
@@ -262,6 +265,7 @@ export class UploadQueue extends EventEmitter<QueueEvents> {
       if (this.now() - file.mtimeMs < this.options.settleMs) throw new AppError('file_changed')
       return void this.replace(job.id, file)
     }
+    await this.options.archives?.admit(file, job.origin, this.now())
     return { ...file, name: job.name }
   }
 
@@ -275,7 +279,7 @@ export class UploadQueue extends EventEmitter<QueueEvents> {
   private settle(job: Job, error: unknown, signal: AbortSignal): void {
     // Not the job's fault, and nothing can be recorded now: the caller strands it for later.
     if (isStorageFailure(error)) throw error
-    const { store, log } = this.options
+    const { store, log, settleMs } = this.options
     const appError = isAppError(error)
       ? error
       : new AppError('provider_error', undefined, { cause: error })
@@ -285,9 +289,10 @@ export class UploadQueue extends EventEmitter<QueueEvents> {
     } else {
       const action = failureAction(appError.code)
       const attempts = store.get(job.id)?.attempts ?? MAX_ATTEMPTS
-      if (action === 'wait_for_file')
-        store.postpone(job, now + this.options.settleMs, appError, false)
-      else if (action === 'pause_connection') store.postpone(job, now, appError, false)
+      if (action === 'wait_for_file') {
+        const until = appError instanceof ArchiveIncomplete ? appError.recheckAt : now + settleMs
+        store.postpone(job, until, appError, false)
+      } else if (action === 'pause_connection') store.postpone(job, now, appError, false)
       // The provider said how long to wait: that is throttling, not a failed try.
       else if (appError.retryAfterMs !== undefined)
         store.postpone(job, now + askedWaitMs(appError, this.options.random), appError, false)

@@ -7,6 +7,7 @@ import type { Logger } from '../log/logger.ts'
 import { DropboxUploader } from '../providers/dropbox/dropbox-uploader.ts'
 import { LocalFolderUploader } from '../providers/local/local-folder-uploader.ts'
 import type { SettingsStore } from '../store/settings-store.ts'
+import { ArchiveGate } from './archive-gate.ts'
 import { ALL, JobStore } from './job-store.ts'
 import { LOCAL_DESTINATION_ID, type HistoryQuery, type Job } from './job-types.ts'
 import type { Progress } from './progress-meter.ts'
@@ -226,6 +227,7 @@ export class UploadService extends EventEmitter<UploadServiceEvents> {
       unavailable: () => this.unavailable(),
       concurrency: () => settings().concurrency,
       settleMs: settings().settleSeconds * 1000,
+      archives: new ArchiveGate(settings().incompleteArchiveMinutes * 60_000),
       log: this.options.log,
       now: this.now,
     })

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { CompanionService } from '../../../src/main/companion/companion-service.ts'
 import { createEngine } from '../../../src/main/engine.ts'
 import type { EventName } from '../../../src/shared/ipc-contract.ts'
+import { backupBytes } from '../../support/backup-files.ts'
 import { tempDir } from '../../support/cli-process.ts'
 
 const services: CompanionService[] = []
@@ -79,7 +80,7 @@ describe('CompanionService', () => {
   it('queues a dropped file, uploads it, and reports the job and the tray state', async () => {
     const { service, events } = await companion()
     const file = join(tempDir('drop'), '2026-11-22T10.00.00.tar.xz')
-    writeFileSync(file, 'fermentation log')
+    writeFileSync(file, backupBytes(1000, 1))
     const queued = await service.invoke('uploads.enqueue', { paths: [file] })
     expect(queued).toMatchObject({
       ok: true,
