@@ -87,9 +87,16 @@ describe('a half-written archive', () => {
     expect(contentRequests(h.emulator)).toEqual([
       { method: 'POST', path: '/2/files/upload', status: 200, bodyBytes: whole.length },
     ])
-    expect((await history(h.env)).jobs).toMatchObject([
-      { name: 'stalled.tar.xz', status: 'done', size: whole.length, attempts: 1, error: null },
-    ])
+    // The whole file is a newer version, so a job of its own; the half's job, which never sent a
+    // byte, is replaced by it and used no attempt.
+    const [done, half] = (await history(h.env)).jobs
+    expect(done).toMatchObject({ status: 'done', size: whole.length, attempts: 1, error: null })
+    expect(half).toMatchObject({
+      status: 'cancelled',
+      size: whole.length >> 1,
+      attempts: 0,
+      superseded_by: done!.job_id,
+    })
   })
 
   it('left truncated past incompleteArchiveMinutes fails, naming the file; completed later, it goes up', async () => {

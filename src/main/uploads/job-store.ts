@@ -388,12 +388,14 @@ export class JobStore {
     args: SQLInputValue[],
     where = '',
   ): Job | undefined {
-    const row = this.db
+    // all(), not get(): get() stops at the returned row, and the autocommit that follows (where a
+    // full disk fails) is then not reported: the change would seem made, yet be rolled back.
+    const [row] = this.db
       .prepare(
         `UPDATE jobs SET state = ?, version = version + 1${set && `, ${set}`}
          WHERE id = ? AND state = ? AND version = ? ${where} RETURNING *`,
       )
-      .get(state, ...args, job.id, job.state, job.version) as Row | undefined
+      .all(state, ...args, job.id, job.state, job.version) as Row[]
     return row && toJob(row)
   }
 
