@@ -3,12 +3,12 @@ import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { gzipSync } from 'node:zlib'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { backupBytes } from '../support/backup-files.ts'
 import { runCli, tempDir } from '../support/cli-process.ts'
 import {
   contentRequests,
-  dropboxHome,
+  dropboxHomePerTest,
   history,
   parseJson,
   startWatch,
@@ -23,13 +23,7 @@ import { waitForOutput, waitWhileRunning } from '../support/wait-for.ts'
 
 // Each test drives several real CLI processes; a busy two-core machine needs more than 60 s.
 vi.setConfig({ testTimeout: 120_000 })
-
-let setup: DropboxHome | undefined
-afterEach(async () => {
-  if (setup) rmSync(setup.backups, { recursive: true, force: true })
-  await setup?.close()
-  setup = undefined
-})
+const openHome = dropboxHomePerTest()
 
 /** A real archive from the real tool, of a few hundred KiB. */
 function archive(format: 'xz' | 'zip' | 'gzip', seed: number): Buffer {
@@ -55,7 +49,7 @@ async function jobNamed(h: DropboxHome, name: string): Promise<HistoryJob | unde
 
 describe('a half-written archive', () => {
   it('from a writer that stalls longer than the settle window waits, and goes up once, whole', async () => {
-    const h = (setup = await dropboxHome({ settleSeconds: 2 }))
+    const h = await openHome({ settleSeconds: 2 })
     const watch = await startWatch(h.backups, h.env)
     const whole = archive('xz', 1)
     const path = join(h.backups, 'stalled.tar.xz')
@@ -100,11 +94,11 @@ describe('a half-written archive', () => {
   })
 
   it('left truncated past incompleteArchiveMinutes fails, naming the file; completed later, it goes up', async () => {
-    const h = (setup = await dropboxHome({
+    const h = await openHome({
       settleSeconds: 0.5,
       incompleteArchiveMinutes: 0.05,
       patterns: ['*.tar.xz', '*.zip', '*.tgz'],
-    }))
+    })
     const watch = await startWatch(h.backups, h.env)
     const wholes = new Map([
       ['cut.tar.xz', archive('xz', 2)],
@@ -144,7 +138,7 @@ describe('a half-written archive', () => {
   })
 
   it('uploaded by hand fails at once with the reason, and sends nothing', async () => {
-    const h = (setup = await dropboxHome())
+    const h = await openHome()
     const whole = archive('xz', 5)
     const path = join(h.backups, 'by-hand.tar.xz')
     writeFileSync(path, whole.subarray(0, whole.length - 1))

@@ -1,6 +1,6 @@
-import { readFileSync, rmSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { missingPermissionMessage } from '../../src/shared/connection-status.ts'
 import { ERROR_CODES } from '../../src/shared/error-codes.ts'
 import { APP_SCOPES } from '../emulators/dropbox/oauth-authorize.ts'
@@ -9,7 +9,7 @@ import { runCli, startCli } from '../support/cli-process.ts'
 import {
   connectDropbox,
   contentRequests,
-  dropboxHome,
+  dropboxHomePerTest,
   history,
   parseJson,
   startWatch,
@@ -25,13 +25,7 @@ import { waitFor, waitForOutput, waitWhileRunning } from '../support/wait-for.ts
 vi.setConfig({ testTimeout: 120_000 })
 
 const FOLDER = '/Fermentrack Backups'
-
-let setup: DropboxHome | undefined
-afterEach(async () => {
-  if (setup) rmSync(setup.backups, { recursive: true, force: true })
-  await setup?.close()
-  setup = undefined
-})
+const openHome = dropboxHomePerTest()
 
 /** The connection's status as settings.json holds it, which every process reads. */
 function savedStatus(h: DropboxHome): string | undefined {
@@ -50,7 +44,7 @@ describe('a reconnect from another process', () => {
   it('reaches a long-running watch: its next renewal uses the new sign-in, and it stays connected', async () => {
     // Tokens that live less than the 5-minute renewal margin are due at every use, so each
     // request the watch makes goes through a renewal, as a watch running for hours does.
-    const h = (setup = await dropboxHome({}, {}, { accessTokenTtlSeconds: 120 }))
+    const h = await openHome({}, {}, { accessTokenTtlSeconds: 120 })
     const watch = await startWatch(h.backups, h.env)
     const first = await writeBackup(h.backups, 'first.tar.xz', 20_000, 1)
     await waitForOutput(watch, 'Uploaded first.tar.xz')
@@ -88,7 +82,7 @@ describe('a reconnect from another process', () => {
 describe('a Dropbox app without files.content.write', () => {
   it('marks the connection missing_permission, keeps the job queued without a request storm, and uploads after a reconnect', async () => {
     const withoutWrite = APP_SCOPES.filter((scope) => scope !== 'files.content.write')
-    const h = (setup = await dropboxHome({}, {}, { appScopes: withoutWrite }))
+    const h = await openHome({}, {}, { appScopes: withoutWrite })
     const path = await writeBackup(h.backups, 'refused.tar.xz', 20_000, 4)
 
     const cli = startCli(['upload', path, '--json'], h.env)
@@ -128,7 +122,7 @@ describe('a Dropbox app without files.content.write', () => {
 
 describe('disconnect while Dropbox cannot be reached', () => {
   it('removes the connection here, cancels its queued work, and says where to revoke it', async () => {
-    const h = (setup = await dropboxHome())
+    const h = await openHome()
     const path = await writeBackup(h.backups, 'waiting.tar.xz', 10_000, 5)
     expect((await runCli(['pause'], h.env)).code).toBe(0)
     const upload = startCli(['upload', path], h.env)

@@ -8,7 +8,7 @@ import { startCli, tempDir } from '../support/cli-process.ts'
 import {
   CONTENT_ROUTES,
   contentRequests,
-  dropboxHome,
+  dropboxHomePerTest,
   history,
   parseJson,
   startWatch,
@@ -25,16 +25,12 @@ import { waitForOutput, waitWhileRunning } from '../support/wait-for.ts'
 vi.setConfig({ testTimeout: 120_000 })
 
 const FOLDER = '/Fermentrack Backups'
+const openHome = dropboxHomePerTest()
 const APPEND = '/2/files/upload_session/append_v2'
 
-let setup: DropboxHome | undefined
 const dirs: string[] = []
 afterEach(async () => {
-  for (const dir of [...dirs.splice(0), ...(setup ? [setup.backups] : [])]) {
-    rmSync(dir, { recursive: true, force: true })
-  }
-  await setup?.close()
-  setup = undefined
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
 })
 
 function age(path: string): void {
@@ -60,7 +56,7 @@ describe('kill -9 in the middle of an upload session', () => {
     'a restarted %s continues the session from the acknowledged offset, never from byte 0',
     async (restart) => {
       const chunkSize = 4 * MIB
-      const h = (setup = await dropboxHome({ chunkSize }))
+      const h = await openHome({ chunkSize })
       const size = 10 * chunkSize + 4321
       const path = await writeBackup(h.backups, 'killed.tar.xz', size, 11)
       age(path)
@@ -118,10 +114,7 @@ describe('kill -9 at random moments, run after run', () => {
     const chunkSize = 4 * MIB
     const local = tempDir('nas')
     dirs.push(local)
-    const h = (setup = await dropboxHome(
-      { chunkSize, concurrency: 2 },
-      { FTB_LOCAL_DESTINATION: local },
-    ))
+    const h = await openHome({ chunkSize, concurrency: 2 }, { FTB_LOCAL_DESTINATION: local })
     const files = [
       { name: 'a-small.tar.xz', size: 20_000 },
       // The smallest complete .xz: one of 0 bytes is no archive, and waits for its writer.

@@ -1,8 +1,8 @@
-import { rmSync, utimesSync, writeFileSync } from 'node:fs'
+import { utimesSync, writeFileSync } from 'node:fs'
 import { unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { AppError } from '../../src/shared/app-error.ts'
 import type { Fault } from '../emulators/dropbox/index.ts'
 import {
@@ -15,7 +15,7 @@ import {
 import { runCli, startCli } from '../support/cli-process.ts'
 import {
   connectDropbox,
-  dropboxHome,
+  dropboxHomePerTest,
   history,
   parseJson,
   startWatch,
@@ -32,18 +32,12 @@ import { waitForOutput, waitWhileRunning } from '../support/wait-for.ts'
 vi.setConfig({ testTimeout: 120_000 })
 
 const FOLDER = '/Fermentrack Backups'
+const openHome = dropboxHomePerTest()
 const UPLOAD = '/2/files/upload'
 const START = '/2/files/upload_session/start'
 const APPEND = '/2/files/upload_session/append_v2'
 const FINISH = '/2/files/upload_session/finish'
 const CHUNK = 4 * MIB
-
-let setup: DropboxHome | undefined
-afterEach(async () => {
-  if (setup) rmSync(setup.backups, { recursive: true, force: true })
-  await setup?.close()
-  setup = undefined
-})
 
 function age(path: string): void {
   const then = Date.now() / 1000 - 60
@@ -86,7 +80,7 @@ describe('a full Dropbox', () => {
   ])(
     'fails the job with insufficient_space and its fix ($kind), exit 1, and history says so',
     async ({ size, route }) => {
-      const h = (setup = await dropboxHome({ chunkSize: CHUNK }))
+      const h = await openHome({ chunkSize: CHUNK })
       const path = await writeBackup(h.backups, 'full.tar.xz', size)
       h.emulator.injectFault(route, { kind: 'insufficient_space' })
 
@@ -110,7 +104,7 @@ describe('a full Dropbox', () => {
 
 describe('an expired or revoked Dropbox token', () => {
   it('makes the connection need reauth while its jobs wait queued; reconnecting resumes them', async () => {
-    const h = (setup = await dropboxHome({ chunkSize: CHUNK, concurrency: 1 }))
+    const h = await openHome({ chunkSize: CHUNK, concurrency: 1 })
     const first = await writeBackup(h.backups, 'first.tar.xz', 5 * CHUNK + 5, 1)
     const second = await writeBackup(h.backups, 'second.tar.xz', 10_000, 2)
     age(first)
@@ -163,7 +157,7 @@ describe('an expired or revoked Dropbox token', () => {
   })
 
   it('expired in the middle of a session is renewed once, and the session continues', async () => {
-    const h = (setup = await dropboxHome({ chunkSize: CHUNK }))
+    const h = await openHome({ chunkSize: CHUNK })
     const path = await writeBackup(h.backups, 'expiring.tar.xz', 5 * CHUNK + 9, 6)
     h.emulator.injectFault(APPEND, { kind: 'delay', ms: 300 }, 2)
     const cli = startCli(['upload', path, '--json'], h.env)
@@ -187,7 +181,7 @@ describe('an expired or revoked Dropbox token', () => {
   })
 
   it('revoked before a one-off upload: it exits 1 naming the fix, the job stays queued and completes after reconnecting', async () => {
-    const h = (setup = await dropboxHome())
+    const h = await openHome()
     const path = await writeBackup(h.backups, 'waiting.tar.xz', 8000, 3)
     h.emulator.expireAccessTokens()
     h.emulator.revokeAll()
@@ -216,7 +210,7 @@ describe('an expired or revoked Dropbox token', () => {
 
 describe('a backup that changes under the upload', () => {
   it('deleted in the middle: the job fails with file_missing and nothing is committed', async () => {
-    const h = (setup = await dropboxHome({ chunkSize: CHUNK }))
+    const h = await openHome({ chunkSize: CHUNK })
     const path = await writeBackup(h.backups, 'deleted.tar.xz', 6 * CHUNK, 3)
     h.emulator.injectFault(APPEND, { kind: 'delay', ms: 300 }, 3)
     const cli = startCli(['upload', path, '--json'], h.env)
@@ -240,7 +234,7 @@ describe('a backup that changes under the upload', () => {
   })
 
   it('rewritten in the middle: that attempt stops, and the settled final content is uploaded', async () => {
-    const h = (setup = await dropboxHome({ chunkSize: CHUNK, settleSeconds: 1 }))
+    const h = await openHome({ chunkSize: CHUNK, settleSeconds: 1 })
     const size = 6 * CHUNK
     const path = await writeBackup(h.backups, 'changed.tar.xz', size, 4)
     age(path)
@@ -276,7 +270,7 @@ describe('a backup that changes under the upload', () => {
   })
 
   it('rewritten during the commit: both versions arrive and are recorded, none is skipped', async () => {
-    const h = (setup = await dropboxHome({ chunkSize: CHUNK, settleSeconds: 1 }))
+    const h = await openHome({ chunkSize: CHUNK, settleSeconds: 1 })
     const first = backupBytes(2 * CHUNK + 777, 6)
     const second = backupBytes(2 * CHUNK + 999, 7)
     const path = join(h.backups, 'commit.tar.xz')
@@ -314,7 +308,7 @@ describe('a backup that changes under the upload', () => {
 
 describe('transient Dropbox trouble', () => {
   it('429 with Retry-After and 5xx answers are waited out, and every file arrives once', async () => {
-    const h = (setup = await dropboxHome({ chunkSize: CHUNK }))
+    const h = await openHome({ chunkSize: CHUNK })
     h.emulator.injectFault(UPLOAD, { kind: 'rate_limit', retryAfter: 1, body: 'json' })
     h.emulator.injectFault(START, { kind: 'status', status: 500 })
     h.emulator.injectFault(APPEND, { kind: 'status', status: 503 })
@@ -356,7 +350,7 @@ describe('transient Dropbox trouble', () => {
       },
     },
   ])('$fault.kind on $route is recovered from without a second copy', async ({ route, fault }) => {
-    const h = (setup = await dropboxHome({ chunkSize: CHUNK }))
+    const h = await openHome({ chunkSize: CHUNK })
     h.emulator.injectFault(route, fault)
     await uploadBothKinds(h)
     // The fault really happened: a request to that route got no answer or an error answer.

@@ -6,7 +6,7 @@ import { dropboxContentHash, MIB, writeBackup } from '../support/backup-files.ts
 import { runCli, tempDir } from '../support/cli-process.ts'
 import {
   contentRequests,
-  dropboxHome,
+  dropboxHomePerTest,
   history,
   parseJson,
   startWatch,
@@ -14,7 +14,6 @@ import {
   stopCli,
   storedAt,
   storedFiles,
-  type DropboxHome,
   type UploadReport,
 } from '../support/upload-fixture.ts'
 import { waitForOutput, waitWhileRunning } from '../support/wait-for.ts'
@@ -23,17 +22,13 @@ import { waitForOutput, waitWhileRunning } from '../support/wait-for.ts'
 vi.setConfig({ testTimeout: 120_000 })
 
 const FOLDER = '/Fermentrack Backups'
+const openHome = dropboxHomePerTest()
 const APPEND = '/2/files/upload_session/append_v2'
 const CHUNK = 4 * MIB
 
-let setup: DropboxHome | undefined
 const dirs: string[] = []
 afterEach(async () => {
-  for (const dir of [...dirs.splice(0), ...(setup ? [setup.backups] : [])]) {
-    rmSync(dir, { recursive: true, force: true })
-  }
-  await setup?.close()
-  setup = undefined
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
 })
 
 function age(path: string): void {
@@ -49,7 +44,7 @@ async function cli(env: NodeJS.ProcessEnv, ...args: string[]) {
 
 describe('status, pause and resume', () => {
   it('status shows the transfer; pause stops it and starts nothing until resume continues it', async () => {
-    const h = (setup = await dropboxHome({ chunkSize: CHUNK, concurrency: 1 }))
+    const h = await openHome({ chunkSize: CHUNK, concurrency: 1 })
     const size = 8 * CHUNK + 3
     const big = await writeBackup(h.backups, 'big.tar.xz', size, 1)
     age(big)
@@ -111,7 +106,7 @@ describe('status, pause and resume', () => {
   it('pause --connection holds only that connection while the local destination goes on', async () => {
     const local = tempDir('nas')
     dirs.push(local)
-    const h = (setup = await dropboxHome({}, { FTB_LOCAL_DESTINATION: local }))
+    const h = await openHome({}, { FTB_LOCAL_DESTINATION: local })
     const watch = await startWatch(h.backups, h.env)
     expect(await cli(h.env, 'pause', '--connection', h.connectionId)).toBe(
       `Paused ${h.connectionId}.\n`,
@@ -137,7 +132,7 @@ describe('status, pause and resume', () => {
   })
 
   it('pause --connection refuses an unknown connection', async () => {
-    const h = (setup = await dropboxHome())
+    const h = await openHome()
     const result = await runCli(['pause', '--connection', 'dropbox-nope'], h.env)
     expect(result.code).toBe(1)
     expect(result.stderr).toContain('No connection has the id "dropbox-nope"')
@@ -147,7 +142,7 @@ describe('status, pause and resume', () => {
 
 describe('history', () => {
   it('filters by status and text, pages with --limit/--offset, newest first, as JSON or lines', async () => {
-    const h = (setup = await dropboxHome({ concurrency: 1 }))
+    const h = await openHome({ concurrency: 1 })
     const names = ['Brewery-1.tar.xz', 'brewery-2.tar.xz', 'cellar-3.tar.xz', 'cellar-4.tar.xz']
     const paths = await Promise.all(
       names.map((name, i) => writeBackup(h.backups, name, 900 + i, i)),
@@ -205,7 +200,7 @@ describe('history', () => {
 
 describe('retry', () => {
   it('queues a failed job again by id or all at once, and the queue uploads them once fixed', async () => {
-    const h = (setup = await dropboxHome({ concurrency: 1 }))
+    const h = await openHome({ concurrency: 1 })
     const first = await writeBackup(h.backups, 'first.tar.xz', 3000, 1)
     const second = await writeBackup(h.backups, 'second.tar.xz', 4000, 2)
     h.emulator.injectFault('/2/files/upload', { kind: 'insufficient_space' }, 2)
@@ -248,7 +243,7 @@ describe('retry', () => {
   })
 
   it('refuses an unknown job id and a command with neither id nor --all-failed', async () => {
-    const h = (setup = await dropboxHome())
+    const h = await openHome()
     const unknown = await runCli(['retry', '999'], h.env)
     expect(unknown.code).toBe(1)
     expect(unknown.stderr).toContain('No upload job has the id 999.')
@@ -258,7 +253,7 @@ describe('retry', () => {
 
 describe('a running watch and a one-off upload', () => {
   it('cooperate: upload hands its files to the watch, waits, and each is uploaded once', async () => {
-    const h = (setup = await dropboxHome({ settleSeconds: 1 }))
+    const h = await openHome({ settleSeconds: 1 })
     const watch = await startWatch(h.backups, h.env)
     const outside = tempDir('elsewhere')
     dirs.push(outside)

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { dropboxContentHash, writeBackup } from '../support/backup-files.ts'
 import { startCli, tempDir, type CliResult, type RunningCli } from '../support/cli-process.ts'
 import {
-  dropboxHome,
+  dropboxHomePerTest,
   history,
   startWatch,
   storedFiles,
@@ -15,18 +15,15 @@ import { waitFor } from '../support/wait-for.ts'
 /** FTB_OWNER_ROUNDS=100 for a longer hunt; each round is 6 uploads started at the same instant. */
 const ROUNDS = Number(process.env.FTB_OWNER_ROUNDS ?? 10)
 const FOLDER = '/Fermentrack Backups'
+const openHome = dropboxHomePerTest()
 /** The Dropbox routes that commit a file: one successful request each per file uploaded. */
 const COMMITS = ['/2/files/upload', '/2/files/upload_session/finish']
 
 vi.setConfig({ testTimeout: 60_000 + ROUNDS * 60_000 })
 
-let setup: DropboxHome | undefined
 const dirs: string[] = []
 afterEach(async () => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
-  if (setup) rmSync(setup.backups, { recursive: true, force: true })
-  await setup?.close()
-  setup = undefined
 })
 
 /**
@@ -54,7 +51,7 @@ async function ended(cli: RunningCli): Promise<CliResult> {
 
 describe('one queue owner at a time', () => {
   it('6 uploads started at once over a stale queue.sock all succeed, each file uploaded once per destination, no job started twice', async () => {
-    const h = (setup = await dropboxHome())
+    const h = await openHome()
     const nas = tempDir('nas')
     dirs.push(nas)
     const env = { ...h.env, FTB_LOCAL_DESTINATION: nas }

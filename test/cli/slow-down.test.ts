@@ -1,32 +1,24 @@
-import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { dropboxContentHash, writeBackup } from '../support/backup-files.ts'
 import { runCli } from '../support/cli-process.ts'
 import {
-  dropboxHome,
+  dropboxHomePerTest,
   history,
   parseJson,
   startWatch,
   stopCli,
   storedAt,
-  type DropboxHome,
 } from '../support/upload-fixture.ts'
 import { waitForOutput } from '../support/wait-for.ts'
 
 // Each test drives several real CLI processes; a busy two-core machine needs more than 60 s.
 vi.setConfig({ testTimeout: 120_000 })
+const openHome = dropboxHomePerTest()
 
 const UPLOAD = '/2/files/upload'
 const ASKED_MS = 400_000
-
-let setup: DropboxHome | undefined
-afterEach(async () => {
-  if (setup) rmSync(setup.backups, { recursive: true, force: true })
-  await setup?.close()
-  setup = undefined
-})
 
 /** "14:05" in this machine's local time, as the CLI (same TZ) prints it. */
 function clock(ms: number): string {
@@ -42,7 +34,7 @@ interface WaitingJson {
 
 describe('Dropbox asks for a wait longer than a request may hold (429, Retry-After 400 s)', () => {
   it('the job waits that long in the queue, says so in status and history, and then uploads', async () => {
-    const h = (setup = await dropboxHome())
+    const h = await openHome()
     h.emulator.injectFault(UPLOAD, {
       kind: 'rate_limit',
       retryAfter: ASKED_MS / 1000,

@@ -1,17 +1,16 @@
-import { readFileSync, rmSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { dropboxContentHash, MIB, writeBackup } from '../support/backup-files.ts'
 import { runCli } from '../support/cli-process.ts'
 import {
   contentRequests,
-  dropboxHome,
+  dropboxHomePerTest,
   history,
   parseJson,
   storedAt,
   stderrBeyondWarnings,
   storedFiles,
-  type DropboxHome,
   type UploadReport,
 } from '../support/upload-fixture.ts'
 
@@ -19,17 +18,11 @@ import {
 vi.setConfig({ testTimeout: 120_000 })
 
 const FOLDER = '/Fermentrack Backups'
-
-let setup: DropboxHome | undefined
-afterEach(async () => {
-  if (setup) rmSync(setup.backups, { recursive: true, force: true })
-  await setup?.close()
-  setup = undefined
-})
+const openHome = dropboxHomePerTest()
 
 describe('upload to Dropbox', () => {
   it('uploads small, empty, unicode and 255-character names, each reported with the content hash Dropbox stored', async () => {
-    const h = (setup = await dropboxHome())
+    const h = await openHome()
     const longName = `${'b'.repeat(248)}.tar.xz`
     expect(longName).toHaveLength(255)
     const files = [
@@ -68,7 +61,7 @@ describe('upload to Dropbox', () => {
   })
 
   it('exits 1 when one file fails, reporting its error while the other is still verified', async () => {
-    const h = (setup = await dropboxHome({ concurrency: 1 }))
+    const h = await openHome({ concurrency: 1 })
     const full = await writeBackup(h.backups, 'first.tar.xz', 2000, 1)
     const fine = await writeBackup(h.backups, 'second.tar.xz', 3000, 2)
     h.emulator.injectFault('/2/files/upload', { kind: 'insufficient_space' })
@@ -93,7 +86,7 @@ describe('upload to Dropbox', () => {
   })
 
   it('refuses a file that does not exist, with exit 1 and nothing queued', async () => {
-    const h = (setup = await dropboxHome())
+    const h = await openHome()
     const result = await runCli(['upload', join(h.backups, 'nope.tar.xz'), '--json'], h.env)
     expect(result.code).toBe(1)
     expect(stderrBeyondWarnings(result.stderr)).toMatch(/^Error: .*nope\.tar\.xz does not exist/)
@@ -102,7 +95,7 @@ describe('upload to Dropbox', () => {
   })
 
   it('sends nothing for a file uploaded before, and reports the same remote path and hash', async () => {
-    const h = (setup = await dropboxHome())
+    const h = await openHome()
     const path = await writeBackup(h.backups, 'again.tar.xz', 5000)
     const first = await runCli(['upload', path, '--json'], h.env)
     expect(first.code, first.stderr).toBe(0)
@@ -118,7 +111,7 @@ describe('upload to Dropbox', () => {
 
   it('sends a 300 MiB file through one upload session, each byte once, and stores the same hash', async () => {
     const chunkSize = 8 * MIB
-    const h = (setup = await dropboxHome({ chunkSize }))
+    const h = await openHome({ chunkSize })
     const size = 300 * MIB + 12_345
     const path = await writeBackup(h.backups, 'big.tar.xz', size, 7)
 

@@ -1,30 +1,23 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { basename, join } from 'node:path'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { TEMP_NAME } from '../../src/main/providers/local/file-names.ts'
 import { MIB, writeBackup } from '../support/backup-files.ts'
 import { startCli, tempDir } from '../support/cli-process.ts'
 import {
-  dropboxHome,
+  dropboxHomePerTest,
   history,
   startWatch,
   stopCli,
   storedAt,
   storedFiles,
   writeSettings,
-  type DropboxHome,
 } from '../support/upload-fixture.ts'
 import { waitForOutput, waitWhileRunning } from '../support/wait-for.ts'
 
 // The watcher looks for a missing folder again every 5 s; a busy machine needs the margin.
 vi.setConfig({ testTimeout: 120_000 })
-
-let setup: DropboxHome | undefined
-afterEach(async () => {
-  if (setup) rmSync(setup.backups, { recursive: true, force: true })
-  await setup?.close()
-  setup = undefined
-})
+const openHome = dropboxHomePerTest()
 
 const WAITING = 'Waiting for the folder:'
 
@@ -35,7 +28,7 @@ function count(output: string, text: string): number {
 
 describe('watch: the folder itself', () => {
   it('waits for a folder that is not there yet, then uploads what appears in it', async () => {
-    const h = (setup = await dropboxHome({ settleSeconds: 0.5 }))
+    const h = await openHome({ settleSeconds: 0.5 })
     const dir = join(h.backups, 'not-mounted-yet')
     const watch = startCli(['watch', '--dir', dir], h.env)
     watch.child.stdin.end()
@@ -51,7 +44,7 @@ describe('watch: the folder itself', () => {
   })
 
   it('says so when the folder is removed, and carries on once it is back', async () => {
-    const h = (setup = await dropboxHome({ settleSeconds: 0.5 }))
+    const h = await openHome({ settleSeconds: 0.5 })
     const dir = join(h.backups, 'share')
     mkdirSync(dir)
     const watch = await startWatch(dir, h.env)
@@ -77,7 +70,7 @@ describe('watch: the folder itself', () => {
 describe('watch: settings for the folder', () => {
   it('leaves subfolders alone by default, and uploads from them with includeSubfolders', async () => {
     for (const includeSubfolders of [false, true]) {
-      const h = (setup = await dropboxHome({ settleSeconds: 0.5, includeSubfolders }))
+      const h = await openHome({ settleSeconds: 0.5, includeSubfolders })
       mkdirSync(join(h.backups, 'old', 'deeper'), { recursive: true })
       const watch = await startWatch(h.backups, h.env)
       await writeBackup(join(h.backups, 'old', 'deeper'), 'nested.tar.xz', 2000, 1)
@@ -89,14 +82,11 @@ describe('watch: settings for the folder', () => {
       const names = storedFiles(h.emulator).map((f) => f.name)
       expect(names).toEqual(includeSubfolders ? ['nested.tar.xz', 'top.tar.xz'] : ['top.tar.xz'])
       expect((await history(h.env)).jobs).toHaveLength(names.length)
-      rmSync(h.backups, { recursive: true, force: true })
-      await h.close()
-      setup = undefined
     }
   })
 
   it('keeps same-named backups from subfolders apart, in Dropbox and in the local folder', async () => {
-    const h = (setup = await dropboxHome({ settleSeconds: 0.5, includeSubfolders: true }))
+    const h = await openHome({ settleSeconds: 0.5, includeSubfolders: true })
     const nas = tempDir('nas')
     writeSettings(h.home, { localDestination: nas, concurrency: 4 })
     const folders = ['', 'a', 'b/deeper']
@@ -128,7 +118,7 @@ describe('watch: settings for the folder', () => {
   })
 
   it('with usePolling (for network shares) notices new backups too', async () => {
-    const h = (setup = await dropboxHome({ settleSeconds: 0.5, usePolling: true }))
+    const h = await openHome({ settleSeconds: 0.5, usePolling: true })
     const watch = await startWatch(h.backups, h.env)
     await writeBackup(h.backups, 'polled.tar.xz', 2000, 1)
     await waitForOutput(watch, 'Uploaded polled.tar.xz')

@@ -1,6 +1,6 @@
-import { rmSync, utimesSync, writeFileSync } from 'node:fs'
+import { utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import {
   backupBytes,
   chunksOf,
@@ -12,14 +12,13 @@ import {
 import { runCli } from '../support/cli-process.ts'
 import {
   contentRequests,
-  dropboxHome,
+  dropboxHomePerTest,
   history,
   startWatch,
   stderrBeyondWarnings,
   stopCli,
   storedAt,
   storedFiles,
-  type DropboxHome,
 } from '../support/upload-fixture.ts'
 import { waitForOutput, waitWhileRunning } from '../support/wait-for.ts'
 
@@ -27,13 +26,7 @@ import { waitForOutput, waitWhileRunning } from '../support/wait-for.ts'
 vi.setConfig({ testTimeout: 120_000 })
 
 const FOLDER = '/Fermentrack Backups'
-
-let setup: DropboxHome | undefined
-afterEach(async () => {
-  if (setup) rmSync(setup.backups, { recursive: true, force: true })
-  await setup?.close()
-  setup = undefined
-})
+const openHome = dropboxHomePerTest()
 
 /** Gives a file an mtime in the past, as a backup written before the watch started would have. */
 function age(path: string, seconds = 60): void {
@@ -43,7 +36,7 @@ function age(path: string, seconds = 60): void {
 
 describe('watch', () => {
   it('uploads a backup written slowly once, complete, after it has settled', async () => {
-    const h = (setup = await dropboxHome({ settleSeconds: 1 }))
+    const h = await openHome({ settleSeconds: 1 })
     const watch = await startWatch(h.backups, h.env)
     const path = join(h.backups, 'slow.tar.xz')
     const chunks = chunksOf(8, 64 * 1024, 3)
@@ -66,7 +59,7 @@ describe('watch', () => {
   })
 
   it('uploads only names matching the patterns: never .part files, dotfiles or other types', async () => {
-    const h = (setup = await dropboxHome({ settleSeconds: 0.5, patterns: ['*.tar.xz', '*.tgz'] }))
+    const h = await openHome({ settleSeconds: 0.5, patterns: ['*.tar.xz', '*.tgz'] })
     for (const name of ['.hidden.tar.xz', 'early.tar.xz.part', 'notes.txt', 'other.zip']) {
       writeFileSync(join(h.backups, name), backupBytes(100, 1))
     }
@@ -87,7 +80,7 @@ describe('watch', () => {
   })
 
   it('queues at start-up the backups never uploaded, and leaves alone the ones that were', async () => {
-    const h = (setup = await dropboxHome())
+    const h = await openHome()
     // All three are older than the settle time, so the start-up scan itself reports them.
     const old = await writeBackup(h.backups, 'old.tar.xz', 3000, 1)
     age(old)
@@ -119,7 +112,7 @@ describe('watch', () => {
   })
 
   it('still stops with exit 0 after other commands rang its queue', async () => {
-    const h = (setup = await dropboxHome())
+    const h = await openHome()
     const watch = await startWatch(h.backups, h.env)
     for (const command of ['status', 'pause', 'resume', 'status']) {
       expect((await runCli([command], h.env)).code).toBe(0)
@@ -133,7 +126,7 @@ describe('watch', () => {
     'stops on %s with exit 0, saving the upload in progress so the next start continues it',
     async (signal) => {
       const chunkSize = 4 * MIB
-      const h = (setup = await dropboxHome({ chunkSize }))
+      const h = await openHome({ chunkSize })
       const size = 6 * chunkSize + 100
       const path = await writeBackup(h.backups, 'stopped.tar.xz', size, 5)
       age(path)

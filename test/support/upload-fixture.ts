@@ -1,6 +1,6 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { expect } from 'vitest'
+import { afterEach, expect } from 'vitest'
 import type { Settings } from '../../src/shared/settings-schema.ts'
 import type {
   DropboxEmulator,
@@ -27,6 +27,7 @@ export interface DropboxHome {
   connectionId: string
   /** A fresh folder for the backups Fermentrack would write. */
   backups: string
+  /** Stops the emulator and removes the backups folder. */
   close(): Promise<void>
 }
 
@@ -45,13 +46,30 @@ export async function dropboxHome(
   const env = cliEnv(emulator, loopbackPort, { FTB_SECRET_STORE: 'file', ...extraEnv })
   const connectionId = await connectDropbox(env)
   writeSettings(env.FTB_HOME!, settings)
+  const backups = tempDir('backups')
   return {
     emulator,
     env,
     home: env.FTB_HOME!,
     connectionId,
-    backups: tempDir('backups'),
-    close: () => emulator.close(),
+    backups,
+    close: async () => {
+      rmSync(backups, { recursive: true, force: true })
+      await emulator.close()
+    },
+  }
+}
+
+/** `dropboxHome` for the tests of one file: what a test opens is closed after it. */
+export function dropboxHomePerTest(): typeof dropboxHome {
+  const open: DropboxHome[] = []
+  afterEach(async () => {
+    for (const home of open.splice(0)) await home.close()
+  })
+  return async (...args) => {
+    const home = await dropboxHome(...args)
+    open.push(home)
+    return home
   }
 }
 
