@@ -2,7 +2,7 @@ import { open, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { tarXzOf, zipOf } from './archive-bytes.ts'
-import { backupBytes, dropboxContentHashOf } from './backup-files.ts'
+import { backupBytes, dropboxContentHashOf, seededRandom } from './backup-files.ts'
 
 /** One complete version of a backup as it was written: enough to recognise and rebuild it. */
 export interface Version {
@@ -39,12 +39,10 @@ export class BackupWriter {
   private readonly dir: string
   /** Longest pause between two pieces of a slow write; keep it well under the settle time. */
   private readonly maxGapMs: number
-  private readonly random: () => number
 
-  constructor(dir: string, maxGapMs: number, random: () => number) {
+  constructor(dir: string, maxGapMs: number) {
     this.dir = dir
     this.maxGapMs = maxGapMs
-    this.random = random
   }
 
   /**
@@ -63,7 +61,7 @@ export class BackupWriter {
     }
     const path = join(this.dir, name)
     const done = before
-      .then(() => (style === 'rename' ? this.renamed(path, bytes) : this.slowly(path, bytes)))
+      .then(() => (style === 'rename' ? this.renamed(path, bytes) : this.slowly(path, bytes, seed)))
       .then(() => {
         const list = this.versions.get(name) ?? []
         list.push(version)
@@ -90,13 +88,15 @@ export class BackupWriter {
     })
   }
 
-  private async slowly(path: string, bytes: Buffer): Promise<void> {
-    const pieces = 3 + Math.floor(this.random() * 6)
+  /** Pieces and pauses come from the write's own seed, so they don't depend on timing. */
+  private async slowly(path: string, bytes: Buffer, seed: number): Promise<void> {
+    const random = seededRandom(seed)
+    const pieces = 3 + Math.floor(random() * 6)
     const step = Math.ceil(bytes.length / pieces) || 1
     const handle = await open(path, 'w')
     try {
       for (let at = 0; at < bytes.length; at += step) {
-        if (at > 0) await sleep(Math.round(this.random() * this.maxGapMs))
+        if (at > 0) await sleep(Math.round(random() * this.maxGapMs))
         await handle.write(bytes, at, Math.min(step, bytes.length - at), at)
       }
     } finally {

@@ -29,7 +29,8 @@ const STEMS = [
 export class Plan {
   private readonly names: string[] = []
   private planned = 0
-  private nextSeed = 1
+  /** Content seeds: distinct per write, and per run. */
+  private nextSeed: number
 
   private readonly random: () => number
   private readonly writer: BackupWriter
@@ -41,6 +42,7 @@ export class Plan {
     this.writer = writer
     this.bigBytes = bigBytes
     this.budgetBytes = budgetBytes
+    this.nextSeed = Math.floor(random() * 2 ** 30)
   }
 
   /** The big one and four others, there before the first start. */

@@ -109,7 +109,7 @@ export async function chaosRun(options: ChaosOptions): Promise<ChaosResult> {
   const started = Date.now()
   const random = seededRandom(options.seed)
   const ws = await openWorkspace(options.seed)
-  const writer = new BackupWriter(ws.dirs.backups, 300, random)
+  const writer = new BackupWriter(ws.dirs.backups, 300)
   const errors: string[] = []
   let cycles = { kills: 0, killsMidUpload: 0 }
   let verdict: Verdict = { lost: [], duplicated: [], corrupted: [], jobs: [], leftovers: [] }
@@ -129,7 +129,9 @@ export async function chaosRun(options: ChaosOptions): Promise<ChaosResult> {
     cycles = await crashCycles(ws, plan, random, options, errors)
     await writer.idle()
     await waitUntilSettled(ws.dirs.backups)
+    const drainStart = Date.now()
     await finalWatch(ws, options.drainTimeoutMs ?? 180_000, errors)
+    options.trace?.(`  final watch: ${((Date.now() - drainStart) / 1000).toFixed(1)} s`)
     verdict = await finalVerdict(ws, writer)
   } catch (error) {
     errors.push(error instanceof Error ? (error.stack ?? error.message) : String(error))
@@ -219,7 +221,11 @@ async function crashCycles(
     const ran = await killedWatches(ws.env, ws.dirs.backups, twins, killAfter)
     for (const early of ran.endedEarly) errors.push(`cycle ${cycle}: ${early}`)
     ws.transcripts.push(`=== cycle ${cycle}, killed after ${killAfter} ms\n${ran.transcript}`)
-    const inFlight = jobsInFlight(ws.dirs.home)
+    // Jobs the kill left uploading or verifying: the kill landed mid-upload.
+    // (No database yet: the first kill came before the queue was opened.)
+    const inFlight = existsSync(join(ws.dirs.home, 'queue.db'))
+      ? jobsIn(ws.dirs.home, ['uploading', 'verifying'])
+      : 0
     if (inFlight > 0) killsMidUpload++
     options.trace?.(
       `  cycle ${cycle}: ${twins} watch(es), kill -9 after ${killAfter} ms, ` +
@@ -281,20 +287,16 @@ function writeSettings(home: string, values: Record<string, unknown>): void {
   writeFileSync(file, JSON.stringify({ ...current, ...values }, null, 2))
 }
 
-/** Jobs a killed process left uploading or verifying (so the kill landed mid-upload). */
-function jobsInFlight(home: string): number {
+/** Jobs in these states, read from the queue database (cheaper than a `status` process). */
+function jobsIn(home: string, states: string[]): number {
+  const db = new DatabaseSync(join(home, 'queue.db'), { readOnly: true })
   try {
-    const db = new DatabaseSync(join(home, 'queue.db'), { readOnly: true })
-    try {
-      const row = db
-        .prepare(`SELECT COUNT(*) AS n FROM jobs WHERE state IN ('uploading', 'verifying')`)
-        .get() as { n: number }
-      return Number(row.n)
-    } finally {
-      db.close()
-    }
-  } catch {
-    return 0
+    const row = db
+      .prepare(`SELECT COUNT(*) AS n FROM jobs WHERE state IN (SELECT value FROM json_each(?))`)
+      .get(JSON.stringify(states)) as { n: number }
+    return Number(row.n)
+  } finally {
+    db.close()
   }
 }
 
@@ -325,7 +327,7 @@ async function finalWatch(ws: Workspace, timeoutMs: number, errors: string[]): P
     await waitFor(
       async () => {
         if (gone()) return true
-        const open = await openJobs(env)
+        const open = jobsIn(ws.dirs.home, ['queued', 'uploading', 'verifying'])
         if (open > 0) emptySince = undefined
         else emptySince ??= Date.now()
         return emptySince !== undefined && Date.now() - emptySince > SETTLE_SECONDS * 1000
@@ -342,13 +344,6 @@ async function finalWatch(ws: Workspace, timeoutMs: number, errors: string[]): P
     errors.push(`the final watch exited with ${ended.code} on SIGTERM\n${tail(cli)}`)
   }
   ws.transcripts.push(`=== final watch\n${transcriptOf(cli)}`)
-}
-
-async function openJobs(env: NodeJS.ProcessEnv): Promise<number> {
-  const result = await runCli(['status', '--json'], env)
-  if (result.code !== 0) throw new Error(`status failed (exit ${result.code}): ${result.stderr}`)
-  const { counts } = JSON.parse(result.stdout) as { counts: Record<string, number> }
-  return (counts.queued ?? 0) + (counts.uploading ?? 0) + (counts.verifying ?? 0)
 }
 
 async function history(env: NodeJS.ProcessEnv): Promise<JobLine[]> {
