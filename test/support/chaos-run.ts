@@ -214,21 +214,25 @@ async function crashCycles(
   const kills = options.kills ?? 6
   for (let cycle = 1; cycle <= kills; cycle++) {
     injectFaults(ws.emulator, random)
-    const killAfter = Math.round(400 + random() * 4600)
-    const changes = plan.changes(Math.floor(random() * 3), killAfter + 1500)
+    // The kill comes either at a random time after the start, or a random time after an upload
+    // has started (so that most kills land in the middle of one, not on an idle process).
+    const timed = random() < 0.4
+    const killAfter = Math.round(timed ? 400 + random() * 4600 : random() * 1500)
+    const changes = plan.changes(1 + Math.floor(random() * 2), 4000)
     // Now and then two start at the same instant, as a service and a user's own run might.
     const twins = random() < 0.25 ? 2 : 1
-    const ran = await killedWatches(ws.env, ws.dirs.backups, twins, killAfter)
+    const moment = timed
+      ? () => sleep(killAfter)
+      : () => untilUploading(ws.dirs.home).then(() => sleep(killAfter))
+    const ran = await killedWatches(ws.env, ws.dirs.backups, twins, moment)
+    const when = `${killAfter} ms after ${timed ? 'the start' : 'an upload started'}`
     for (const early of ran.endedEarly) errors.push(`cycle ${cycle}: ${early}`)
-    ws.transcripts.push(`=== cycle ${cycle}, killed after ${killAfter} ms\n${ran.transcript}`)
+    ws.transcripts.push(`=== cycle ${cycle}, killed ${when}\n${ran.transcript}`)
     // Jobs the kill left uploading or verifying: the kill landed mid-upload.
-    // (No database yet: the first kill came before the queue was opened.)
-    const inFlight = existsSync(join(ws.dirs.home, 'queue.db'))
-      ? jobsIn(ws.dirs.home, ['uploading', 'verifying'])
-      : 0
+    const inFlight = jobsSoFar(ws.dirs.home, ['uploading', 'verifying'])
     if (inFlight > 0) killsMidUpload++
     options.trace?.(
-      `  cycle ${cycle}: ${twins} watch(es), kill -9 after ${killAfter} ms, ` +
+      `  cycle ${cycle}: ${twins} watch(es), kill -9 ${when}, ` +
         `${inFlight} job(s) in flight, ${changes} change(s)`,
     )
   }
@@ -244,22 +248,20 @@ async function finalVerdict(ws: Workspace, writer: BackupWriter): Promise<Verdic
   return { ...found, jobs: unfinishedJobs(jobs), leftovers: local.temps }
 }
 
-/** Starts `count` watches at once and kills them all with SIGKILL after `killAfter` ms. */
+/** Starts `count` watches at once and kills them all with SIGKILL when `moment` resolves. */
 async function killedWatches(
   env: NodeJS.ProcessEnv,
   dir: string,
   count: number,
-  killAfter: number,
+  moment: () => Promise<void>,
 ): Promise<{ transcript: string; endedEarly: string[] }> {
   const clis = Array.from({ length: count }, () => startCli(['watch', '--dir', dir], env))
   const endedEarly: string[] = []
+  const due = moment()
   await Promise.all(
     clis.map(async (cli, i) => {
       cli.child.stdin.end()
-      const ended = await Promise.race([
-        sleep(killAfter).then(() => false),
-        cli.done.then(() => true),
-      ])
+      const ended = await Promise.race([due.then(() => false), cli.done.then(() => true)])
       if (ended) endedEarly.push(`watch ${i + 1} ended by itself before its kill\n${tail(cli)}`)
     }),
   )
@@ -298,6 +300,22 @@ function jobsIn(home: string, states: string[]): number {
   } finally {
     db.close()
   }
+}
+
+/** jobsIn, or 0 while the first process has not created the queue database and its table yet. */
+function jobsSoFar(home: string, states: string[]): number {
+  try {
+    return jobsIn(home, states)
+  } catch (error) {
+    if (!existsSync(join(home, 'queue.db')) || /no such table/.test(String(error))) return 0
+    throw error
+  }
+}
+
+/** Resolves once a job is uploading, or after 8 s (the queue may have nothing left to do). */
+async function untilUploading(home: string): Promise<void> {
+  const deadline = Date.now() + 8000
+  while (Date.now() < deadline && jobsSoFar(home, ['uploading']) === 0) await sleep(25)
 }
 
 /** Waits until every backup has been still for longer than the settle time. */
