@@ -262,7 +262,7 @@ async function killedWatches(
     clis.map(async (cli, i) => {
       cli.child.stdin.end()
       const ended = await Promise.race([due.then(() => false), cli.done.then(() => true)])
-      if (ended) endedEarly.push(`watch ${i + 1} ended by itself before its kill\n${tail(cli)}`)
+      if (ended) endedEarly.push(`watch ${i + 1} ended by itself before its kill, ${how(cli)}`)
     }),
   )
   for (const cli of clis) cli.child.kill('SIGKILL')
@@ -355,11 +355,11 @@ async function finalWatch(ws: Workspace, timeoutMs: number, errors: string[]): P
   } catch (error) {
     errors.push(error instanceof Error ? error.message : String(error))
   }
-  if (gone()) errors.push(`the final watch ended by itself\n${tail(cli)}`)
+  if (gone()) errors.push(`the final watch ended by itself, ${how(cli)}`)
   cli.child.kill('SIGTERM')
   const ended = await cli.done
   if (ended.code !== 0 && !errors.length) {
-    errors.push(`the final watch exited with ${ended.code} on SIGTERM\n${tail(cli)}`)
+    errors.push(`the final watch did not stop cleanly on SIGTERM, ${how(cli)}`)
   }
   ws.transcripts.push(`=== final watch\n${transcriptOf(cli)}`)
 }
@@ -383,7 +383,14 @@ function dropboxCopies(emulator: DropboxEmulator): StoredCopy[] {
   }))
 }
 
-function tail(cli: RunningCli): string {
-  const { stderr } = cli.output()
-  return stderr.split('\n').slice(-15).join('\n')
+/** How a CLI process ended (a signal from elsewhere shows here), and the end of its stderr. */
+function how(cli: RunningCli): string {
+  const { exitCode, signalCode, pid } = cli.child
+  const stderr = cli
+    .output()
+    .stderr.replace(/^Warning: Tokens are stored UNENCRYPTED .*\n/gm, '')
+    .split('\n')
+    .slice(-15)
+    .join('\n')
+  return `pid ${pid}, exit code ${exitCode}, signal ${signalCode}:\n${stderr}`
 }
