@@ -287,12 +287,14 @@ export class JobStore {
   /**
    * After a crash: whatever was in flight is queued again, its resume state kept (or replaced,
    * if a newer version of its file waits). The new version numbers also stop a process that
-   * still thinks it runs one of them from recording anything for it.
+   * still thinks it runs one of them from recording anything for it. The interrupted attempt is
+   * given back, as a pause's is: a crash or a kill is not the upload failing, and counting it let
+   * a few restarts use up a backup's tries before any real error.
    */
   recoverInterrupted(now: number): number {
     return this.transaction(() => {
       const rows = this.inFlight()
-      for (const job of rows) this.leaveFlight(job, 'queued', '', [], now)
+      for (const job of rows) this.leaveFlight(job, 'queued', GIVE_BACK_ATTEMPT, [], now)
       return rows.length
     })
   }
@@ -431,6 +433,8 @@ export class JobStore {
     this.db.prepare('UPDATE jobs SET superseded_by = ? WHERE id = ?').run(newer, id)
   }
 }
+
+const GIVE_BACK_ATTEMPT = 'attempts = MAX(attempts - 1, 0)'
 
 /** A job as its holder last saw it: what a transition checks it against. */
 export type Held = Pick<Job, 'id' | 'state' | 'version'>

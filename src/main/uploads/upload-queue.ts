@@ -300,7 +300,7 @@ export class UploadQueue extends EventEmitter<QueueEvents> {
       else store.postpone(job, now + backoffMs(attempts, this.options.random), appError)
       log.warn('upload attempt failed', {
         job: job.id,
-        code: appError.code,
+        errorCode: appError.code,
         action,
         error: appError.message,
       })

@@ -4,6 +4,7 @@ import { DatabaseSync } from 'node:sqlite'
 import { afterEach, describe, expect, it } from 'vitest'
 import { JobStore, type NewJob } from '../../../src/main/uploads/job-store.ts'
 import type { Job } from '../../../src/main/uploads/job-types.ts'
+import { MAX_ATTEMPTS } from '../../../src/main/uploads/retry-policy.ts'
 import { tempDir } from '../../support/cli-process.ts'
 
 const NOW = 1_800_000_000_000
@@ -109,6 +110,17 @@ describe('guarded transitions', () => {
     // The process that held it (if it still runs) can no longer record anything for it.
     expect(store.finish(started, DONE, NOW)).toBeUndefined()
     expect(store.get(started.id)).toMatchObject({ state: 'queued', version: 2 })
+  })
+
+  it('gives an interrupted attempt back: crashes alone never use up a job', () => {
+    const store = open(home())
+    let job = queue(store)
+    for (let crash = 0; crash < MAX_ATTEMPTS + 2; crash++) {
+      expect(store.start(job, NOW)).toMatchObject({ attempts: 1 })
+      store.recoverInterrupted(NOW)
+      job = store.get(job.id)!
+    }
+    expect(job).toMatchObject({ state: 'queued', attempts: 0 })
   })
 })
 
