@@ -83,12 +83,22 @@ describe('the chaos verdict', () => {
   })
 
   it('lists every job that did not end done', () => {
-    const job = { job_id: 7, name: NAME, connection_id: 'local', attempts: 6 }
+    const job = { job_id: 7, name: NAME, connection_id: 'local', attempts: 6, superseded_by: null }
     expect(
       unfinishedJobs([
         { ...job, status: 'done', error: null },
         { ...job, status: 'failed', error: { code: 'provider_error', message: 'HTTP 503' } },
       ]),
     ).toEqual([`job 7 "${NAME}" → local: failed after 6 attempts (provider_error: HTTP 503)`])
+  })
+
+  it('passes over a job replaced by a newer version, but not one cancelled otherwise', () => {
+    const job = { name: NAME, connection_id: 'local', attempts: 0, error: null }
+    const newer = { ...job, job_id: 9, status: 'done', superseded_by: null }
+    const replaced = { ...job, job_id: 8, status: 'cancelled', superseded_by: 9 }
+    const cancelled = { ...job, job_id: 7, status: 'cancelled', superseded_by: null }
+    expect(unfinishedJobs([newer, replaced, cancelled])).toEqual([
+      `job 7 "${NAME}" → local: cancelled after 0 attempts`,
+    ])
   })
 })

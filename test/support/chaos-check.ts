@@ -33,6 +33,8 @@ export interface JobLine {
   status: string
   attempts: number
   error: { code: string; message: string } | null
+  /** Set when a newer version of the file replaced this job before it was uploaded. */
+  superseded_by: number | null
 }
 
 /** "a (2).tar.xz" → "a.tar.xz": the keep-both names both destinations give a second version. */
@@ -132,10 +134,16 @@ export async function localCopies(
   return { copies, temps }
 }
 
-/** Jobs that did not end done: each is a problem once the final watch has drained the queue. */
+/**
+ * Jobs that did not end done: each is a problem once the final watch has drained the queue. A
+ * job that a newer version of its file replaced is not: that version is judged by its own job.
+ */
 export function unfinishedJobs(jobs: JobLine[]): string[] {
+  const ids = new Set(jobs.map((job) => job.job_id))
+  const replaced = (job: JobLine) =>
+    job.status === 'cancelled' && job.superseded_by !== null && ids.has(job.superseded_by)
   return jobs
-    .filter((job) => job.status !== 'done')
+    .filter((job) => job.status !== 'done' && !replaced(job))
     .map(
       (job) =>
         `job ${job.job_id} "${job.name}" → ${job.connection_id}: ${job.status} after ${job.attempts} attempts` +
