@@ -28,6 +28,8 @@ const STEMS = [
 /** Decides, from the seed, which backups are written, how, when and how big. */
 export class Plan {
   private readonly names: string[] = []
+  /** Writes whose start is still delayed: the writer knows of them only once they start. */
+  private readonly delayed = new Set<Promise<void>>()
   private planned = 0
   /** Content seeds: distinct per write, and per run. */
   private nextSeed: number
@@ -86,8 +88,16 @@ export class Plan {
     const style: WriteStyle = this.random() < 0.6 ? 'rename' : 'slow'
     const seed = this.nextSeed++
     const start = () => this.writer.write(name, size, seed, style)
-    // Errors surface through writer.idle(); this only delays the start.
-    void (at === 0 ? start() : sleep(at).then(start)).catch(() => {})
+    if (at === 0) return void start().catch(() => {}) // errors surface through writer.idle()
+    const later = sleep(at).then(() => void start().catch(() => {}))
+    this.delayed.add(later)
+    void later.finally(() => this.delayed.delete(later))
+  }
+
+  /** Resolves once every write planned so far has started and finished. */
+  async done(): Promise<void> {
+    while (this.delayed.size > 0) await Promise.all(this.delayed)
+    await this.writer.idle()
   }
 
   /** Log-uniform between 1 KiB and `max`: many small backups, a few large. */

@@ -127,7 +127,8 @@ export async function chaosRun(options: ChaosOptions): Promise<ChaosResult> {
     const plan = new Plan(random, writer, big, options.budgetBytes ?? 150 * MIB)
     plan.initial()
     cycles = await crashCycles(ws, plan, random, options, errors)
-    await writer.idle()
+    // Every planned change is on disk before the final watch: one still to come would race it.
+    await plan.done()
     await waitUntilSettled(ws.dirs.backups)
     const drainStart = Date.now()
     await finalWatch(ws, options.drainTimeoutMs ?? 180_000, errors)
