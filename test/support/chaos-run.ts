@@ -292,7 +292,9 @@ function writeSettings(home: string, values: Record<string, unknown>): void {
 
 /** Jobs in these states, read from the queue database (cheaper than a `status` process). */
 function jobsIn(home: string, states: string[]): number {
-  const db = new DatabaseSync(join(home, 'queue.db'), { readOnly: true })
+  // A busy timeout as the CLI has: a watch just started may hold the database while it recovers
+  // the write-ahead log of the one killed before it.
+  const db = new DatabaseSync(join(home, 'queue.db'), { readOnly: true, timeout: 10_000 })
   try {
     const row = db
       .prepare(`SELECT COUNT(*) AS n FROM jobs WHERE state IN (SELECT value FROM json_each(?))`)
