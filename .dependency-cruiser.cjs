@@ -1,17 +1,21 @@
 // The layer rules (README "Architecture"), checked by `npm run lint:deps` in CI. Imports point
 // downward: the renderer and preload talk to main only over the IPC contract in src/shared, and
 // Electron stays in the desktop shell so the engine, the CLI and the tests run on plain Node.
-//
-// Not yet a rule, because it does not hold today: nothing outside src/main/providers/ should
-// import a provider's own folder (auth/connection-service.ts and uploads/upload-service.ts still
-// name dropbox/ and local/ directly). The provider registry work is to remove those, then add:
-//   { from: { pathNot: '^src/main/providers/' }, to: { path: '^src/main/providers/[^/]+/' } }
 
 /** electron as it resolves (its package) or, if it ever fails to resolve, as written. */
 const ELECTRON = '^(node_modules/electron/|electron$)'
 
 module.exports = {
   forbidden: [
+    {
+      name: 'providers-behind-the-port',
+      comment:
+        'Nothing outside src/main/providers/ names a provider: everything works from the port ' +
+        '(providers/provider.ts) and the registry (providers/registry.ts).',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/main/providers/' },
+      to: { path: '^src/main/providers/[^/]+/' },
+    },
     {
       name: 'electron-only-in-shell',
       comment:

@@ -116,7 +116,14 @@ function seed(home: string, dir: string, count: number, connectionId: string): v
       jobs.forEach((job, i) => {
         if (!job) throw new Error(`seeding: ${offers[i]!.name} was done already`)
         const remotePath = `${remoteFolder}/${job.name}`
-        const result = { remotePath, contentHash: hashes[i]!, renamed: false, bytesPerSecond: 0 }
+        const checksum = { algorithm: 'dropbox-content-hash', value: hashes[i]! }
+        const result = {
+          remotePath,
+          checksum,
+          verifiedBy: 'seeded',
+          renamed: false,
+          bytesPerSecond: 0,
+        }
         store.finish(job, result, now)
       }),
     )

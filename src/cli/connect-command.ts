@@ -9,6 +9,7 @@ import { SchemeReceiver } from '../main/auth/scheme-receiver.ts'
 import { isSchemeHandlerRegistered } from '../main/auth/scheme-registration.ts'
 import type { Engine } from '../main/engine.ts'
 import { signInTtlMs } from '../main/engine.ts'
+import { connectFieldValues } from './connect-fields.ts'
 import { openBrowser } from './open-browser.ts'
 import { connectionJson, connectionLine, printJson } from './output.ts'
 
@@ -17,11 +18,18 @@ export interface ConnectArgs {
   redirect: string | undefined
   browser: boolean
   json: boolean
+  /** Every parsed flag: the provider's connect fields are picked from these. */
+  values: Record<string, unknown>
 }
 
 export async function connectCommand(engine: Engine, args: ConnectArgs, env: NodeJS.ProcessEnv) {
-  const kind = redirectKind(args.redirect)
-  const receiver = makeReceiver(kind, engine.home, env)
+  const { provider } = await engine.providers.enabled(args.provider)
+  const stdin = stdinLines()
+  const fields = await connectFieldValues(args.provider, args.values, stdin.next).finally(
+    stdin.close,
+  )
+  const oauth = provider.auth === 'oauth-pkce'
+  const receiver = oauth ? makeReceiver(redirectKind(args.redirect), engine.home, env) : undefined
   const cancel = new AbortController()
   const onSignal = () =>
     cancel.abort(new AppError('authorization_denied', 'The sign-in was cancelled.'))
@@ -30,18 +38,21 @@ export async function connectCommand(engine: Engine, args: ConnectArgs, env: Nod
   try {
     const connection = await engine.connections.connect(args.provider, {
       receiver,
+      fields,
       timeoutMs: signInTtlMs(env),
       signal: cancel.signal,
       onAuthorizeUrl: async (url) => {
-        // The contract: the authorization URL alone on stdout's first line.
+        // The contract: the authorization (or login) URL alone on stdout's first line.
         process.stdout.write(url + '\n')
         if (args.browser && !(await openBrowser(url)))
           process.stderr.write('Open the address above in your browser.\n')
-        if (receiver instanceof ManualReceiver) promptForCode(receiver, cancel)
-        else
+        if (receiver instanceof ManualReceiver)
+          promptForCode(receiver, cancel, provider.displayName)
+        else if (receiver)
           process.stderr.write(
             `Waiting for the browser to come back to ${receiver.redirectUri} ...\n`,
           )
+        else process.stderr.write(`Waiting for you to grant access in the browser ...\n`)
       },
     })
     // A reconnected account's waiting uploads go on at once in whichever process runs the queue.
@@ -74,11 +85,11 @@ function makeReceiver(kind: RedirectKind, home: string, env: NodeJS.ProcessEnv):
 }
 
 /** Reads pasted codes until one is accepted; a wrong one is explained and another is asked for. */
-function promptForCode(receiver: ManualReceiver, cancel: AbortController): void {
+function promptForCode(receiver: ManualReceiver, cancel: AbortController, name: string): void {
   const lines = createInterface({ input: process.stdin, terminal: false })
   let latest: Promise<void> = Promise.reject(new Error('no code yet'))
   latest.catch(() => {})
-  process.stderr.write('Paste the code Dropbox shows, then press Enter: ')
+  process.stderr.write(`Paste the code ${name} shows, then press Enter: `)
   lines.on('line', (line) => {
     if (!line.trim()) return
     latest = receiver.submit(line)
@@ -96,4 +107,19 @@ function promptForCode(receiver: ManualReceiver, cancel: AbortController): void 
       cancel.abort(new AppError('redirect_timeout', 'The input ended before a code was accepted.')),
     )
   })
+}
+
+/** Reads stdin a line at a time, only when a secret is asked for (`--password-stdin`). */
+function stdinLines(): { next: () => Promise<string | undefined>; close: () => void } {
+  let lines: ReturnType<typeof createInterface> | undefined
+  let iterator: AsyncIterator<string> | undefined
+  return {
+    next: async () => {
+      lines ??= createInterface({ input: process.stdin, terminal: false })
+      iterator ??= lines[Symbol.asyncIterator]()
+      const { value, done } = await iterator.next()
+      return done ? undefined : String(value).replace(/\r$/, '')
+    },
+    close: () => lines?.close(),
+  }
 }

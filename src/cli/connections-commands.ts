@@ -3,12 +3,12 @@ import type { Connection } from '../shared/settings-schema.ts'
 import type { Engine } from '../main/engine.ts'
 import { connectionJson, connectionLine, printJson } from './output.ts'
 
-export function providersCommand(engine: Engine, json: boolean): void {
-  const providers = engine.connections.providers()
+export async function providersCommand(engine: Engine, json: boolean): Promise<void> {
+  const providers = await engine.connections.providers()
   if (json) return printJson(providers)
   for (const p of providers) {
-    const state = p.is_enabled ? 'enabled' : 'not enabled (set DROPBOX_APP_KEY)'
-    process.stdout.write(`${p.provider_id.padEnd(8)} ${p.display_name}: ${state}\n`)
+    const state = p.is_enabled ? 'enabled' : `not enabled: ${p.reason}`
+    process.stdout.write(`${p.provider_id.padEnd(12)} ${p.display_name}: ${state}\n`)
   }
 }
 
@@ -33,7 +33,7 @@ export async function connectionsCommand(engine: Engine, json: boolean): Promise
     printJson(shown.map((c) => ({ ...connectionJson(c), created: c.created, space: c.space })))
   } else if (shown.length === 0) {
     process.stdout.write(
-      'No connections yet. Run `fermentrack-backup connect dropbox` to add one.\n',
+      'No connections yet. Run `fermentrack-backup providers` to see the providers, then `fermentrack-backup connect <provider>`.\n',
     )
   } else {
     for (const connection of shown) process.stdout.write(connectionLine(connection) + '\n')
@@ -44,7 +44,7 @@ export async function connectionsCommand(engine: Engine, json: boolean): Promise
 export async function disconnectCommand(engine: Engine, id: string): Promise<void> {
   const { warning } = await engine.disconnect(id)
   if (!warning) {
-    process.stdout.write(`Disconnected ${id}; its Dropbox access is revoked.\n`)
+    process.stdout.write(`Disconnected ${id}; its access is revoked.\n`)
     return
   }
   process.stdout.write(`Disconnected ${id} on this computer.\n`)

@@ -3,6 +3,7 @@ import { AppError, isAppError } from '../shared/app-error.ts'
 import { createEngine, type Engine } from '../main/engine.ts'
 import { isStorageFailure, storageFailure } from '../main/uploads/storage-failure.ts'
 import { connectCommand, openUrlCommand } from './connect-command.ts'
+import { connectFlagOptions } from './connect-fields.ts'
 import { connectionsCommand, disconnectCommand, providersCommand } from './connections-commands.ts'
 import { exitOnUncaught } from './fatal-errors.ts'
 import { historyCommand, pauseCommand, retryCommand, statusCommand } from './queue-commands.ts'
@@ -13,7 +14,12 @@ const HELP = `Usage: fermentrack-backup <command> [options]
 Commands:
   providers [--json]                 List storage providers and whether each is enabled
   connect <provider> [--redirect scheme|loopback|manual] [--no-browser] [--json]
-                                     Sign in to a provider (Dropbox) in the system browser
+                                     Sign in to an OAuth provider (Dropbox) in the system browser
+  connect webdav --url URL --username U --password-stdin [--json]
+  connect nextcloud --url URL [--no-browser] [--json]
+  connect s3 --endpoint URL --region R --bucket B [--prefix P] [--path-style]
+             --access-key-id ID --secret-access-key-stdin [--json]
+                                     Connect a provider that signs in another way
   open-url <url>                     Hand a fermentrack-backup:// sign-in answer to the waiting connect
   connections [--json]               List connections with their account and space used
   disconnect <connection_id>         Revoke a connection's access and forget it
@@ -33,6 +39,7 @@ FTB_LOOPBACK_PORT, FTB_LOG_LEVEL (see the README's configuration reference).
 `
 
 const OPTIONS = {
+  ...connectFlagOptions(),
   json: { type: 'boolean' },
   redirect: { type: 'string' },
   'no-browser': { type: 'boolean' },
@@ -97,6 +104,7 @@ async function dispatch(
           redirect: values.redirect,
           browser: !values['no-browser'],
           json: values.json,
+          values,
         },
         process.env,
       )

@@ -1,5 +1,6 @@
 import type { AppError } from '../shared/app-error.ts'
 import { ConnectionService } from './auth/connection-service.ts'
+import { ProviderConfig } from './auth/provider-config.ts'
 import { SignInStates, SIGN_IN_TTL_MS } from './auth/sign-in-states.ts'
 import { createLogger, parseLogLevel, type Logger } from './log/logger.ts'
 import type { FetchFn } from './net/fetch-with-retry.ts'
@@ -22,6 +23,10 @@ export interface EngineOptions {
   defaultHome?: string
   fetch?: FetchFn
   now?: () => number
+  /** Client ids built into this release (tests pass their own). */
+  builtIn?: Readonly<Record<string, string>>
+  /** Where the README lives, for each provider's setup link. */
+  docsBase?: string
 }
 
 export interface Engine {
@@ -29,6 +34,8 @@ export interface Engine {
   log: Logger
   settings: SettingsStore
   connections: ConnectionService
+  /** Each provider's settings (Kasm's form): read, change, reset. */
+  providers: ProviderConfig
   uploads: UploadService
   /** Said to the user at every start: a repaired settings file, plaintext token storage. */
   warnings: string[]
@@ -79,8 +86,16 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     if (warning) warnings.push(warning)
   }
   const states = new SignInStates(paths.signIns, { now: options.now, ttlMs: signInTtlMs(env) })
+  const providers = new ProviderConfig({
+    settings,
+    secrets: openSecrets,
+    env,
+    builtIn: options.builtIn,
+    docsBase: options.docsBase,
+  })
   const connections = new ConnectionService({
     settings,
+    providers,
     secrets: openSecrets,
     states,
     env,
@@ -94,6 +109,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     log,
     settings,
     connections,
+    providers,
     uploads,
     warnings,
     watch: (dir, onStatus, onScanComplete) =>

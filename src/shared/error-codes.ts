@@ -13,7 +13,7 @@ export const ERROR_CODES = {
   },
   link_refused: {
     cause: 'That link does not open from the app.',
-    fix: 'Only https links to Dropbox and the project documentation open from the app; copy other links by hand.',
+    fix: "Only https links to a configured provider's sign-in page and the project documentation open from the app; copy other links by hand.",
   },
   not_a_file: {
     cause: 'Only files can be uploaded.',
@@ -28,8 +28,9 @@ export const ERROR_CODES = {
     fix: 'Run `fermentrack-backup providers` to list the provider ids.',
   },
   provider_not_enabled: {
-    cause: 'Dropbox is not enabled because no Dropbox app key is configured.',
-    fix: 'Set the DROPBOX_APP_KEY environment variable (or `dropboxAppKey` in the settings) to your Dropbox app key; see "Dropbox app setup" in the README.',
+    cause:
+      'That storage provider is not enabled: it is switched off, not built yet, or has no app key (client id) configured.',
+    fix: 'Configure it in Settings → Storage providers or with `fermentrack-backup providers configure <id>`; see "Storage providers" in the README.',
   },
   invalid_state: {
     cause:
@@ -77,13 +78,22 @@ export const ERROR_CODES = {
     fix: 'Check the internet connection and try again; if it keeps failing, reconnect the account.',
   },
   needs_reauth: {
-    cause: 'Dropbox access was revoked or has expired; reconnect.',
-    fix: 'Run `fermentrack-backup connect dropbox` (or Reconnect in the app); queued work is kept and resumes.',
+    cause:
+      "The provider no longer accepts this connection's sign-in (revoked, expired, or a changed password); reconnect.",
+    fix: 'Run `fermentrack-backup connect <provider>` again (or Reconnect in the app); queued work is kept and resumes.',
   },
   missing_permission: {
     cause:
       'The Dropbox app lacks a permission this app needs: a scope such as files.content.write is not ticked on the Permissions tab of the App Console.',
     fix: 'Tick files.content.write, files.metadata.read and account_info.read on the Permissions tab of your app in the Dropbox App Console and press Submit, then reconnect (`fermentrack-backup connect dropbox` or Reconnect in the app); queued work waits and resumes.',
+  },
+  invalid_credentials: {
+    cause: 'The server refused the user name, password or access keys.',
+    fix: "Check them (for Nextcloud and WebDAV, an app password from your account's security settings) and connect again; nothing was saved.",
+  },
+  connection_test_failed: {
+    cause: 'The server answered, but not as a storage server of this kind would.',
+    fix: 'Check the address: for WebDAV the folder URL, for S3 the endpoint, region and bucket. Nothing was saved.',
   },
   not_revoked: {
     cause:
@@ -143,7 +153,7 @@ export const ERROR_CODES = {
   },
   file_too_large: {
     cause: 'The file is larger than the storage provider accepts.',
-    fix: 'Dropbox takes files up to 2 TiB (less 4 MiB); split or shrink the backup.',
+    fix: "The message names the provider's limit (Dropbox: 2 TiB less 4 MiB; S3: 5 TiB); split or shrink the backup.",
   },
   verification_failed: {
     cause: 'The uploaded copy does not match the file (content hash differs).',
@@ -163,7 +173,7 @@ export const ERROR_CODES = {
   },
   no_destination: {
     cause: 'There is nowhere to upload to: no connection and no local destination folder.',
-    fix: 'Connect Dropbox with `fermentrack-backup connect dropbox`, or set a destination folder with the `localDestination` setting or FTB_LOCAL_DESTINATION.',
+    fix: 'Connect a provider (`fermentrack-backup providers` lists them, `fermentrack-backup connect <id>` adds one), or set a destination folder with the `localDestination` setting or FTB_LOCAL_DESTINATION.',
   },
   interrupted: {
     cause: 'The command was stopped before its uploads finished.',

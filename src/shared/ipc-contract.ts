@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { ERROR_CODES, type ErrorCode } from './error-codes.ts'
+import { ProviderId } from './provider-settings.ts'
 import { Connection, Settings } from './settings-schema.ts'
 
 /**
@@ -9,9 +10,11 @@ import { Connection, Settings } from './settings-schema.ts'
  */
 
 export const ProviderView = z.object({
-  provider_id: z.enum(['dropbox', 'local']),
+  provider_id: ProviderId,
   display_name: z.string(),
   is_enabled: z.boolean(),
+  /** Why it is not enabled, with the fix; null when it is. */
+  reason: z.string().nullable(),
 })
 
 export const JobState = z.enum(['queued', 'uploading', 'verifying', 'done', 'failed', 'cancelled'])
@@ -33,6 +36,9 @@ export const JobView = z.object({
   bytesDone: z.number(),
   remotePath: z.string().nullable(),
   contentHash: z.string().nullable(),
+  /** Which checksum contentHash is ("sha256", "dropbox-content-hash" …) and how it was checked. */
+  checksumAlgorithm: z.string().nullable().default(null),
+  verifiedBy: z.string().nullable().default(null),
   renamed: z.boolean(),
   error: ErrorView.nullable(),
   queuedAt: z.number(),

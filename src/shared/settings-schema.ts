@@ -1,10 +1,11 @@
 import { z } from 'zod'
+import { ProviderId, ProviderOverrides } from './provider-settings.ts'
 import { REMOTE_FOLDER } from './remote-folder.ts'
 
-export const SETTINGS_VERSION = 1
+export { ProviderId } from './provider-settings.ts'
 
-export const ProviderId = z.enum(['dropbox', 'local'])
-export type ProviderId = z.infer<typeof ProviderId>
+/** 2: `dropboxAppKey` moved into `providers.dropbox.clientId`; connections gained `config`. */
+export const SETTINGS_VERSION = 2
 
 /** missing_permission: the Dropbox app lacks a scope (App Console); a reconnect follows the fix. */
 export const ConnectionStatus = z.enum(['connected', 'needs_reauth', 'missing_permission'])
@@ -17,6 +18,8 @@ export const Connection = z.object({
   account: z.object({ id: z.string(), name: z.string(), email: z.string() }),
   created: z.string(),
   status: ConnectionStatus,
+  /** What the provider needs besides secrets to reach the account: server URL, bucket, user id. */
+  config: z.record(z.string(), z.union([z.string(), z.boolean()])).default({}),
   space: z.object({ used: z.number(), allocated: z.number() }).nullable().default(null),
 })
 export type Connection = z.infer<typeof Connection>
@@ -35,7 +38,8 @@ export const Settings = z.object({
   concurrency: z.number().int().min(1).max(8).default(2),
   notifications: NotificationLevel.default('all'),
   startAtLogin: z.boolean().default(false),
-  dropboxAppKey: z.string().min(1).nullable().default(null),
+  /** Per provider, only what differs from its defaults (Kasm's form); secrets never go here. */
+  providers: z.partialRecord(ProviderId, ProviderOverrides).default({}),
   /** A folder (a NAS mount, say) every backup is also copied to; works with no account at all. */
   localDestination: z.string().min(1).nullable().default(null),
   includeSubfolders: z.boolean().default(false),

@@ -141,7 +141,9 @@ describe('connect dropbox', () => {
       env({ DROPBOX_APP_KEY: '' }),
     )
     expect(disabled.code).toBe(1)
-    expect(disabled.stderr).toMatch(/^Error: Dropbox is not enabled.*DROPBOX_APP_KEY/)
+    expect(disabled.stderr).toMatch(
+      /^Error: Dropbox needs an app key.*DROPBOX_APP_KEY.*providers configure/,
+    )
     const usage = await runCli(['connect', 'dropbox', '--redirect', 'carrier-pigeon'], env())
     expect(usage.code).toBe(2)
     expect(usage.stderr).toContain('--redirect must be scheme, loopback or manual')

@@ -43,7 +43,11 @@ function seedDone(
           store.start(job!, Date.now())!,
           {
             remotePath: `/Fermentrack Backups/${offers[i]!.name}`,
-            contentHash: dropboxContentHashOf(files[i]!.bytes),
+            checksum: {
+              algorithm: 'dropbox-content-hash',
+              value: dropboxContentHashOf(files[i]!.bytes),
+            },
+            verifiedBy: 'seeded',
             renamed: false,
             bytesPerSecond: 1000,
           },

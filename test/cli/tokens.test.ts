@@ -80,7 +80,7 @@ describe('tokens', () => {
     emulator.expireAccessTokens()
     emulator.revokeAll()
     const result = await listed(home)
-    expect(result.stderr).toContain('Dropbox access was revoked or has expired; reconnect.')
+    expect(result.stderr).toContain('The provider no longer accepts this connection')
     expect(result.connections).toMatchObject([{ connection_id: id, status: 'needs_reauth' }])
     const cli = startCli(
       ['connect', 'dropbox', '--redirect', 'loopback', '--no-browser', '--json'],
@@ -100,7 +100,7 @@ describe('tokens', () => {
     const result = await runCli(['disconnect', id], home)
     expect(result).toMatchObject({
       code: 0,
-      stdout: `Disconnected ${id}; its Dropbox access is revoked.\n`,
+      stdout: `Disconnected ${id}; its access is revoked.\n`,
     })
     expect(emulator.count('/2/auth/token/revoke')).toBe(revokes + 1)
     expect(await createKeychainStore().get(id)).toBeNull()

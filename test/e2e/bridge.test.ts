@@ -29,12 +29,27 @@ describe('the browser bridge', () => {
         'providers.list'
       ]!(),
     )
-    expect(providers).toEqual({
+    expect(providers).toMatchObject({
       ok: true,
-      value: [
-        { provider_id: 'dropbox', display_name: 'Dropbox', is_enabled: false },
-        { provider_id: 'local', display_name: 'Local or NAS folder', is_enabled: true },
-      ],
+      value: expect.arrayContaining([
+        expect.objectContaining({
+          provider_id: 'dropbox',
+          display_name: 'Dropbox',
+          is_enabled: false,
+        }),
+        {
+          provider_id: 'local',
+          display_name: 'Local or NAS folder',
+          is_enabled: true,
+          reason: null,
+        },
+        {
+          provider_id: 'google-drive',
+          display_name: 'Google Drive',
+          is_enabled: false,
+          reason: expect.stringMatching(/coming soon/i),
+        },
+      ]),
     })
     expect(violations).toEqual([])
     await page.context().close()

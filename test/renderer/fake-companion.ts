@@ -169,6 +169,8 @@ export class FakeCompanion {
           bytesDone: 0,
           remotePath: null,
           contentHash: null,
+          checksumAlgorithm: null,
+          verifiedBy: null,
           renamed: false,
           error: null,
           queuedAt: Date.now(),

@@ -18,6 +18,7 @@ export function makeConnection(overrides: Partial<Connection> = {}): Connection 
     created: '2026-10-01T10:00:00.000Z',
     status: 'connected',
     space: { used: 400e9, allocated: 2e12 },
+    config: {},
     ...overrides,
   }
 }
@@ -37,6 +38,8 @@ export function makeJob(overrides: Partial<JobView> = {}): JobView {
     bytesDone: 0,
     remotePath: `/Fermentrack Backups/${name}`,
     contentHash: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+    checksumAlgorithm: 'dropbox-content-hash',
+    verifiedBy: 'Dropbox content_hash',
     renamed: false,
     error: null,
     queuedAt: NOW - id * HOUR,
@@ -89,7 +92,12 @@ export function makeStatus(overrides: Partial<StatusView> = {}): StatusView {
 
 export function makeProviders(dropboxEnabled = true): ProviderView[] {
   return [
-    { provider_id: 'dropbox', display_name: 'Dropbox', is_enabled: dropboxEnabled },
-    { provider_id: 'local', display_name: 'Local or NAS folder', is_enabled: true },
+    {
+      provider_id: 'dropbox',
+      display_name: 'Dropbox',
+      is_enabled: dropboxEnabled,
+      reason: dropboxEnabled ? null : 'Dropbox needs an app key.',
+    },
+    { provider_id: 'local', display_name: 'Local or NAS folder', is_enabled: true, reason: null },
   ]
 }

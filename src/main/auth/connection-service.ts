@@ -1,15 +1,21 @@
 import { EventEmitter } from 'node:events'
 import { randomBytes } from 'node:crypto'
 import { AppError, isAppError } from '../../shared/app-error.ts'
+import { LOCAL_DESTINATION_ID } from '../../shared/provider-settings.ts'
 import type { Connection, ConnectionStatus, ProviderId } from '../../shared/settings-schema.ts'
 import type { Logger } from '../log/logger.ts'
 import type { FetchFn } from '../net/fetch-with-retry.ts'
-import { DropboxApi } from '../providers/dropbox/dropbox-api.ts'
-import { dropboxAppKey, dropboxEndpoints } from '../providers/dropbox/dropbox-config.ts'
-import { DropboxOAuth } from '../providers/dropbox/dropbox-oauth.ts'
-import { listProviders, type ProviderInfo } from '../providers/registry.ts'
+import type {
+  AccessTokens,
+  Credentials,
+  Provider,
+  ProviderContext,
+  ProviderSettings,
+} from '../providers/provider.ts'
+import { providerById } from '../providers/registry.ts'
 import type { SecretStore } from '../secrets/secret-store.ts'
 import type { SettingsStore } from '../store/settings-store.ts'
+import type { ProviderConfig, ProviderInfo } from './provider-config.ts'
 import type { RedirectReceiver } from './redirect-receiver.ts'
 import { signIn } from './sign-in.ts'
 import type { SignInStates } from './sign-in-states.ts'
@@ -17,6 +23,7 @@ import { TokenManager, tokensFromGrant } from './token-manager.ts'
 
 export interface ConnectionServiceOptions {
   settings: SettingsStore
+  providers: ProviderConfig
   /** Opened on first use, so commands that need no tokens work without a keychain. */
   secrets: () => Promise<SecretStore>
   states: SignInStates
@@ -27,13 +34,17 @@ export interface ConnectionServiceOptions {
 }
 
 export interface ConnectOptions {
-  receiver: RedirectReceiver
+  /** OAuth providers: where the browser's answer arrives. */
+  receiver?: RedirectReceiver
   timeoutMs: number
+  /** OAuth: the authorization URL; login-flow providers: the page to open. */
   onAuthorizeUrl: (url: string) => void | Promise<void>
+  /** What the provider's connect fields ask for (server URL, user name, password …). */
+  fields?: Record<string, string | boolean>
   signal?: AbortSignal
 }
 
-/** Connections: their sign-in, their tokens, their summary, and their end. */
+/** Connections: their sign-in, their credentials, their summary, and their end. */
 /** `changed` fires with the whole list whenever a connection is added, changed or removed. */
 export class ConnectionService extends EventEmitter<{ changed: [Connection[]] }> {
   private readonly options: ConnectionServiceOptions
@@ -46,12 +57,42 @@ export class ConnectionService extends EventEmitter<{ changed: [Connection[]] }>
     this.now = options.now ?? Date.now
   }
 
-  providers(): ProviderInfo[] {
-    return listProviders(this.appKey())
+  providers(): Promise<ProviderInfo[]> {
+    return this.options.providers.list()
   }
 
   list(): Connection[] {
     return this.options.settings.get().connections
+  }
+
+  /** The local/NAS folder every backup is also copied to, if one is set (env wins). */
+  localDestination(): string | null {
+    return this.options.env.FTB_LOCAL_DESTINATION || this.options.settings.get().localDestination
+  }
+
+  /** Every destination a backup goes to: each connection, and the local folder if one is set. */
+  destinations(): string[] {
+    const ids = this.list().map((c) => c.id)
+    return this.localDestination() ? [...ids, LOCAL_DESTINATION_ID] : ids
+  }
+
+  /** The provider a destination belongs to, if it is still known. */
+  providerOf(id: string): ProviderId | undefined {
+    if (id === LOCAL_DESTINATION_ID) return LOCAL_DESTINATION_ID
+    return this.list().find((c) => c.id === id)?.provider
+  }
+
+  /** The remote folder new backups go to at this destination (its provider's default target). */
+  targetOf(id: string): string {
+    const provider = this.providerOf(id)
+    const settings = this.options.settings.get()
+    return (provider && settings.providers[provider]?.defaultTarget) || settings.remoteFolder
+  }
+
+  /** Whether the destination can take uploads now (not waiting for a reconnect). */
+  isReady(id: string): boolean {
+    if (id === LOCAL_DESTINATION_ID) return this.localDestination() !== null
+    return this.list().find((c) => c.id === id)?.status === 'connected'
   }
 
   get(id: string): Connection {
@@ -60,79 +101,81 @@ export class ConnectionService extends EventEmitter<{ changed: [Connection[]] }>
     return connection
   }
 
+  /**
+   * Signs in (OAuth in the browser, a login flow) or checks what the user typed, against the
+   * provider itself. Nothing is saved unless the provider accepted it.
+   */
   async connect(providerId: string, options: ConnectOptions): Promise<Connection> {
-    const provider = this.providers().find((p) => p.provider_id === providerId)
-    if (!provider) throw new AppError('unknown_provider', `There is no provider "${providerId}".`)
-    if (providerId !== 'dropbox') {
+    const { provider, settings } = await this.options.providers.enabled(providerId)
+    if (provider.auth === 'none')
       throw new AppError(
         'unknown_provider',
-        `${provider.display_name} needs no sign-in; it is set up with a folder.`,
+        `${provider.displayName} needs no sign-in; it is set up with a folder.`,
       )
-    }
-    const oauth = this.dropboxOAuth()
+    const context = this.context(settings)
     const secrets = await this.options.secrets()
-    const grant = await signIn({ provider: oauth, states: this.options.states, ...options })
-    const tokens = tokensFromGrant(grant, this.now())
-    const api = new DropboxApi(
-      dropboxEndpoints(this.options.env),
+    const tokens =
+      provider.auth === 'oauth-pkce' ? await this.signIn(provider, context, options) : undefined
+    const connected = await provider.connect(
       {
-        accessToken: async () => tokens.access_token,
-        renewAfterRejection: async () => tokens.access_token,
-        markRevoked: async () => {},
-        markMissingPermission: async () => {},
+        fields: options.fields ?? {},
+        tokens: tokens && fixedTokens(tokens.access_token),
+        onLoginUrl: options.onAuthorizeUrl,
+        signal: options.signal,
       },
-      this.options.fetch,
+      context,
     )
-    const account = await api.currentAccount()
-    const space = await api.spaceUsage()
     // Reconnecting the same account keeps its connection id, so its queued work resumes.
     const existing = this.list().find(
-      (c) => c.provider === 'dropbox' && c.account.id === account.id,
+      (c) => c.provider === provider.id && c.account.id === connected.account.id,
     )
     const connection: Connection = {
-      id: existing?.id ?? newConnectionId('dropbox'),
-      provider: 'dropbox',
-      account,
+      id: existing?.id ?? newConnectionId(provider.id),
+      provider: provider.id,
+      account: connected.account,
       created: existing?.created ?? new Date(this.now()).toISOString(),
       status: 'connected',
-      space,
+      space: connected.space,
+      config: connected.config,
     }
-    await secrets.set(connection.id, JSON.stringify(tokens))
+    const secret = tokens ?? connected.secret
+    if (secret) await secrets.set(connection.id, JSON.stringify(secret))
     // Uploaders hold this manager: it must drop the old tokens, not be replaced behind their back.
     this.tokenManagers.get(connection.id)?.forget()
     this.save(connection)
-    this.options.log.info('connected', { connection: connection.id, provider: 'dropbox' })
+    this.options.log.info('connected', { connection: connection.id, provider: provider.id })
     return connection
   }
 
   /** Reads the account and space use again; renews the token when needed. */
   async refresh(id: string): Promise<Connection> {
-    const api = await this.dropboxApi(id)
-    const connection = {
-      ...this.get(id),
-      account: await api.currentAccount(),
-      space: await api.spaceUsage(),
-    }
-    this.save({ ...connection, status: 'connected' })
+    const { provider, credentials, context } = await this.open(id)
+    const { account, space } = await provider.account(credentials, context)
+    this.save({ ...this.get(id), account, space, status: 'connected' })
     return this.get(id)
   }
 
   /**
-   * Revokes the tokens at Dropbox, then forgets them here. Dropbox out of reach (offline, an
-   * outage) does not keep the connection: it is removed here all the same, and the `not_revoked`
-   * warning returned says where the user can revoke it by hand.
+   * Revokes the access at the provider, then forgets it here. The provider out of reach (offline,
+   * an outage) does not keep the connection: it is removed here all the same, and the
+   * `not_revoked` warning returned says where the user can revoke it by hand.
    */
   async disconnect(id: string): Promise<{ warning: AppError | null }> {
-    this.get(id)
+    const connection = this.get(id)
     const secrets = await this.options.secrets()
     let warning: AppError | null = null
     try {
-      await (await this.dropboxApi(id)).revoke()
+      const { provider, credentials, context } = await this.open(id)
+      await provider.disconnect(credentials, context)
     } catch (error) {
       // Access already revoked or expired is the end state we want.
       if (!isAppError(error, 'needs_reauth')) {
         warning = new AppError('not_revoked', undefined, { cause: error })
-        this.options.log.warn('could not revoke the Dropbox access', { connection: id, error })
+        this.options.log.warn('could not revoke the access', {
+          connection: id,
+          provider: connection.provider,
+          error,
+        })
       }
     }
     await secrets.delete(id)
@@ -146,22 +189,89 @@ export class ConnectionService extends EventEmitter<{ changed: [Connection[]] }>
     return { warning }
   }
 
-  async dropboxApi(id: string): Promise<DropboxApi> {
-    return new DropboxApi(
-      dropboxEndpoints(this.options.env),
-      await this.tokens(id),
-      this.options.fetch,
-    )
+  /**
+   * What the port needs to act for a connection: its provider, credentials and context. A
+   * provider switched off later still serves its existing connections.
+   */
+  async open(
+    id: string,
+  ): Promise<{ provider: Provider; credentials: Credentials; context: ProviderContext }> {
+    if (id === LOCAL_DESTINATION_ID) return this.openLocal()
+    const connection = this.get(id)
+    const provider = providerById(connection.provider)
+    if (!provider)
+      throw new AppError('unknown_provider', `There is no provider "${connection.provider}".`)
+    const context = this.context(await this.options.providers.settingsOf(provider))
+    const secrets = await this.options.secrets()
+    const oauth = provider.auth === 'oauth-pkce'
+    const stored = oauth ? null : await secrets.get(id)
+    const credentials: Credentials = {
+      connectionId: id,
+      config: connection.config,
+      tokens: oauth ? await this.tokens(connection, provider, context) : null,
+      secret: stored === null ? null : (JSON.parse(stored) as Record<string, string>),
+      rejected: async () => this.markStatus(id, 'needs_reauth'),
+    }
+    return { provider, credentials, context }
   }
 
-  private async tokens(id: string): Promise<TokenManager> {
-    const connection = this.get(id)
+  /** The local folder is a destination the settings imply: no account, no secret. */
+  private async openLocal() {
+    const folder = this.localDestination()
+    const provider = providerById(LOCAL_DESTINATION_ID)
+    if (!folder || !provider)
+      throw new AppError('no_destination', 'No local destination folder is set.')
+    const credentials: Credentials = {
+      connectionId: LOCAL_DESTINATION_ID,
+      config: { folder },
+      tokens: null,
+      secret: null,
+      rejected: async () => {},
+    }
+    return {
+      provider,
+      credentials,
+      context: this.context(await this.options.providers.settingsOf(provider)),
+    }
+  }
+
+  private async signIn(provider: Provider, context: ProviderContext, options: ConnectOptions) {
+    if (!provider.oauthClient || !options.receiver)
+      throw new AppError('usage', `${provider.displayName} signs in through a browser redirect.`)
+    const grant = await signIn({
+      provider: provider.oauthClient(context),
+      states: this.options.states,
+      receiver: options.receiver,
+      timeoutMs: options.timeoutMs,
+      onAuthorizeUrl: options.onAuthorizeUrl,
+      signal: options.signal,
+    })
+    return tokensFromGrant(grant, this.now(), undefined, provider.displayName)
+  }
+
+  private context(settings: ProviderSettings): ProviderContext {
+    return {
+      settings,
+      env: this.options.env,
+      fetch: this.options.fetch ?? fetch,
+      chunkSize: this.options.settings.get().chunkSize,
+      now: this.now,
+    }
+  }
+
+  private async tokens(
+    connection: Connection,
+    provider: Provider,
+    context: ProviderContext,
+  ): Promise<TokenManager> {
+    const id = connection.id
     let manager = this.tokenManagers.get(id)
     if (!manager) {
+      if (!provider.oauthClient) throw new AppError('provider_not_enabled')
       manager = new TokenManager({
-        connectionId: connection.id,
+        connectionId: id,
         secrets: await this.options.secrets(),
-        provider: this.dropboxOAuth(),
+        provider: provider.oauthClient(context),
         onRevoked: async () => this.markStatus(id, 'needs_reauth'),
         onMissingPermission: async (scope) => this.markStatus(id, 'missing_permission', scope),
         now: this.now,
@@ -191,15 +301,15 @@ export class ConnectionService extends EventEmitter<{ changed: [Connection[]] }>
     }))
     this.emit('changed', this.list())
   }
+}
 
-  private appKey(): string | null {
-    return dropboxAppKey(this.options.env, this.options.settings.get().dropboxAppKey)
-  }
-
-  private dropboxOAuth(): DropboxOAuth {
-    const appKey = this.appKey()
-    if (!appKey) throw new AppError('provider_not_enabled')
-    return new DropboxOAuth(appKey, dropboxEndpoints(this.options.env), this.options.fetch)
+/** The fresh tokens of a sign-in, for the provider's first look at the account. */
+function fixedTokens(accessToken: string): AccessTokens {
+  return {
+    accessToken: async () => accessToken,
+    renewAfterRejection: async () => accessToken,
+    markRevoked: async () => {},
+    markMissingPermission: async () => {},
   }
 }
 

@@ -17,10 +17,14 @@ export function tokensFromGrant(
   grant: TokenGrant,
   now: number,
   previous?: StoredTokens,
+  providerName = 'The provider',
 ): StoredTokens {
   const refresh = grant.refresh_token ?? previous?.refresh_token
   if (!refresh)
-    throw new AppError('provider_error', 'Dropbox gave no refresh token (offline access).')
+    throw new AppError(
+      'provider_error',
+      `${providerName} gave no refresh token (offline access); check the Authorization URL Options.`,
+    )
   return {
     refresh_token: refresh,
     access_token: grant.access_token,

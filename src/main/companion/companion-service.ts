@@ -13,7 +13,6 @@ import {
 import type { RedirectKind } from '../auth/redirect-receiver.ts'
 import type { Engine } from '../engine.ts'
 import type { FolderWatch } from '../watch/folder-watcher.ts'
-import { MAX_FILE_BYTES } from '../providers/dropbox/upload-limits.ts'
 import type { Job } from '../uploads/job-types.ts'
 import { sourceFileAt } from '../uploads/source-file.ts'
 import { EventThrottle } from './event-throttle.ts'
@@ -251,10 +250,7 @@ export class CompanionService extends EventEmitter<Emitted> {
   }
 }
 
-/** A dropped path must be a regular, readable file of a size Dropbox takes. */
-async function droppedFile(path: string) {
-  const file = await sourceFileAt(path)
-  if (file.size > MAX_FILE_BYTES)
-    throw new AppError('file_too_large', `"${file.name}" is too large.`)
-  return file
+/** A dropped path must be a regular, readable file; each provider checks the size it takes. */
+function droppedFile(path: string) {
+  return sourceFileAt(path)
 }

@@ -19,6 +19,8 @@ export function toJobView(job: Job, waiting?: SlowDown): JobView {
     bytesDone: job.bytesDone,
     remotePath: job.remotePath,
     contentHash: job.contentHash,
+    checksumAlgorithm: job.checksumAlgorithm,
+    verifiedBy: job.verifiedBy,
     renamed: job.renamed,
     error:
       job.errorCode && job.state !== 'done'

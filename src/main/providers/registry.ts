@@ -1,30 +1,40 @@
-import type { ProviderId } from '../../shared/settings-schema.ts'
+import { PROVIDER_IDS, type ProviderId } from '../../shared/provider-settings.ts'
+import { dropboxProvider } from './dropbox/dropbox-provider.ts'
+import { localProvider } from './local/local-provider.ts'
+import type { Provider } from './provider.ts'
 
-/** The shape of Fermentrack's /api/cloud_storage/providers/, so the two tools speak alike. */
-export interface ProviderInfo {
-  provider_id: ProviderId
-  display_name: string
-  is_enabled: boolean
-}
+/**
+ * The one list of providers. Everything else (auth, uploads, the CLI, IPC, the window) works
+ * from here and from the Provider port; nothing outside providers/ names a provider.
+ */
+const BUILT: readonly Provider[] = [dropboxProvider, localProvider]
 
+/** Listed so users see what is coming; shown as not enabled, "coming soon". */
 const DISPLAY_NAMES: Record<ProviderId, string> = {
   dropbox: 'Dropbox',
+  'google-drive': 'Google Drive',
+  onedrive: 'OneDrive',
+  nextcloud: 'Nextcloud',
+  webdav: 'WebDAV',
+  s3: 'S3-compatible storage',
   local: 'Local or NAS folder',
+}
+
+/** The built provider with this id, or undefined for one that is coming soon (or unknown). */
+export function providerById(id: string): Provider | undefined {
+  return BUILT.find((p) => p.id === id)
+}
+
+export function isProviderId(id: string): id is ProviderId {
+  return (PROVIDER_IDS as readonly string[]).includes(id)
+}
+
+/** Every provider id, in the order the app lists them. */
+export function providerIds(): readonly ProviderId[] {
+  return PROVIDER_IDS
 }
 
 /** How a provider is named to the user: in the provider list, and in "Dropbox asked us to …". */
 export function providerName(id: ProviderId): string {
-  return DISPLAY_NAMES[id]
-}
-
-export function listProviders(dropboxAppKey: string | null): ProviderInfo[] {
-  return [
-    {
-      provider_id: 'dropbox',
-      display_name: providerName('dropbox'),
-      is_enabled: dropboxAppKey !== null,
-    },
-    // The embedded default: copying to a folder (a NAS mount, say) needs no account.
-    { provider_id: 'local', display_name: providerName('local'), is_enabled: true },
-  ]
+  return providerById(id)?.displayName ?? DISPLAY_NAMES[id]
 }

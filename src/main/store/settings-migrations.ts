@@ -4,8 +4,17 @@ export type RawSettings = Record<string, unknown>
 /** MIGRATIONS[n] turns a version-n settings object into version n+1. */
 export type Migrations = Record<number, (raw: RawSettings) => RawSettings>
 
-// Version 1 is the first released layout, so nothing migrates yet; add version 1 → 2 here.
-export const MIGRATIONS: Migrations = {}
+export const MIGRATIONS: Migrations = {
+  // The Dropbox app key became the Dropbox provider's client id (Kasm's form has one per provider).
+  1: ({ dropboxAppKey, ...rest }) => {
+    if (typeof dropboxAppKey !== 'string' || dropboxAppKey === '') return rest
+    const providers = (rest.providers ?? {}) as Record<string, Record<string, unknown>>
+    return {
+      ...rest,
+      providers: { ...providers, dropbox: { ...providers.dropbox, clientId: dropboxAppKey } },
+    }
+  },
+}
 
 /**
  * Brings a settings object up to `target`. A file without a version is taken as version 1 (hand

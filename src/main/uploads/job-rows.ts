@@ -46,6 +46,9 @@ CREATE TABLE IF NOT EXISTS pauses (scope TEXT PRIMARY KEY);
 const ADDED_COLUMNS: Array<[name: string, definition: string]> = [
   ['version', 'INTEGER NOT NULL DEFAULT 0'],
   ['superseded_by', 'INTEGER'],
+  // Verification became the provider's: which checksum the destination reported, and how.
+  ['checksum_algorithm', 'TEXT'],
+  ['verified_by', 'TEXT'],
 ]
 
 /**
@@ -93,6 +96,10 @@ export function toJob(row: Row): Job {
     bytesDone: Number(row.bytes_done),
     remotePath: row.remote_path === null ? null : String(row.remote_path),
     contentHash: row.content_hash === null ? null : String(row.content_hash),
+    // Jobs finished before providers reported their checksum were all Dropbox content hashes.
+    checksumAlgorithm:
+      row.content_hash === null ? null : String(row.checksum_algorithm ?? 'dropbox-content-hash'),
+    verifiedBy: row.verified_by == null ? null : String(row.verified_by),
     renamed: row.renamed === 1,
     errorCode: (row.error_code as ErrorCode | null) ?? null,
     errorMessage: row.error_message === null ? null : String(row.error_message),

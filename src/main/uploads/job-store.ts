@@ -97,15 +97,30 @@ export class JobStore extends JobReader {
   /** Done; undefined when the job was changed meanwhile, e.g. cancelled: the cancel stands. */
   finish(
     job: Held,
-    result: { remotePath: string; contentHash: string; renamed: boolean; bytesPerSecond: number },
+    result: {
+      remotePath: string
+      checksum: { algorithm: string; value: string }
+      verifiedBy: string
+      renamed: boolean
+      bytesPerSecond: number
+    },
     now: number,
   ): Job | undefined {
     return this.transition(
       job,
       'done',
-      `remote_path = ?, content_hash = ?, renamed = ?, bytes_per_second = ?, finished_at = ?,
-       resume = NULL, bytes_done = size, error_code = NULL, error_message = NULL`,
-      [result.remotePath, result.contentHash, result.renamed ? 1 : 0, result.bytesPerSecond, now],
+      `remote_path = ?, content_hash = ?, checksum_algorithm = ?, verified_by = ?, renamed = ?,
+       bytes_per_second = ?, finished_at = ?, resume = NULL, bytes_done = size, error_code = NULL,
+       error_message = NULL`,
+      [
+        result.remotePath,
+        result.checksum.value,
+        result.checksum.algorithm,
+        result.verifiedBy,
+        result.renamed ? 1 : 0,
+        result.bytesPerSecond,
+        now,
+      ],
     )
   }
 

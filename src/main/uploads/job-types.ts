@@ -11,8 +11,7 @@ export const JOB_STATES = [
 export type JobState = (typeof JOB_STATES)[number]
 export const FINISHED: readonly JobState[] = ['done', 'failed', 'cancelled']
 
-/** The id of the always-available local-folder destination, beside the Dropbox connection ids. */
-export const LOCAL_DESTINATION_ID = 'local'
+export { LOCAL_DESTINATION_ID } from '../../shared/provider-settings.ts'
 
 /** One file version bound for one destination, from queued to done, failed or cancelled. */
 export interface Job {
@@ -32,7 +31,11 @@ export interface Job {
   resume: unknown
   bytesDone: number
   remotePath: string | null
+  /** The checksum the destination reported (see checksumAlgorithm). */
   contentHash: string | null
+  checksumAlgorithm: string | null
+  /** How the provider verified the copy, for the history. */
+  verifiedBy: string | null
   renamed: boolean
   errorCode: ErrorCode | null
   errorMessage: string | null

@@ -4,8 +4,6 @@ import { remoteFolderFor } from '../../shared/remote-folder.ts'
 import type { SlowDown } from '../../shared/slow-down.ts'
 import type { ConnectionService } from '../auth/connection-service.ts'
 import type { Logger } from '../log/logger.ts'
-import { DropboxUploader } from '../providers/dropbox/dropbox-uploader.ts'
-import { LocalFolderUploader } from '../providers/local/local-folder-uploader.ts'
 import type { SettingsStore } from '../store/settings-store.ts'
 import { ArchiveGate } from './archive-gate.ts'
 import { ALL, JobStore } from './job-store.ts'
@@ -74,13 +72,12 @@ export class UploadService extends EventEmitter<UploadServiceEvents> {
   }
 
   localDestination(): string | null {
-    return this.options.env.FTB_LOCAL_DESTINATION || this.options.settings.get().localDestination
+    return this.options.connections.localDestination()
   }
 
-  /** Every place a backup goes: each Dropbox connection, and the local folder if one is set. */
+  /** Every place a backup goes: each connection, and the local folder if one is set. */
   destinations(): string[] {
-    const ids = this.options.connections.list().map((c) => c.id)
-    return this.localDestination() ? [...ids, LOCAL_DESTINATION_ID] : ids
+    return this.options.connections.destinations()
   }
 
   /**
@@ -91,11 +88,15 @@ export class UploadService extends EventEmitter<UploadServiceEvents> {
   offer(files: OfferedFile[], origin: Job['origin'], only?: string): Job[] {
     const targets = only ? [this.checkedDestination(only)] : this.destinations()
     if (targets.length === 0) throw new AppError('no_destination')
-    const base = this.options.settings.get().remoteFolder
-    const offers = files.flatMap(({ subfolder, ...file }) => {
-      const remoteFolder = remoteFolderFor(base, subfolder)
-      return targets.map((connectionId) => ({ ...file, connectionId, remoteFolder, origin }))
-    })
+    const bases = new Map(targets.map((id) => [id, this.options.connections.targetOf(id)]))
+    const offers = files.flatMap(({ subfolder, ...file }) =>
+      targets.map((connectionId) => ({
+        ...file,
+        connectionId,
+        remoteFolder: remoteFolderFor(bases.get(connectionId)!, subfolder),
+        origin,
+      })),
+    )
     const offered = this.offerToStore(offers)
     // Queued work is announced even when it cannot start yet (paused, slots busy, reconnect needed).
     for (const job of offered) if (job?.state === 'queued') this.emit('job', job)
@@ -194,11 +195,7 @@ export class UploadService extends EventEmitter<UploadServiceEvents> {
 
   /** Whether a queued job waits because its destination asked us to slow down, and until when. */
   slowDown(job: Job): SlowDown | undefined {
-    const provider =
-      job.connectionId === LOCAL_DESTINATION_ID
-        ? 'local'
-        : this.options.connections.list().find((c) => c.id === job.connectionId)?.provider
-    return slowDownOf(job, this.now(), provider)
+    return slowDownOf(job, this.now(), this.options.connections.providerOf(job.connectionId))
   }
 
   /** The jobs that wait for their destination now, soonest first. */
@@ -249,14 +246,9 @@ export class UploadService extends EventEmitter<UploadServiceEvents> {
   private async uploaderFor(id: string): Promise<Uploader | undefined> {
     const cached = this.uploaders.get(id)
     if (cached) return cached
-    let uploader: Uploader | undefined
-    if (id === LOCAL_DESTINATION_ID) {
-      const destination = this.localDestination()
-      uploader = destination ? new LocalFolderUploader({ destination }) : undefined
-    } else if (this.options.connections.get(id).status === 'connected') {
-      const api = await this.options.connections.dropboxApi(id)
-      uploader = new DropboxUploader({ api, chunkSize: this.options.settings.get().chunkSize })
-    }
+    if (!this.options.connections.isReady(id)) return undefined
+    const { provider, credentials, context } = await this.options.connections.open(id)
+    const uploader = provider.uploader(credentials, context)
     // One uploader per destination, so its commits to one account are serialized.
     if (uploader) this.uploaders.set(id, uploader)
     return uploader

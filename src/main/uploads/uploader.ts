@@ -11,13 +11,25 @@ export interface SourceFile {
 export interface RemoteFile {
   /** e.g. "/Fermentrack Backups/2026-11-22T10.00.00.tar.xz", or a path in the local folder. */
   remotePath: string
-  /** Dropbox content_hash of what the destination holds: equal to the local file's, or the job fails. */
-  contentHash: string
+  /**
+   * The checksum the destination reports for what it holds (Dropbox content_hash, a SHA-256 the
+   * server checked, S3's checksum …). The provider has compared it with the local file's, or it
+   * fails the upload with verification_failed.
+   */
+  checksum: Checksum
+  /** How the provider verified the copy, in words for the history: "server-checked SHA-256". */
+  verifiedBy: string
   size: number
   /** True when a different file already held the name and this one was kept as "name (2).ext". */
   renamed: boolean
   /** True when an identical copy was already there, so nothing was sent. */
   alreadyPresent: boolean
+}
+
+export interface Checksum {
+  /** e.g. "dropbox-content-hash", "sha256", "md5-etag", "size+ends". */
+  algorithm: string
+  value: string
 }
 
 export interface UploadContext {

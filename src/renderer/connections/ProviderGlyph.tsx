@@ -1,9 +1,11 @@
 import { Icon } from '../components/Icon.tsx'
 
-export function ProviderGlyph({ provider }: { provider: 'dropbox' | 'local' }) {
+import type { ProviderId } from '../../shared/provider-settings.ts'
+
+export function ProviderGlyph({ provider }: { provider: ProviderId }) {
   return (
     <span className={`provider-glyph provider-${provider}`} aria-hidden="true">
-      <Icon name={provider === 'dropbox' ? 'cloud' : 'drive'} size={22} />
+      <Icon name={provider === 'local' ? 'drive' : 'cloud'} size={22} />
     </span>
   )
 }

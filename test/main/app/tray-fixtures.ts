@@ -24,6 +24,8 @@ export function job(change: Partial<JobView> = {}): JobView {
     bytesDone: 0,
     remotePath: null,
     contentHash: null,
+    checksumAlgorithm: null,
+    verifiedBy: null,
     renamed: false,
     error: null,
     queuedAt: 1,

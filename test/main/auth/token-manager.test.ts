@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { REFRESH_MARGIN_MS, TokenManager } from '../../../src/main/auth/token-manager.ts'
 import { createLogger } from '../../../src/main/log/logger.ts'
 import { DropboxApi } from '../../../src/main/providers/dropbox/dropbox-api.ts'
-import { DropboxOAuth } from '../../../src/main/providers/dropbox/dropbox-oauth.ts'
+import { PkceClient } from '../../../src/main/auth/pkce-client.ts'
+import { DROPBOX_SCOPES } from '../../../src/main/providers/dropbox/dropbox-config.ts'
 import { createFileStore, type FileStore } from '../../../src/main/secrets/file-store.ts'
 import { startDropboxEmulator, type DropboxEmulator } from '../../emulators/dropbox/index.ts'
 import { waitFor } from '../../support/wait-for.ts'
@@ -38,7 +39,15 @@ function manager(now: () => number = Date.now): TokenManager {
   return new TokenManager({
     connectionId: CONNECTION,
     secrets,
-    provider: new DropboxOAuth(APP_KEY, endpointsOf(emulator)),
+    provider: new PkceClient({
+      id: 'dropbox',
+      displayName: 'Dropbox',
+      clientId: APP_KEY,
+      authorizationUrl: endpointsOf(emulator).authorizeUrl,
+      authorizationUrlOptions: { token_access_type: 'offline' },
+      tokenUrl: `${endpointsOf(emulator).apiUrl}/oauth2/token`,
+      scopes: DROPBOX_SCOPES,
+    }),
     onRevoked: async () => void verdicts.push('needs_reauth'),
     onMissingPermission: async (scope) => void verdicts.push(`missing_permission ${scope}`),
     now,

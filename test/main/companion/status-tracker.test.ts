@@ -63,6 +63,7 @@ describe('StatusTracker', () => {
     const connection = (status: Connection['status']): Connection => ({
       id: 'dropbox-1',
       provider: 'dropbox',
+      config: {},
       account,
       created: '2026-01-01T00:00:00.000Z',
       status,

@@ -8,7 +8,13 @@ import { MAX_ATTEMPTS } from '../../../src/main/uploads/retry-policy.ts'
 import { tempDir } from '../../support/cli-process.ts'
 
 const NOW = 1_800_000_000_000
-const DONE = { remotePath: '/B/a.tar.xz', contentHash: 'h1', renamed: false, bytesPerSecond: 1 }
+const DONE = {
+  remotePath: '/B/a.tar.xz',
+  checksum: { algorithm: 'sha256', value: 'h1' },
+  verifiedBy: 'test',
+  renamed: false,
+  bytesPerSecond: 1,
+}
 const homes: string[] = []
 const stores: JobStore[] = []
 
@@ -135,7 +141,7 @@ describe('file versions', () => {
     expect(store.runnable(NOW, [], 10)).toEqual([])
     expect(store.start(newer, NOW)).toBeUndefined()
 
-    store.finish(old, { ...DONE, contentHash: 'old' }, NOW)
+    store.finish(old, { ...DONE, checksum: { algorithm: 'sha256', value: 'old' } }, NOW)
     // The old row keeps the version it uploaded, with that version's hash.
     expect(store.get(old.id)).toMatchObject({ state: 'done', size: 100, contentHash: 'old' })
     expect(store.isDone('/backups/a.tar.xz', 100, NOW - 60_000, 'dbx')).toBe(true)

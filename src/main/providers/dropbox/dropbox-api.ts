@@ -1,6 +1,7 @@
 import { fetchWithRetry, type FetchFn } from '../../net/fetch-with-retry.ts'
 import { httpFetch } from '../../net/http-fetch.ts'
 import type { DropboxEndpoints } from './dropbox-config.ts'
+import type { AccessTokens, AccountSummary, SpaceUsage } from '../provider.ts'
 import {
   failureToError,
   missingScopeOf,
@@ -9,26 +10,7 @@ import {
 } from './dropbox-errors.ts'
 import { headerSafeJson } from './header-safe-json.ts'
 
-/** Where access tokens come from; TokenManager in the app, anything simple in tests. */
-export interface AccessTokens {
-  accessToken(): Promise<string>
-  renewAfterRejection(rejected: string): Promise<string>
-  /** Dropbox refused even a renewed token: the connection must be signed in again. */
-  markRevoked(rejected: string): Promise<void>
-  /** Dropbox says the app lacks `scope` (App Console permissions): a reconnect must follow. */
-  markMissingPermission(rejected: string, scope: string): Promise<void>
-}
-
-export interface AccountSummary {
-  id: string
-  name: string
-  email: string
-}
-
-export interface SpaceUsage {
-  used: number
-  allocated: number
-}
+export type { AccessTokens, AccountSummary, SpaceUsage }
 
 /** A route's own error (HTTP 409) comes back as a value: callers branch on its tags. */
 export type RouteOutcome<T> = { ok: true; value: T } | { ok: false; failure: DropboxFailure }

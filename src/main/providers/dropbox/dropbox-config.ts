@@ -38,11 +38,6 @@ function checked(name: string, env: NodeJS.ProcessEnv, fallback: string): string
   throw new AppError('usage', `${name} must be an https URL (plain http only on 127.0.0.1).`)
 }
 
-/** DROPBOX_APP_KEY is Fermentrack's own name for it, so one variable serves both. */
-export function dropboxAppKey(env: NodeJS.ProcessEnv, setting: string | null): string | null {
-  return env.DROPBOX_APP_KEY?.trim() || setting || null
-}
-
 function trimSlash(url: string): string {
   return url.replace(/\/+$/, '')
 }

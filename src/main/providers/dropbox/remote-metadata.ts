@@ -37,7 +37,8 @@ export function remoteFile(
 ): RemoteFile {
   return {
     remotePath: metadata.path_display,
-    contentHash: metadata.content_hash,
+    checksum: { algorithm: 'dropbox-content-hash', value: metadata.content_hash },
+    verifiedBy: 'Dropbox content_hash, equal to the one computed while reading the file',
     size: metadata.size,
     ...outcome,
   }

@@ -170,5 +170,12 @@ function result(
   copy: number,
   alreadyPresent: boolean,
 ): RemoteFile {
-  return { remotePath: path, contentHash, size, renamed: copy > 1, alreadyPresent }
+  return {
+    remotePath: path,
+    checksum: { algorithm: 'dropbox-content-hash', value: contentHash },
+    verifiedBy: 'the copy read back and hashed, equal to the source',
+    size,
+    renamed: copy > 1,
+    alreadyPresent,
+  }
 }

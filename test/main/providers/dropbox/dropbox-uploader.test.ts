@@ -48,7 +48,8 @@ describe('DropboxUploader', () => {
     const result = await account.uploader().upload(file, FOLDER, rec.context)
     expect(result).toEqual({
       remotePath: `${FOLDER}/2026-11-22T10.00.00.tar.xz`,
-      contentHash: hashOf(data),
+      checksum: { algorithm: 'dropbox-content-hash', value: hashOf(data) },
+      verifiedBy: expect.any(String),
       size: data.length,
       renamed: false,
       alreadyPresent: false,
@@ -69,7 +70,7 @@ describe('DropboxUploader', () => {
 
   it('uploads a 0-byte file with an empty body', async () => {
     const { result, traffic } = await upload(sourceFile('empty.tar.xz', Buffer.alloc(0)))
-    expect(result.contentHash).toBe(
+    expect(result.checksum.value).toBe(
       'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     )
     expect(traffic).toMatchObject({ upload: 1, bytes: 0 })
@@ -120,7 +121,7 @@ describe('DropboxUploader', () => {
       append: 1,
       finish: 1,
     })
-    expect(session.result.contentHash).toBe(hashOf(more))
+    expect(session.result.checksum.value).toBe(hashOf(more))
     expectStored(account.emulator, `${FOLDER}/eight-plus.tar.xz`, more)
   })
 

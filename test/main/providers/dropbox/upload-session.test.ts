@@ -93,7 +93,7 @@ describe('upload session recovery', () => {
       finish: 1,
     })
     expect(second.progress).toEqual([16, 24, 32, 40, 40].map((n) => n * MiB))
-    expect(result.contentHash).toBe(
+    expect(result.checksum.value).toBe(
       account.emulator.files().get(result.remotePath.toLowerCase())!.content_hash,
     )
     expectStored(account.emulator, result.remotePath, data)

@@ -23,7 +23,8 @@ async function copyAndCheck(name: string, data: string | Buffer, remoteFolder = 
   const expectedPath = join(root, ...remoteFolder.split('/').filter(Boolean), name)
   expect(result).toEqual({
     remotePath: expectedPath,
-    contentHash: await hashFile(file.path),
+    checksum: { algorithm: 'dropbox-content-hash', value: await hashFile(file.path) },
+    verifiedBy: expect.any(String),
     size: file.size,
     renamed: false,
     alreadyPresent: false,

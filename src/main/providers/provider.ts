@@ -1,0 +1,164 @@
+import type { ProviderId } from '../../shared/provider-settings.ts'
+import type { OAuthProvider } from '../auth/oauth-provider.ts'
+import type { FetchFn } from '../net/fetch-with-retry.ts'
+import type { Uploader } from '../uploads/uploader.ts'
+
+/**
+ * The one port every storage provider implements. The engine (auth, uploads, the CLI, IPC and
+ * the window) works only from this interface and the registry; nothing outside providers/ names
+ * a provider. Modelled on Fermentrack 2's abstract provider class and Kasm's provider form.
+ */
+export interface Provider {
+  readonly id: ProviderId
+  readonly displayName: string
+  /** How a user proves who they are (see AuthMethod). */
+  readonly auth: AuthMethod
+  /** OAuth providers: the defaults of Kasm's fields (env may point them at a test server). */
+  oauthDefaults?(env: NodeJS.ProcessEnv): OAuthDefaults
+  /** What `connect` asks for (CLI flags, the window's form); secrets are marked. */
+  readonly connectFields: readonly ConnectField[]
+  /** The largest file it takes, in bytes. */
+  readonly maxFileBytes: number
+  /** The README anchor that explains its setup. */
+  readonly docsAnchor: string
+  /** Whether it can be used with these settings, and if not, one sentence saying what to do. */
+  isEnabled(settings: ProviderSettings): { enabled: boolean; reason?: string }
+  /** OAuth providers: the client a sign-in and a token refresh use. */
+  oauthClient?(context: ProviderContext): OAuthProvider
+  /** Checks what the user gave (or the fresh OAuth tokens) against the server. */
+  connect(request: ConnectRequest, context: ProviderContext): Promise<Connected>
+  uploader(credentials: Credentials, context: ProviderContext): Uploader
+  account(credentials: Credentials, context: ProviderContext): Promise<AccountInfo>
+  /** Revokes the access at the provider where it can be revoked (tokens, app passwords). */
+  disconnect(credentials: Credentials, context: ProviderContext): Promise<void>
+  /** The files directly in `folder` (absolute, "/" for the root of what the connection sees). */
+  list(credentials: Credentials, folder: string, context: ProviderContext): Promise<RemoteEntry[]>
+  /** Writes the remote file at `remotePath` to the local file `target` (created or replaced). */
+  download(
+    credentials: Credentials,
+    remotePath: string,
+    target: string,
+    context: ProviderContext,
+  ): Promise<void>
+  remove(credentials: Credentials, remotePath: string, context: ProviderContext): Promise<void>
+}
+
+/**
+ * - oauth-pkce: a sign-in in the system browser (Dropbox, Google Drive, OneDrive).
+ * - login-flow: the provider's own browser flow hands back an app password (Nextcloud).
+ * - password: a user name and password typed in (WebDAV).
+ * - access-keys: an access key id and secret (S3).
+ * - none: nothing to prove (a local folder).
+ */
+export type AuthMethod = 'oauth-pkce' | 'login-flow' | 'password' | 'access-keys' | 'none'
+
+export interface OAuthDefaults {
+  authorizationUrl: string
+  authorizationUrlOptions: Record<string, string>
+  tokenUrl: string
+  scopes: readonly string[]
+  /** Whether its desktop clients carry a client secret (Google's do; Dropbox's never). */
+  usesClientSecret: boolean
+  /** The environment variables that may hold the client id, first wins (DROPBOX_APP_KEY …). */
+  clientIdEnv: readonly string[]
+}
+
+export interface ConnectField {
+  /** The CLI flag without dashes; a secret is read from stdin with `--<name>-stdin`. */
+  name: string
+  label: string
+  kind: 'url' | 'text' | 'secret' | 'flag'
+  required: boolean
+  /** A short hint, shown under the field and in `--help`. */
+  hint?: string
+}
+
+/** A provider's effective settings: defaults, then the built-in key, then env, then the user's. */
+export interface ProviderSettings {
+  enabled: boolean
+  clientId: string | null
+  clientSecret: string | null
+  authorizationUrl: string
+  authorizationUrlOptions: Record<string, string>
+  tokenUrl: string
+  scopes: string[]
+  redirectUris: string[]
+  /** The remote folder backups go to, absolute. */
+  defaultTarget: string
+}
+
+/** What a provider is given for each call: its settings and the engine's seams. */
+export interface ProviderContext {
+  settings: ProviderSettings
+  env: NodeJS.ProcessEnv
+  fetch: FetchFn
+  /** Bytes per request for chunked uploads, where the provider lets us choose. */
+  chunkSize: number
+  now: () => number
+}
+
+/** Where OAuth access tokens come from; the engine's TokenManager refreshes them. */
+export interface AccessTokens {
+  accessToken(): Promise<string>
+  renewAfterRejection(rejected: string): Promise<string>
+  /** The provider refused even a renewed token: the connection must be signed in again. */
+  markRevoked(rejected: string): Promise<void>
+  /** The app lacks a permission (`scope`): a reconnect must follow the fix. */
+  markMissingPermission(rejected: string, scope: string): Promise<void>
+}
+
+export type ConnectionConfig = Record<string, string | boolean>
+
+export interface ConnectRequest {
+  /** The connect fields' values (secrets included, read from stdin or the window's form). */
+  fields: Record<string, string | boolean>
+  /** OAuth providers: the tokens the sign-in just obtained. */
+  tokens?: AccessTokens
+  /** Login-flow providers: called once with the page the user must open. */
+  onLoginUrl?(url: string): void | Promise<void>
+  signal?: AbortSignal
+}
+
+export interface AccountSummary {
+  id: string
+  name: string
+  email: string
+}
+
+export interface SpaceUsage {
+  used: number
+  allocated: number
+}
+
+export interface AccountInfo {
+  account: AccountSummary
+  space: SpaceUsage | null
+}
+
+export interface Connected extends AccountInfo {
+  /** Kept in the settings with the connection: never a secret. */
+  config: ConnectionConfig
+  /** Kept in the secret store (a password, keys); null for OAuth, whose tokens the engine keeps. */
+  secret: Record<string, string> | null
+}
+
+export interface Credentials {
+  connectionId: string
+  config: ConnectionConfig
+  /** OAuth providers: a token source that refreshes itself. */
+  tokens: AccessTokens | null
+  /** The rest: what `connect` returned as `secret`. */
+  secret: Record<string, string> | null
+  /** The server refused the stored password or keys: the connection waits for a reconnect. */
+  rejected(): Promise<void>
+}
+
+export interface RemoteEntry {
+  name: string
+  /** Absolute, as `download` and `remove` take it. */
+  path: string
+  size: number
+  /** ISO time, where the provider says. */
+  modified: string | null
+  isFolder: boolean
+}

@@ -1,0 +1,45 @@
+import type { Provider } from '../../src/main/providers/provider.ts'
+
+/**
+ * What a provider plugs into the conformance suite (test/conformance/suite.ts), in the way each
+ * rclone backend plugs a remote into fstests: its real server (or strict emulator), started by
+ * the test on 127.0.0.1, and a way to look at what that server stored without our client.
+ *
+ * A provider's file, test/conformance/<id>.conformance.test.ts, is just:
+ *   describeConformance(myTarget)
+ */
+export interface ConformanceTarget {
+  /** e.g. "webdav (rclone serve webdav)"; one provider may have several targets. */
+  name: string
+  provider: Provider
+  /** Starts a fresh, empty server (per test file). */
+  start(): Promise<ConformanceServer>
+}
+
+export interface ConformanceServer {
+  /**
+   * A fresh FTB_HOME with this provider connected the way a user connects it (through the
+   * CLI, or through the engine's ConnectionService), owner-only file secret store. Returns the
+   * env to run the CLI with (FTB_HOME, FTB_SECRET_STORE=file, any test endpoints) and the
+   * connection id.
+   */
+  connectHome(): Promise<{ env: NodeJS.ProcessEnv; home: string; connectionId: string }>
+  /** The bytes the server holds at this remote path (as `RemoteFile.remotePath` gives it), read
+   * from the server's own storage or its API, never through the provider under test. */
+  stored(remotePath: string): Promise<Buffer | undefined>
+  /** Bytes of file content the server has received so far (a counting proxy, or the server's
+   * own counter): resume tests use it to prove that an interrupted upload was not re-sent. */
+  bytesReceived(): number
+  /** Leaves too little space for the next upload (quota), if the server can; else undefined. */
+  fillAccount?(): Promise<void>
+  /** Makes the stored credentials invalid (revoke the token, change the password). */
+  revokeCredentials(): Promise<void>
+  /**
+   * Whether an upload interrupted by kill -9 continues where it stopped after a restart
+   * (Dropbox sessions, Nextcloud chunking, S3 multipart) or must start over (plain WebDAV PUT).
+   */
+  resumesAfterRestart: boolean
+  /** A file size large enough to be uploaded in several requests (chunks/parts). */
+  largeFileBytes: number
+  close(): Promise<void>
+}
