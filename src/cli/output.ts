@@ -20,6 +20,18 @@ export function connectionLine(connection: Connection): string {
   return `${connection.id}  ${connection.provider}  ${connection.account.name} <${connection.account.email}>${space}${status}`
 }
 
+/** "content_hash <hex>" for Dropbox's (the CLI's first contract), else "<algorithm> <value>". */
+export function checksumText(job: {
+  contentHash: string | null
+  checksumAlgorithm: string | null
+}) {
+  const label =
+    !job.checksumAlgorithm || job.checksumAlgorithm === 'dropbox-content-hash'
+      ? 'content_hash'
+      : job.checksumAlgorithm
+  return `${label} ${job.contentHash}`
+}
+
 export function formatBytes(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
   let value = bytes

@@ -1,7 +1,7 @@
 import type { Job } from '../main/uploads/job-types.ts'
 import { waitingText, type SlowDown } from '../shared/slow-down.ts'
 import type { Progress } from '../main/uploads/progress-meter.ts'
-import { formatBytes } from './output.ts'
+import { checksumText, formatBytes } from './output.ts'
 
 const BAR_WIDTH = 24
 
@@ -27,9 +27,7 @@ export class ProgressView {
       this.line(`Uploading ${job.name} → ${where} (${formatBytes(job.size)})`)
     if (job.state === 'done') {
       const note = job.renamed ? ' (name taken by a different file; kept both)' : ''
-      this.line(
-        `Uploaded ${job.name} → ${where}:${job.remotePath} content_hash ${job.contentHash}${note}`,
-      )
+      this.line(`Uploaded ${job.name} → ${where}:${job.remotePath} ${checksumText(job)}${note}`)
     }
     if (job.state === 'cancelled' && job.supersededBy !== null)
       this.line(`Replaced ${job.name} → ${where}: a newer version of it is uploaded instead.`)

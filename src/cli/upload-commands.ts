@@ -5,7 +5,7 @@ import { missingPermissionMessage } from '../shared/connection-status.ts'
 import type { Engine } from '../main/engine.ts'
 import { FINISHED, type Job } from '../main/uploads/job-types.ts'
 import { sourceFileAt } from '../main/uploads/source-file.ts'
-import { printJson } from './output.ts'
+import { checksumText, printJson } from './output.ts'
 import { ProgressView } from './progress-view.ts'
 
 /** The app's main job, headless: watch the folder and upload each settled backup. */
@@ -120,6 +120,8 @@ function report(jobs: Job[], json: boolean, view: ProgressView): void {
         status: job.state,
         remote_path: job.remotePath,
         content_hash: job.contentHash,
+        checksum_algorithm: job.checksumAlgorithm,
+        verified_by: job.verifiedBy,
         error:
           job.errorMessage && job.state !== 'done'
             ? { code: job.errorCode, message: job.errorMessage }
@@ -130,9 +132,7 @@ function report(jobs: Job[], json: boolean, view: ProgressView): void {
   }
   for (const job of jobs) {
     if (job.state === 'done')
-      view.line(
-        `${job.path} → ${job.connectionId}:${job.remotePath} content_hash ${job.contentHash}`,
-      )
+      view.line(`${job.path} → ${job.connectionId}:${job.remotePath} ${checksumText(job)}`)
     else view.line(`${job.path} → ${job.connectionId}: ${job.state}: ${job.errorMessage}`)
   }
 }

@@ -55,6 +55,10 @@ describe('upload to Dropbox', () => {
       expect(stored!.size).toBe(size)
       expect(report.content_hash).toBe(stored!.content_hash)
       expect(report.content_hash).toBe(await dropboxContentHash(paths[i]!))
+      expect(report).toMatchObject({
+        checksum_algorithm: 'dropbox-content-hash',
+        verified_by: expect.stringContaining('content_hash'),
+      })
       expect(readFileSync(stored!.localPath).equals(readFileSync(paths[i]!))).toBe(true)
     }
     expect(storedFiles(h.emulator)).toHaveLength(files.length)

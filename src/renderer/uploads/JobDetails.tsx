@@ -37,7 +37,12 @@ export function JobDetails({ job, destination, onRetry, onCancel, onClose }: Job
       'Saved as',
       `${job.remotePath}${job.renamed ? ' (renamed: the name was taken)' : ''}`,
     ])
-  if (job.contentHash) facts.push(['Content hash', job.contentHash])
+  if (job.contentHash)
+    facts.push([
+      'Checksum',
+      job.checksumAlgorithm ? `${job.checksumAlgorithm} ${job.contentHash}` : job.contentHash,
+    ])
+  if (job.verifiedBy) facts.push(['Verified by', job.verifiedBy])
   facts.push(['File on this computer', job.path])
 
   return (
