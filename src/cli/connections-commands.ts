@@ -3,15 +3,6 @@ import type { Connection } from '../shared/settings-schema.ts'
 import type { Engine } from '../main/engine.ts'
 import { connectionJson, connectionLine, printJson } from './output.ts'
 
-export async function providersCommand(engine: Engine, json: boolean): Promise<void> {
-  const providers = await engine.connections.providers()
-  if (json) return printJson(providers)
-  for (const p of providers) {
-    const state = p.is_enabled ? 'enabled' : `not enabled: ${p.reason}`
-    process.stdout.write(`${p.provider_id.padEnd(12)} ${p.display_name}: ${state}\n`)
-  }
-}
-
 /** Lists connections, reading each account's name and space use afresh where it can. */
 export async function connectionsCommand(engine: Engine, json: boolean): Promise<void> {
   const shown: Connection[] = []
