@@ -21,7 +21,15 @@ export async function connectionsCommand(engine: Engine, json: boolean): Promise
     }
   }
   if (json) {
-    printJson(shown.map((c) => ({ ...connectionJson(c), created: c.created, space: c.space })))
+    // config is what the provider keeps beside the secrets (a server URL, a bucket): never one.
+    printJson(
+      shown.map((c) => ({
+        ...connectionJson(c),
+        config: c.config,
+        created: c.created,
+        space: c.space,
+      })),
+    )
   } else if (shown.length === 0) {
     process.stdout.write(
       'No connections yet. Run `fermentrack-backup providers` to see the providers, then `fermentrack-backup connect <provider>`.\n',
