@@ -85,13 +85,9 @@ describe('a key built into the release (FTB_BUILTIN_DROPBOX_APP_KEY at build tim
     expect(result.stdout).toContain('"provider": "dropbox"')
   })
 
-  it('DROPBOX_APP_KEY at run time wins over it, and the Client ID in the settings wins over both', async () => {
+  it('the Client ID in the settings wins over it, and DROPBOX_APP_KEY at run time over both', async () => {
     const bundle = join(withKey, 'index.js')
-    const home = env({ DROPBOX_APP_KEY: 'run-time-key' })
-    expect((await dropboxOf(bundle, home)).shown.oauth).toMatchObject({
-      client_id: 'run-time-key',
-      client_id_source: 'environment',
-    })
+    const home = env()
     const configured = await runCli(
       ['providers', 'configure', 'dropbox', '--client-id', 'settings-key'],
       home,
@@ -102,6 +98,11 @@ describe('a key built into the release (FTB_BUILTIN_DROPBOX_APP_KEY at build tim
     expect((await dropboxOf(bundle, home)).shown.oauth).toMatchObject({
       client_id: 'settings-key',
       client_id_source: 'settings',
+    })
+    const withVariable = { ...home, DROPBOX_APP_KEY: 'run-time-key' }
+    expect((await dropboxOf(bundle, withVariable)).shown.oauth).toMatchObject({
+      client_id: 'run-time-key',
+      client_id_source: 'environment',
     })
   })
 

@@ -102,8 +102,8 @@ describe('providers', () => {
   })
 
   it('configure: every flag saved, used by the next sign-in, and --reset restores the defaults', async () => {
-    // A wrong key in the environment: the Client ID in the settings must win over it.
-    const home = env({ DROPBOX_APP_KEY: 'not-the-app-key' })
+    // No key in the environment (it would win): the Client ID in the settings is what signs in.
+    const home = env({ DROPBOX_APP_KEY: '' })
     const result = await runCli(
       [
         'providers',
@@ -159,8 +159,8 @@ describe('providers', () => {
     expect(reset.code, reset.stderr).toBe(0)
     expect(storedProviders(home)).toEqual({})
     expect(parseJson<SettingsJson>(reset).oauth).toMatchObject({
-      client_id: 'not-the-app-key',
-      client_id_source: 'environment',
+      client_id: null,
+      client_id_source: 'none',
       scopes: [
         'files.metadata.read',
         'files.content.write',
