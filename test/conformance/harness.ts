@@ -44,7 +44,7 @@ export interface ConformanceServer {
    * Lets no more than `total` bytes (as bytesReceived counts them) reach the server, and holds the
    * rest until the returned function is called, so the kill test kills an upload at a known point
    * (CountingProxy.holdAt does this). Without it the test polls bytesReceived and kills as soon as
-   * it sees half the large file, which needs a file big enough to take a while.
+   * it sees 60% of the large file, which needs a file big enough to take a while.
    */
   holdAt?(total: number): () => void
   /** Leaves too little space for the next upload (quota), if the server can; else undefined. */
@@ -61,8 +61,8 @@ export interface ConformanceServer {
   resumesAfterRestart: boolean
   /**
    * A file size large enough to be uploaded in several requests (chunks/parts), at least four of
-   * them: the resume check kills the upload at half the file and allows less than half a file
-   * sent twice, so the part in flight at the kill must be under a quarter of it.
+   * them: the resume check kills the upload at 60% of the file and allows less than half a file
+   * sent twice, so what is in flight at the kill must be well under half of it.
    */
   largeFileBytes: number
   close(): Promise<void>
