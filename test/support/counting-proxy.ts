@@ -30,26 +30,27 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
   let limit = Infinity
 
   const server = createServer((client) => {
-    const server = createConnection({ host: upstream.hostname, port: Number(upstream.port) })
-    for (const socket of [client, server]) {
+    const target = createConnection({ host: upstream.hostname, port: Number(upstream.port) })
+    for (const socket of [client, target]) {
       sockets.add(socket)
       socket.on('close', () => sockets.delete(socket))
     }
-    server.pipe(client)
-    client.on('error', () => server.destroy())
-    server.on('error', () => client.destroy())
-    client.on('close', () => server.end())
+    target.pipe(client)
+    client.on('error', () => target.destroy())
+    target.on('error', () => client.destroy())
+    client.on('close', () => target.end())
 
     let pending: Buffer | undefined
     const forward = (chunk: Buffer) => {
       const room = limit - sent
       const now = room >= chunk.length ? chunk : chunk.subarray(0, Math.max(0, room))
       sent += now.length
-      if (now.length > 0 && !server.write(now)) {
+      if (now.length > 0 && !target.write(now)) {
         client.pause()
-        server.once('drain', () => pending === undefined && client.resume())
+        target.once('drain', () => pending === undefined && client.resume())
       }
       if (now.length === chunk.length) return
+      // Past the limit: keep the rest and stop reading from this client until the release.
       pending = chunk.subarray(now.length)
       client.pause()
       const release = () => {

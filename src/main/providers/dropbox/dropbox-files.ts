@@ -65,7 +65,7 @@ export function dropboxFiles(api: DropboxApi) {
         await rename(partial, target)
       } catch (error) {
         await rm(partial, { force: true })
-        throw error
+        throw downloadError(error, target)
       }
     },
 
@@ -74,6 +74,15 @@ export function dropboxFiles(api: DropboxApi) {
       value(outcome, 'files/delete_v2', remotePath)
     },
   }
+}
+
+/** A file system call failing (ENOENT, ENOSPC …) means the target; anything else, the transfer. */
+function downloadError(error: unknown, target: string): AppError {
+  if (error instanceof AppError) return error
+  const local = typeof (error as NodeJS.ErrnoException | null)?.syscall === 'string'
+  return local
+    ? new AppError('destination_unavailable', `Cannot write ${target}.`, { cause: error })
+    : new AppError('network', 'The download from Dropbox broke off.', { cause: error })
 }
 
 /** A route's result, or the error its 409 means: a path not there is remote_not_found. */

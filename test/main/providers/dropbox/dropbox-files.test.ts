@@ -81,6 +81,17 @@ describe('Dropbox files', () => {
     expect(readdirSync(dir)).toEqual([])
   })
 
+  it('says destination_unavailable for a target folder that does not exist', async () => {
+    const target = join(tempDir('download'), 'no such folder', 'x.tar.xz')
+
+    await expect(
+      files.download('/Fermentrack Backups/Gärkeller.tar.xz', target),
+    ).rejects.toMatchObject({
+      code: 'destination_unavailable',
+      message: expect.stringContaining(target),
+    })
+  })
+
   it('removes a file, and says remote_not_found when it is already gone', async () => {
     await files.remove('/Many/000.tar.xz')
 
