@@ -108,7 +108,6 @@ function jobJson(job: Job, waiting: SlowDown | undefined) {
     remote_path: job.remotePath,
     status: job.state,
     content_hash: job.contentHash,
-    /** Which checksum the destination reported, and how the provider verified the copy. */
     checksum_algorithm: job.checksumAlgorithm,
     verified_by: job.verifiedBy,
     attempts: job.attempts,
