@@ -57,9 +57,7 @@ export async function putFile(
       throw statusError(response, `PUT ${path}`)
     const after = await handle.stat()
     if (after.size !== file.size || after.mtimeMs !== file.mtimeMs) throw changed(file)
-    return file.size === 0
-      ? { sha256, head: Buffer.alloc(0), tail: Buffer.alloc(0), size: 0 }
-      : sent.digest()
+    return { sha256, ...sent.ends() }
   } finally {
     await handle.close().catch(() => {})
   }

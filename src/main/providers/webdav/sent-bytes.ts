@@ -1,16 +1,16 @@
-import { createHash } from 'node:crypto'
 import { Transform, type TransformCallback } from 'node:stream'
 
 /** The ends compared by the read-back check: the first and the last MiB. */
 export const END_BYTES = 1024 * 1024
 
 /**
- * Watches the bytes of an upload as they go out: their SHA-256 (sent as OC-Checksum and reported),
- * their count (for onProgress), and the first and last MiB kept for the read-back check. The
- * file is never held whole: at most two MiB plus one read chunk stay in memory.
+ * Watches the bytes of an upload as they go out: their count (for onProgress), and the first and
+ * last MiB kept for the read-back check. The file is never held whole: at most two MiB plus one
+ * read chunk stay in memory. (The SHA-256 was taken before the PUT, for its OC-Checksum header;
+ * hashing again here would cost a second pass of CPU per file for a change the size and mtime
+ * checks around the PUT already catch.)
  */
 export class SentBytes extends Transform {
-  private readonly hash = createHash('sha256')
   private readonly headParts: Buffer[] = []
   private headBytes = 0
   private tailParts: Buffer[] = []
@@ -24,7 +24,6 @@ export class SentBytes extends Transform {
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    this.hash.update(chunk)
     this.count += chunk.length
     if (this.headBytes < END_BYTES) {
       const part = chunk.subarray(0, END_BYTES - this.headBytes)
@@ -45,10 +44,9 @@ export class SentBytes extends Transform {
   }
 
   /** Call once the stream has ended. */
-  digest(): { sha256: string; head: Buffer; tail: Buffer; size: number } {
+  ends(): { head: Buffer; tail: Buffer; size: number } {
     const tail = Buffer.concat(this.tailParts)
     return {
-      sha256: this.hash.digest('hex'),
       head: Buffer.concat(this.headParts),
       tail: tail.subarray(Math.max(0, tail.length - END_BYTES)),
       size: this.count,

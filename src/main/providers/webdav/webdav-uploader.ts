@@ -47,7 +47,7 @@ export class WebdavUploader implements Uploader {
     const temp = joinPath(remoteFolder, tempName(file))
     try {
       const verified = await this.send(temp, remoteFolder, file, sha256, context)
-      const placed = await this.place(temp, remoteFolder, file, sha256, first.copy, signal)
+      const placed = await this.place(temp, remoteFolder, file, sha256, first, signal)
       if (!placed.free) return present(placed, file, sha256)
       return {
         remotePath: placed.path,
@@ -81,32 +81,32 @@ export class WebdavUploader implements Uploader {
           `The WebDAV folder "${folder}" cannot be created.`,
         )
     }
-    if (sent.sha256 !== sha256)
-      throw new AppError('file_changed', `"${file.path}" changed while it was being uploaded.`)
     return verifyUpload(this.client, temp, sent, context.signal)
   }
 
-  /** MOVE the checked temp to the first free name from `copy` on; Overwrite: F never replaces. */
+  /**
+   * MOVEs the checked temp to `first` (free when last looked); Overwrite: F never replaces, so a
+   * name taken meanwhile answers 412 and the next free name, or this content, is looked for.
+   */
   private async place(
     temp: string,
     folder: string,
     file: SourceFile,
     sha256: string,
-    copy: number,
+    first: Slot,
     signal: AbortSignal,
   ): Promise<Slot> {
-    for (let start = copy; ;) {
-      const slot = await this.findSlot(folder, file, sha256, start, signal)
-      if (!slot.free) {
-        await this.client.expect('DELETE', temp, [204, 200, 404], { signal })
-        return slot
-      }
+    for (let slot = first; ;) {
       const status = await this.client.expect('MOVE', temp, [201, 204, 412], {
         headers: { destination: this.client.destination(slot.path), overwrite: 'F' },
         signal,
       })
       if (status !== 412) return slot
-      start = slot.copy
+      slot = await this.findSlot(folder, file, sha256, slot.copy, signal)
+      if (!slot.free) {
+        await this.client.expect('DELETE', temp, [204, 200, 404], { signal })
+        return slot
+      }
     }
   }
 
