@@ -6,6 +6,8 @@ import { XZ_HEAD, XZ_TAIL } from '../../test/support/backup-files.ts'
 import { runCli } from '../../test/support/cli-process.ts'
 import { startRclone, type WebdavServer } from '../../test/support/webdav-servers.ts'
 import { finished, startCli, startProcess } from '../child-process.ts'
+import { EXIT_REPORT_PRELOAD, exitReportFile } from '../exit-report.ts'
+import { cpuMs } from '../proc-stats.ts'
 import { detail, heading, verdict, type Figure } from '../report.ts'
 import { fixed, mbPerSecond, median, MIB, seconds } from '../stats.ts'
 import type { Teardown } from '../teardown.ts'
@@ -17,6 +19,13 @@ const PARALLEL = 4
 const RUN_TIMEOUT_MS = 600_000
 
 type Contender = 'ours-default' | 'ours' | 'rclone'
+
+/** One timed run: wall time, the client's CPU time, and the server's CPU time meanwhile. */
+interface Run {
+  ms: number
+  clientCpu: number
+  serverCpu: number
+}
 
 /**
  * P6: 100 × 5 MiB backups to `rclone serve webdav` on 127.0.0.1 through the real CLI `upload`
@@ -34,8 +43,8 @@ export async function webdavP6(root: string, rounds: number, teardown: Teardown)
   const obscured = execFileSync('rclone', ['obscure', server.password], { encoding: 'utf8' }).trim()
   const config = join(root, 'p6-rclone.conf')
   writeFileSync(config, '')
-  const times: Record<Contender, number[]> = { 'ours-default': [], ours: [], rclone: [] }
-  const run: Record<Contender, (round: number) => Promise<number>> = {
+  const runs: Record<Contender, Run[]> = { 'ours-default': [], ours: [], rclone: [] }
+  const run: Record<Contender, (round: number) => Promise<Omit<Run, 'serverCpu'>>> = {
     'ours-default': (round) =>
       ourUpload(root, server, files, `ours-default-${round}`, null, teardown),
     ours: (round) => ourUpload(root, server, files, `ours-${round}`, PARALLEL, teardown),
@@ -47,14 +56,17 @@ export async function webdavP6(root: string, rounds: number, teardown: Teardown)
     for (let i = 0; i < order.length; i++) {
       const who = order[(i + round) % order.length]!
       spawnSync('sync') // earlier runs' dirty pages must not be written back during this one
-      times[who].push(await run[who](round))
+      const serverBefore = cpuMs(server.pid()) ?? 0
+      const measured = await run[who](round)
+      runs[who].push({ ...measured, serverCpu: (cpuMs(server.pid()) ?? 0) - serverBefore })
     }
     detail(
-      `round ${round}: ` + order.map((who) => `${who} ${seconds(times[who].at(-1)!)}`).join(', '),
+      `round ${round}: ` + order.map((who) => `${who} ${describe(runs[who].at(-1)!)}`).join(', '),
     )
   }
+  const times = (who: Contender) => runs[who].map((r) => r.ms)
   const total = FILES * FILE_BYTES
-  const rate = (who: Contender) => mbPerSecond(total, median(times[who]))
+  const rate = (who: Contender) => mbPerSecond(total, median(times(who)))
   detail(
     `ours: node bin/fermentrack-backup.js upload <${FILES} files> --json, concurrency ${PARALLEL} ` +
       `(and "ours-default" at the default concurrency 2); per file: SHA-256 of the file, PROPFIND ` +
@@ -67,13 +79,20 @@ export async function webdavP6(root: string, rounds: number, teardown: Teardown)
       `it lists the destination, PUTs each file and checks its size). ` +
       `Median ${fixed(rate('rclone'), 1)} MB/s`,
   )
-  const ratio = median(times.rclone) / median(times.ours)
+  const cpu = (who: Contender) => median(runs[who].map((r) => r.clientCpu))
+  const serverCpu = (who: Contender) => median(runs[who].map((r) => r.serverCpu))
+  detail(
+    `CPU (medians): our CLI process ${seconds(cpu('ours'), 1)}, rclone copy ${seconds(cpu('rclone'), 1)}; ` +
+      `the rclone server meanwhile ${seconds(serverCpu('ours'), 1)} for ours, ` +
+      `${seconds(serverCpu('rclone'), 1)} for rclone copy`,
+  )
+  const ratio = median(times('rclone')) / median(times('ours'))
   const figure: Figure = {
     name: '6 P6 WebDAV upload vs rclone copy',
     value: `${fixed(ratio)}x`,
     target: '>= 0.8x',
     pass: ratio >= 0.8,
-    measured: `CLI ${seconds(median(times.ours), 1)} vs rclone copy ${seconds(median(times.rclone), 1)}`,
+    measured: `CLI ${seconds(median(times('ours')), 1)} vs rclone copy ${seconds(median(times('rclone')), 1)}`,
   }
   verdict(figure)
   return figure
@@ -101,7 +120,7 @@ async function ourUpload(
   name: string,
   concurrency: number | null,
   teardown: Teardown,
-): Promise<number> {
+): Promise<{ ms: number; clientCpu: number }> {
   const home = join(root, `${name}-home`)
   mkdirSync(home, { mode: 0o700 })
   const env = { FTB_HOME: home, FTB_SECRET_STORE: 'file', FTB_LOCAL_DESTINATION: '' }
@@ -113,13 +132,19 @@ async function ourUpload(
   settings.remoteFolder = `/${name}`
   if (concurrency !== null) settings.concurrency = concurrency
   writeFileSync(settingsPath, JSON.stringify(settings))
-  const running = startCli(['upload', ...files, '--json'], env, teardown)
+  const report = exitReportFile(root, name)
+  const running = startCli(
+    ['upload', ...files, '--json'],
+    { ...env, ...report.env },
+    teardown,
+    EXIT_REPORT_PRELOAD,
+  )
   const exit = await finished(running, RUN_TIMEOUT_MS, `${name} upload`)
   const jobs = JSON.parse(exit.stdout) as Array<{ status: string }>
   if (jobs.length !== FILES || jobs.some((job) => job.status !== 'done'))
     throw new Error(`${name}: not every upload finished`)
   checkStored(server, name)
-  return exit.endedAt - running.startedAt
+  return { ms: exit.endedAt - running.startedAt, clientCpu: report.read().cpuMs }
 }
 
 async function rcloneCopy(
@@ -129,11 +154,18 @@ async function rcloneCopy(
   files: string[],
   name: string,
   teardown: Teardown,
-): Promise<number> {
+): Promise<{ ms: number; clientCpu: number }> {
   const source = join(files[0]!, '..')
+  // GNU time reports the CPU time of rclone with all its threads, as our exit report does.
+  const cpuFile = join(config, '..', `${name}.time`)
   const running = startProcess(
-    'rclone',
+    '/usr/bin/time',
     [
+      '-o',
+      cpuFile,
+      '-f',
+      '%U %S',
+      'rclone',
       'copy',
       source,
       `:webdav:/${name}`,
@@ -152,7 +184,12 @@ async function rcloneCopy(
   )
   const exit = await finished(running, RUN_TIMEOUT_MS, `${name} rclone copy`)
   checkStored(server, name)
-  return exit.endedAt - running.startedAt
+  const [user, system] = readFileSync(cpuFile, 'utf8').trim().split(' ').map(Number)
+  return { ms: exit.endedAt - running.startedAt, clientCpu: ((user ?? 0) + (system ?? 0)) * 1000 }
+}
+
+function describe(run: Run): string {
+  return `${seconds(run.ms, 1)} (CPU ${seconds(run.clientCpu, 1)}, server ${seconds(run.serverCpu, 1)})`
 }
 
 /** Both sides must really have stored every file, at its full size, on the server's disk. */

@@ -19,6 +19,8 @@ export interface WebdavServer {
   password: string
   /** The folder on disk that `url` serves: what the server stored, read without our client. */
   root: string
+  /** The server process's id now (the bench reads its CPU time). */
+  pid(): number
   /** Changes the password the server accepts (the stored one is then refused with 401). */
   changePassword(password: string): Promise<void>
   close(): Promise<void>
@@ -105,6 +107,7 @@ export async function startRclone(): Promise<WebdavServer> {
     username: USER,
     password: PASSWORD,
     root,
+    pid: () => server.child.pid ?? -1,
     async changePassword(password) {
       await stop(server.child)
       server = await launch(password)
@@ -195,6 +198,7 @@ export async function startApache(): Promise<WebdavServer> {
     username: USER,
     password: PASSWORD,
     root,
+    pid: () => server.child.pid ?? -1,
     async changePassword(password) {
       // authn_file reads the file on every request: the next one sees the new password.
       writeFileSync(join(base, 'htpasswd'), htpasswdLine(USER, password))

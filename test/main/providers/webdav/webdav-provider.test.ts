@@ -15,10 +15,15 @@ vi.setConfig({ testTimeout: 60_000 })
 const webdav = providerById('webdav')!
 
 /** Every request the provider sent, as the engine's fetch seam sees it. */
-function recordingContext(): ProviderContext & { requests: string[] } {
+function recordingContext(): ProviderContext & {
+  requests: string[]
+  checksumsSent: string[]
+} {
   const requests: string[] = []
+  const checksumsSent: string[] = []
   return {
     requests,
+    checksumsSent,
     settings: {
       enabled: true,
       clientId: null,
@@ -35,6 +40,8 @@ function recordingContext(): ProviderContext & { requests: string[] } {
       requests.push(
         `${init?.method ?? 'GET'} ${decodeURIComponent(new URL(String(input)).pathname)}`,
       )
+      const checksum = (init?.headers as Record<string, string> | undefined)?.['oc-checksum']
+      if (init?.method === 'PUT' && checksum) checksumsSent.push(checksum)
       return fetch(input, init)
     },
     chunkSize: 8 * MIB,
@@ -144,6 +151,8 @@ describe.each(WEBDAV_SERVERS)('WebDAV provider against $name', (kind) => {
     expect(result).toMatchObject({ size: 20_000, renamed: false, alreadyPresent: false })
     expect(result.checksum).toEqual({ algorithm: 'sha256', value: sha256(bytes) })
     expect(result.verifiedBy).toBe('size and the whole file read back')
+    // ownCloud-style servers check or keep the checksum sent with the PUT.
+    expect(ctx.checksumsSent.at(-1)).toBe(`SHA256:${sha256(bytes)}`)
     // No temp part is left behind, and no other file appeared.
     expect(readdirSync(join(server.root, 'Fermentrack Backups/brewhouse 1'))).toEqual([
       '2026-11-22T10.00.00.tar.xz',
