@@ -36,7 +36,7 @@ const PASSWORD = 'hops-and-malt-7f3a'
 
 export const WEBDAV_SERVERS: readonly WebdavServerKind[] = [
   { name: 'rclone serve webdav', start: startRclone },
-  { name: 'Apache mod_dav', start: startApache },
+  { name: 'Apache mod_dav', start: () => startApache() },
 ]
 
 /** Waits until the server answers HTTP at all (any status): it is listening. */
@@ -139,7 +139,18 @@ const APACHE_MODULES = [
   'dav_fs',
 ]
 
-function apacheConfig(base: string, root: string, port: number, asRoot: boolean): string {
+export interface ApacheOptions {
+  /** Apache's LimitRequestBody: a larger PUT is refused with 413. */
+  limitRequestBody?: number
+}
+
+function apacheConfig(
+  base: string,
+  root: string,
+  port: number,
+  asRoot: boolean,
+  options: ApacheOptions,
+): string {
   const modules = APACHE_MODULES.map(
     (name) => `LoadModule ${name}_module /usr/lib/apache2/modules/mod_${name}.so`,
   )
@@ -167,13 +178,16 @@ function apacheConfig(base: string, root: string, port: number, asRoot: boolean)
     '  AuthBasicProvider file',
     `  AuthUserFile "${base}/htpasswd"`,
     '  Require valid-user',
+    ...(options.limitRequestBody === undefined
+      ? []
+      : [`  LimitRequestBody ${options.limitRequestBody}`]),
     '</Directory>',
     '',
   ].join('\n')
 }
 
 /** Apache httpd with mod_dav_fs and its own config under a temp ServerRoot, in the foreground. */
-export async function startApache(): Promise<WebdavServer> {
+export async function startApache(options: ApacheOptions = {}): Promise<WebdavServer> {
   const base = tempDir('apache-webdav')
   const root = join(base, 'data')
   for (const dir of [root, join(base, 'run'), join(base, 'lock')]) mkdirSync(dir)
@@ -184,7 +198,7 @@ export async function startApache(): Promise<WebdavServer> {
   const port = await freePort()
   writeFileSync(join(base, 'htpasswd'), htpasswdLine(USER, PASSWORD))
   const conf = join(base, 'httpd.conf')
-  writeFileSync(conf, apacheConfig(base, root, port, asRoot))
+  writeFileSync(conf, apacheConfig(base, root, port, asRoot, options))
   const server = spawnServer('/usr/sbin/apache2', ['-f', conf, '-DFOREGROUND'], {
     APACHE_RUN_DIR: join(base, 'run'),
     APACHE_LOCK_DIR: join(base, 'lock'),

@@ -7,7 +7,7 @@ import type { Credentials, ProviderContext } from '../../../../src/main/provider
 import { providerById } from '../../../../src/main/providers/registry.ts'
 import type { SourceFile } from '../../../../src/main/uploads/uploader.ts'
 import { backupBytes, MIB } from '../../../support/backup-files.ts'
-import { WEBDAV_SERVERS, type WebdavServer } from '../../../support/webdav-servers.ts'
+import { startApache, WEBDAV_SERVERS, type WebdavServer } from '../../../support/webdav-servers.ts'
 import { context, removeTempDirs, sourceFile, tmp } from '../local/local-harness.ts'
 
 vi.setConfig({ testTimeout: 60_000 })
@@ -259,5 +259,36 @@ describe.each(WEBDAV_SERVERS)('WebDAV provider against $name', (kind) => {
     } finally {
       await server.changePassword(server.password)
     }
+  })
+})
+
+describe('WebDAV provider against a server with an upload limit (Apache LimitRequestBody)', () => {
+  let server: WebdavServer
+  afterAll(async () => {
+    await server?.close()
+    removeTempDirs()
+  })
+
+  it('a file over the limit is file_too_large (413), and nothing is left at its name', async () => {
+    server = await startApache({ limitRequestBody: 64 * 1024 })
+    const ctx = recordingContext()
+    const connected = await webdav.connect(
+      { fields: { url: server.url, username: server.username, password: server.password } },
+      ctx,
+    )
+    const credentials: Credentials = {
+      connectionId: 'webdav-limit',
+      config: connected.config,
+      tokens: null,
+      secret: connected.secret,
+      rejected: async () => {},
+    }
+    const file = sourceFile('too-big.tar.xz', backupBytes(256 * 1024, 11))
+    const error = await webdav
+      .uploader(credentials, ctx)
+      .upload(file, '/limited', context())
+      .catch((e: unknown) => e)
+    expect(isAppError(error, 'file_too_large')).toBe(true)
+    expect(readdirSync(join(server.root, 'limited'))).toEqual([])
   })
 })
