@@ -1,5 +1,6 @@
-// npm run bench [hash throughput memory latency startup]: every figure measured side by side
-// with its reference in this one run, against the Dropbox emulator on 127.0.0.1.
+// npm run bench [hash throughput memory latency startup webdav]: every figure measured side by side
+// with its reference in this one run, against the Dropbox emulator (webdav: rclone serve webdav)
+// on 127.0.0.1.
 import { cpus } from 'node:os'
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
@@ -8,12 +9,13 @@ import { startupIdle } from './figures/startup-idle.ts'
 import { uploadMemory } from './figures/upload-memory.ts'
 import { uploadThroughput } from './figures/upload-throughput.ts'
 import { watchLatency } from './figures/watch-latency.ts'
+import { webdavP6 } from './figures/webdav-p6.ts'
 import { machineLoad, summary, type Figure, type Outcome } from './report.ts'
 import { GIB } from './stats.ts'
 import { Teardown } from './teardown.ts'
 import { createWorkspace, requireFreeSpace, writeRandomFile } from './workspace.ts'
 
-const KEYS = ['hash', 'throughput', 'memory', 'latency', 'startup'] as const
+const KEYS = ['hash', 'throughput', 'memory', 'latency', 'startup', 'webdav'] as const
 const ROUNDS = 3
 const LATENCY_REPEATS = 5
 const STARTUP_FILES = 10_000
@@ -99,6 +101,8 @@ try {
     await figure(`5 start-up, ${STARTUP_FILES} done`, (scope) =>
       startupIdle(root, STARTUP_FILES, scope),
     )
+  if (wanted('webdav'))
+    await figure('6 P6 WebDAV upload vs rclone copy', (scope) => webdavP6(root, ROUNDS, scope))
   outcomes.sort((a, b) => a.name.localeCompare(b.name))
   summary(outcomes)
   process.stdout.write(`After: ${machineLoad()}\n`)
