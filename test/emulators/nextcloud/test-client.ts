@@ -24,7 +24,7 @@ export async function signIn(nc: NextcloudEmulator) {
     method: string,
     url: string,
     headers: Record<string, string> = {},
-    body?: BodyInit,
+    body?: Buffer | string,
   ) => fetch(url, { method, headers: { authorization: auth, ...headers }, body })
   return { auth, appPassword, files, uploads, dav }
 }
