@@ -31,7 +31,13 @@ function send(res: ServerResponse, record: RequestRecord, reply: Reply): void {
 interface Handling {
   state: EmulatorState
   faults: FaultQueue
-  counted: { bytes: number }
+  counted: Counter
+}
+
+/** PUT body bytes received, and a point at which reading stops until released (holdAt). */
+interface Counter {
+  bytes: number
+  hold: { total: number; released: Promise<void> } | undefined
 }
 
 async function handle(
@@ -49,7 +55,10 @@ async function handle(
   // Every answer comes after the whole body, so clients never see a reset while still sending.
   const body = await readBody(req, (n) => {
     record.bodyBytes += n
-    if (req.method === 'PUT') h.counted.bytes += n
+    if (req.method !== 'PUT') return
+    h.counted.bytes += n
+    const { hold } = h.counted
+    if (hold && h.counted.bytes >= hold.total) return hold.released
   })
   if (fault?.kind === 'status')
     return send(res, record, { status: fault.status, body: 'Server error' })
@@ -74,7 +83,7 @@ export async function startNextcloudEmulator(
   const user = { ...DEFAULT_USER, ...options.user }
   const accounts = new Accounts(user)
   const requests: RequestRecord[] = []
-  const counted = { bytes: 0 }
+  const counted: Counter = { bytes: 0, hold: undefined }
   const faults = new FaultQueue()
   const server = createServer((req, res) => {
     const record: RequestRecord = {
@@ -122,6 +131,16 @@ export async function startNextcloudEmulator(
     stored: (path) => state.files.file(path)?.data,
     storedPaths: () => state.files.filePaths(),
     bytesReceived: () => counted.bytes,
+    holdAt: (total) => {
+      let release = () => {}
+      const released = new Promise<void>((resolve) => (release = resolve))
+      counted.hold = { total, released }
+      return () => {
+        counted.hold = undefined
+        release()
+      }
+    },
+    usedBytes: () => state.files.used(),
     activeAppPasswords: () => accounts.active(),
     revokeAppPasswords: () => accounts.revokeAll(),
     uploadFolders: () => state.uploads.list(),

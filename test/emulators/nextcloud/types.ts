@@ -56,6 +56,13 @@ export interface NextcloudEmulator {
   storedPaths(): string[]
   /** Test hook: bytes of request bodies received by PUT so far (files and chunks). */
   bytesReceived(): number
+  /**
+   * Test hook: once bytesReceived reaches `total`, PUT bodies are no longer read (the client is
+   * held by back-pressure) until the returned function is called.
+   */
+  holdAt(total: number): () => void
+  /** Test hook: bytes the user's files take (what the quota counts). */
+  usedBytes(): number
   /** Test hook: app passwords that still work. */
   activeAppPasswords(): string[]
   /** Test hook: revokes every app password, as "Revoke" in the user's security settings. */

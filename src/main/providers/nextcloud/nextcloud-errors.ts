@@ -19,6 +19,8 @@ export function nextcloudError(response: Response, body: string, what: string): 
       return /checksum/i.test(said ?? '')
         ? new AppError('verification_failed', detail)
         : new AppError('provider_error', detail)
+    case 404:
+      return new AppError('remote_not_found', detail)
     case 403:
     case 409:
       return new AppError('destination_unavailable', detail)
