@@ -22,7 +22,13 @@ export interface LoginFlowOptions {
   signal?: AbortSignal
 }
 
-/** "https://cloud.example.com/" or ".../index.php" as the base URL, or a one-line error. */
+const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost'])
+
+/**
+ * "https://cloud.example.com/" or ".../index.php" as the base URL, or a one-line error. Plain
+ * http only on this machine: the app password goes with every request (Basic auth), so it must
+ * not cross a network in clear text.
+ */
 export function serverBase(raw: string): string {
   let url: URL
   try {
@@ -34,6 +40,11 @@ export function serverBase(raw: string): string {
     throw new AppError(
       'invalid_setting',
       `"${raw}" is not a Nextcloud server address: give its URL, such as https://cloud.example.com.`,
+    )
+  if (url.protocol === 'http:' && !LOOPBACK.has(url.hostname))
+    throw new AppError(
+      'invalid_setting',
+      `"${raw}" is plain http: use the server's https:// address, so the app password never travels in clear text.`,
     )
   return `${url.origin}${url.pathname.replace(/\/(index\.php\/?)?$/, '').replace(/\/+$/, '')}`
 }

@@ -42,20 +42,16 @@ describe('connect nextcloud (Login Flow v2 through the CLI)', () => {
     expect(deletes[0]!.headers['ocs-apirequest']).toBe('true')
   })
 
-  it('a server address that is no URL is one line, and nothing is saved', async () => {
+  it.each([
+    ['cloud example', 'is not a Nextcloud server address'],
+    ['http://cloud.example.com', 'is plain http'],
+  ])('refuses the server address "%s" in one line, and saves nothing', async (url, said) => {
     const h = await openHome()
-    const result = await runCli(
-      ['connect', 'nextcloud', '--url', 'cloud example', '--no-browser'],
-      h.env,
-    )
+    const result = await runCli(['connect', 'nextcloud', '--url', url, '--no-browser'], h.env)
     expect(result.code).not.toBe(0)
-    expect(
-      result.stderr
-        .trim()
-        .split('\n')
-        .filter((l) => !l.startsWith('Warning:')),
-    ).toHaveLength(1)
-    expect(result.stderr).toContain('is not a Nextcloud server address')
+    const lines = result.stderr.trim().split('\n')
+    expect(lines.filter((l) => !l.startsWith('Warning:'))).toHaveLength(1)
+    expect(result.stderr).toContain(said)
     const connections = JSON.parse(readFileSync(join(h.home, 'settings.json'), 'utf8')).connections
     expect(connections).toHaveLength(1)
   })
