@@ -123,8 +123,9 @@ export async function loginFlow(
 ): Promise<LoginFlowGrant> {
   const base = serverBase(rawUrl)
   const flow = await start(base, options.fetch)
-  await options.onLoginUrl?.(flow.login)
+  // The server counts its 20 minutes from the flow's start.
   const deadline = options.now() + LOGIN_FLOW_TIMEOUT_MS
+  await options.onLoginUrl?.(flow.login)
   for (;;) {
     if (options.signal?.aborted) throw options.signal.reason
     const grant = await poll(flow.endpoint, flow.token, options.fetch, options.signal)
