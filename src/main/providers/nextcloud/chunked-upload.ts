@@ -108,9 +108,10 @@ async function begin(
     mtimeMs: args.file.mtimeMs,
     chunkSize: args.chunkSize,
   }
+  // 405: our first MKCOL went through but its answer was lost; the id is ours alone.
   await client.send('MKCOL', client.uploadUrl(state.uploadId), {
     headers,
-    ok: [201],
+    ok: [201, 405],
     what: `starting the upload of ${args.file.name}`,
     signal: args.context.signal,
   })

@@ -15,18 +15,21 @@ export async function listFolder(client: NextcloudClient, folder: string): Promi
     1,
     `listing ${folder}`,
   )
-  if (!entries)
-    throw new AppError('destination_unavailable', `${folder} does not exist on Nextcloud.`)
-  // The first entry is the folder itself.
-  return entries.slice(1).map((entry) => {
+  if (!entries) throw new AppError('remote_not_found', `There is no folder ${folder} on Nextcloud.`)
+  const self = joinRemote(folder, '').replace(/(.)\/$/, '$1')
+  return entries.flatMap((entry) => {
     const path = entry.path.slice(root.length) || '/'
-    return {
-      name: path.slice(path.lastIndexOf('/') + 1),
-      path,
-      size: entry.isFolder ? 0 : entry.size,
-      modified: entry.modified,
-      isFolder: entry.isFolder,
-    }
+    // The folder itself comes back too (first, by convention).
+    if (path === self) return []
+    return [
+      {
+        name: path.slice(path.lastIndexOf('/') + 1),
+        path,
+        size: entry.isFolder ? 0 : entry.size,
+        modified: entry.modified,
+        isFolder: entry.isFolder,
+      },
+    ]
   })
 }
 

@@ -133,4 +133,32 @@ describe('NextcloudUploader', () => {
     })
     expect(rejected()).toBe(1)
   })
+
+  it('lists a folder without itself; a path that is not there is remote_not_found', async () => {
+    const { credentials } = await connected()
+    const path = await writeBackup(tempDir('nc'), 'listed.tar.xz', 500, 6)
+    await nextcloudProvider
+      .uploader(credentials, context())
+      .upload(source(path), '/Backups', uploadContext())
+    const listed = await nextcloudProvider.list(credentials, '/Backups', context())
+    expect(listed).toMatchObject([
+      { name: 'listed.tar.xz', path: '/Backups/listed.tar.xz', size: 500, isFolder: false },
+    ])
+    const root = await nextcloudProvider.list(credentials, '/', context())
+    expect(root).toMatchObject([{ name: 'Backups', path: '/Backups', isFolder: true }])
+    await expect(nextcloudProvider.list(credentials, '/Nowhere', context())).rejects.toMatchObject({
+      code: 'remote_not_found',
+    })
+    await expect(
+      nextcloudProvider.remove(credentials, '/Backups/gone.tar.xz', context()),
+    ).rejects.toMatchObject({ code: 'remote_not_found' })
+    await expect(
+      nextcloudProvider.download(
+        credentials,
+        '/Backups/gone.tar.xz',
+        `${tempDir('nc')}/x`,
+        context(),
+      ),
+    ).rejects.toMatchObject({ code: 'remote_not_found' })
+  })
 })
