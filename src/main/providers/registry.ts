@@ -1,6 +1,7 @@
 import { PROVIDER_IDS, type ProviderId } from '../../shared/provider-settings.ts'
 import { dropboxProvider } from './dropbox/dropbox-provider.ts'
 import { localProvider } from './local/local-provider.ts'
+import { nextcloudProvider } from './nextcloud/nextcloud-provider.ts'
 import type { Provider } from './provider.ts'
 import { webdavProvider } from './webdav/webdav-provider.ts'
 
@@ -8,7 +9,12 @@ import { webdavProvider } from './webdav/webdav-provider.ts'
  * The one list of providers. Everything else (auth, uploads, the CLI, IPC, the window) works
  * from here and from the Provider port; nothing outside providers/ names a provider.
  */
-const BUILT: readonly Provider[] = [dropboxProvider, webdavProvider, localProvider]
+const BUILT: readonly Provider[] = [
+  dropboxProvider,
+  nextcloudProvider,
+  webdavProvider,
+  localProvider,
+]
 
 /** Listed so users see what is coming; shown as not enabled, "coming soon". */
 const DISPLAY_NAMES: Record<ProviderId, string> = {
