@@ -1,4 +1,4 @@
-import type { SourceReader } from './source-reader.ts'
+import type { SourceReader } from '../../uploads/source-reader.ts'
 
 interface Ahead {
   offset: number

@@ -1,5 +1,5 @@
 import { ContentHasher, contentHashOfBlocks, HASH_BLOCK_SIZE } from '../../uploads/content-hash.ts'
-import type { SourceReader } from './source-reader.ts'
+import type { SourceReader } from '../../uploads/source-reader.ts'
 
 /**
  * The whole file's content_hash, fed strictly in file order while chunks go out. Requests can

@@ -4,7 +4,7 @@ import type { RemoteFile } from '../../uploads/uploader.ts'
 import { commitInfo, remotePath } from './commit-info.ts'
 import { identicalFileAt, remoteFile, type FileMetadata } from './remote-metadata.ts'
 import { backoffMs, STEP_ATTEMPTS } from './retry-wait.ts'
-import type { SourceReader } from './source-reader.ts'
+import type { SourceReader } from '../../uploads/source-reader.ts'
 import { uploadFailureOf, uploadFailureToError } from './upload-failure.ts'
 import { callOptions, EMPTY_BODY, type UploadIo } from './upload-io.ts'
 

@@ -4,7 +4,7 @@ import type { RouteOutcome } from './dropbox-api.ts'
 import type { HashCursor } from './hash-cursor.ts'
 import type { DropboxResume } from './resume-state.ts'
 import { withRequestHash } from './request-hash.ts'
-import type { SourceReader } from './source-reader.ts'
+import type { SourceReader } from '../../uploads/source-reader.ts'
 import { uploadFailureOf, uploadFailureToError } from './upload-failure.ts'
 import { callOptions, EMPTY_BODY, type UploadIo } from './upload-io.ts'
 

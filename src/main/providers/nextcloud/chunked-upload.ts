@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { AppError } from '../../../shared/app-error.ts'
 import type { SourceFile, UploadContext } from '../../uploads/uploader.ts'
-import { SourceReader } from '../dropbox/source-reader.ts'
+import { SourceReader } from '../../uploads/source-reader.ts'
 import type { NextcloudClient } from './nextcloud-client.ts'
 import { remoteFile, sameContent } from './remote-place.ts'
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import type { SourceFile } from '../../uploads/uploader.ts'
-import { fileError } from '../dropbox/source-reader.ts'
+import { fileError } from '../../uploads/source-reader.ts'
 
 /**
  * The file's SHA-256 in hex, read before sending: OC-Checksum must be in the headers of the PUT

@@ -1,6 +1,6 @@
 import { AppError } from '../../../shared/app-error.ts'
 import type { RemoteFile, SourceFile, UploadContext, Uploader } from '../../uploads/uploader.ts'
-import { SourceReader } from '../dropbox/source-reader.ts'
+import { SourceReader } from '../../uploads/source-reader.ts'
 import { chunkedUpload, resumeFor, type ChunkedResume } from './chunked-upload.ts'
 import { sha256OfFile } from './file-sha256.ts'
 import type { NextcloudClient } from './nextcloud-client.ts'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ChunkReader } from '../../../../src/main/providers/dropbox/chunk-reader.ts'
-import { SourceReader } from '../../../../src/main/providers/dropbox/source-reader.ts'
+import { SourceReader } from '../../../../src/main/uploads/source-reader.ts'
 import { MiB, randomData, sourceFile } from './uploader-fixture.ts'
 
 describe('ChunkReader', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { HashCursor } from '../../../../src/main/providers/dropbox/hash-cursor.ts'
-import { SourceReader } from '../../../../src/main/providers/dropbox/source-reader.ts'
+import { SourceReader } from '../../../../src/main/uploads/source-reader.ts'
 import { ContentHasher } from '../../../../src/main/uploads/content-hash.ts'
 import { MiB, randomData, sourceFile } from './uploader-fixture.ts'
 

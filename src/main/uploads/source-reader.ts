@@ -1,7 +1,7 @@
 import type { Stats } from 'node:fs'
 import { open, stat, type FileHandle } from 'node:fs/promises'
-import { AppError } from '../../../shared/app-error.ts'
-import type { SourceFile } from '../../uploads/uploader.ts'
+import { AppError } from '../../shared/app-error.ts'
+import type { SourceFile } from './uploader.ts'
 
 /** fs errors a user can act on; anything else (EIO …) stays as it is. */
 export function fileError(error: unknown, file: SourceFile): unknown {

@@ -11,8 +11,8 @@ import {
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { SourceReader } from '../../../../src/main/providers/dropbox/source-reader.ts'
-import { isAppError } from '../../../../src/shared/app-error.ts'
+import { SourceReader } from '../../../src/main/uploads/source-reader.ts'
+import { isAppError } from '../../../src/shared/app-error.ts'
 
 function settled(data: Buffer) {
   const path = join(mkdtempSync(join(tmpdir(), 'source-reader-')), 'b.tar.xz')
