@@ -1,10 +1,6 @@
 import { z } from 'zod'
 import { ERROR_CODES, type ErrorCode } from './error-codes.ts'
-import {
-  ProviderConfigureRequest,
-  ProviderId,
-  ProviderSettingsView,
-} from './provider-settings.ts'
+import { ProviderConfigureRequest, ProviderId, ProviderSettingsView } from './provider-settings.ts'
 import { Connection, Settings } from './settings-schema.ts'
 
 /**

@@ -46,7 +46,10 @@ function setUp(options: { env?: NodeJS.ProcessEnv; browserFails?: boolean } = {}
 const refused = { code: 'link_refused' }
 
 describe('the allow-list itself', () => {
-  const allow = { origins: ['https://www.dropbox.com'], loopbackOrigins: ['http://127.0.0.1:41234'] }
+  const allow = {
+    origins: ['https://www.dropbox.com'],
+    loopbackOrigins: ['http://127.0.0.1:41234'],
+  }
 
   it.each([
     'http://www.dropbox.com/oauth2/authorize',
@@ -75,9 +78,9 @@ describe('ExternalLinks', () => {
     const { links, opened } = setUp()
     await links.openExternal(`${DOCS}#dropbox`)
     await expect(links.openBrowser(AUTHORIZE)).rejects.toMatchObject(refused)
-    await expect(links.openExternal('https://www.dropbox.com/developers/apps')).rejects.toMatchObject(
-      refused,
-    )
+    await expect(
+      links.openExternal('https://www.dropbox.com/developers/apps'),
+    ).rejects.toMatchObject(refused)
     expect(opened).toEqual([`${DOCS}#dropbox`])
   })
 
@@ -124,7 +127,10 @@ describe('ExternalLinks', () => {
   })
 
   it('takes the emulator endpoint an environment names as the configured authorization URL', async () => {
-    const env = { DROPBOX_APP_KEY: 'k', FTB_DROPBOX_AUTH_URL: 'http://127.0.0.1:41234/oauth2/authorize' }
+    const env = {
+      DROPBOX_APP_KEY: 'k',
+      FTB_DROPBOX_AUTH_URL: 'http://127.0.0.1:41234/oauth2/authorize',
+    }
     const { links, opened } = setUp({ env })
     await links.openBrowser('http://127.0.0.1:41234/oauth2/authorize?state=s')
     expect(opened).toEqual(['http://127.0.0.1:41234/oauth2/authorize?state=s'])
