@@ -1,7 +1,6 @@
 import { useId, useState, type FormEvent } from 'react'
 import type { ErrorInfo, ProviderSettingsView } from '../api-types.ts'
 import { useCompanion } from '../companion-context.ts'
-import { ErrorNote } from '../components/ErrorNote.tsx'
 import { Icon } from '../components/Icon.tsx'
 import { ProviderGlyph } from '../connections/ProviderGlyph.tsx'
 import { useOpenExternal } from '../hooks/use-open-external.ts'
