@@ -121,7 +121,8 @@ export class CompanionService extends EventEmitter<Emitted> {
       // The contract holds the settings' own rules, so a bad setting is named here, key and rule.
       const issue = parsed.error.issues[0]
       const detail = `Invalid input for ${command}: "${issue?.path.join('.')}" ${issue?.message}.`
-      const code = command === 'settings.update' ? 'invalid_setting' : 'invalid_request'
+      const setting = command === 'settings.update' || command === 'providers.configure'
+      const code = setting ? 'invalid_setting' : 'invalid_request'
       return { ok: false, error: new AppError(code, detail).toPayload() }
     }
     try {
