@@ -27,7 +27,7 @@ export function listDestinations(
     }
   })
   if (settings?.localDestination) {
-    const folder = providers?.find((p) => p.auth === 'none')
+    const folder = providers?.find((p) => p.available && p.auth === 'none')
     list.push({
       id: LOCAL_DESTINATION_ID,
       label: folder?.display_name ?? 'Local or NAS folder',

@@ -105,6 +105,17 @@ export function makeProviders(dropboxEnabled = true): ProviderView[] {
       docsUrl: `${DOCS}#dropbox`,
       connectFields: [],
     },
+    // Listed but not built: shown nowhere in Connections (the engine gives them auth "none").
+    {
+      provider_id: 'google-drive',
+      display_name: 'Google Drive',
+      is_enabled: false,
+      reason: 'Coming soon: this provider is not built yet.',
+      auth: 'none',
+      available: false,
+      docsUrl: `${DOCS}#storage-providers`,
+      connectFields: [],
+    },
     {
       provider_id: 'local',
       display_name: 'Local or NAS folder',

@@ -60,7 +60,7 @@ export function ConnectionsView(props: ConnectionsViewProps) {
   }
 
   // A provider with nothing to prove is the local or NAS folder: it is set up with a folder.
-  const folder = providers?.find((p) => p.auth === 'none')
+  const folder = providers?.find((p) => p.available && p.auth === 'none')
   const connectable = (providers ?? []).filter(
     (p) => p.available && p.is_enabled && p.auth !== 'none',
   )

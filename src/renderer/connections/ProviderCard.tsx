@@ -113,7 +113,7 @@ export function FieldsConnect({
 
 function describe(provider: ProviderView, hasAccount: boolean): string {
   const name = provider.display_name
-  if (hasAccount) return `Add ${name} too; every backup goes to each place.`
+  if (hasAccount) return `Add another ${name} account; every backup goes to each account.`
   switch (provider.auth) {
     case 'oauth-pkce':
       return `Sign in once in your browser; backups go to your ${name}.`

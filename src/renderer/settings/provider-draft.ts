@@ -1,10 +1,6 @@
-import { z } from 'zod'
+import '../zod-config.ts'
 import { ProviderOverrides } from '../../shared/provider-settings.ts'
 import type { ProviderSettingsView } from '../api-types.ts'
-
-// zod compiles object checks with `new Function` when it may; the window's CSP forbids eval, and
-// even zod's caught probe would be reported as a violation. Plain interpretation is fast enough.
-z.config({ jitless: true })
 
 /** A provider settings card's values, as typed (options as JSON text, scopes space-separated). */
 export interface ProviderDraft {
