@@ -4,6 +4,7 @@ import { defineConfig } from 'electron-vite'
 import react from '@vitejs/plugin-react'
 import type { Plugin } from 'vite'
 import packageJson from './package.json' with { type: 'json' }
+import { builtInKeysDefine } from './scripts/built-in-keys.ts'
 
 const root = import.meta.dirname
 
@@ -35,8 +36,12 @@ function devContentSecurityPolicy(): Plugin {
 
 export default defineConfig({
   main: {
-    // Only the one field, rather than bundling all of package.json into the main process.
-    define: { __PROJECT_HOMEPAGE__: JSON.stringify(packageJson.homepage) },
+    define: {
+      // Only the one field, rather than bundling all of package.json into the main process.
+      __PROJECT_HOMEPAGE__: JSON.stringify(packageJson.homepage),
+      // FTB_BUILTIN_DROPBOX_APP_KEY … at build time: a release that works with no setup.
+      ...builtInKeysDefine(process.env),
+    },
     build: {
       outDir: resolve(root, 'out/main'),
       // Dependencies stay `import`s resolved from node_modules at run time; keytar is native

@@ -2,12 +2,15 @@
 // Node 24 that imports its dependencies from node_modules instead of bundling them.
 import { resolve } from 'node:path'
 import { defineConfig } from 'vite'
+import { builtInKeysDefine } from './scripts/built-in-keys.ts'
 
 const root = import.meta.dirname
 
 export default defineConfig({
   root,
   publicDir: false,
+  // FTB_BUILTIN_DROPBOX_APP_KEY … at build time, the same keys as the app's (see the script).
+  define: builtInKeysDefine(process.env),
   // An SSR build targets Node: built-ins stay imports, and every package in node_modules is
   // left external (keytar is native and can't be bundled anyway).
   ssr: { target: 'node' },

@@ -23,6 +23,7 @@ describe('README', () => {
   it.each([
     'FTB_HOME',
     'DROPBOX_APP_KEY',
+    'FTB_BUILTIN_DROPBOX_APP_KEY',
     'FTB_SECRET_STORE',
     'FTB_LOOPBACK_PORT',
     'FTB_LOG_LEVEL',

@@ -11,6 +11,7 @@ import type { Engine } from '../main/engine.ts'
 import { signInTtlMs } from '../main/engine.ts'
 import { connectFieldValues } from './connect-fields.ts'
 import { openBrowser } from './open-browser.ts'
+import { stdinLines } from './stdin-lines.ts'
 import { connectionJson, connectionLine, printJson } from './output.ts'
 
 export interface ConnectArgs {
@@ -107,19 +108,4 @@ function promptForCode(receiver: ManualReceiver, cancel: AbortController, name: 
       cancel.abort(new AppError('redirect_timeout', 'The input ended before a code was accepted.')),
     )
   })
-}
-
-/** Reads stdin a line at a time, only when a secret is asked for (`--password-stdin`). */
-function stdinLines(): { next: () => Promise<string | undefined>; close: () => void } {
-  let lines: ReturnType<typeof createInterface> | undefined
-  let iterator: AsyncIterator<string> | undefined
-  return {
-    next: async () => {
-      lines ??= createInterface({ input: process.stdin, terminal: false })
-      iterator ??= lines[Symbol.asyncIterator]()
-      const { value, done } = await iterator.next()
-      return done ? undefined : String(value).replace(/\r$/, '')
-    },
-    close: () => lines?.close(),
-  }
 }

@@ -3,15 +3,6 @@ import type { Connection } from '../shared/settings-schema.ts'
 import type { Engine } from '../main/engine.ts'
 import { connectionJson, connectionLine, printJson } from './output.ts'
 
-export async function providersCommand(engine: Engine, json: boolean): Promise<void> {
-  const providers = await engine.connections.providers()
-  if (json) return printJson(providers)
-  for (const p of providers) {
-    const state = p.is_enabled ? 'enabled' : `not enabled: ${p.reason}`
-    process.stdout.write(`${p.provider_id.padEnd(12)} ${p.display_name}: ${state}\n`)
-  }
-}
-
 /** Lists connections, reading each account's name and space use afresh where it can. */
 export async function connectionsCommand(engine: Engine, json: boolean): Promise<void> {
   const shown: Connection[] = []
@@ -30,7 +21,15 @@ export async function connectionsCommand(engine: Engine, json: boolean): Promise
     }
   }
   if (json) {
-    printJson(shown.map((c) => ({ ...connectionJson(c), created: c.created, space: c.space })))
+    // config is what the provider keeps beside the secrets (a server URL, a bucket): never one.
+    printJson(
+      shown.map((c) => ({
+        ...connectionJson(c),
+        config: c.config,
+        created: c.created,
+        space: c.space,
+      })),
+    )
   } else if (shown.length === 0) {
     process.stdout.write(
       'No connections yet. Run `fermentrack-backup providers` to see the providers, then `fermentrack-backup connect <provider>`.\n',

@@ -4,8 +4,10 @@ import { createEngine, type Engine } from '../main/engine.ts'
 import { isStorageFailure, storageFailure } from '../main/uploads/storage-failure.ts'
 import { connectCommand, openUrlCommand } from './connect-command.ts'
 import { connectFlagOptions } from './connect-fields.ts'
-import { connectionsCommand, disconnectCommand, providersCommand } from './connections-commands.ts'
+import { connectionsCommand, disconnectCommand } from './connections-commands.ts'
 import { exitOnUncaught } from './fatal-errors.ts'
+import { providersCommand } from './provider-commands.ts'
+import { CONFIGURE_FLAGS } from './provider-flags.ts'
 import { historyCommand, pauseCommand, retryCommand, statusCommand } from './queue-commands.ts'
 import { uploadCommand, watchCommand } from './upload-commands.ts'
 
@@ -13,6 +15,13 @@ const HELP = `Usage: fermentrack-backup <command> [options]
 
 Commands:
   providers [--json]                 List storage providers and whether each is enabled
+  providers show <id> [--json]       A provider's settings: client id and where it came from,
+                                     URLs, redirect URIs to register, scopes, default target
+  providers configure <id> [--client-id ID] [--client-secret-stdin]
+             [--authorization-url URL] [--authorization-url-options JSON] [--token-url URL]
+             [--scopes "a b"] [--default-target PATH] [--enabled true|false] [--reset] [--json]
+                                     Change a provider's settings (--reset restores the defaults
+                                     first); a client secret is read from stdin, never argv
   connect <provider> [--redirect scheme|loopback|manual] [--no-browser] [--json]
                                      Sign in to an OAuth provider (Dropbox) in the system browser
   connect webdav --url URL --username U --password-stdin [--json]
@@ -40,6 +49,7 @@ FTB_LOOPBACK_PORT, FTB_LOG_LEVEL (see the README's configuration reference).
 
 const OPTIONS = {
   ...connectFlagOptions(),
+  ...CONFIGURE_FLAGS,
   json: { type: 'boolean' },
   redirect: { type: 'string' },
   'no-browser': { type: 'boolean' },
@@ -93,8 +103,7 @@ async function dispatch(
   }
   switch (command) {
     case 'providers':
-      arity(0, '[--json]')
-      return providersCommand(engine, values.json)
+      return providersCommand(engine, args, values)
     case 'connect':
       arity(1, '<provider>')
       return connectCommand(

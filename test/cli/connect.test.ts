@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DropboxEmulator } from '../emulators/dropbox/index.ts'
 import { authorizeRedirect, authorizeShownCode } from '../support/browser.ts'
 import { runCli, startCli } from '../support/cli-process.ts'
 import { cliEnv, startEmulator } from '../support/dropbox-fixture.ts'
+import { connectDropbox } from '../support/upload-fixture.ts'
 
 let emulator: DropboxEmulator
 let loopbackPort: number
@@ -52,6 +55,29 @@ describe('connect dropbox', () => {
     expect(await connectionsOf(home)).toMatchObject([
       { connection_id: connection.connection_id, status: 'connected' },
     ])
+  })
+
+  it('connections --json: each connection with its provider, account, config and space, never a token', async () => {
+    const home = env({ FTB_SECRET_STORE: 'file' })
+    const id = await connectDropbox(home)
+    const result = await runCli(['connections', '--json'], home)
+    expect(result.code, result.stderr).toBe(0)
+    expect(JSON.parse(result.stdout)).toEqual([
+      {
+        connection_id: id,
+        provider: 'dropbox',
+        account: { name: 'Brewer Example', email: 'brewer@example.com' },
+        status: 'connected',
+        config: {},
+        created: expect.any(String),
+        space: { used: expect.any(Number), allocated: expect.any(Number) },
+      },
+    ])
+    const stored = JSON.parse(readFileSync(join(home.FTB_HOME, 'secrets.json'), 'utf8'))
+    const tokens = JSON.parse(stored[id]) as { access_token: string; refresh_token: string }
+    expect(tokens.refresh_token.length).toBeGreaterThan(20)
+    expect(result.stdout).not.toContain(tokens.refresh_token)
+    expect(result.stdout).not.toContain(tokens.access_token)
   })
 
   it('by custom scheme: open-url hands the answer to the waiting connect', async () => {

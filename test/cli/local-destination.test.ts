@@ -129,6 +129,24 @@ describe('a local destination', () => {
     },
   )
 
+  it('a folder changed while watch runs takes the next backups, the old one keeps its own', async () => {
+    const { env, backups, target, nas } = localHome('setting')
+    const watch = await startWatch(backups, env)
+    const first = await writeBackup(backups, 'first.tar.xz', 20_000, 1)
+    await waitForOutput(watch, 'Uploaded first.tar.xz → local')
+    const other = dir('nas-2')
+    writeSettings(env.FTB_HOME!, { localDestination: other })
+    const second = await writeBackup(backups, 'second.tar.xz', 20_000, 2)
+    await waitForOutput(watch, 'Uploaded second.tar.xz → local')
+    expect((await stopCli(watch)).code).toBe(0)
+    expect(listing(target)).toEqual(['first.tar.xz'])
+    expect(readFileSync(join(target, 'first.tar.xz')).equals(readFileSync(first))).toBe(true)
+    const moved = join(other, 'Fermentrack Backups')
+    expect(listing(moved)).toEqual(['second.tar.xz'])
+    expect(readFileSync(join(moved, 'second.tar.xz')).equals(readFileSync(second))).toBe(true)
+    expect(nas).not.toBe(other)
+  })
+
   it('copies a backup written slowly once, complete, after it settled', async () => {
     const { env, backups, target } = localHome('env', { settleSeconds: 1 })
     const watch = await startWatch(backups, env)

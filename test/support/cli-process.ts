@@ -25,9 +25,12 @@ export interface RunningCli {
   done: Promise<CliResult>
 }
 
-/** Starts the real CLI the way a user does: its bin, on this Node, in its own process. */
-export function startCli(args: string[], env: NodeJS.ProcessEnv): RunningCli {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } })
+/**
+ * Starts the real CLI the way a user does: its bin, on this Node, in its own process. `entry`
+ * runs another build of it instead (a bundle in out/).
+ */
+export function startCli(args: string[], env: NodeJS.ProcessEnv, entry = BIN): RunningCli {
+  const child = spawn(process.execPath, [entry, ...args], { env: { ...process.env, ...env } })
   let stdout = ''
   let stderr = ''
   const stderrWaiters: Array<{ text: string; resolve: () => void }> = []
@@ -60,8 +63,13 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv): RunningCli {
   }
 }
 
-export function runCli(args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<CliResult> {
-  const running = startCli(args, env)
+export function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  input?: string,
+  entry = BIN,
+): Promise<CliResult> {
+  const running = startCli(args, env, entry)
   running.child.stdin.end(input ?? '')
   return running.done
 }

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events'
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { AppError, isAppError } from '../../shared/app-error.ts'
 import { LOCAL_DESTINATION_ID } from '../../shared/provider-settings.ts'
 import type { Connection, ConnectionStatus, ProviderId } from '../../shared/settings-schema.ts'
@@ -210,9 +210,7 @@ export class ConnectionService extends EventEmitter<{ changed: [Connection[]] }>
    * What the port needs to act for a connection: its provider, credentials and context. A
    * provider switched off later still serves its existing connections.
    */
-  async open(
-    id: string,
-  ): Promise<{ provider: Provider; credentials: Credentials; context: ProviderContext }> {
+  async open(id: string): Promise<OpenConnection> {
     if (id === LOCAL_DESTINATION_ID) return this.openLocal()
     const connection = this.get(id)
     const provider = providerById(connection.provider)
@@ -227,9 +225,12 @@ export class ConnectionService extends EventEmitter<{ changed: [Connection[]] }>
       config: connection.config,
       tokens: oauth ? await this.tokens(connection, provider, context) : null,
       secret: stored === null ? null : (JSON.parse(stored) as Record<string, string>),
-      rejected: async () => this.markStatus(id, 'needs_reauth'),
+      // A reconnect (here or in another process) since these were read is not a rejection.
+      rejected: async () => {
+        if ((await secrets.get(id)) === stored) this.markStatus(id, 'needs_reauth')
+      },
     }
-    return { provider, credentials, context }
+    return { provider, credentials, context, revision: revisionOf(connection.config, stored) }
   }
 
   /** The local folder is a destination the settings imply: no account, no secret. */
@@ -249,6 +250,7 @@ export class ConnectionService extends EventEmitter<{ changed: [Connection[]] }>
       provider,
       credentials,
       context: this.context(await this.options.providers.settingsOf(provider)),
+      revision: revisionOf(credentials.config, null),
     }
   }
 
@@ -318,6 +320,26 @@ export class ConnectionService extends EventEmitter<{ changed: [Connection[]] }>
     }))
     this.emit('changed', this.list())
   }
+}
+
+export interface OpenConnection {
+  provider: Provider
+  credentials: Credentials
+  context: ProviderContext
+  /**
+   * Changes when what the credentials were built from changes (a reconnect with a new password,
+   * another local folder), so a cached uploader is replaced. OAuth tokens are not part of it:
+   * their TokenManager follows a reconnect by itself, and Dropbox needs one uploader per account.
+   */
+  revision: string
+}
+
+function revisionOf(config: Connection['config'], stored: string | null): string {
+  return createHash('sha256')
+    .update(JSON.stringify(config))
+    .update('\0')
+    .update(stored ?? '')
+    .digest('hex')
 }
 
 /** The fresh tokens of a sign-in, for the provider's first look at the account. */

@@ -130,7 +130,10 @@ export class ProviderConfig {
       )
     if (request.clientSecret !== undefined)
       await this.saveClientSecret(provider.id, request.clientSecret)
-    else if (request.reset) await this.saveClientSecret(provider.id, '')
+    // Only a provider that uses a secret can have one stored: resetting Dropbox must not need
+    // a keychain (a headless Pi has none).
+    else if (request.reset && provider.oauthDefaults?.(this.options.env).usesClientSecret)
+      await this.saveClientSecret(provider.id, '')
     this.options.settings.update((s) => {
       const providers = { ...s.providers }
       const kept = request.reset ? {} : (providers[provider.id] ?? {})

@@ -17,8 +17,9 @@ export interface SettingsSources {
 export type ClientIdSource = 'settings' | 'environment' | 'built-in' | 'none'
 
 /**
- * A provider's effective settings. The client id comes from the settings, else the environment
- * at run time, else the key built into this release: the user's own choice always wins.
+ * A provider's effective settings. The client id comes from the environment at run time (as
+ * DROPBOX_APP_KEY always did: connections made with it keep renewing after the upgrade), else
+ * the settings, else the key built into this release.
  */
 export function resolveProviderSettings(
   provider: Provider,
@@ -28,14 +29,14 @@ export function resolveProviderSettings(
   const defaults = provider.oauthDefaults?.(sources.env)
   const fromEnv = defaults?.clientIdEnv.map((name) => sources.env[name]?.trim()).find(Boolean)
   const builtIn = sources.builtIn[provider.id]?.trim() || undefined
-  const clientId = o.clientId ?? fromEnv ?? builtIn ?? null
+  const clientId = fromEnv ?? o.clientId ?? builtIn ?? null
   return {
     enabled: o.enabled ?? true,
     clientId,
-    clientIdSource: o.clientId
-      ? 'settings'
-      : fromEnv
-        ? 'environment'
+    clientIdSource: fromEnv
+      ? 'environment'
+      : o.clientId
+        ? 'settings'
         : builtIn
           ? 'built-in'
           : 'none',

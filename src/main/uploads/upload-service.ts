@@ -44,7 +44,7 @@ export class UploadService extends EventEmitter<UploadServiceEvents> {
   readonly store: JobStore
   private readonly options: UploadServiceOptions
   private readonly now: () => number
-  private readonly uploaders = new Map<string, Uploader>()
+  private readonly uploaders = new Map<string, { revision: string; uploader: Uploader }>()
   private queue: UploadQueue | undefined
   private readonly owner: QueueOwner
   private storageFailing = false
@@ -244,13 +244,13 @@ export class UploadService extends EventEmitter<UploadServiceEvents> {
   }
 
   private async uploaderFor(id: string): Promise<Uploader | undefined> {
-    const cached = this.uploaders.get(id)
-    if (cached) return cached
     if (!this.options.connections.isReady(id)) return undefined
-    const { provider, credentials, context } = await this.options.connections.open(id)
+    const { provider, credentials, context, revision } = await this.options.connections.open(id)
+    const cached = this.uploaders.get(id)
+    if (cached?.revision === revision) return cached.uploader
+    // One uploader per destination and credentials, so commits to one account are serialized.
     const uploader = provider.uploader(credentials, context)
-    // One uploader per destination, so its commits to one account are serialized.
-    if (uploader) this.uploaders.set(id, uploader)
+    this.uploaders.set(id, { revision, uploader })
     return uploader
   }
 

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { clientSecretAccount, ProviderConfig } from '../../../src/main/auth/provider-config.ts'
+import { ProviderConfig } from '../../../src/main/auth/provider-config.ts'
 import { createLogger } from '../../../src/main/log/logger.ts'
 import { createFileStore } from '../../../src/main/secrets/file-store.ts'
 import { SettingsStore } from '../../../src/main/store/settings-store.ts'
@@ -36,7 +36,7 @@ describe('provider settings', () => {
     expect(list.find((p) => p.provider_id === 'local')).toMatchObject({ is_enabled: true })
   })
 
-  it('takes the client id from the settings, else the environment, else the built-in key', async () => {
+  it('takes the client id from the environment, else the settings, else the built-in key', async () => {
     const builtIn = { dropbox: 'release-key' }
     expect((await setup({}, builtIn).config.view('dropbox')).oauth).toMatchObject({
       clientId: 'release-key',
@@ -48,7 +48,13 @@ describe('provider settings', () => {
       clientIdSource: 'environment',
     })
     await withEnv.config.configure({ provider: 'dropbox', changes: { clientId: 'my-key' } })
-    const view = await withEnv.config.view('dropbox')
+    expect((await withEnv.config.view('dropbox')).oauth).toMatchObject({
+      clientId: 'env-key',
+      clientIdSource: 'environment',
+    })
+    const noEnv = setup({}, builtIn)
+    await noEnv.config.configure({ provider: 'dropbox', changes: { clientId: 'my-key' } })
+    const view = await noEnv.config.view('dropbox')
     expect(view.oauth).toMatchObject({ clientId: 'my-key', clientIdSource: 'settings' })
     expect(view.is_enabled).toBe(true)
   })
@@ -89,7 +95,7 @@ describe('provider settings', () => {
   })
 
   it('accepts loopback http, keeps only what differs, and resets to the defaults', async () => {
-    const { config, settings, secrets } = setup()
+    const { config, settings } = setup()
     await config.configure({
       provider: 'dropbox',
       changes: {
@@ -106,10 +112,8 @@ describe('provider settings', () => {
       defaultTarget: '/Brewery',
     })
     expect((await config.view('dropbox')).defaultTarget).toBe('/Brewery')
-    await secrets.set(clientSecretAccount('dropbox'), 'not-used-by-dropbox')
     const reset = await config.configure({ provider: 'dropbox', changes: {}, reset: true })
     expect(settings.get().providers.dropbox).toBeUndefined()
-    expect(await secrets.get(clientSecretAccount('dropbox'))).toBeNull()
     expect(reset.oauth?.authorizationUrl).toBe('https://www.dropbox.com/oauth2/authorize')
     expect(reset.defaultTarget).toBe('/Fermentrack Backups')
   })
