@@ -16,7 +16,8 @@ export interface OAuthFieldsProps {
 
 const CLIENT_ID_SOURCE: Record<OAuthView['clientIdSource'], string> = {
   settings: 'Set here.',
-  environment: 'From an environment variable; a value saved here overrides it.',
+  environment:
+    'From an environment variable, which wins over this setting: unset it to change it here.',
   'built-in': 'Built into this release; a value saved here overrides it.',
   none: 'Not set: register an app with the provider and enter its client id.',
 }
@@ -27,7 +28,7 @@ export function OAuthFields({ oauth, draft, errors, id, edit }: OAuthFieldsProps
     field: 'clientId' | 'authorizationUrl' | 'tokenUrl' | 'scopes',
     label: string,
     hint: string,
-    mono = true,
+    readOnly = false,
   ) => (
     <PrefRow
       label={<label htmlFor={id(field)}>{label}</label>}
@@ -38,8 +39,9 @@ export function OAuthFields({ oauth, draft, errors, id, edit }: OAuthFieldsProps
     >
       <input
         id={id(field)}
-        className={mono ? 'input mono' : 'input'}
+        className="input mono"
         value={draft[field]}
+        readOnly={readOnly}
         onChange={(e) => edit(field, e.target.value)}
         aria-invalid={Boolean(errors[field])}
         aria-describedby={describedBy(id, field, errors)}
@@ -50,7 +52,13 @@ export function OAuthFields({ oauth, draft, errors, id, edit }: OAuthFieldsProps
   )
   return (
     <>
-      {text('clientId', 'Client ID', CLIENT_ID_SOURCE[oauth.clientIdSource])}
+      {text(
+        'clientId',
+        'Client ID',
+        CLIENT_ID_SOURCE[oauth.clientIdSource],
+        // The environment wins over the settings, so a value typed here would do nothing.
+        oauth.clientIdSource === 'environment',
+      )}
       {oauth.usesClientSecret && (
         <PrefRow
           label={<label htmlFor={id('clientSecret')}>Client Secret</label>}
