@@ -193,4 +193,23 @@ describe('Settings › Storage providers', () => {
     })
     await within(drive).findByText(/^Not set\. It is kept in your keychain/)
   })
+
+  it('shows a Client ID from the environment read-only, since the environment wins', async () => {
+    const fake = new FakeCompanion()
+    fake.state.providerSettings = fake.state.providerSettings.map((v) =>
+      v.oauth && v.provider_id === 'dropbox'
+        ? {
+            ...v,
+            is_enabled: true,
+            reason: null,
+            oauth: { ...v.oauth, clientId: 'env-key', clientIdSource: 'environment' as const },
+          }
+        : v,
+    )
+    await openProviderSettings(fake)
+    const clientId = field(providerCard('Dropbox'), 'Client ID')
+    expect(clientId.value).toBe('env-key')
+    expect(clientId.readOnly).toBe(true)
+    expect(screen.getByText(/^From an environment variable, which wins/)).toBeTruthy()
+  })
 })
