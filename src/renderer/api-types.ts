@@ -1,18 +1,35 @@
-// Type-only views of the IPC contract, so no schema code (zod) ends up in the renderer bundle.
+// Type-only views of the IPC contract. The only schemas the window runs are the provider
+// settings' own (settings/provider-draft.ts), so the form checks exactly what main will check.
 import type {
-  CommandOutput,
+  CommandInput,
   CompanionApi,
+  ConnectFieldView,
   JobView,
   StatusView,
   SettingsView,
   ProgressView,
+  ProviderView,
 } from '../shared/ipc-contract.ts'
+import type { ProviderSettingsView } from '../shared/provider-settings.ts'
 import type { Connection } from '../shared/settings-schema.ts'
 
-export type { CompanionApi, Connection, JobView, ProgressView, SettingsView, StatusView }
+export type {
+  CompanionApi,
+  ConnectFieldView,
+  Connection,
+  JobView,
+  ProgressView,
+  ProviderSettingsView,
+  ProviderView,
+  SettingsView,
+  StatusView,
+}
 export type ErrorInfo = NonNullable<StatusView['lastError']>
 export type JobState = JobView['state']
-export type ProviderView = CommandOutput<'providers.list'>[number]
+export type AuthKind = ProviderView['auth']
+export type ConfigureRequest = CommandInput<'providers.configure'>
+/** What a connect form holds: text fields as typed, flags as ticked. */
+export type FieldValues = Record<string, string | boolean>
 export type NotificationLevel = SettingsView['notifications']
 
 /** The job id of the local/NAS folder destination (the engine's LOCAL_DESTINATION_ID). */

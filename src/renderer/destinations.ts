@@ -1,30 +1,49 @@
-import { LOCAL_DESTINATION_ID, type Connection, type SettingsView } from './api-types.ts'
+import {
+  LOCAL_DESTINATION_ID,
+  type Connection,
+  type ProviderView,
+  type SettingsView,
+} from './api-types.ts'
 
 export interface Destination {
   id: string
   label: string
-  kind: 'dropbox' | 'local'
+  /** A cloud account, or a folder on this computer (its icon). */
+  kind: 'cloud' | 'folder'
 }
 
 /** Every place a backup goes, as the engine counts them: each connection, then the folder. */
 export function listDestinations(
   connections: Connection[] | null,
+  providers: ProviderView[] | null,
   settings: SettingsView | null,
 ): Destination[] {
-  const list: Destination[] = (connections ?? []).map((c) => ({
-    id: c.id,
-    label: connectionLabel(c),
-    kind: c.provider === 'local' ? 'local' : 'dropbox',
-  }))
+  const list: Destination[] = (connections ?? []).map((c) => {
+    const provider = providers?.find((p) => p.provider_id === c.provider)
+    return {
+      id: c.id,
+      label: connectionLabel(c, provider),
+      kind: provider?.auth === 'none' ? 'folder' : 'cloud',
+    }
+  })
   if (settings?.localDestination) {
-    list.push({ id: LOCAL_DESTINATION_ID, label: 'Local or NAS folder', kind: 'local' })
+    const folder = providers?.find((p) => p.available && p.auth === 'none')
+    list.push({
+      id: LOCAL_DESTINATION_ID,
+      label: folder?.display_name ?? 'Local or NAS folder',
+      kind: 'folder',
+    })
   }
   return list
 }
 
-export function connectionLabel(connection: Connection): string {
-  const provider = connection.provider === 'dropbox' ? 'Dropbox' : 'Folder'
-  return connection.account.name ? `${provider} · ${connection.account.name}` : provider
+/** "Provider · account", with the provider named as the registry names it. */
+export function connectionLabel(
+  connection: Connection,
+  provider: ProviderView | undefined,
+): string {
+  const name = provider?.display_name ?? connection.provider
+  return connection.account.name ? `${name} · ${connection.account.name}` : name
 }
 
 /** A job's destination as text, even for a connection that has since gone. */

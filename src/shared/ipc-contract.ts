@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { ERROR_CODES, type ErrorCode } from './error-codes.ts'
-import { ProviderId } from './provider-settings.ts'
+import { ProviderConfigureRequest, ProviderId, ProviderSettingsView } from './provider-settings.ts'
 import { Connection, Settings } from './settings-schema.ts'
 
 /**
@@ -9,13 +9,31 @@ import { Connection, Settings } from './settings-schema.ts'
  * and the renderer types itself from it, so a command added here reaches all four.
  */
 
+/** One thing a provider's connect form asks for (the provider's connectFields, as the port says). */
+export const ConnectFieldView = z.object({
+  name: z.string(),
+  label: z.string(),
+  kind: z.enum(['url', 'text', 'secret', 'flag']),
+  required: z.boolean(),
+  hint: z.string().optional(),
+})
+export type ConnectFieldView = z.infer<typeof ConnectFieldView>
+
+/** A provider as the Connections section needs it: enough to draw its card without naming it. */
 export const ProviderView = z.object({
   provider_id: ProviderId,
   display_name: z.string(),
   is_enabled: z.boolean(),
   /** Why it is not enabled, with the fix; null when it is. */
   reason: z.string().nullable(),
+  auth: ProviderSettingsView.shape.auth,
+  /** False for providers listed but not built yet ("coming soon"). */
+  available: z.boolean(),
+  /** The README section on setting it up. */
+  docsUrl: z.string(),
+  connectFields: z.array(ConnectFieldView),
 })
+export type ProviderView = z.infer<typeof ProviderView>
 
 export const JobState = z.enum(['queued', 'uploading', 'verifying', 'done', 'failed', 'cancelled'])
 
@@ -95,9 +113,30 @@ export const HistoryRequest = z.object({
   offset: z.number().int().min(0).default(0),
 })
 
-const SignInRequest = z.object({
-  provider: z.literal('dropbox'),
-  redirect: z.enum(['scheme', 'loopback', 'manual']).optional(),
+/**
+ * What the user typed into a provider's connect form. Secret fields cross only this way, window
+ * to main: no command answers with them, and errors and logs never quote them.
+ */
+const ConnectFieldValues = z
+  .record(z.string().min(1).max(100), z.union([z.string().max(4096), z.boolean()]))
+  .refine((fields) => Object.keys(fields).length <= 50, 'has too many fields')
+
+/** OAuth providers sign in through a redirect; the others take fields or run a login flow. */
+const ConnectRequest = z
+  .object({
+    provider: ProviderId,
+    redirect: z.enum(['scheme', 'loopback', 'manual']).optional(),
+    fields: ConnectFieldValues.optional(),
+  })
+  .strict()
+
+const ConnectionTestRequest = z
+  .object({ provider: ProviderId, fields: ConnectFieldValues })
+  .strict()
+
+export const AccountInfoView = z.object({
+  account: Connection.shape.account,
+  space: Connection.shape.space,
 })
 
 const Id = z.object({ id: z.string().min(1).max(200) })
@@ -111,11 +150,25 @@ const Paths = z.object({
 
 export const commands = {
   'providers.list': { input: z.void(), output: z.array(ProviderView) },
+  /** Kasm's form per provider; a client secret shows only as `clientSecretSet`. */
+  'providers.settings': { input: z.void(), output: z.array(ProviderSettingsView) },
+  /** A client secret goes in here and never comes back out. */
+  'providers.configure': { input: ProviderConfigureRequest, output: ProviderSettingsView },
   'connections.list': { input: z.void(), output: z.array(Connection) },
+  /**
+   * A sign-in (OAuth, login flow) answers with the page to open, and signIn.finished says how it
+   * ended; a provider that takes fields answers with the connection itself.
+   */
   'connections.connect': {
-    input: SignInRequest,
-    output: z.object({ signInId: z.string(), authorizeUrl: z.string() }),
+    input: ConnectRequest,
+    output: z.object({
+      signInId: z.string(),
+      authorizeUrl: z.string().nullable(),
+      connection: Connection.nullable(),
+    }),
   },
+  /** Checks the fields against the provider as Connect would, and saves nothing. */
+  'connections.test': { input: ConnectionTestRequest, output: AccountInfoView },
   'connections.submitCode': {
     input: z.object({ signInId: z.string().max(100), code: z.string().min(1).max(1000) }),
     output: z.void(),
@@ -143,12 +196,16 @@ export const commands = {
   'settings.update': { input: SettingsView.partial().strict(), output: SettingsView },
   'dialog.chooseFolder': { input: z.void(), output: z.string().nullable() },
   'app.openExternal': { input: z.object({ url: z.string().url().max(2000) }), output: z.void() },
+  /** Main writes the clipboard: the sandboxed window is refused the clipboard permission. */
+  'app.copyText': { input: z.object({ text: z.string().min(1).max(10_000) }), output: z.void() },
 } as const
 
 export const events = {
   'uploads.job': JobView,
   'uploads.progress': ProgressView,
   'connections.changed': z.array(Connection),
+  /** A provider's settings changed: which providers can be connected may have too. */
+  'providers.changed': z.array(ProviderView),
   'signIn.finished': z.object({
     signInId: z.string(),
     connection: Connection.nullable(),

@@ -7,8 +7,11 @@ import type { CommandName, EventName } from './ipc-contract.ts'
  */
 export const COMMAND_NAMES = [
   'providers.list',
+  'providers.settings',
+  'providers.configure',
   'connections.list',
   'connections.connect',
+  'connections.test',
   'connections.submitCode',
   'connections.cancelSignIn',
   'connections.disconnect',
@@ -26,12 +29,14 @@ export const COMMAND_NAMES = [
   'settings.update',
   'dialog.chooseFolder',
   'app.openExternal',
+  'app.copyText',
 ] as const satisfies readonly CommandName[]
 
 export const EVENT_NAMES = [
   'uploads.job',
   'uploads.progress',
   'connections.changed',
+  'providers.changed',
   'signIn.finished',
   'status.changed',
   'settings.changed',

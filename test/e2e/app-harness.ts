@@ -50,6 +50,8 @@ export async function startApp(
   browser: Browser,
   rendererDir: string,
   settings: Partial<Settings> = {},
+  /** Changes to the environment (DROPBOX_APP_KEY: '' for a Dropbox not configured yet). */
+  extraEnv: NodeJS.ProcessEnv = {},
 ): Promise<App> {
   const loopbackPort = await freePort()
   const emulator = await startDropboxEmulator({
@@ -58,7 +60,7 @@ export async function startApp(
     account: ACCOUNT,
     quotaBytes: QUOTA_BYTES,
   })
-  const env = cliEnv(emulator, loopbackPort, { FTB_SECRET_STORE: 'file' })
+  const env = cliEnv(emulator, loopbackPort, { FTB_SECRET_STORE: 'file', ...extraEnv })
   writeSettings(env.FTB_HOME!, { settleSeconds: 0.3, ...settings })
   const bridge = await startBridge(rendererDir, env)
   const dropDir = tempDir('drops')
@@ -231,11 +233,19 @@ export function storedAtPath(emulator: DropboxEmulator, displayPath: string) {
   return storedFiles(emulator).find((file) => file.path_display === displayPath)
 }
 
-export async function screenshot(page: Page, view: string, theme: 'light' | 'dark') {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true })
+/** The README's pictures: written here by the screenshot test, from an app set up like a user's. */
+export const DOCS_SCREENSHOT_DIR = resolve(import.meta.dirname, '../../docs/screenshots')
+
+export async function screenshot(
+  page: Page,
+  view: string,
+  theme: 'light' | 'dark',
+  dir = SCREENSHOT_DIR,
+) {
+  mkdirSync(dir, { recursive: true })
   // Transitions finished at once: a progress bar is drawn where it is, not where it was.
   await page.screenshot({
-    path: resolve(SCREENSHOT_DIR, `${view}-${theme}.png`),
+    path: resolve(dir, `${view}-${theme}.png`),
     animations: 'disabled',
   })
 }

@@ -27,8 +27,8 @@ export function appSuite() {
     await browser?.close()
   })
   return {
-    async open(settings: Partial<Settings> = {}): Promise<App> {
-      app = await startApp(browser, rendererDir, settings)
+    async open(settings: Partial<Settings> = {}, env: NodeJS.ProcessEnv = {}): Promise<App> {
+      app = await startApp(browser, rendererDir, settings, env)
       return app
     },
     async openConnected(settings: Partial<Settings> = {}): Promise<{ app: App; page: Page }> {

@@ -37,18 +37,21 @@ describe('the browser bridge', () => {
           display_name: 'Dropbox',
           is_enabled: false,
         }),
-        {
+        expect.objectContaining({
           provider_id: 'local',
           display_name: 'Local or NAS folder',
           is_enabled: true,
           reason: null,
-        },
-        {
+          auth: 'none',
+          connectFields: [{ name: 'folder', label: 'Folder', kind: 'text', required: true }],
+        }),
+        expect.objectContaining({
           provider_id: 'google-drive',
           display_name: 'Google Drive',
           is_enabled: false,
+          available: false,
           reason: expect.stringMatching(/coming soon/i),
-        },
+        }),
       ]),
     })
     expect(violations).toEqual([])

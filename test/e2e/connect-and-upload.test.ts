@@ -109,7 +109,11 @@ describe('dropping a backup on the window', () => {
     await history.click()
     const details = page.getByRole('region', { name: `Details of ${name}` })
     await until(() => details.isVisible()).toBe(true)
-    expect(await details.getByText(stored!.content_hash, { exact: true }).isVisible()).toBe(true)
+    expect(
+      await details
+        .getByText(`dropbox-content-hash ${stored!.content_hash}`, { exact: true })
+        .isVisible(),
+    ).toBe(true)
     expect(
       await details.getByText(`/Fermentrack Backups/${name}`, { exact: true }).isVisible(),
     ).toBe(true)
@@ -152,7 +156,11 @@ describe('a failing upload', () => {
     await until(() => page.getByRole('tab', { name: /failed/ }).count()).toBe(0)
     expect(await details.getByText('Uploaded', { exact: true }).isVisible()).toBe(true)
     const stored = storedAtPath(app.emulator, `/Fermentrack Backups/${name}`)
-    expect(await details.getByText(stored!.content_hash, { exact: true }).isVisible()).toBe(true)
+    expect(
+      await details
+        .getByText(`dropbox-content-hash ${stored!.content_hash}`, { exact: true })
+        .isVisible(),
+    ).toBe(true)
     expect(stored?.size).toBe(256 * 1024)
     expect(app.emulator.count('/2/files/upload')).toBe(2)
   })

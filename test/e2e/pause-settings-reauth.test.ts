@@ -78,7 +78,7 @@ describe('work that waits', () => {
 })
 
 describe('saving settings', () => {
-  it('watches the chosen backups folder and uploads what appears there into the new Dropbox folder', async () => {
+  it('watches the chosen backups folder and uploads what appears there into the new remote folder', async () => {
     const { app, page } = await openConnected()
     const watched = tempDir('watched')
     const remote = '/Brewery/Fermenter 2'
@@ -88,7 +88,7 @@ describe('saving settings', () => {
     await page.getByRole('button', { name: 'Choose the backups folder…' }).click()
     const form = page.getByRole('tabpanel', { name: 'Settings' })
     await until(() => form.getByText(watched, { exact: true }).isVisible()).toBe(true)
-    await form.getByLabel('Dropbox folder').fill(remote)
+    await form.getByLabel('Remote folder').fill(remote)
     expect(await form.getByText('You have unsaved changes.').isVisible()).toBe(true)
     // Nothing takes effect before Save.
     expect(app.bridge.engine.settings.get().watchFolder).toBeNull()

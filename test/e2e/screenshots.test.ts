@@ -6,6 +6,7 @@ import { MIB, writeBackup } from '../support/backup-files.ts'
 import { tempDir } from '../support/cli-process.ts'
 import {
   ACCOUNT,
+  DOCS_SCREENSHOT_DIR,
   connectDropbox,
   dismissToasts,
   dragOver,
@@ -22,11 +23,12 @@ import { buildRenderer } from './support.ts'
 type Theme = 'light' | 'dark'
 
 let browser: Browser
+let rendererDir: string
 let app: App
 let pages: [Theme, Page][]
 let watched: string
 beforeAll(async () => {
-  const rendererDir = buildRenderer()
+  rendererDir = buildRenderer()
   browser = await launchChromium()
   watched = join(tempDir('shots'), 'fermentrack', 'backups')
   mkdirSync(watched, { recursive: true })
@@ -122,5 +124,53 @@ describe('screenshots of each view, light and dark', () => {
       ).toBe(true)
     })
     await shoot('error')
+  })
+})
+
+/**
+ * Dropbox as a user sets it up: its real endpoints (no emulator in the environment), the default
+ * loopback port, and a Client ID typed into Settings, so the picture shows what users will see.
+ */
+const AS_INSTALLED: NodeJS.ProcessEnv = {
+  DROPBOX_APP_KEY: '',
+  FTB_DROPBOX_AUTH_URL: '',
+  FTB_DROPBOX_API_URL: '',
+  FTB_DROPBOX_CONTENT_URL: '',
+  FTB_LOOPBACK_PORT: '',
+}
+
+describe('screenshots of the provider settings, light and dark', () => {
+  it('shows Storage providers with Dropbox configured, into docs/screenshots', async () => {
+    const installed = await startApp(
+      browser,
+      rendererDir,
+      { providers: { dropbox: { clientId: 'x7k2mq9wd4p8fzr' } } },
+      AS_INSTALLED,
+    )
+    try {
+      for (const theme of ['light', 'dark'] as const) {
+        const page = await installed.open(theme)
+        await page.getByRole('tab', { name: 'Settings' }).click()
+        const dropbox = page.getByRole('form', { name: 'Dropbox' })
+        await until(() => dropbox.getByLabel('Client ID').inputValue()).toBe('x7k2mq9wd4p8fzr')
+        expect(await dropbox.getByLabel('Authorization URL', { exact: true }).inputValue()).toBe(
+          'https://www.dropbox.com/oauth2/authorize',
+        )
+        // Tall enough for the whole Dropbox card, its heading just below the status bar.
+        await page.setViewportSize({ width: 1100, height: 980 })
+        await page.getByRole('heading', { name: 'Storage providers' }).evaluate((heading) => {
+          const h = heading as unknown as {
+            scrollIntoView(o: object): void
+            closest(s: string): { scrollBy(x: number, y: number): void }
+          }
+          h.scrollIntoView({ block: 'start' })
+          h.closest('[role="tabpanel"]').scrollBy(0, -18)
+        })
+        await screenshot(page, 'provider-settings', theme, DOCS_SCREENSHOT_DIR)
+      }
+      expect(installed.cspViolations).toEqual([])
+    } finally {
+      await installed.close()
+    }
   })
 })

@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react'
+import { act, cleanup, fireEvent, screen, within } from '@testing-library/react'
 import { afterEach, describe, expect, it } from 'vitest'
 import { FakeCompanion } from './fake-companion.ts'
 import { makeConnection, makeProviders } from './fixtures.ts'
@@ -24,18 +24,16 @@ describe('connections list', () => {
     expect(within(dropbox).queryByText(/DROPBOX_APP_KEY/)).toBeNull()
   })
 
-  it('explains how to enable a disabled Dropbox and links to the setup guide', async () => {
+  it('lists a provider that is not set up with its reason, and takes the user to its settings', async () => {
     const fake = new FakeCompanion({ providers: makeProviders(false) })
     await openConnections(fake)
-    const dropbox = card('Dropbox')
-    expect(within(dropbox).queryByRole('button', { name: 'Connect Dropbox' })).toBeNull()
-    expect(within(dropbox).getByText('DROPBOX_APP_KEY')).toBeTruthy()
-    expect(within(dropbox).getByText('dropboxAppKey')).toBeTruthy()
+    expect(screen.queryByRole('button', { name: 'Connect Dropbox' })).toBeNull()
+    const pending = screen.getByRole('group', { name: 'Not set up yet' })
+    expect(within(pending).getByText('Dropbox needs an app key.')).toBeTruthy()
 
-    fireEvent.click(within(dropbox).getByRole('button', { name: /How to set up a Dropbox app/ }))
-    await waitFor(() => expect(fake.callsTo('app.openExternal')).toHaveLength(1))
-    const [{ url }] = fake.callsTo('app.openExternal') as [{ url: string }]
-    expect(url).toMatch(/^https:\/\/.*#dropbox-app-setup$/)
+    fireEvent.click(within(pending).getByRole('button', { name: 'Set up in Settings' }))
+    expect(await screen.findByRole('heading', { name: 'Storage providers' })).toBeTruthy()
+    expect(screen.getByRole('tab', { name: /Settings/ }).getAttribute('aria-selected')).toBe('true')
   })
 
   it('shows a connected account with its email and space used out of allocated', async () => {
@@ -124,7 +122,7 @@ describe('disconnect', () => {
     opener.focus()
     fireEvent.click(opener)
     const dialog = screen.getByRole('alertdialog', { name: 'Disconnect Bob Brewer?' })
-    expect(within(dialog).getByText(/Backups already in that Dropbox stay there/)).toBeTruthy()
+    expect(within(dialog).getByText(/Backups already there stay there/)).toBeTruthy()
     expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: 'Cancel' }))
 
     fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }))

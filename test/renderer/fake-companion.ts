@@ -10,14 +10,20 @@ import type {
   CompanionApi,
   Connection,
   JobView,
+  ProviderSettingsView,
   ProviderView,
   SettingsView,
   StatusView,
 } from '../../src/renderer/api-types.ts'
-import { makeProviders, makeSettings, makeStatus } from './fixtures.ts'
+import { makeProviderSettings, makeProviders, makeSettings, makeStatus } from './fixtures.ts'
 
 export interface FakeState {
   providers: ProviderView[]
+  providerSettings: ProviderSettingsView[]
+  /** Client secrets the window handed over, by provider: kept here, never answered with. */
+  clientSecrets: Record<string, string>
+  /** What the window asked main to copy. */
+  clipboard: string[]
   connections: Connection[]
   settings: SettingsView
   status: StatusView
@@ -56,6 +62,9 @@ export class FakeCompanion {
   constructor(state: Partial<FakeState> = {}) {
     this.state = {
       providers: makeProviders(),
+      providerSettings: makeProviderSettings(),
+      clientSecrets: {},
+      clipboard: [],
       connections: [],
       settings: makeSettings(),
       status: makeStatus(),
@@ -99,8 +108,11 @@ export class FakeCompanion {
 
   readonly api: CompanionApi = {
     'providers.list': () => this.run('providers.list', undefined),
+    'providers.settings': () => this.run('providers.settings', undefined),
+    'providers.configure': (input) => this.run('providers.configure', input),
     'connections.list': () => this.run('connections.list', undefined),
     'connections.connect': (input) => this.run('connections.connect', input),
+    'connections.test': (input) => this.run('connections.test', input),
     'connections.submitCode': (input) => this.run('connections.submitCode', input),
     'connections.cancelSignIn': (input) => this.run('connections.cancelSignIn', input),
     'connections.disconnect': (input) => this.run('connections.disconnect', input),
@@ -118,6 +130,7 @@ export class FakeCompanion {
     'settings.update': (input) => this.run('settings.update', input),
     'dialog.chooseFolder': () => this.run('dialog.chooseFolder', undefined),
     'app.openExternal': (input) => this.run('app.openExternal', input),
+    'app.copyText': (input) => this.run('app.copyText', input),
     on: (event, listener) => {
       const set = this.listeners.get(event) ?? new Set<Listener>()
       this.listeners.set(event, set)
@@ -138,15 +151,52 @@ export class FakeCompanion {
 
   private readonly defaults: Handlers = {
     'providers.list': () => ok(this.state.providers),
+    'providers.settings': () => ok(this.state.providerSettings),
+    'providers.configure': ({ provider, changes, clientSecret, reset }) => {
+      const view = this.state.providerSettings.find((v) => v.provider_id === provider)
+      if (!view)
+        return { ok: false, error: { code: 'unknown_provider', message: 'No such provider.' } }
+      if (clientSecret !== undefined) this.state.clientSecrets[provider] = clientSecret
+      const { enabled, defaultTarget, ...oauthChanges } = changes
+      const defaults = makeProviderSettings().find((v) => v.provider_id === provider)
+      if (reset) delete this.state.clientSecrets[provider]
+      const next: ProviderSettingsView = reset
+        ? { ...(defaults ?? view) }
+        : {
+            ...view,
+            enabled: enabled ?? view.enabled,
+            defaultTarget: defaultTarget ?? view.defaultTarget,
+            oauth: view.oauth && {
+              ...view.oauth,
+              ...oauthChanges,
+              clientIdSource: oauthChanges.clientId ? 'settings' : view.oauth.clientIdSource,
+              clientSecretSet:
+                clientSecret === undefined ? view.oauth.clientSecretSet : clientSecret !== '',
+            },
+          }
+      // As the engine decides it: switched on, and an OAuth provider has its client id.
+      next.is_enabled = next.enabled && (next.oauth === null || next.oauth.clientId !== null)
+      next.reason = next.is_enabled ? null : view.reason
+      this.state.providerSettings = this.state.providerSettings.map((v) =>
+        v.provider_id === provider ? next : v,
+      )
+      return ok(next)
+    },
     'connections.list': () => ok(this.state.connections),
-    'connections.connect': ({ redirect }) => {
+    'connections.connect': ({ provider, redirect }) => {
       const signInId = `sign-in-${++this.signIns}`
       const kind = redirect ?? 'scheme'
       return ok({
         signInId,
-        authorizeUrl: `https://www.dropbox.com/oauth2/authorize?client_id=key&state=${signInId}&redirect=${kind}`,
+        authorizeUrl: `https://www.dropbox.com/oauth2/authorize?client_id=key&state=${signInId}&redirect=${kind}&provider=${provider}`,
+        connection: null,
       })
     },
+    'connections.test': ({ fields }) =>
+      ok({
+        account: { id: 'u1', name: String(fields.username ?? 'tester'), email: '' },
+        space: null,
+      }),
     'connections.submitCode': () => ok(undefined),
     'connections.cancelSignIn': () => ok(undefined),
     'connections.disconnect': ({ id }) => {
@@ -234,6 +284,10 @@ export class FakeCompanion {
     },
     'dialog.chooseFolder': () => ok(this.state.chosenFolder),
     'app.openExternal': () => ok(undefined),
+    'app.copyText': ({ text }) => {
+      this.state.clipboard.push(text)
+      return ok(undefined)
+    },
   }
 
   setStatus(change: Partial<StatusView>): void {

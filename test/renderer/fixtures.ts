@@ -1,5 +1,6 @@
 import type {
   Connection,
+  ProviderSettingsView,
   ErrorInfo,
   JobView,
   ProviderView,
@@ -90,6 +91,8 @@ export function makeStatus(overrides: Partial<StatusView> = {}): StatusView {
   }
 }
 
+const DOCS = 'https://github.com/fermentrack-backup-companion/fermentrack-backup-companion'
+
 export function makeProviders(dropboxEnabled = true): ProviderView[] {
   return [
     {
@@ -97,7 +100,147 @@ export function makeProviders(dropboxEnabled = true): ProviderView[] {
       display_name: 'Dropbox',
       is_enabled: dropboxEnabled,
       reason: dropboxEnabled ? null : 'Dropbox needs an app key.',
+      auth: 'oauth-pkce',
+      available: true,
+      docsUrl: `${DOCS}#dropbox`,
+      connectFields: [],
     },
-    { provider_id: 'local', display_name: 'Local or NAS folder', is_enabled: true, reason: null },
+    // Listed but not built: shown nowhere in Connections (the engine gives them auth "none").
+    {
+      provider_id: 'google-drive',
+      display_name: 'Google Drive',
+      is_enabled: false,
+      reason: 'Coming soon: this provider is not built yet.',
+      auth: 'none',
+      available: false,
+      docsUrl: `${DOCS}#storage-providers`,
+      connectFields: [],
+    },
+    {
+      provider_id: 'local',
+      display_name: 'Local or NAS folder',
+      is_enabled: true,
+      reason: null,
+      auth: 'none',
+      available: true,
+      docsUrl: `${DOCS}#local-or-nas-folder`,
+      connectFields: [{ name: 'folder', label: 'Folder', kind: 'text', required: true }],
+    },
+  ]
+}
+
+/** A provider that signs in with a server address, a user name and a password. */
+export function makePasswordProvider(overrides: Partial<ProviderView> = {}): ProviderView {
+  return {
+    provider_id: 'webdav',
+    display_name: 'WebDAV',
+    is_enabled: true,
+    reason: null,
+    auth: 'password',
+    available: true,
+    docsUrl: `${DOCS}#webdav`,
+    connectFields: [
+      { name: 'url', label: 'Server URL', kind: 'url', required: true, hint: 'https://…' },
+      { name: 'username', label: 'User name', kind: 'text', required: true },
+      { name: 'password', label: 'Password', kind: 'secret', required: true },
+    ],
+    ...overrides,
+  }
+}
+
+/** A provider whose login page hands the app a password of its own. */
+export function makeLoginFlowProvider(): ProviderView {
+  return {
+    provider_id: 'nextcloud',
+    display_name: 'Nextcloud',
+    is_enabled: true,
+    reason: null,
+    auth: 'login-flow',
+    available: true,
+    docsUrl: `${DOCS}#nextcloud`,
+    connectFields: [{ name: 'url', label: 'Server URL', kind: 'url', required: true }],
+  }
+}
+
+export function makeOAuthSettings(
+  overrides: Partial<ProviderSettingsView> = {},
+  oauth: Partial<NonNullable<ProviderSettingsView['oauth']>> = {},
+): ProviderSettingsView {
+  return {
+    provider_id: 'dropbox',
+    display_name: 'Dropbox',
+    auth: 'oauth-pkce',
+    is_enabled: false,
+    reason: 'Dropbox needs an app key: enter your Dropbox app key as the Client ID.',
+    available: true,
+    enabled: true,
+    oauth: {
+      clientId: null,
+      clientIdSource: 'none',
+      clientSecretSet: false,
+      usesClientSecret: false,
+      authorizationUrl: 'https://www.dropbox.com/oauth2/authorize',
+      authorizationUrlOptions: { token_access_type: 'offline' },
+      tokenUrl: 'https://api.dropboxapi.com/oauth2/token',
+      redirectUris: [
+        'fermentrack-backup://oauth/callback',
+        'http://127.0.0.1:53135/oauth/callback',
+      ],
+      scopes: ['files.content.write', 'files.metadata.read', 'account_info.read'],
+      ...oauth,
+    },
+    defaultTarget: '/Fermentrack Backups',
+    docsUrl: `${DOCS}#dropbox`,
+    ...overrides,
+  }
+}
+
+/** Dropbox (OAuth, not configured), a provider with a client secret, one coming, and the folder. */
+export function makeProviderSettings(): ProviderSettingsView[] {
+  return [
+    makeOAuthSettings(),
+    makeOAuthSettings(
+      {
+        provider_id: 'google-drive',
+        display_name: 'Google Drive',
+        is_enabled: true,
+        reason: null,
+        docsUrl: `${DOCS}#google-drive`,
+      },
+      {
+        clientId: 'desktop-client.apps.example',
+        clientIdSource: 'settings',
+        clientSecretSet: true,
+        usesClientSecret: true,
+        authorizationUrl: 'https://accounts.example.com/o/oauth2/v2/auth',
+        authorizationUrlOptions: { access_type: 'offline' },
+        tokenUrl: 'https://oauth2.example.com/token',
+        scopes: ['drive.file'],
+      },
+    ),
+    {
+      provider_id: 'onedrive',
+      display_name: 'OneDrive',
+      auth: 'none',
+      is_enabled: false,
+      reason: 'Coming soon: this provider is not built yet.',
+      available: false,
+      enabled: false,
+      oauth: null,
+      defaultTarget: '/Fermentrack Backups',
+      docsUrl: `${DOCS}#storage-providers`,
+    },
+    {
+      provider_id: 'local',
+      display_name: 'Local or NAS folder',
+      auth: 'none',
+      is_enabled: true,
+      reason: null,
+      available: true,
+      enabled: true,
+      oauth: null,
+      defaultTarget: '/Fermentrack Backups',
+      docsUrl: `${DOCS}#local-or-nas-folder`,
+    },
   ]
 }

@@ -22,7 +22,7 @@ describe('settings', () => {
     await openSettings()
     expect(screen.getByText('/home/pi/fermentrack/backups')).toBeTruthy()
     expect(input('Backup file names').value).toBe('*.tar.xz, *.zip')
-    expect(input('Dropbox folder').value).toBe('/Fermentrack Backups')
+    expect(input('Remote folder').value).toBe('/Fermentrack Backups')
     expect((screen.getByLabelText('Uploads at once') as HTMLSelectElement).value).toBe('2')
     expect((screen.getByRole('radio', { name: 'Every upload' }) as HTMLInputElement).checked).toBe(
       true,
@@ -35,7 +35,7 @@ describe('settings', () => {
 
   it('saves only what changed and says so', async () => {
     const fake = await openSettings()
-    fireEvent.change(input('Dropbox folder'), { target: { value: '/Brewery/Backups' } })
+    fireEvent.change(input('Remote folder'), { target: { value: '/Brewery/Backups' } })
     fireEvent.change(screen.getByLabelText('Uploads at once'), { target: { value: '4' } })
     fireEvent.click(screen.getByRole('radio', { name: 'Only problems' }))
     fireEvent.click(screen.getByRole('switch', { name: 'Start at login' }))
@@ -59,8 +59,8 @@ describe('settings', () => {
 
   it('checks fields as they are typed and will not save an invalid one', async () => {
     const fake = await openSettings()
-    fireEvent.change(input('Dropbox folder'), { target: { value: 'Backups/' } })
-    const field = input('Dropbox folder')
+    fireEvent.change(input('Remote folder'), { target: { value: 'Backups/' } })
+    const field = input('Remote folder')
     expect(field.getAttribute('aria-invalid')).toBe('true')
     const errorId = field.getAttribute('aria-describedby')?.split(' ').at(-1) ?? ''
     expect(document.getElementById(errorId)?.textContent).toMatch(/Start with “\/”/)
@@ -80,11 +80,11 @@ describe('settings', () => {
       'The settings file could not be read or written. Check that the settings folder (FTB_HOME) exists and belongs to your user.',
     )
     await openSettings(fake)
-    fireEvent.change(input('Dropbox folder'), { target: { value: '/Elsewhere' } })
+    fireEvent.change(input('Remote folder'), { target: { value: '/Elsewhere' } })
     fireEvent.click(saveButton())
     const alert = await screen.findByText(/The settings file could not be read or written/)
     expect(alert.closest('[role="alert"]')).toBeTruthy()
-    expect(input('Dropbox folder').value).toBe('/Elsewhere')
+    expect(input('Remote folder').value).toBe('/Elsewhere')
   })
 
   it('chooses the backups folder with the system picker', async () => {
@@ -111,27 +111,27 @@ describe('settings', () => {
 
   it('discards edits', async () => {
     await openSettings()
-    fireEvent.change(input('Dropbox folder'), { target: { value: '/Other' } })
+    fireEvent.change(input('Remote folder'), { target: { value: '/Other' } })
     fireEvent.click(screen.getByRole('button', { name: 'Discard' }))
-    expect(input('Dropbox folder').value).toBe('/Fermentrack Backups')
+    expect(input('Remote folder').value).toBe('/Fermentrack Backups')
   })
 
   it('saves with Ctrl+S', async () => {
     const fake = await openSettings()
-    fireEvent.change(input('Dropbox folder'), { target: { value: '/Keyboard' } })
-    fireEvent.keyDown(input('Dropbox folder'), { key: 's', ctrlKey: true })
+    fireEvent.change(input('Remote folder'), { target: { value: '/Keyboard' } })
+    fireEvent.keyDown(input('Remote folder'), { key: 's', ctrlKey: true })
     await screen.findByText('Saved')
     expect(fake.callsTo('settings.update')).toEqual([{ remoteFolder: '/Keyboard' }])
   })
 
   it('follows changes made elsewhere without losing the user’s edits', async () => {
     const fake = await openSettings()
-    fireEvent.change(input('Dropbox folder'), { target: { value: '/Mine' } })
+    fireEvent.change(input('Remote folder'), { target: { value: '/Mine' } })
     act(() =>
       fake.emit('settings.changed', makeSettings({ concurrency: 6, remoteFolder: '/Theirs' })),
     )
     expect((screen.getByLabelText('Uploads at once') as HTMLSelectElement).value).toBe('6')
-    expect(input('Dropbox folder').value).toBe('/Mine')
+    expect(input('Remote folder').value).toBe('/Mine')
   })
 
   it('pauses automatic uploads at once, outside Save', async () => {

@@ -18,7 +18,7 @@ import { applicationMenuTemplate } from './app-menu.ts'
 import { installAppImageUrlHandler } from './appimage-url-handler.ts'
 import { deliverToWaitingSignIn, type DeepLinkRouter } from './deep-link-router.ts'
 import type { ElectronModules, ShellEnvironment } from './shell-inputs.ts'
-import { browserOpeners, externalOrigins } from './external-links.ts'
+import { ExternalLinks, docsOrigins, enabledAuthorizationUrls } from './external-links.ts'
 import { forwardEvents, registerIpcHandlers } from './ipc-handlers.ts'
 import { launchCommand } from './launch-command.ts'
 import { LoginItem, launchedHidden } from './login-item.ts'
@@ -54,7 +54,7 @@ export interface Wired {
 
 export async function wireCompanion(context: WiringContext): Promise<Wired> {
   const { electron, environment, log, window, router, running, appOrigin } = context
-  const { app, Menu, dialog, ipcMain, net, protocol, shell } = electron
+  const { app, Menu, clipboard, dialog, ipcMain, net, protocol, shell } = electron
   const { platform, argv, env, execPath } = environment
 
   registerRendererProtocol({ protocol, net, rootDir: path.join(environment.outDir, 'renderer') })
@@ -68,7 +68,13 @@ export async function wireCompanion(context: WiringContext): Promise<Wired> {
     engine,
     env,
     defaultRedirect: app.isPackaged ? 'scheme' : 'loopback',
-    ...browserOpeners({ shell, env, allowedOrigins: externalOrigins(environment.homepage), log }),
+    links: new ExternalLinks({
+      shell,
+      docsOrigins: docsOrigins(environment.homepage),
+      authorizationUrls: () => enabledAuthorizationUrls(engine.providers),
+      log,
+    }),
+    copyText: async (text) => clipboard.writeText(text),
     chooseFolder: async () => {
       const options: Electron.OpenDialogOptions = {
         properties: ['openDirectory', 'createDirectory'],

@@ -11,7 +11,7 @@ import { createShellLog, type ShellLog } from './app-log.ts'
 import { wireCompanion, type Running, type Wired } from './companion-wiring.ts'
 import { listenForDeepLinks, registerProtocolClient } from './deep-link-listeners.ts'
 import { DeepLinkRouter, acceptedSchemes, findDeepLink } from './deep-link-router.ts'
-import { externalOrigins } from './external-links.ts'
+import { docsOrigins } from './external-links.ts'
 import { HIDDEN_FLAG } from './autostart-entry.ts'
 import { MainWindow } from './main-window.ts'
 import { QuitSequence } from './quit-sequence.ts'
@@ -62,7 +62,9 @@ export function startDesktopShell(
   // point an installed app's privileged window at another page.
   const devServerUrl = app.isPackaged ? undefined : env.ELECTRON_RENDERER_URL
   const appOrigin = devServerUrl ? new URL(devServerUrl).origin : RENDERER_ORIGIN
-  const allowedOrigins = externalOrigins(environment.homepage)
+  // Links in the page itself may go to the documentation only; sign-in pages open through the
+  // companion's ExternalLinks, which knows the configured providers.
+  const allowedOrigins = docsOrigins(environment.homepage)
   applySecurityRestrictions({ app, shell, appOrigin, allowedExternalOrigins: allowedOrigins })
 
   const running: Running = {}

@@ -62,7 +62,7 @@ export function applySecurityRestrictions(options: SecurityRestrictionsOptions):
     contents.on('will-navigate', (event) => {
       if (isAllowedNavigation(event.url, appOrigin)) return
       event.preventDefault()
-      // A plain link to, say, the Dropbox site still works: it opens in the browser instead.
+      // A plain link to the documentation still works: it opens in the browser instead.
       openIfAllowed(event.url)
     })
 

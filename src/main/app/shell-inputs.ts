@@ -6,6 +6,7 @@ import type * as Electron from 'electron'
 export interface ElectronModules {
   app: Electron.App
   BrowserWindow: typeof Electron.BrowserWindow
+  clipboard: Electron.Clipboard
   Menu: typeof Electron.Menu
   Tray: typeof Electron.Tray
   Notification: typeof Electron.Notification

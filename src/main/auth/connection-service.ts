@@ -7,6 +7,7 @@ import type { Logger } from '../log/logger.ts'
 import type { FetchFn } from '../net/fetch-with-retry.ts'
 import type {
   AccessTokens,
+  AccountInfo,
   Credentials,
   Provider,
   ProviderContext,
@@ -145,6 +146,22 @@ export class ConnectionService extends EventEmitter<{ changed: [Connection[]] }>
     this.save(connection)
     this.options.log.info('connected', { connection: connection.id, provider: provider.id })
     return connection
+  }
+
+  /**
+   * "Test connection": checks what the user typed against the provider exactly as `connect`
+   * does, and saves nothing (no connection, no secret). Sign-ins have no such dry run: OAuth
+   * and login flows prove themselves only by completing.
+   */
+  async test(providerId: string, fields: Record<string, string | boolean>): Promise<AccountInfo> {
+    const { provider, settings } = await this.options.providers.enabled(providerId)
+    if (provider.auth === 'oauth-pkce' || provider.auth === 'login-flow')
+      throw new AppError(
+        'usage',
+        `${provider.displayName} is checked by signing in: use Connect instead.`,
+      )
+    const { account, space } = await provider.connect({ fields }, this.context(settings))
+    return { account, space }
   }
 
   /** Reads the account and space use again; renews the token when needed. */

@@ -10,6 +10,7 @@ import {
   type JobView,
   type SettingsView,
 } from '../../shared/ipc-contract.ts'
+import type { ProviderConfigureRequest } from '../../shared/provider-settings.ts'
 import type { RedirectKind } from '../auth/redirect-receiver.ts'
 import type { Engine } from '../engine.ts'
 import type { FolderWatch } from '../watch/folder-watcher.ts'
@@ -18,6 +19,7 @@ import { sourceFileAt } from '../uploads/source-file.ts'
 import { EventThrottle } from './event-throttle.ts'
 import { toJobView } from './job-view.ts'
 import { FOLDER_SETTINGS, FolderPathCheck } from './path-check.ts'
+import { providerViews } from './provider-views.ts'
 import { StatusTracker } from './status-tracker.ts'
 import { WindowSignIns } from './window-sign-ins.ts'
 
@@ -26,11 +28,25 @@ export interface CompanionOptions {
   env: NodeJS.ProcessEnv
   /** The redirect a window sign-in uses unless it asks for one (scheme in an installed app). */
   defaultRedirect: RedirectKind
-  /** Opens the system browser at the authorization URL. */
-  openBrowser: (url: string) => Promise<void>
-  /** Opens an allow-listed https page in the system browser. */
-  openExternal: (url: string) => Promise<void>
+  /** The way to the system browser, behind its allow-list (the shell's ExternalLinks). */
+  links: BrowserLinks
   chooseFolder: () => Promise<string | null>
+  copyText: (text: string) => Promise<void>
+}
+
+export interface BrowserLinks {
+  /** Opens a sign-in page: an OAuth authorization URL, or a login flow's page. */
+  openBrowser(url: string): Promise<void>
+  /** Opens an allow-listed page (the documentation). */
+  openExternal(url: string): Promise<void>
+  /** Lets a login-flow server's login page open until the returned function is called. */
+  allowLoginPage(url: string): () => void
+}
+
+type ConnectInput = {
+  provider: string
+  redirect?: RedirectKind
+  fields?: Record<string, string | boolean>
 }
 
 type Handlers = { [C in CommandName]: (input: never) => Promise<CommandOutput<C>> }
@@ -105,7 +121,8 @@ export class CompanionService extends EventEmitter<Emitted> {
       // The contract holds the settings' own rules, so a bad setting is named here, key and rule.
       const issue = parsed.error.issues[0]
       const detail = `Invalid input for ${command}: "${issue?.path.join('.')}" ${issue?.message}.`
-      const code = command === 'settings.update' ? 'invalid_setting' : 'invalid_request'
+      const setting = command === 'settings.update' || command === 'providers.configure'
+      const code = setting ? 'invalid_setting' : 'invalid_request'
       return { ok: false, error: new AppError(code, detail).toPayload() }
     }
     try {
@@ -123,17 +140,17 @@ export class CompanionService extends EventEmitter<Emitted> {
   }
 
   private readonly handlers: Handlers = {
-    'providers.list': async () => this.engine.connections.providers(),
+    'providers.list': async () => providerViews(this.engine.providers),
     'connections.list': async () => this.engine.connections.list(),
-    'connections.connect': ({ redirect }: { redirect?: RedirectKind }) =>
-      this.signIns.start(
-        redirect ?? this.options.defaultRedirect,
-        this.options.openBrowser,
-        (outcome) => {
-          this.send('signIn.finished', outcome)
-          void this.engine.uploads.nudge()
-        },
-      ),
+    'providers.settings': async () => this.engine.providers.views(),
+    'providers.configure': async (request: ProviderConfigureRequest) => {
+      const view = await this.engine.providers.configure(request)
+      this.send('providers.changed', await providerViews(this.engine.providers))
+      return view
+    },
+    'connections.connect': (request: ConnectInput) => this.connect(request),
+    'connections.test': ({ provider, fields }: Required<Omit<ConnectInput, 'redirect'>>) =>
+      this.engine.connections.test(provider, fields),
     'connections.submitCode': ({ signInId, code }: { signInId: string; code: string }) =>
       this.signIns.submitCode(signInId, code),
     'connections.cancelSignIn': async ({ signInId }: { signInId: string }) =>
@@ -190,7 +207,31 @@ export class CompanionService extends EventEmitter<Emitted> {
       return view
     },
     'dialog.chooseFolder': async () => this.folders.remember(await this.options.chooseFolder()),
-    'app.openExternal': ({ url }: { url: string }) => this.options.openExternal(url),
+    'app.openExternal': ({ url }: { url: string }) => this.options.links.openExternal(url),
+    'app.copyText': ({ text }: { text: string }) => this.options.copyText(text),
+  }
+
+  /**
+   * A login flow's page is allowed to open only while its sign-in runs; an OAuth authorization
+   * URL is allowed as long as its provider is configured and enabled.
+   */
+  private connect({ provider, redirect, fields }: ConnectInput) {
+    const { links } = this.options
+    let release = () => {}
+    return this.signIns.start({
+      provider,
+      redirect: redirect ?? this.options.defaultRedirect,
+      fields,
+      onUrl: async (url, auth) => {
+        if (auth === 'login-flow') release = links.allowLoginPage(url)
+        await links.openBrowser(url)
+      },
+      onEnd: (outcome) => {
+        release()
+        this.send('signIn.finished', outcome)
+        void this.engine.uploads.nudge()
+      },
+    })
   }
 
   private settingsView(): SettingsView {

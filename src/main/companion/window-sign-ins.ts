@@ -7,6 +7,8 @@ import { ManualReceiver } from '../auth/manual-receiver.ts'
 import type { RedirectKind, RedirectReceiver } from '../auth/redirect-receiver.ts'
 import { SchemeReceiver } from '../auth/scheme-receiver.ts'
 import { SIGN_IN_TTL_MS } from '../auth/sign-in-states.ts'
+import type { AuthMethod } from '../providers/provider.ts'
+import { providerById } from '../providers/registry.ts'
 
 export interface SignInOutcome {
   signInId: string
@@ -16,12 +18,31 @@ export interface SignInOutcome {
 
 interface Running {
   abort: AbortController
-  receiver: RedirectReceiver
+  receiver: RedirectReceiver | undefined
+}
+
+export interface WindowConnect {
+  provider: string
+  /** OAuth providers only: where the browser's answer comes back. */
+  redirect: RedirectKind
+  /** What the provider's connect form asked for (password and keys providers). */
+  fields?: Record<string, string | boolean>
+  /** The page to open: an OAuth authorization URL or a login flow's login page. */
+  onUrl: (url: string, auth: AuthMethod) => Promise<void>
+  onEnd: (outcome: SignInOutcome) => void
+}
+
+/** How a connect started from the window answers at once (see `connections.connect`). */
+export interface ConnectStarted {
+  signInId: string
+  authorizeUrl: string | null
+  connection: Connection | null
 }
 
 /**
- * Sign-ins started from the window: each runs in the background with an id, so the window can
- * show "waiting", offer Cancel or a code field, and hear how it ended.
+ * Connects started from the window. A sign-in (OAuth, login flow) runs in the background with an
+ * id, so the window can show "waiting", offer Cancel or a code field, and hear how it ended; a
+ * provider that takes fields answers at once with its connection or its error.
  */
 export class WindowSignIns {
   private readonly connections: ConnectionService
@@ -35,35 +56,40 @@ export class WindowSignIns {
     this.env = env
   }
 
-  /** Resolves with the authorization URL once the receiver listens; `onEnd` hears the outcome. */
-  start(
-    kind: RedirectKind,
-    onUrl: (url: string) => Promise<void>,
-    onEnd: (outcome: SignInOutcome) => void,
-  ): Promise<{ signInId: string; authorizeUrl: string }> {
+  /**
+   * Resolves with the page to open once there is one (the receiver listens by then), or with
+   * the connection when the provider needed no page; `onEnd` hears every outcome.
+   */
+  start(request: WindowConnect): Promise<ConnectStarted> {
+    const { onUrl, onEnd } = request
     const signInId = randomUUID()
-    const receiver = this.receiver(kind)
+    const auth = providerById(request.provider)?.auth
+    const receiver = auth === 'oauth-pkce' ? this.receiver(request.redirect) : undefined
     const abort = new AbortController()
     this.running.set(signInId, { abort, receiver })
     return new Promise((resolve, reject) => {
       let announced = false
       this.connections
-        .connect('dropbox', {
+        .connect(request.provider, {
           receiver,
+          fields: request.fields,
           timeoutMs: SIGN_IN_TTL_MS,
           signal: abort.signal,
           onAuthorizeUrl: async (authorizeUrl) => {
             announced = true
-            resolve({ signInId, authorizeUrl })
-            await onUrl(authorizeUrl)
+            resolve({ signInId, authorizeUrl, connection: null })
+            await onUrl(authorizeUrl, auth ?? 'oauth-pkce')
           },
         })
         .then(
-          (connection) => onEnd({ signInId, connection, error: null }),
+          (connection) => {
+            onEnd({ signInId, connection, error: null })
+            if (!announced) resolve({ signInId, authorizeUrl: null, connection })
+          },
           (error: unknown) => {
             const appError = isAppError(error) ? error : new AppError('provider_error')
-            if (announced) onEnd({ signInId, connection: null, error: appError.toPayload() })
-            else reject(appError)
+            onEnd({ signInId, connection: null, error: appError.toPayload() })
+            if (!announced) reject(appError)
           },
         )
         .finally(() => this.running.delete(signInId))

@@ -1,11 +1,12 @@
 import { useState } from 'react'
 import { connectionProblem } from '../../shared/connection-status.ts'
-import type { Connection, StatusView } from '../api-types.ts'
+import type { Connection, ProviderView, StatusView } from '../api-types.ts'
 import { Banner } from './Banner.tsx'
 
 export interface AppBannersProps {
   status: StatusView | null
   reauth: Connection[]
+  providers: ProviderView[] | null
   signInBusy: boolean
   /** The Connections section shows reconnecting on the account itself. */
   showReauth: boolean
@@ -14,7 +15,7 @@ export interface AppBannersProps {
 
 /** What needs the user on every screen: an account to reconnect, the last error and its fix. */
 export function AppBanners(props: AppBannersProps) {
-  const { status, reauth, signInBusy, showReauth, onReconnect } = props
+  const { status, reauth, providers, signInBusy, showReauth, onReconnect } = props
   // Hidden by the user until a different error comes (the engine clears it on the next success).
   const [hidden, setHidden] = useState<string | null>(null)
   const first = showReauth ? reauth[0] : undefined
@@ -28,6 +29,9 @@ export function AppBanners(props: AppBannersProps) {
       (lastError.code === 'needs_reauth' || lastError.code === 'missing_permission')
     )
   if (!first && !showError) return null
+  const name = first
+    ? (providers?.find((p) => p.provider_id === first.provider)?.display_name ?? first.provider)
+    : ''
   return (
     <div className="banners">
       {first && (
@@ -36,8 +40,8 @@ export function AppBanners(props: AppBannersProps) {
           icon="key"
           title={
             reauth.length === 1
-              ? `Sign in to Dropbox again (${first.account.name})`
-              : `Sign in to ${reauth.length} Dropbox accounts again`
+              ? `Sign in to ${name} again (${first.account.name})`
+              : `Sign in to ${reauth.length} accounts again`
           }
           action={
             <button
@@ -52,7 +56,7 @@ export function AppBanners(props: AppBannersProps) {
         >
           {first.status === 'missing_permission'
             ? connectionProblem(first.status)
-            : 'Dropbox access was revoked or has expired.'}{' '}
+            : `${name} access was revoked or has expired.`}{' '}
           Uploads to it wait until you reconnect; nothing is lost.
         </Banner>
       )}

@@ -12,6 +12,7 @@ import { useStatus } from '../hooks/use-status.ts'
 import { useWindowDrop } from '../hooks/use-window-drop.ts'
 import { ConnectionsView } from '../connections/ConnectionsView.tsx'
 import { SECTIONS, panelId, tabId, type Section } from '../sections.ts'
+import { PROVIDERS_HEADING_ID } from '../settings/ProviderSettingsSection.tsx'
 import { SettingsView } from '../settings/SettingsView.tsx'
 import { useToast } from '../toast-context.ts'
 import { UploadsView } from '../uploads/UploadsView.tsx'
@@ -34,7 +35,7 @@ export function AppShell() {
   const dropUpload = useDropUpload()
   const dragging = useWindowDrop((drop) => void dropUpload(drop))
   const [pausing, setPausing] = useState(false)
-  const destinations = listDestinations(connections, settings)
+  const destinations = listDestinations(connections, providers, settings)
   const loaded = connections !== null && settings !== null
   const setupNeeded = loaded && (destinations.length === 0 || !settings.watchFolder)
 
@@ -106,10 +107,14 @@ export function AppShell() {
         <AppBanners
           status={status}
           reauth={reauth}
+          providers={providers}
           signInBusy={signIn.state.phase !== 'idle'}
           showReauth={section !== 'connections'}
           onReconnect={(id) => {
-            signIn.connect(id)
+            const connection = reauth.find((c) => c.id === id)
+            const provider = providers?.find((p) => p.provider_id === connection?.provider)
+            // A browser sign-in starts at once; the others reconnect on their account card.
+            if (provider?.auth === 'oauth-pkce') signIn.connect(provider, id)
             setSection('connections')
           }}
         />
@@ -134,6 +139,12 @@ export function AppShell() {
             status={status}
             signIn={signIn}
             loadError={connectionsError}
+            onOpenProviderSettings={() => {
+              setSection('settings')
+              requestAnimationFrame(() =>
+                document.getElementById(PROVIDERS_HEADING_ID)?.scrollIntoView?.({ block: 'start' }),
+              )
+            }}
           />,
         )}
         {panel(

@@ -64,7 +64,7 @@ export function DropOverlay({
             zone(
               d.id,
               <>
-                <Icon name={d.kind === 'dropbox' ? 'cloud' : 'drive'} size={20} />
+                <Icon name={d.kind === 'cloud' ? 'cloud' : 'drive'} size={20} />
                 <span>Only {d.label}</span>
               </>,
               'drop-target',

@@ -6,8 +6,9 @@ import { ErrorNote } from '../components/ErrorNote.tsx'
 import type { SignIn } from '../hooks/use-sign-in.ts'
 import { useToast } from '../toast-context.ts'
 import { AccountCard } from './AccountCard.tsx'
-import { DropboxCard } from './DropboxCard.tsx'
 import { LocalFolderCard } from './LocalFolderCard.tsx'
+import { NotSetUpList } from './NotSetUpList.tsx'
+import { ProviderCard } from './ProviderCard.tsx'
 
 export interface ConnectionsViewProps {
   connections: Connection[] | null
@@ -16,10 +17,16 @@ export interface ConnectionsViewProps {
   status: StatusView | null
   signIn: SignIn
   loadError: ErrorInfo | null
+  /** Settings › Storage providers, where a provider that is not set up yet is set up. */
+  onOpenProviderSettings: () => void
 }
 
 export function ConnectionsView(props: ConnectionsViewProps) {
   const { connections, providers, settings, status, signIn, loadError } = props
+  const providerOf = (connection: Connection) =>
+    providers?.find((p) => p.provider_id === connection.provider)
+  const nameOf = (connection: Connection) =>
+    providerOf(connection)?.display_name ?? connection.provider
   const api = useCompanion()
   const toast = useToast()
   const [confirming, setConfirming] = useState<Connection | null>(null)
@@ -41,19 +48,23 @@ export function ConnectionsView(props: ConnectionsViewProps) {
     setDisconnecting(false)
     if (!result.ok) return setDisconnectError(result.error)
     const { warning } = result.value
-    // Removed here, but still valid at Dropbox: an error toast stays until the user has read it.
+    // Removed here, but still valid at the provider: an error toast stays until it has been read.
     if (warning)
       toast({
         kind: 'error',
-        title: `Disconnected ${confirming.account.name} here; Dropbox could not be reached`,
+        title: `Disconnected ${confirming.account.name} here; ${nameOf(confirming)} could not be reached`,
         message: warning.message,
       })
     else toast({ kind: 'success', title: `Disconnected ${confirming.account.name}` })
     setConfirming(null)
   }
 
-  const dropbox = providers?.find((p) => p.provider_id === 'dropbox')
-  const local = providers?.find((p) => p.provider_id === 'local')
+  // A provider with nothing to prove is the local or NAS folder: it is set up with a folder.
+  const folder = providers?.find((p) => p.available && p.auth === 'none')
+  const connectable = (providers ?? []).filter(
+    (p) => p.available && p.is_enabled && p.auth !== 'none',
+  )
+  const notSetUp = (providers ?? []).filter((p) => p.available && !p.is_enabled)
   const accounts = connections ?? []
 
   return (
@@ -75,6 +86,7 @@ export function ConnectionsView(props: ConnectionsViewProps) {
               <AccountCard
                 key={connection.id}
                 connection={connection}
+                provider={providerOf(connection)}
                 paused={paused}
                 signIn={signIn}
                 onTogglePause={() => void togglePause(connection, paused)}
@@ -93,15 +105,23 @@ export function ConnectionsView(props: ConnectionsViewProps) {
           {accounts.length > 0 ? 'More places for backups' : 'Choose where backups go'}
         </h2>
         {providers === null && <div className="card skeleton" aria-hidden="true" />}
-        {dropbox && (
-          <DropboxCard provider={dropbox} signIn={signIn} hasAccount={accounts.length > 0} />
-        )}
-        {local?.is_enabled && settings && (
+        {connectable.map((provider) => (
+          <ProviderCard
+            key={provider.provider_id}
+            provider={provider}
+            signIn={signIn}
+            hasAccount={accounts.some((c) => c.provider === provider.provider_id)}
+          />
+        ))}
+        {folder?.is_enabled && settings && (
           <LocalFolderCard
             folder={settings.localDestination}
-            name={local.display_name}
+            name={folder.display_name}
             alone={accounts.length === 0}
           />
+        )}
+        {notSetUp.length > 0 && (
+          <NotSetUpList providers={notSetUp} onOpenSettings={props.onOpenProviderSettings} />
         )}
       </section>
 
@@ -115,8 +135,9 @@ export function ConnectionsView(props: ConnectionsViewProps) {
           onConfirm={() => void disconnect()}
         >
           <p>
-            New backups will no longer go to the Dropbox account of {confirming.account.email}, and
-            this computer forgets its sign-in. Backups already in that Dropbox stay there.
+            New backups will no longer go to the {nameOf(confirming)} account{' '}
+            {confirming.account.email || confirming.account.name}, and this computer forgets its
+            sign-in. Backups already there stay there.
           </p>
           {disconnectError && <ErrorNote error={disconnectError} />}
         </ConfirmDialog>

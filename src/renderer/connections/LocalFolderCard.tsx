@@ -12,11 +12,11 @@ export function LocalFolderCard(props: { folder: string | null; name: string; al
     if (picked) await save({ localDestination: picked })
   }
   return (
-    <article className="card provider" aria-labelledby="provider-local">
-      <ProviderGlyph provider="local" />
+    <article className="card provider" aria-labelledby="provider-folder">
+      <ProviderGlyph auth="none" />
       <div className="provider-main">
         <div className="account-head">
-          <h3 id="provider-local">{name}</h3>
+          <h3 id="provider-folder">{name}</h3>
           {folder && <span className="pill pill-ok">Copying here</span>}
         </div>
         {folder ? (
@@ -26,7 +26,7 @@ export function LocalFolderCard(props: { folder: string | null; name: string; al
         ) : (
           <p className="muted">
             {alone
-              ? 'Copy every backup to a folder on this computer or a mounted NAS share, with or without Dropbox.'
+              ? 'Copy every backup to a folder on this computer or a mounted NAS share, with or without a cloud account.'
               : 'Also copy every backup to a folder on this computer or a mounted NAS share.'}
           </p>
         )}

@@ -1,7 +1,10 @@
 import { useId, useState, type FormEvent } from 'react'
 import type { SignIn } from '../hooks/use-sign-in.ts'
 
-/** The browser is open: wait, copy the link, switch to pasting a code, or cancel. */
+/**
+ * The browser is open: wait, copy the link, switch to pasting a code (OAuth), or cancel. A login
+ * flow (the provider's own login page hands back an app password) has no code to paste.
+ */
 export function SignInProgress({ signIn }: { signIn: SignIn }) {
   const { state } = signIn
   const codeId = useId()
@@ -13,7 +16,7 @@ export function SignInProgress({ signIn }: { signIn: SignIn }) {
       <div className="sign-in" aria-busy="true">
         <p className="sign-in-status">
           <span className="spinner" aria-hidden="true" />
-          Opening Dropbox in your browser…
+          Opening {state.provider.display_name} in your browser…
         </p>
         <div className="card-actions">
           <button type="button" className="button" onClick={signIn.cancel}>
@@ -24,24 +27,29 @@ export function SignInProgress({ signIn }: { signIn: SignIn }) {
     )
   }
   if (state.phase === 'waiting') {
+    const oauth = state.provider.auth === 'oauth-pkce'
     return (
       <div className="sign-in">
         <p className="sign-in-status" role="status">
           <span className="spinner" aria-hidden="true" />
-          Waiting for you to choose “Allow” in your browser…
+          {oauth
+            ? 'Waiting for you to choose “Allow” in your browser…'
+            : `Waiting for you to log in to ${state.provider.display_name} in your browser…`}
         </p>
         <LinkField id={linkId} url={state.authorizeUrl} />
         <div className="card-actions">
           <button type="button" className="button" onClick={signIn.cancel}>
             Cancel sign-in
           </button>
-          <button
-            type="button"
-            className="button button-link"
-            onClick={() => signIn.connectWithCode()}
-          >
-            Paste a code instead
-          </button>
+          {oauth && (
+            <button
+              type="button"
+              className="button button-link"
+              onClick={() => signIn.connectWithCode(state.provider)}
+            >
+              Paste a code instead
+            </button>
+          )}
         </div>
       </div>
     )
@@ -55,11 +63,12 @@ export function SignInProgress({ signIn }: { signIn: SignIn }) {
   return (
     <form className="sign-in" onSubmit={submit}>
       <p className="sign-in-status" role="status">
-        Choose “Allow” on the Dropbox page in your browser; Dropbox then shows a code.
+        Choose “Allow” on the {state.provider.display_name} page in your browser; it then shows a
+        code.
       </p>
       <LinkField id={linkId} url={state.authorizeUrl} />
       <label htmlFor={codeId} className="field-label">
-        Code from Dropbox
+        Code from {state.provider.display_name}
       </label>
       <div className="inline-field">
         <input

@@ -1,6 +1,6 @@
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB', 'PB']
 
-/** Sizes as people read them (decimal units, like Dropbox and file managers show). */
+/** Sizes as people read them (decimal units, as cloud storage and file managers show them). */
 export function formatBytes(bytes: number): string {
   if (!Number.isFinite(bytes) || bytes < 0) return '–'
   let value = bytes

@@ -26,6 +26,8 @@ export function useConnections(): ConnectionsState {
     setConnections(list)
     void loadProviders()
   })
+  // A provider configured in Settings may have become connectable (or stopped being).
+  useCompanionEvent('providers.changed', setProviders)
 
   useEffect(() => {
     let live = true

@@ -1,18 +1,28 @@
 import { useCallback, useRef, useState } from 'react'
-import type { ErrorInfo } from '../api-types.ts'
+import type { ErrorInfo, FieldValues, ProviderView } from '../api-types.ts'
 import { useCompanion } from '../companion-context.ts'
 import { useToast } from '../toast-context.ts'
 import { useCompanionEvent } from './use-companion-event.ts'
 
+/** What a sign-in needs to know of its provider: which one, its name, and how it signs in. */
+export type SignInProvider = Pick<ProviderView, 'provider_id' | 'display_name' | 'auth'>
+
 /** `target`: the connection being reconnected, or null for a new account. */
 export type SignInPhase =
   | { phase: 'idle' }
-  | { phase: 'starting'; target: string | null; manual: boolean }
+  | { phase: 'starting'; provider: SignInProvider; target: string | null; manual: boolean }
   /** The system browser is open; the answer comes back by itself. */
-  | { phase: 'waiting'; target: string | null; signInId: string; authorizeUrl: string }
-  /** No redirect: Dropbox shows a code, the user pastes it here. */
+  | {
+      phase: 'waiting'
+      provider: SignInProvider
+      target: string | null
+      signInId: string
+      authorizeUrl: string
+    }
+  /** No redirect (OAuth only): the provider shows a code, the user pastes it here. */
   | {
       phase: 'code'
+      provider: SignInProvider
       target: string | null
       signInId: string
       authorizeUrl: string
@@ -22,17 +32,18 @@ export type SignInPhase =
 export interface SignIn {
   state: SignInPhase
   error: ErrorInfo | null
-  /** Where the error belongs: as `target` above. */
+  /** Where the error belongs: a connection id, or the provider id of a new account. */
   errorTarget: string | null
-  connect: (target?: string | null) => void
-  connectWithCode: (target?: string | null) => void
+  /** `fields`: what a login flow asks first (its server's address). */
+  connect: (provider: SignInProvider, target?: string | null, fields?: FieldValues) => void
+  connectWithCode: (provider: SignInProvider, target?: string | null) => void
   submitCode: (code: string) => void
   cancel: () => void
 }
 
 /**
- * One Dropbox sign-in at a time, started from the window. The main process opens the browser;
- * how it ended arrives as signIn.finished, matched by id.
+ * One sign-in at a time (OAuth, or a login flow), started from the window. The main process
+ * opens the browser; how it ended arrives as signIn.finished, matched by id.
  */
 export function useSignIn(): SignIn {
   const api = useCompanion()
@@ -45,14 +56,15 @@ export function useSignIn(): SignIn {
   const startCount = useRef(0)
 
   const start = useCallback(
-    (target: string | null, manual: boolean) => {
+    (provider: SignInProvider, target: string | null, manual: boolean, fields?: FieldValues) => {
       const attempt = ++startCount.current
       setError(null)
-      setErrorTarget(target)
-      setState({ phase: 'starting', target, manual })
+      setErrorTarget(target ?? provider.provider_id)
+      setState({ phase: 'starting', provider, target, manual })
       void api['connections.connect']({
-        provider: 'dropbox',
+        provider: provider.provider_id,
         ...(manual ? { redirect: 'manual' as const } : {}),
+        ...(fields ? { fields } : {}),
       }).then((result) => {
         if (attempt !== startCount.current) {
           // Cancelled (or replaced) while starting: end it at once.
@@ -68,10 +80,12 @@ export function useSignIn(): SignIn {
           return
         }
         const { signInId, authorizeUrl } = result.value
+        // A sign-in always names its page; without one there is nothing to wait for.
+        if (authorizeUrl === null) return setState({ phase: 'idle' })
         setState(
           manual
-            ? { phase: 'code', target, signInId, authorizeUrl, submitting: false }
-            : { phase: 'waiting', target, signInId, authorizeUrl },
+            ? { phase: 'code', provider, target, signInId, authorizeUrl, submitting: false }
+            : { phase: 'waiting', provider, target, signInId, authorizeUrl },
         )
       })
     },
@@ -92,11 +106,11 @@ export function useSignIn(): SignIn {
   }, [abandonCurrent])
 
   const connectWithCode = useCallback(
-    (target: string | null = null) => {
+    (provider: SignInProvider, target: string | null = null) => {
       // Switching mid-sign-in keeps what it was for (a new account, or a reconnect).
       const keep = state.phase === 'idle' ? target : state.target
       abandonCurrent()
-      start(keep, true)
+      start(provider, keep, true)
     },
     [abandonCurrent, start, state],
   )
@@ -120,12 +134,13 @@ export function useSignIn(): SignIn {
     if (abandoned.current.delete(outcome.signInId)) return
     const current = state.phase === 'waiting' || state.phase === 'code' ? state.signInId : null
     if (outcome.signInId !== current) return
+    const name = state.phase === 'idle' ? '' : state.provider.display_name
     setState({ phase: 'idle' })
     if (outcome.connection) {
       setError(null)
       toast({
         kind: 'success',
-        title: 'Dropbox connected',
+        title: `${name} connected`,
         message: `Signed in as ${outcome.connection.account.name}. New backups go there from now on.`,
       })
     } else if (outcome.error) {
@@ -133,6 +148,10 @@ export function useSignIn(): SignIn {
     }
   })
 
-  const connect = useCallback((target: string | null = null) => start(target, false), [start])
+  const connect = useCallback(
+    (provider: SignInProvider, target: string | null = null, fields?: FieldValues) =>
+      start(provider, target, false, fields),
+    [start],
+  )
   return { state, error, errorTarget, connect, connectWithCode, submitCode, cancel }
 }

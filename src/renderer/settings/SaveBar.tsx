@@ -16,23 +16,30 @@ export interface SaveBarProps {
 export function SaveBar({ dirty, valid, saving, saved, error, onDiscard }: SaveBarProps) {
   return (
     <div className="save-bar">
-      <div className="save-message" aria-live="polite">
-        {error ? (
-          <ErrorNote error={error} />
-        ) : dirty ? (
-          <span className="muted">You have unsaved changes.</span>
-        ) : saved ? (
-          <span className="saved">
-            <Icon name="check" size={16} /> Saved
-          </span>
-        ) : null}
-      </div>
+      <SaveMessage error={error} dirty={dirty} saved={saved} />
       <button type="button" className="button" disabled={!dirty || saving} onClick={onDiscard}>
         Discard
       </button>
       <button type="submit" className="button button-primary" disabled={!dirty || !valid || saving}>
         {saving ? 'Saving…' : 'Save changes'}
       </button>
+    </div>
+  )
+}
+
+/** What a form has to say about saving: the refusal, unsaved changes, or that it was saved. */
+export function SaveMessage(props: { error: ErrorInfo | null; dirty: boolean; saved: boolean }) {
+  return (
+    <div className="save-message" aria-live="polite">
+      {props.error ? (
+        <ErrorNote error={props.error} />
+      ) : props.dirty ? (
+        <span className="muted">You have unsaved changes.</span>
+      ) : props.saved ? (
+        <span className="saved">
+          <Icon name="check" size={16} /> Saved
+        </span>
+      ) : null}
     </div>
   )
 }

@@ -11,6 +11,7 @@ import { isPausedAll } from '../status-summary.ts'
 import { FolderField } from './FolderField.tsx'
 import { PauseSwitch } from './PauseSwitch.tsx'
 import { PrefRow } from './PrefRow.tsx'
+import { ProviderSettingsSection } from './ProviderSettingsSection.tsx'
 import { SaveBar } from './SaveBar.tsx'
 import { ScanNowButton } from './ScanNowButton.tsx'
 import { changesFrom, toDraft, validateDraft, type Draft } from './settings-draft.ts'
@@ -83,170 +84,174 @@ export function SettingsView({ settings, status, loadError, onSaved }: SettingsV
 
   const watch = status?.watch
   return (
-    <form
-      className="view view-settings"
-      onSubmit={(e) => void save(e)}
-      onKeyDown={onKeyDown}
-      noValidate
-    >
-      <div className="view-head">
-        <h1>Settings</h1>
-      </div>
+    <div className="view view-settings">
+      <form
+        className="stack settings-form"
+        onSubmit={(e) => void save(e)}
+        onKeyDown={onKeyDown}
+        noValidate
+      >
+        <div className="view-head">
+          <h1>Settings</h1>
+        </div>
 
-      <section className="card prefs" aria-labelledby={id('backups')}>
-        <h2 id={id('backups')} className="section-title">
-          Fermentrack backups
-        </h2>
-        <PrefRow
-          label="Backups folder"
-          hint="The folder Fermentrack saves its backups to. New files there are uploaded."
-          hintId={id('watch-hint')}
-        >
-          <FolderField
-            name="backups folder"
-            value={draft.watchFolder}
-            emptyText="Not chosen yet"
-            describedBy={id('watch-hint')}
-            onChange={(folder) => edit('watchFolder', folder)}
-          />
-          {watch?.state === 'unavailable' && watch.error && !edits.watchFolder && (
-            <ErrorNote error={watch.error} />
-          )}
-          {settings.watchFolder && edits.watchFolder === undefined && <ScanNowButton />}
-        </PrefRow>
-        <PrefRow
-          label={<label htmlFor={id('patterns')}>Backup file names</label>}
-          hint="Separate patterns with commas. Temporary and hidden files are always skipped."
-          hintId={id('patterns-hint')}
-          error={errors.patterns}
-          errorId={id('patterns-error')}
-        >
-          <input
-            id={id('patterns')}
-            className="input mono"
-            value={draft.patterns}
-            onChange={(e) => edit('patterns', e.target.value)}
-            aria-invalid={Boolean(errors.patterns)}
-            aria-describedby={`${id('patterns-hint')}${errors.patterns ? ` ${id('patterns-error')}` : ''}`}
-            spellCheck={false}
-          />
-        </PrefRow>
-      </section>
-
-      <section className="card prefs" aria-labelledby={id('uploads')}>
-        <h2 id={id('uploads')} className="section-title">
-          Uploads
-        </h2>
-        <PrefRow
-          label="Automatic uploads"
-          hint="Pausing stops the upload in progress too; it carries on where it stopped. Takes effect at once."
-          hintId={id('pause-hint')}
-        >
-          <PauseSwitch paused={isPausedAll(status)} describedBy={id('pause-hint')} />
-        </PrefRow>
-        <PrefRow
-          label={<label htmlFor={id('remote')}>Dropbox folder</label>}
-          hint="Inside this app’s folder in your Dropbox (Apps › your app name)."
-          hintId={id('remote-hint')}
-          error={errors.remoteFolder}
-          errorId={id('remote-error')}
-        >
-          <input
-            id={id('remote')}
-            className="input"
-            value={draft.remoteFolder}
-            onChange={(e) => edit('remoteFolder', e.target.value)}
-            aria-invalid={Boolean(errors.remoteFolder)}
-            aria-describedby={`${id('remote-hint')}${errors.remoteFolder ? ` ${id('remote-error')}` : ''}`}
-            spellCheck={false}
-          />
-        </PrefRow>
-        <PrefRow
-          label={<label htmlFor={id('concurrency')}>Uploads at once</label>}
-          hint="More is faster on a quick connection; 1 or 2 is kind to a slow one."
-          hintId={id('concurrency-hint')}
-        >
-          <select
-            id={id('concurrency')}
-            className="select"
-            value={draft.concurrency}
-            onChange={(e) => edit('concurrency', Number(e.target.value))}
-            aria-describedby={id('concurrency-hint')}
+        <section className="card prefs" aria-labelledby={id('backups')}>
+          <h2 id={id('backups')} className="section-title">
+            Fermentrack backups
+          </h2>
+          <PrefRow
+            label="Backups folder"
+            hint="The folder Fermentrack saves its backups to. New files there are uploaded."
+            hintId={id('watch-hint')}
           >
-            {[1, 2, 3, 4, 5, 6, 7, 8].map((n) => (
-              <option key={n} value={n}>
-                {n}
-              </option>
-            ))}
-          </select>
-        </PrefRow>
-        <PrefRow
-          label="Also copy to a folder"
-          hint="A folder on this computer or a mounted NAS share that gets a copy of every backup."
-          hintId={id('local-hint')}
-        >
-          <FolderField
-            name="folder to copy backups to"
-            value={draft.localDestination}
-            emptyText="No copy"
-            describedBy={id('local-hint')}
-            clearable
-            onChange={(folder) => edit('localDestination', folder)}
-          />
-        </PrefRow>
-      </section>
+            <FolderField
+              name="backups folder"
+              value={draft.watchFolder}
+              emptyText="Not chosen yet"
+              describedBy={id('watch-hint')}
+              onChange={(folder) => edit('watchFolder', folder)}
+            />
+            {watch?.state === 'unavailable' && watch.error && !edits.watchFolder && (
+              <ErrorNote error={watch.error} />
+            )}
+            {settings.watchFolder && edits.watchFolder === undefined && <ScanNowButton />}
+          </PrefRow>
+          <PrefRow
+            label={<label htmlFor={id('patterns')}>Backup file names</label>}
+            hint="Separate patterns with commas. Temporary and hidden files are always skipped."
+            hintId={id('patterns-hint')}
+            error={errors.patterns}
+            errorId={id('patterns-error')}
+          >
+            <input
+              id={id('patterns')}
+              className="input mono"
+              value={draft.patterns}
+              onChange={(e) => edit('patterns', e.target.value)}
+              aria-invalid={Boolean(errors.patterns)}
+              aria-describedby={`${id('patterns-hint')}${errors.patterns ? ` ${id('patterns-error')}` : ''}`}
+              spellCheck={false}
+            />
+          </PrefRow>
+        </section>
 
-      <section className="card prefs" aria-labelledby={id('app')}>
-        <h2 id={id('app')} className="section-title">
-          This app
-        </h2>
-        <PrefRow
-          label={<span id={id('notify-label')}>Notifications</span>}
-          hint="Desktop notifications from the tray."
-        >
-          <div className="segmented" role="radiogroup" aria-labelledby={id('notify-label')}>
-            {NOTIFICATION_CHOICES.map((choice) => (
-              <label key={choice.value} className="segment">
-                <input
-                  type="radio"
-                  name={id('notifications')}
-                  value={choice.value}
-                  checked={draft.notifications === choice.value}
-                  onChange={() => edit('notifications', choice.value)}
-                />
-                <span>{choice.label}</span>
-              </label>
-            ))}
-          </div>
-        </PrefRow>
-        <PrefRow
-          label={<label htmlFor={id('login')}>Start at login</label>}
-          hint="Opens in the tray when you log in, so no backup is missed."
-          hintId={id('login-hint')}
-        >
-          <input
-            id={id('login')}
-            type="checkbox"
-            role="switch"
-            className="switch"
-            checked={draft.startAtLogin}
-            onChange={(e) => edit('startAtLogin', e.target.checked)}
-            aria-describedby={id('login-hint')}
-          />
-        </PrefRow>
-      </section>
+        <section className="card prefs" aria-labelledby={id('uploads')}>
+          <h2 id={id('uploads')} className="section-title">
+            Uploads
+          </h2>
+          <PrefRow
+            label="Automatic uploads"
+            hint="Pausing stops the upload in progress too; it carries on where it stopped. Takes effect at once."
+            hintId={id('pause-hint')}
+          >
+            <PauseSwitch paused={isPausedAll(status)} describedBy={id('pause-hint')} />
+          </PrefRow>
+          <PrefRow
+            label={<label htmlFor={id('remote')}>Remote folder</label>}
+            hint="Where backups go in each account, unless its provider sets its own Default Target."
+            hintId={id('remote-hint')}
+            error={errors.remoteFolder}
+            errorId={id('remote-error')}
+          >
+            <input
+              id={id('remote')}
+              className="input"
+              value={draft.remoteFolder}
+              onChange={(e) => edit('remoteFolder', e.target.value)}
+              aria-invalid={Boolean(errors.remoteFolder)}
+              aria-describedby={`${id('remote-hint')}${errors.remoteFolder ? ` ${id('remote-error')}` : ''}`}
+              spellCheck={false}
+            />
+          </PrefRow>
+          <PrefRow
+            label={<label htmlFor={id('concurrency')}>Uploads at once</label>}
+            hint="More is faster on a quick connection; 1 or 2 is kind to a slow one."
+            hintId={id('concurrency-hint')}
+          >
+            <select
+              id={id('concurrency')}
+              className="select"
+              value={draft.concurrency}
+              onChange={(e) => edit('concurrency', Number(e.target.value))}
+              aria-describedby={id('concurrency-hint')}
+            >
+              {[1, 2, 3, 4, 5, 6, 7, 8].map((n) => (
+                <option key={n} value={n}>
+                  {n}
+                </option>
+              ))}
+            </select>
+          </PrefRow>
+          <PrefRow
+            label="Also copy to a folder"
+            hint="A folder on this computer or a mounted NAS share that gets a copy of every backup."
+            hintId={id('local-hint')}
+          >
+            <FolderField
+              name="folder to copy backups to"
+              value={draft.localDestination}
+              emptyText="No copy"
+              describedBy={id('local-hint')}
+              clearable
+              onChange={(folder) => edit('localDestination', folder)}
+            />
+          </PrefRow>
+        </section>
 
-      <SaveBar
-        dirty={dirty}
-        valid={valid}
-        saving={saving}
-        saved={saved}
-        error={saveError}
-        onDiscard={() => {
-          setEdits({})
-          setSaveError(null)
-        }}
-      />
-    </form>
+        <section className="card prefs" aria-labelledby={id('app')}>
+          <h2 id={id('app')} className="section-title">
+            This app
+          </h2>
+          <PrefRow
+            label={<span id={id('notify-label')}>Notifications</span>}
+            hint="Desktop notifications from the tray."
+          >
+            <div className="segmented" role="radiogroup" aria-labelledby={id('notify-label')}>
+              {NOTIFICATION_CHOICES.map((choice) => (
+                <label key={choice.value} className="segment">
+                  <input
+                    type="radio"
+                    name={id('notifications')}
+                    value={choice.value}
+                    checked={draft.notifications === choice.value}
+                    onChange={() => edit('notifications', choice.value)}
+                  />
+                  <span>{choice.label}</span>
+                </label>
+              ))}
+            </div>
+          </PrefRow>
+          <PrefRow
+            label={<label htmlFor={id('login')}>Start at login</label>}
+            hint="Opens in the tray when you log in, so no backup is missed."
+            hintId={id('login-hint')}
+          >
+            <input
+              id={id('login')}
+              type="checkbox"
+              role="switch"
+              className="switch"
+              checked={draft.startAtLogin}
+              onChange={(e) => edit('startAtLogin', e.target.checked)}
+              aria-describedby={id('login-hint')}
+            />
+          </PrefRow>
+        </section>
+
+        <SaveBar
+          dirty={dirty}
+          valid={valid}
+          saving={saving}
+          saved={saved}
+          error={saveError}
+          onDiscard={() => {
+            setEdits({})
+            setSaveError(null)
+          }}
+        />
+      </form>
+      {/* Outside the form above: each provider card is a form of its own, saved on its own. */}
+      <ProviderSettingsSection />
+    </div>
   )
 }

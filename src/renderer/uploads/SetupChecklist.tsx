@@ -26,7 +26,8 @@ export function SetupChecklist(props: SetupChecklistProps) {
               'Storage is connected.'
             ) : (
               <>
-                <strong>Connect Dropbox</strong> (or a NAS folder) so backups have somewhere to go.
+                <strong>Connect your storage</strong> (a cloud account or a NAS folder) so backups
+                have somewhere to go.
               </>
             )}
           </span>

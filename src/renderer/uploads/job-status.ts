@@ -22,7 +22,7 @@ export const STATUS_FILTERS: { value: JobState | ''; label: string }[] = [
   { value: 'cancelled', label: 'Cancelled' },
 ]
 
-/** "waiting until 14:05 (Dropbox asked us to slow down)" while the destination throttles us. */
+/** "waiting until 14:05 (the provider asked us to slow down)" while the destination throttles us. */
 export function waitingNote(job: JobView): string | undefined {
   return job.waiting && job.state === 'queued' ? waitingText(job.waiting) : undefined
 }

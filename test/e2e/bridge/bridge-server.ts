@@ -1,10 +1,23 @@
+import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
-import { extname, join, normalize } from 'node:path'
+import { extname, join, normalize, resolve } from 'node:path'
 import { WebSocketServer } from 'ws'
+import {
+  ExternalLinks,
+  docsOrigins,
+  enabledAuthorizationUrls,
+} from '../../../src/main/app/external-links.ts'
 import { CompanionService } from '../../../src/main/companion/companion-service.ts'
 import { createEngine, type Engine } from '../../../src/main/engine.ts'
 import type { CommandName } from '../../../src/shared/ipc-contract.ts'
+
+/** The documentation address the desktop build bakes in (electron.vite.config.ts). */
+const PROJECT_HOMEPAGE = (
+  JSON.parse(readFileSync(resolve(import.meta.dirname, '../../../package.json'), 'utf8')) as {
+    homepage: string
+  }
+).homepage
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -18,8 +31,10 @@ export interface Bridge {
   url: string
   engine: Engine
   companion: CompanionService
-  /** Authorization URLs the app asked the system browser to open. */
+  /** Addresses the app handed to the system browser (past the real allow-list). */
   opened: string[]
+  /** What the window asked main to put on the clipboard. */
+  copied: string[]
   /** What the next native folder picker returns. */
   nextFolder: { value: string | null }
   close(): Promise<void>
@@ -33,14 +48,21 @@ export interface Bridge {
 export async function startBridge(rendererDir: string, env: NodeJS.ProcessEnv): Promise<Bridge> {
   const engine = await createEngine({ env })
   const opened: string[] = []
+  const copied: string[] = []
   const nextFolder = { value: null as string | null }
   const companion = new CompanionService({
     engine,
     env,
     defaultRedirect: 'loopback',
-    openBrowser: async (url) => void opened.push(url),
-    openExternal: async (url) => void opened.push(url),
+    // The shell's own allow-list, with a system browser that only records what it was given.
+    links: new ExternalLinks({
+      shell: { openExternal: async (url) => void opened.push(url) },
+      docsOrigins: docsOrigins(PROJECT_HOMEPAGE),
+      authorizationUrls: () => enabledAuthorizationUrls(engine.providers),
+      log: engine.log,
+    }),
     chooseFolder: async () => nextFolder.value,
+    copyText: async (text) => void copied.push(text),
   })
   await companion.start()
   const server = createServer((request, response) => {
@@ -77,6 +99,7 @@ export async function startBridge(rendererDir: string, env: NodeJS.ProcessEnv): 
     engine,
     companion,
     opened,
+    copied,
     nextFolder,
     close: async () => {
       sockets.close()

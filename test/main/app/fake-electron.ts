@@ -130,6 +130,7 @@ export function fakeElectron(options: { appData: string; singleInstance?: boolea
     nativeImage: {
       createFromPath: (file: string) => ({ file, setTemplateImage: () => undefined }),
     },
+    clipboard: { writeText: record('clipboard.writeText') },
     dialog: {
       showOpenDialog: async () => ({ canceled: false, filePaths: ['/picked'] }),
       showErrorBox: record('showErrorBox'),

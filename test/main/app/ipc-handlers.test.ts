@@ -42,9 +42,13 @@ beforeEach(async () => {
     engine,
     env: {},
     defaultRedirect: 'loopback',
-    openBrowser: async () => undefined,
-    openExternal: async () => undefined,
+    links: {
+      openBrowser: async () => undefined,
+      openExternal: async () => undefined,
+      allowLoginPage: () => () => undefined,
+    },
     chooseFolder: async () => '/chosen',
+    copyText: async () => undefined,
   })
 })
 afterEach(async () => {

@@ -26,9 +26,13 @@ async function companion(picker: { next: string | null } = { next: null }) {
     engine,
     env: {},
     defaultRedirect: 'loopback',
-    openBrowser: async (url) => void opened.push(url),
-    openExternal: async (url) => void opened.push(url),
+    links: {
+      openBrowser: async (url) => void opened.push(url),
+      openExternal: async (url) => void opened.push(url),
+      allowLoginPage: () => () => undefined,
+    },
     chooseFolder: async () => picker.next,
+    copyText: async () => undefined,
   })
   const events: Array<[EventName, unknown]> = []
   service.on('event', (name, payload) => events.push([name, payload]))
