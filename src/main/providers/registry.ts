@@ -2,12 +2,13 @@ import { PROVIDER_IDS, type ProviderId } from '../../shared/provider-settings.ts
 import { dropboxProvider } from './dropbox/dropbox-provider.ts'
 import { localProvider } from './local/local-provider.ts'
 import type { Provider } from './provider.ts'
+import { s3Provider } from './s3/s3-provider.ts'
 
 /**
  * The one list of providers. Everything else (auth, uploads, the CLI, IPC, the window) works
  * from here and from the Provider port; nothing outside providers/ names a provider.
  */
-const BUILT: readonly Provider[] = [dropboxProvider, localProvider]
+const BUILT: readonly Provider[] = [dropboxProvider, s3Provider, localProvider]
 
 /** Listed so users see what is coming; shown as not enabled, "coming soon". */
 const DISPLAY_NAMES: Record<ProviderId, string> = {
