@@ -108,6 +108,8 @@ function jobJson(job: Job, waiting: SlowDown | undefined) {
     remote_path: job.remotePath,
     status: job.state,
     content_hash: job.contentHash,
+    checksum_algorithm: job.checksumAlgorithm,
+    verified_by: job.verifiedBy,
     attempts: job.attempts,
     queued_at: iso(job.queuedAt),
     started_at: iso(job.startedAt),

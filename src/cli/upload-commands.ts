@@ -120,6 +120,8 @@ function report(jobs: Job[], json: boolean, view: ProgressView): void {
         status: job.state,
         remote_path: job.remotePath,
         content_hash: job.contentHash,
+        checksum_algorithm: job.checksumAlgorithm,
+        verified_by: job.verifiedBy,
         error:
           job.errorMessage && job.state !== 'done'
             ? { code: job.errorCode, message: job.errorMessage }

@@ -159,6 +159,11 @@ export const ERROR_CODES = {
     cause: 'The uploaded copy does not match the file (content hash differs).',
     fix: 'Nothing to do: the upload is retried; if it keeps failing, check the disk and the network.',
   },
+  remote_not_found: {
+    cause:
+      'There is no such file or folder at the storage provider: it was removed, or the path is wrong.',
+    fix: 'Check the path against a listing of the remote folder; a backup removed there can be uploaded again from the backups folder.',
+  },
   destination_unavailable: {
     cause: 'The destination folder is missing or cannot be written.',
     fix: 'Mount or create the destination folder (for a NAS, check it is mounted), or change it in the settings.',

@@ -12,9 +12,19 @@ export interface ConformanceTarget {
   /** e.g. "webdav (rclone serve webdav)"; one provider may have several targets. */
   name: string
   provider: Provider
-  /** Starts a fresh, empty server (per test file). */
+  /**
+   * Starts a fresh, empty server: once per test file, and again for each test that spoils it
+   * (a full account, revoked credentials).
+   */
   start(): Promise<ConformanceServer>
+  /**
+   * Behaviours that mean nothing for this provider, each with the reason the suite states when
+   * it skips them (a local folder has no credentials to revoke).
+   */
+  unsupported?: Partial<Record<UnsupportedCheck, string>>
 }
+
+export type UnsupportedCheck = 'fullAccount' | 'revokedCredentials'
 
 export interface ConformanceServer {
   /**
@@ -30,16 +40,30 @@ export interface ConformanceServer {
   /** Bytes of file content the server has received so far (a counting proxy, or the server's
    * own counter): resume tests use it to prove that an interrupted upload was not re-sent. */
   bytesReceived(): number
+  /**
+   * Lets no more than `total` bytes (as bytesReceived counts them) reach the server, and holds the
+   * rest until the returned function is called, so the kill test kills an upload at a known point
+   * (CountingProxy.holdAt does this). Without it the test polls bytesReceived and kills as soon as
+   * it sees 60% of the large file, which needs a file big enough to take a while.
+   */
+  holdAt?(total: number): () => void
   /** Leaves too little space for the next upload (quota), if the server can; else undefined. */
   fillAccount?(): Promise<void>
-  /** Makes the stored credentials invalid (revoke the token, change the password). */
+  /**
+   * Makes the stored credentials invalid (revoke the token, change the password). A target whose
+   * provider has none names 'revokedCredentials' in ConformanceTarget.unsupported instead.
+   */
   revokeCredentials(): Promise<void>
   /**
    * Whether an upload interrupted by kill -9 continues where it stopped after a restart
    * (Dropbox sessions, Nextcloud chunking, S3 multipart) or must start over (plain WebDAV PUT).
    */
   resumesAfterRestart: boolean
-  /** A file size large enough to be uploaded in several requests (chunks/parts). */
+  /**
+   * A file size large enough to be uploaded in several requests (chunks/parts), at least four of
+   * them: the resume check kills the upload at 60% of the file and allows less than half a file
+   * sent twice, so what is in flight at the kill must be well under half of it.
+   */
   largeFileBytes: number
   close(): Promise<void>
 }

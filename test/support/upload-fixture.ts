@@ -125,6 +125,10 @@ export interface UploadReport {
   status: string
   remote_path: string | null
   content_hash: string | null
+  /** How content_hash was computed ("dropbox-content-hash", "sha256" …), as the provider said. */
+  checksum_algorithm: string | null
+  /** How the provider verified the copy, in words. */
+  verified_by: string | null
   error: { code: string; message: string } | null
 }
 

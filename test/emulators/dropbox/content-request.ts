@@ -1,13 +1,8 @@
 import { request } from 'node:http'
+import { headerSafeJson } from './header-safe.ts'
 import type { DropboxEmulator } from './index.ts'
 
-/** Test-side header-safe JSON (json-encoding reference): 0x7F and non-ASCII as \uXXXX. */
-export function headerSafeJson(value: unknown): string {
-  return JSON.stringify(value).replace(
-    /[\u007f-\uffff]/g,
-    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  )
-}
+export { headerSafeJson }
 
 /** POST a content-upload route the way a correct client does. */
 export function contentCall(

@@ -53,7 +53,8 @@ export function publicMetadata(entry: Entry): FileMetadata | FolderMetadata {
 
 /** The namespace: files and folders keyed by path_lower, with bytes on disk. */
 export class FileStore {
-  readonly quotaBytes: number
+  /** The allocation; a test may change it later, as a plan change would. */
+  quotaBytes: number
   private readonly dir: string
   private readonly now: () => number
   private readonly files = new Map<string, StoredFile>()

@@ -8,10 +8,10 @@ import { isReply, parseArg, rpcArgs } from './route-args.ts'
 import type { StoredFile, FolderMetadata } from './types.ts'
 
 type Entry = StoredFile | FolderMetadata
-type Lookup = { entry: Entry } | { error: 'malformed_path' | 'not_found'; lower?: string }
+export type Lookup = { entry: Entry } | { error: 'malformed_path' | 'not_found'; lower?: string }
 
 /** Resolves '/…', 'id:…' and 'rev:…' (ReadPath); ns: paths are not emulated. */
-function lookup(state: EmulatorState, path: string): Lookup {
+export function lookup(state: EmulatorState, path: string): Lookup {
   if (path.startsWith('id:')) {
     const entry = state.files.lookupId(path)
     return entry ? { entry } : { error: 'not_found' }
@@ -28,7 +28,7 @@ function lookup(state: EmulatorState, path: string): Lookup {
   return entry ? { entry } : { error: 'not_found', lower: parsed.lower }
 }
 
-function read(
+export function readPathArg(
   ctx: RouteContext,
   where: string,
   fields: Fields,
@@ -56,7 +56,7 @@ const GET_METADATA_FIELDS = [
 export const getMetadataRoute: RouteHandler = async (state, ctx) => {
   const args = await rpcArgs(state, ctx, 'files.metadata.read', GET_METADATA_FIELDS)
   if (isReply(args)) return args
-  const path = read(ctx, args.where, args.fields, 'path', READ_PATH)
+  const path = readPathArg(ctx, args.where, args.fields, 'path', READ_PATH)
   if (isReply(path)) return path
   const flags = parseArg(ctx, args.where, () => {
     for (const key of GET_METADATA_FLAGS) args.fields.bool(key)
@@ -94,7 +94,7 @@ const LIST_FIELDS = [
 export const listFolderRoute: RouteHandler = async (state, ctx) => {
   const args = await rpcArgs(state, ctx, 'files.metadata.read', LIST_FIELDS)
   if (isReply(args)) return args
-  const path = read(ctx, args.where, args.fields, 'path', PATH_R_OR_ID)
+  const path = readPathArg(ctx, args.where, args.fields, 'path', PATH_R_OR_ID)
   if (isReply(path)) return path
   const options = parseArg(ctx, args.where, () => {
     for (const key of LIST_FLAGS) args.fields.bool(key)
@@ -150,7 +150,7 @@ export const listFolderContinueRoute: RouteHandler = async (state, ctx) => {
 export const deleteRoute: RouteHandler = async (state, ctx) => {
   const args = await rpcArgs(state, ctx, 'files.content.write', ['path', 'parent_rev'])
   if (isReply(args)) return args
-  const path = read(ctx, args.where, args.fields, 'path', WRITE_PATH_OR_ID)
+  const path = readPathArg(ctx, args.where, args.fields, 'path', WRITE_PATH_OR_ID)
   if (isReply(path)) return path
   const parentRev = parseArg(ctx, args.where, () =>
     args.fields.str('parent_rev', { nullable: true, minLength: 9, pattern: /^[0-9a-f]+$/ }),

@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto'
 export interface Reply {
   status: number
   headers: Record<string, string>
-  body: string
+  /** Text or JSON; a file's bytes for the content-download route. */
+  body: string | Buffer
 }
 
 const TEXT = 'text/plain; charset=utf-8'

@@ -74,6 +74,24 @@ export function checkOctetStream(ctx: RouteContext): Reply | undefined {
 }
 
 /**
+ * Content-download routes carry no body, so no Content-Type is needed; one that is sent must be
+ * plain text or octet-stream (what Dropbox answers a form-encoded request, e.g. curl's `-d ''`).
+ */
+const DOWNLOAD_TYPES = [
+  'text/plain',
+  'text/plain; charset=utf-8',
+  'application/octet-stream',
+  'application/octet-stream; charset=utf-8',
+]
+
+export function checkDownloadContentType(ctx: RouteContext): Reply | undefined {
+  const contentType = ctx.req.headers['content-type']
+  if (contentType === undefined || DOWNLOAD_TYPES.includes(normalized(contentType)))
+    return undefined
+  return badContentType(ctx, contentType, DOWNLOAD_TYPES)
+}
+
+/**
  * The Dropbox-API-Arg header must be HTTP-header-safe JSON: 0x7F and every non-ASCII character
  * escaped as \uXXXX (developers/reference/json-encoding). Node hands raw bytes over as latin1,
  * so any char outside 0x20-0x7E (tab aside) means the client sent unescaped bytes.

@@ -10,6 +10,7 @@ import {
   listFolderContinueRoute,
   listFolderRoute,
 } from './files-routes.ts'
+import { downloadRoute } from './download-route.ts'
 import { sinkRoute, SINK_PATH } from './sink-route.ts'
 
 interface RouteSpec {
@@ -32,6 +33,7 @@ const ROUTES: Record<string, RouteSpec> = {
   '/2/files/list_folder': { method: 'POST', handler: listFolderRoute },
   '/2/files/list_folder/continue': { method: 'POST', handler: listFolderContinueRoute },
   '/2/files/delete_v2': { method: 'POST', handler: deleteRoute },
+  '/2/files/download': { method: 'POST', handler: downloadRoute },
   [SINK_PATH]: { method: 'POST', handler: sinkRoute },
 }
 

@@ -148,6 +148,10 @@ export async function startDropboxEmulator(
     denyNextAuthorization: () => {
       state.denyNextAuthorization = true
     },
+    setQuotaBytes: (bytes) => {
+      state.files.quotaBytes = bytes
+    },
+    usedBytes: () => state.files.usedBytes(),
     setAppScopes: (scopes) => {
       state.appScopes = [...scopes]
     },

@@ -88,6 +88,10 @@ export interface DropboxEmulator {
   expireAccessTokens(): void
   revokeAll(): void
   denyNextAuthorization(): void
+  /** The account's allocation changes (a plan change): later commits beyond it fail insufficient_space. */
+  setQuotaBytes(bytes: number): void
+  /** Bytes the committed files take, as get_space_usage reports `used`. */
+  usedBytes(): number
   /** The developer changes the Permissions tab: later sign-ins get these; issued tokens keep theirs. */
   setAppScopes(scopes: string[]): void
   /** Queue a fault for the next `times` (default 1) requests to `path`; '*' = any path. */

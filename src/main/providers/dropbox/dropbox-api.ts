@@ -1,3 +1,4 @@
+import { AppError } from '../../../shared/app-error.ts'
 import { fetchWithRetry, type FetchFn } from '../../net/fetch-with-retry.ts'
 import { httpFetch } from '../../net/http-fetch.ts'
 import type { DropboxEndpoints } from './dropbox-config.ts'
@@ -11,6 +12,11 @@ import {
 import { headerSafeJson } from './header-safe-json.ts'
 
 export type { AccessTokens, AccountSummary, SpaceUsage }
+
+/** An RPC or upload route's result: JSON, or nothing at all for a Void result. */
+async function readJson<T>(response: Response): Promise<T> {
+  return JSON.parse((await response.text()) || 'null') as T
+}
 
 /** A route's own error (HTTP 409) comes back as a value: callers branch on its tags. */
 export type RouteOutcome<T> = { ok: true; value: T } | { ok: false; failure: DropboxFailure }
@@ -65,6 +71,34 @@ export class DropboxApi {
   }
 
   /**
+   * A content-download route (files/download): the arguments in Dropbox-API-Arg, no body; the
+   * result comes as JSON in the Dropbox-API-Result header and the response body is the file
+   * (HTTP docs "Content-download endpoints"). 409 answers are returned; the caller reads `body`.
+   */
+  download<T>(
+    route: string,
+    arg: unknown,
+    options: CallOptions = {},
+  ): Promise<RouteOutcome<{ result: T; body: ReadableStream<Uint8Array> }>> {
+    return this.send(
+      false,
+      `${this.endpoints.contentUrl}/2/${route}`,
+      route,
+      (token) => ({ authorization: `Bearer ${token}`, 'dropbox-api-arg': headerSafeJson(arg) }),
+      undefined,
+      options,
+      async (response) => {
+        const header = response.headers.get('dropbox-api-result')
+        if (header === null || response.body === null) {
+          await response.body?.cancel()
+          throw new AppError('provider_error', `Dropbox answered ${route} without its result.`)
+        }
+        return { result: JSON.parse(header) as T, body: response.body }
+      },
+    )
+  }
+
+  /**
    * A content-upload route: raw bytes in the body, arguments as header-safe JSON in
    * Dropbox-API-Arg (HTTP docs "Content-upload endpoints"). 409 answers are returned. The body
    * is no longer read once the promise settles: the caller may then reuse its buffer.
@@ -97,6 +131,7 @@ export class DropboxApi {
     headers: (token: string) => Record<string, string>,
     body: string | Uint8Array | undefined,
     options: CallOptions,
+    read: (response: Response) => Promise<T> = readJson,
   ): Promise<RouteOutcome<T>> {
     let token = await this.tokens.accessToken()
     for (let replayed = false; ; replayed = true) {
@@ -106,9 +141,7 @@ export class DropboxApi {
         { method: 'POST', headers: headers(token), body, signal: options.signal },
         { retryNetworkErrors: options.idempotent ?? true, sleep: options.sleep },
       )
-      if (response.ok) {
-        return { ok: true, value: JSON.parse((await response.text()) || 'null') as T }
-      }
+      if (response.ok) return { ok: true, value: await read(response) }
       const failure = await readFailure(response)
       const missingScope = missingScopeOf(failure)
       if (missingScope !== undefined) {

@@ -1,0 +1,92 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DropboxApi } from '../../../../src/main/providers/dropbox/dropbox-api.ts'
+import { dropboxFiles } from '../../../../src/main/providers/dropbox/dropbox-files.ts'
+import { contentCall } from '../../../emulators/dropbox/content-request.ts'
+import { startDropboxEmulator, type DropboxEmulator } from '../../../emulators/dropbox/index.ts'
+import { tempDir } from '../../../support/cli-process.ts'
+import { APP_KEY, REDIRECT_URI, endpointsOf, linkAccount } from './emulator-account.ts'
+
+let emulator: DropboxEmulator
+let files: ReturnType<typeof dropboxFiles>
+let token: string
+/** More than one list_folder page holds (the emulator's default limit is 500). */
+const MANY = 501
+
+beforeAll(async () => {
+  emulator = await startDropboxEmulator({ appKey: APP_KEY, redirectUris: [REDIRECT_URI] })
+  const tokens = await linkAccount(emulator)
+  token = await tokens.accessToken()
+  files = dropboxFiles(new DropboxApi(endpointsOf(emulator), tokens))
+  const put = (path: string, body: string) =>
+    contentCall(emulator, '/2/files/upload', token, { path }, body).then((r) => r.arrayBuffer())
+  for (let at = 0; at < MANY; at += 50) {
+    const batch = Array.from({ length: Math.min(50, MANY - at) }, (_, i) => at + i)
+    await Promise.all(batch.map((n) => put(`/Many/${String(n).padStart(3, '0')}.tar.xz`, `${n}`)))
+  }
+  await put('/Fermentrack Backups/Gärkeller.tar.xz', 'Weißbier')
+})
+afterAll(() => emulator.close())
+
+describe('Dropbox files', () => {
+  it('lists a folder over several pages (list_folder, then list_folder/continue)', async () => {
+    const listed = await files.list('/Many')
+
+    expect(listed).toHaveLength(MANY)
+    expect(emulator.count('/2/files/list_folder/continue')).toBe(1)
+    expect(listed[42]).toEqual({
+      name: '042.tar.xz',
+      path: '/Many/042.tar.xz',
+      size: 2,
+      modified: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+      isFolder: false,
+    })
+  })
+
+  it('lists the App folder root as folders, and a folder not made yet as empty', async () => {
+    expect(await files.list('/')).toEqual([
+      {
+        name: 'Fermentrack Backups',
+        path: '/Fermentrack Backups',
+        size: 0,
+        modified: null,
+        isFolder: true,
+      },
+      { name: 'Many', path: '/Many', size: 0, modified: null, isFolder: true },
+    ])
+    expect(await files.list('/Not yet')).toEqual([])
+  })
+
+  it('downloads a file whole, replacing what was at the target', async () => {
+    const dir = tempDir('download')
+    const target = join(dir, 'restored.tar.xz')
+
+    await files.download('/Fermentrack Backups/Gärkeller.tar.xz', target)
+    await files.download('/Fermentrack Backups/Gärkeller.tar.xz', target)
+
+    expect(readFileSync(target, 'utf8')).toBe('Weißbier')
+    expect(readdirSync(dir)).toEqual(['restored.tar.xz'])
+  })
+
+  it('says remote_not_found for a file that is not there, and leaves no file behind', async () => {
+    const dir = tempDir('download')
+    const target = join(dir, 'nothing.tar.xz')
+
+    await expect(files.download('/Fermentrack Backups/gone.tar.xz', target)).rejects.toMatchObject({
+      code: 'remote_not_found',
+      message: expect.stringContaining('/Fermentrack Backups/gone.tar.xz'),
+    })
+    expect(existsSync(target)).toBe(false)
+    expect(readdirSync(dir)).toEqual([])
+  })
+
+  it('removes a file, and says remote_not_found when it is already gone', async () => {
+    await files.remove('/Many/000.tar.xz')
+
+    expect([...emulator.files().keys()]).not.toContain('/many/000.tar.xz')
+    await expect(files.remove('/Many/000.tar.xz')).rejects.toMatchObject({
+      code: 'remote_not_found',
+    })
+  })
+})
