@@ -64,6 +64,8 @@ export class S3Emulator {
   private readonly completed = new Map<string, Completed>()
   private readonly injected: InjectedError[] = []
   private readonly delays: InjectedDelay[] = []
+  /** Where holdAt stops letting bytes in, and the release of what it holds. */
+  private hold: { total: number; released: Promise<void>; release: () => void } | undefined
   private server!: Server
 
   private readonly options: S3EmulatorOptions
@@ -137,6 +139,20 @@ export class S3Emulator {
     this.delays.push(delay)
   }
 
+  /**
+   * Once `total` body bytes have arrived, holds every further request before reading its body,
+   * until the returned function is called: a kill -9 then lands at a known point.
+   */
+  holdAt(total: number): () => void {
+    let release = () => {}
+    const released = new Promise<void>((resolve) => (release = resolve))
+    this.hold = { total, released, release }
+    return () => {
+      this.hold = undefined
+      release()
+    }
+  }
+
   async close(): Promise<void> {
     this.server.closeAllConnections()
     await new Promise((resolve) => this.server.close(resolve))
@@ -145,6 +161,9 @@ export class S3Emulator {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const hold = this.hold
+    if (hold && this.bytesReceived() >= hold.total) await hold.released
+    if (req.socket.destroyed) return
     const url = new URL(req.url ?? '/', 'http://emulator')
     const [bucket = '', ...rest] = url.pathname.slice(1).split('/').map(decodeURIComponent)
     const chunks: Buffer[] = []

@@ -1,7 +1,13 @@
 import { HeadObjectCommand, type HeadObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3'
 import { AppError } from '../../../shared/app-error.ts'
 import { conflictName } from '../../uploads/conflict-name.ts'
-import type { RemoteFile, SourceFile, UploadContext, Uploader } from '../../uploads/uploader.ts'
+import type {
+  Checksum,
+  RemoteFile,
+  SourceFile,
+  UploadContext,
+  Uploader,
+} from '../../uploads/uploader.ts'
 import { fileDigests, unquote, type FileDigests } from './file-digests.ts'
 import { putInParts } from './multipart-upload.ts'
 import { joinPath, keyOf } from './object-keys.ts'
@@ -120,8 +126,9 @@ export class S3Uploader implements Uploader {
 }
 
 /**
- * Whether the object is this file: same size, and the same SHA-256 (our metadata, or the
- * server's full-object checksum) or MD5 (a single-request ETag).
+ * Whether the object is this file: same size, and the same SHA-256 (the server's full-object
+ * checksum, or our record of it) or MD5 (a single-request ETag). It is then reported with the
+ * checksum the server gives for it, as its upload was.
  */
 function sameFile(
   head: HeadObjectCommandOutput,
@@ -129,19 +136,25 @@ function sameFile(
   digests: FileDigests,
 ): Verified | undefined {
   if (head.ContentLength !== file.size) return undefined
-  const sha256 = { algorithm: 'sha256', value: digests.sha256Hex }
+  // An object the server gives no usable checksum for is described by our own SHA-256.
+  const checksum = reportedChecksum(head) ?? { algorithm: 'sha256', value: digests.sha256Hex }
   if (head.ChecksumSHA256 === digests.sha256Base64)
-    return { checksum: sha256, verifiedBy: 'already there: same size and server-checked SHA-256' }
+    return { checksum, verifiedBy: 'already there: same size and server-checked SHA-256' }
   if (head.Metadata?.sha256 === digests.sha256Hex)
-    return {
-      checksum: sha256,
-      verifiedBy: 'already there: same size and SHA-256 (recorded at its upload)',
-    }
+    return { checksum, verifiedBy: 'already there: same size and SHA-256 (recorded at its upload)' }
   if (unquote(head.ETag) === digests.md5Hex)
-    return {
-      checksum: { algorithm: 'md5', value: digests.md5Hex },
-      verifiedBy: 'already there: same size and MD5 (ETag)',
-    }
+    return { checksum, verifiedBy: 'already there: same size and MD5 (ETag)' }
+  return undefined
+}
+
+/** The checksum the server reports for an object, in the terms our uploads report it. */
+function reportedChecksum(head: HeadObjectCommandOutput): Checksum | undefined {
+  const sha = head.ChecksumSHA256
+  if (sha?.includes('-')) return { algorithm: 'sha256-of-part-sha256s', value: sha }
+  if (sha) return { algorithm: 'sha256', value: Buffer.from(sha, 'base64').toString('hex') }
+  const etag = unquote(head.ETag)
+  if (/^[0-9a-f]{32}$/.test(etag)) return { algorithm: 'md5', value: etag }
+  if (/^[0-9a-f]{32}-\d+$/.test(etag)) return { algorithm: 's3-multipart-etag', value: etag }
   return undefined
 }
 

@@ -200,6 +200,16 @@ describe('S3 errors as the queue acts on them', () => {
     expect(isAppError(await failure(f), 'file_too_large')).toBe(true)
   })
 
+  it("a vendor's quota refusal (MinIO's bucket quota) is insufficient_space", async () => {
+    const f = await openFixture()
+    f.emulator.inject({
+      match: (r) => r.method === 'PUT',
+      status: 400,
+      code: 'XMinioAdminBucketQuotaExceeded',
+    })
+    expect(isAppError(await failure(f), 'insufficient_space')).toBe(true)
+  })
+
   it('an endpoint that does not answer is a network error', async () => {
     const f = await openFixture()
     f.credentials.config.endpoint = 'http://127.0.0.1:9'
