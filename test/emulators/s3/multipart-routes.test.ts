@@ -53,6 +53,19 @@ async function upload(parts: Buffer[]) {
   return { s3, UploadId: UploadId!, sent }
 }
 
+/** How CompleteMultipartUpload with these parts ends: "ok" or "status Code". */
+function completion(
+  s3: S3Client,
+  UploadId: string,
+  Parts: Array<{ PartNumber: number; ETag?: string }>,
+) {
+  return codeOf(
+    s3.send(
+      new CompleteMultipartUploadCommand({ ...target, UploadId, MultipartUpload: { Parts } }),
+    ),
+  )
+}
+
 describe('S3 front: signatures (s3rver checks none)', () => {
   it('refuses a request signed with the wrong secret: 403 SignatureDoesNotMatch', async () => {
     expect(await codeOf(client('wrong').send(new HeadBucketCommand({ Bucket: 'backups' })))).toBe(
@@ -114,33 +127,13 @@ describe('S3 front: the multipart API (s3rver lacks ListParts and Abort)', () =>
 
   it('refuses at Complete a part under 5 MiB that is not the last: 400 EntityTooSmall', async () => {
     const { s3, UploadId, sent } = await upload([Buffer.alloc(MIB), Buffer.from('tail')])
-    expect(
-      await codeOf(
-        s3.send(
-          new CompleteMultipartUploadCommand({
-            ...target,
-            UploadId,
-            MultipartUpload: { Parts: sent },
-          }),
-        ),
-      ),
-    ).toBe('400 EntityTooSmall')
+    expect(await completion(s3, UploadId, sent)).toBe('400 EntityTooSmall')
   })
 
   it('refuses at Complete a part whose ETag does not match: 400 InvalidPart', async () => {
     const { s3, UploadId } = await upload([Buffer.from('x')])
     const parts = [{ PartNumber: 1, ETag: '"00000000000000000000000000000000"' }]
-    expect(
-      await codeOf(
-        s3.send(
-          new CompleteMultipartUploadCommand({
-            ...target,
-            UploadId,
-            MultipartUpload: { Parts: parts },
-          }),
-        ),
-      ),
-    ).toBe('400 InvalidPart')
+    expect(await completion(s3, UploadId, parts)).toBe('400 InvalidPart')
   })
 
   it('refuses a part whose Content-MD5 does not match the body: 400 BadDigest', async () => {

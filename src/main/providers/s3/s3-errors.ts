@@ -26,16 +26,6 @@ function retryAfterMs(error: SdkError): number | undefined {
   return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined
 }
 
-export function isAbort(error: unknown): boolean {
-  const name = codeOf(error)
-  return name === 'AbortError' || (error as { code?: string } | undefined)?.code === 'ABORT_ERR'
-}
-
-/** A 403 for a signed request that is not about the clock: the keys are refused. */
-export function isKeyRefusal(error: unknown): boolean {
-  return statusOf(error) === 403 && codeOf(error) !== 'RequestTimeTooSkewed'
-}
-
 /**
  * An S3 failure as the AppError the queue acts on. `rejected` marks the connection as needing a
  * reconnect when the stored keys are refused; the 403 of a skewed clock is not the keys' fault.

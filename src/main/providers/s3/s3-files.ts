@@ -13,7 +13,10 @@ import { s3Access } from './s3-client.ts'
 import { codeOf, s3Failure } from './s3-errors.ts'
 import { folderKey, keyOf, pathOf } from './object-keys.ts'
 
-/** Listing, downloading and removing backups in the bucket (restore and retention). */
+/**
+ * Listing, downloading and removing backups in the bucket (restore and retention): one call per
+ * s3Files(), whose client is closed after it.
+ */
 export function s3Files(credentials: Credentials) {
   const { client, settings } = s3Access(credentials)
   const { bucket, prefix } = settings
@@ -62,6 +65,8 @@ export function s3Files(credentials: Credentials) {
         } while (token)
       } catch (error) {
         throw await fail(error, `listing ${folder}`)
+      } finally {
+        client.destroy()
       }
       return found
     },
@@ -79,6 +84,8 @@ export function s3Files(credentials: Credentials) {
             cause: error,
           })
         throw await fail(error, `downloading ${remotePath}`)
+      } finally {
+        client.destroy()
       }
     },
 
@@ -89,6 +96,8 @@ export function s3Files(credentials: Credentials) {
         )
       } catch (error) {
         throw await fail(error, `removing ${remotePath}`)
+      } finally {
+        client.destroy()
       }
     },
   }

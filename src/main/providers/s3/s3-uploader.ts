@@ -9,6 +9,8 @@ import type {
   Uploader,
 } from '../../uploads/uploader.ts'
 import { fileDigests, unquote, type FileDigests } from './file-digests.ts'
+import { abortUpload } from './multipart-calls.ts'
+import { continues, savedUpload } from './multipart-resume.ts'
 import { putInParts } from './multipart-upload.ts'
 import { joinPath, keyOf } from './object-keys.ts'
 import { MAX_OBJECT_BYTES, partSizeFor } from './part-plan.ts'
@@ -74,9 +76,17 @@ export class S3Uploader implements Uploader {
       file,
       digests,
       context,
-      failure: (error, doing) => s3Failure(error, doing, this.options.rejected),
+      failure: async (error, doing) => {
+        // Stopped on purpose (a pause, a cancel, a quit): the queue reads the signal, not a code.
+        if (context.signal.aborted) throw context.signal.reason
+        return s3Failure(error, doing, this.options.rejected)
+      },
     }
-    const multipart = file.size > partSizeFor(this.options.chunkSize, file.size)
+    // A saved upload of this very file continues in parts even if the part size grew since.
+    const saved = savedUpload(context.resume)
+    const resumable = saved !== undefined && continues(saved, file, place.key, digests.sha256Hex)
+    const multipart = resumable || file.size > partSizeFor(this.options.chunkSize, file.size)
+    if (!multipart && saved) await abortUpload(target, saved.key, saved.uploadId)
     const verified = multipart
       ? await putInParts(target, this.options.chunkSize)
       : await putWhole(target)

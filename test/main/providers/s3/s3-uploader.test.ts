@@ -161,6 +161,15 @@ describe('resuming and abandoning multipart uploads', () => {
     expect(f.emulator.pendingUploads()).toEqual([])
     expect(await f.emulator.stored('Fermentrack Backups/resume.tar.xz')).toEqual(readFileSync(path))
   })
+
+  it('aborts the saved upload when the new version fits in one request', async () => {
+    const f = await openFixture()
+    const { state } = await interrupted(f)
+    const path = await writeBackup(f.dir, 'resume.tar.xz', 1000, 9)
+    await f.uploader().upload(await sourceFile(path), FOLDER, uploadContext(state))
+    expect(f.emulator.pendingUploads()).toEqual([])
+    expect(await f.emulator.stored('Fermentrack Backups/resume.tar.xz')).toEqual(readFileSync(path))
+  })
 })
 
 describe('S3 errors as the queue acts on them', () => {
