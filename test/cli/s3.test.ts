@@ -8,8 +8,8 @@ import { connectS3, connectS3Args, S3_SECRET, s3Env } from '../support/s3-home.t
 import { stderrBeyondWarnings, writeSettings } from '../support/upload-fixture.ts'
 import { waitWhileRunning } from '../support/wait-for.ts'
 
-// Several real CLI processes and tens of MiB per test, on two busy cores.
-vi.setConfig({ testTimeout: 120_000 })
+// Several real CLI processes and tens of MiB per test, on two busy cores (94 s seen under the full suite).
+vi.setConfig({ testTimeout: 180_000 })
 
 let emulator: S3Emulator
 const dirs: string[] = []
@@ -147,7 +147,7 @@ describe('uploads to S3 through the CLI', () => {
     writeSettings(env.FTB_HOME!, { chunkSize: 8 * MIB })
     const backups = tempDir('backups')
     dirs.push(backups)
-    const path = await writeBackup(backups, 'killed.tar.xz', 5 * 8 * MIB + 4321, 9)
+    const path = await writeBackup(backups, 'killed.tar.xz', 3 * 8 * MIB + 4321, 9)
     const isPart = (r: { method: string; query: URLSearchParams }) =>
       r.method === 'PUT' && r.query.has('partNumber')
     // Each part is held a while, so the kill lands between two acknowledged parts.
@@ -175,7 +175,7 @@ describe('uploads to S3 through the CLI', () => {
     const resent = after
       .filter((r) => isPart(r) && r.status === 200)
       .map((r) => Number(r.query.get('partNumber')))
-    expect([...before, ...resent].sort()).toEqual([1, 2, 3, 4, 5, 6])
+    expect([...before, ...resent].sort()).toEqual([1, 2, 3, 4])
     expect(resent.filter((n) => before.includes(n))).toEqual([])
     expect(await emulator.stored('Fermentrack Backups/killed.tar.xz')).toEqual(readFileSync(path))
     expect(emulator.pendingUploads()).toEqual([])

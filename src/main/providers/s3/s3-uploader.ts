@@ -61,18 +61,28 @@ export class S3Uploader implements Uploader {
     context.signal.throwIfAborted()
     const digests = await fileDigests(file.path, context.signal).catch(sourceError)
     const place = await this.place(file, remoteFolder, digests, context)
-    const result = (verified: Verified, alreadyPresent: boolean): RemoteFile => ({
+    const target = this.target(file, place.key, digests, context)
+    const verified = place.present ?? (await this.send(target))
+    context.onProgress(file.size)
+    return {
       remotePath: place.remotePath,
       ...verified,
       size: file.size,
       renamed: place.renamed,
-      alreadyPresent,
-    })
-    if (place.present) return result(place.present, true)
-    const target: UploadTarget = {
+      alreadyPresent: place.present !== undefined,
+    }
+  }
+
+  private target(
+    file: SourceFile,
+    key: string,
+    digests: FileDigests,
+    context: UploadContext,
+  ): UploadTarget {
+    return {
       client: this.options.client,
       bucket: this.options.settings.bucket,
-      key: place.key,
+      key,
       file,
       digests,
       context,
@@ -82,16 +92,20 @@ export class S3Uploader implements Uploader {
         return s3Failure(error, doing, this.options.rejected)
       },
     }
-    // A saved upload of this very file continues in parts even if the part size grew since.
+  }
+
+  /**
+   * One request up to a part's size, parts above it. A saved upload of this very file continues
+   * in parts even if the part size grew since; one that will not be continued is aborted.
+   */
+  private async send(target: UploadTarget): Promise<Verified> {
+    const { file, key, digests, context } = target
     const saved = savedUpload(context.resume)
-    const resumable = saved !== undefined && continues(saved, file, place.key, digests.sha256Hex)
-    const multipart = resumable || file.size > partSizeFor(this.options.chunkSize, file.size)
-    if (!multipart && saved) await abortUpload(target, saved.key, saved.uploadId)
-    const verified = multipart
-      ? await putInParts(target, this.options.chunkSize)
-      : await putWhole(target)
-    context.onProgress(file.size)
-    return result(verified, false)
+    const resumable = saved !== undefined && continues(saved, file, key, digests.sha256Hex)
+    if (resumable || file.size > partSizeFor(this.options.chunkSize, file.size))
+      return putInParts(target, this.options.chunkSize)
+    if (saved) await abortUpload(target, saved.key, saved.uploadId)
+    return putWhole(target)
   }
 
   /** The first of "name", "name (2)" … that is free or already holds this very file. */
