@@ -1,4 +1,5 @@
 import { createWriteStream } from 'node:fs'
+import { rename, rm, stat } from 'node:fs/promises'
 import { pipeline } from 'node:stream/promises'
 import type { Readable } from 'node:stream'
 import {
@@ -7,7 +8,7 @@ import {
   ListObjectsV2Command,
   type ListObjectsV2CommandOutput,
 } from '@aws-sdk/client-s3'
-import { AppError } from '../../../shared/app-error.ts'
+import { AppError, isAppError } from '../../../shared/app-error.ts'
 import type { Credentials, RemoteEntry } from '../provider.ts'
 import { s3Access } from './s3-client.ts'
 import { codeOf, s3Failure } from './s3-errors.ts'
@@ -71,18 +72,35 @@ export function s3Files(credentials: Credentials) {
       return found
     },
 
-    /** Streams the object to `target`, never holding it in memory. */
+    /**
+     * Streams the object to a temporary file beside `target`, never holding it in memory, and
+     * puts it in place only once all of it arrived: a broken download leaves no partial file.
+     */
     async download(remotePath: string, target: string): Promise<void> {
+      const partial = `${target}.ftb-download`
       try {
         const answer = await client.send(
           new GetObjectCommand({ Bucket: bucket, Key: keyOf(prefix, remotePath) }),
         )
-        await pipeline(answer.Body as Readable, createWriteStream(target))
+        await pipeline(answer.Body as Readable, createWriteStream(partial))
+        const { size } = await stat(partial)
+        if (size !== answer.ContentLength)
+          throw new AppError(
+            'verification_failed',
+            `${remotePath} arrived with ${size} of ${answer.ContentLength} bytes.`,
+          )
+        await rename(partial, target)
       } catch (error) {
+        await rm(partial, { force: true })
+        if (isAppError(error)) throw error
         if (codeOf(error) === 'NoSuchKey')
-          throw new AppError('provider_error', `There is no file at ${remotePath} in the bucket.`, {
-            cause: error,
-          })
+          throw new AppError(
+            'remote_not_found',
+            `There is no file at ${remotePath} in the bucket.`,
+            {
+              cause: error,
+            },
+          )
         throw await fail(error, `downloading ${remotePath}`)
       } finally {
         client.destroy()

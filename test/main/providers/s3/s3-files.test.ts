@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { s3Provider } from '../../../../src/main/providers/s3/s3-provider.ts'
@@ -49,7 +49,9 @@ describe('S3 list, download and remove under the connection prefix', () => {
     const error = await s3Provider
       .download(f.credentials, '/nope.tar.xz', join(f.dir, 'x'), f.context)
       .catch((e: unknown) => e)
-    expect(isAppError(error, 'provider_error')).toBe(true)
+    expect(isAppError(error, 'remote_not_found')).toBe(true)
     expect(String(error)).toContain('/nope.tar.xz')
+    expect(existsSync(join(f.dir, 'x'))).toBe(false)
+    expect(readdirSync(f.dir)).toEqual([])
   })
 })
