@@ -66,9 +66,9 @@ describe('provider settings through the contract', () => {
       ['dropbox', true],
       ['google-drive', false],
       ['onedrive', false],
-      ['nextcloud', false],
-      ['webdav', false],
-      ['s3', false],
+      ['nextcloud', true],
+      ['webdav', true],
+      ['s3', true],
       ['local', true],
     ])
     expect(settings[0]).toMatchObject({
@@ -223,7 +223,9 @@ describe('connecting through the contract', () => {
       ok: false,
       error: { code: 'provider_not_enabled', message: expect.stringContaining('Client ID') },
     })
-    expect(await invoke('connections.connect', { provider: 'webdav', fields: {} })).toMatchObject({
+    expect(
+      await invoke('connections.connect', { provider: 'google-drive', fields: {} }),
+    ).toMatchObject({
       ok: false,
       error: { code: 'provider_not_enabled', message: expect.stringMatching(/coming soon/i) },
     })
