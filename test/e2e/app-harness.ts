@@ -38,6 +38,8 @@ export interface App {
   dropDir: string
   /** Console messages about the Content-Security-Policy, from every page opened. */
   cspViolations: string[]
+  /** Every WebSocket frame the pages received from the bridge: all main ever sent the window. */
+  received: string[]
   open(colorScheme?: 'light' | 'dark'): Promise<Page>
   close(): Promise<void>
 }
@@ -65,6 +67,7 @@ export async function startApp(
   const bridge = await startBridge(rendererDir, env)
   const dropDir = tempDir('drops')
   const cspViolations: string[] = []
+  const received: string[] = []
   const pages: Page[] = []
   return {
     emulator,
@@ -72,11 +75,15 @@ export async function startApp(
     env,
     dropDir,
     cspViolations,
+    received,
     open: async (colorScheme = 'light') => {
       const page = await openApp(browser, bridge.url, {
         colorScheme,
         dropDir,
         beforeLoad: async (page) => {
+          page.on('websocket', (socket) =>
+            socket.on('framereceived', (frame) => void received.push(String(frame.payload))),
+          )
           page.on('console', (message) => {
             if (/Content.Security.Policy/i.test(message.text())) cspViolations.push(message.text())
           })
