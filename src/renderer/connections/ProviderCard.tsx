@@ -101,7 +101,7 @@ export function FieldsConnect({
   initial?: FieldValues
   target?: string
 }) {
-  const { connect, error } = useFieldConnect(provider, target)
+  const { connect, error, clearError } = useFieldConnect(provider, target)
   return (
     <>
       <ConnectFieldsForm
@@ -110,6 +110,7 @@ export function FieldsConnect({
         submitLabel={target ? 'Reconnect' : `Connect ${provider.display_name}`}
         testable
         onSubmit={connect}
+        onEdit={clearError}
       />
       {error && <ErrorNote error={error} />}
     </>
