@@ -68,8 +68,14 @@ describe('connecting a WebDAV server from the window', () => {
     expect(app.bridge.engine.connections.list()).toEqual([])
     expect(await page.getByRole('article', { name: /^WebDAV account/ }).count()).toBe(0)
 
-    // The right one: the account card appears and the form is emptied of the password.
+    // The right one: tested, the refusal gives way to the account; then connected, the account
+    // card appears and the form is emptied of the password.
     await card.getByLabel('Password').fill(server.password)
+    await card.getByRole('button', { name: 'Test connection' }).click()
+    await until(() =>
+      card.getByText(`The connection works: signed in as ${accountName}.`).isVisible(),
+    ).toBe(true)
+    expect(await card.getByRole('alert').count()).toBe(0)
     await card.getByRole('button', { name: 'Connect WebDAV' }).click()
     const account = page.getByRole('article', { name: `WebDAV account ${accountName}` })
     await until(() => account.isVisible()).toBe(true)
@@ -105,5 +111,54 @@ describe('connecting a WebDAV server from the window', () => {
     expect(app.received.length).toBeGreaterThan(0)
     for (const frame of app.received) expect(frame).not.toContain(server.password)
     expect(app.received.join('\n')).not.toContain('not-the-password')
+  })
+
+  it('asks for the new password once the server refuses the stored one, and uploads after Reconnect', async () => {
+    server = await startRclone()
+    const app = await open()
+    const page = await app.open()
+    await page.getByRole('tab', { name: 'Connections' }).click()
+    const card = await fillWebdavForm(page, server, server.password)
+    await card.getByRole('button', { name: 'Connect WebDAV' }).click()
+    const accountName = `${server.username}@${new URL(server.url).host}`
+    const account = page.getByRole('article', { name: `WebDAV account ${accountName}` })
+    await until(() => account.getByText('Connected', { exact: true }).isVisible()).toBe(true)
+    const [connection] = app.bridge.engine.connections.list()
+
+    // The password is changed on the server: the next upload is refused and waits.
+    await server.changePassword('a-new-password-91c2')
+    await page.getByRole('tab', { name: 'Uploads' }).click()
+    const name = 'fermentrack-backup-2026-12-03.tar.xz'
+    const path = await dropBackup(page, app, name, 200_000, 11)
+    await page.getByRole('tab', { name: 'Connections' }).click()
+    await until(() => account.getByText('Sign-in expired').isVisible()).toBe(true)
+
+    // Reconnect: the form comes back with the server and user, never the old password.
+    await account.getByRole('button', { name: `Reconnect ${accountName}` }).click()
+    expect(await account.getByLabel('Folder URL').inputValue()).toBe(server.url)
+    expect(await account.getByLabel('User name').inputValue()).toBe(server.username)
+    expect(await account.getByLabel('Password').inputValue()).toBe('')
+    // The old password again: refused beside the form, and the connection still waits.
+    await account.getByLabel('Password').fill(server.password)
+    await account.getByRole('button', { name: 'Reconnect', exact: true }).click()
+    await until(() => account.getByRole('alert').allTextContents()).toEqual([
+      `The WebDAV server at ${new URL(server.url).host} refused the user name or password. ${ERROR_CODES.invalid_credentials.fix}`,
+    ])
+    expect(app.bridge.engine.connections.list()).toMatchObject([
+      { id: connection!.id, status: 'needs_reauth' },
+    ])
+    await account.getByLabel('Password').fill('a-new-password-91c2')
+    await account.getByRole('button', { name: 'Reconnect', exact: true }).click()
+    await until(() => account.getByText('Connected', { exact: true }).isVisible()).toBe(true)
+    expect(app.bridge.engine.connections.list()).toMatchObject([
+      { id: connection!.id, status: 'connected' },
+    ])
+
+    // The waiting backup goes up with the new password.
+    await page.getByRole('tab', { name: 'Uploads' }).click()
+    await until(() => historyStatus(page, name)).toBe('Uploaded')
+    const [job] = await jobsOf(app)
+    expect(readFileSync(join(server.root, job!.remotePath!)).equals(readFileSync(path))).toBe(true)
+    for (const frame of app.received) expect(frame).not.toContain('a-new-password-91c2')
   })
 })
