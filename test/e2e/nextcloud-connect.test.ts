@@ -128,4 +128,48 @@ describe('connecting Nextcloud from the window', () => {
     expect(app.bridge.opened).toEqual([])
     expect(app.bridge.engine.connections.list()).toEqual([])
   })
+
+  it('reconnects through a new login once the app password is revoked, then disconnects at the server', async () => {
+    const server = (nc = await startNextcloudEmulator())
+    const { app, page } = await pressConnect(() => server.url)
+    server.grantLogin(await nextOpenedUrl(app, 0))
+    const account = page.getByRole('article', {
+      name: `Nextcloud account ${server.user.displayName}`,
+    })
+    await until(() => account.getByText('Connected', { exact: true }).isVisible()).toBe(true)
+    const [connection] = app.bridge.engine.connections.list()
+
+    // "Revoke" in the user's security settings: the next upload is refused and waits.
+    server.revokeAppPasswords()
+    await page.getByRole('tab', { name: 'Uploads' }).click()
+    const name = 'fermentrack-backup-2026-12-04.tar.xz'
+    const path = await dropBackup(page, app, name, 300_000, 13)
+    await page.getByRole('tab', { name: 'Connections' }).click()
+    await until(() => account.getByText('Sign-in expired').isVisible()).toBe(true)
+
+    // Reconnect opens the same server's login page again; granted, the same connection is back.
+    await account.getByRole('button', { name: `Reconnect ${server.user.displayName}` }).click()
+    const loginUrl = await nextOpenedUrl(app, 1)
+    expect(loginUrl.startsWith(`${server.url}/index.php/login/v2/flow/`)).toBe(true)
+    server.grantLogin(loginUrl)
+    await until(() => account.getByText('Connected', { exact: true }).isVisible()).toBe(true)
+    expect(app.bridge.engine.connections.list()).toMatchObject([
+      { id: connection!.id, status: 'connected' },
+    ])
+    await page.getByRole('tab', { name: 'Uploads' }).click()
+    await until(() => historyStatus(page, name)).toBe('Uploaded')
+    const [job] = await jobsOf(app)
+    expect(server.stored(job!.remotePath!)?.equals(readFileSync(path))).toBe(true)
+
+    // Disconnect deletes the app password at the server, not only here.
+    const [appPassword] = server.activeAppPasswords()
+    expect(appPassword).toBeTruthy()
+    await page.getByRole('tab', { name: 'Connections' }).click()
+    await account.getByRole('button', { name: `Disconnect ${server.user.displayName}…` }).click()
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Disconnect' }).click()
+    await until(() => account.count()).toBe(0)
+    expect(server.activeAppPasswords()).toEqual([])
+    expect(app.bridge.engine.connections.list()).toEqual([])
+    for (const frame of app.received) expect(frame).not.toContain(appPassword!)
+  })
 })
