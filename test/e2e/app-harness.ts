@@ -201,6 +201,14 @@ export async function jobsOf(app: App) {
   return result.value.jobs
 }
 
+/** Waits until the history says the file is uploaded; its job, from the engine, with its place. */
+export async function uploadedJob(page: Page, app: App, name: string) {
+  await until(() => historyStatus(page, name)).toBe('Uploaded')
+  const job = (await jobsOf(app)).find((j) => j.name === name)
+  if (!job?.remotePath) throw new Error(`no remote path for ${name}: ${JSON.stringify(job)}`)
+  return { ...job, remotePath: job.remotePath }
+}
+
 /** Closes every toast, as a user does before reaching what they cover. */
 export async function dismissToasts(page: Page): Promise<void> {
   const buttons = page.getByRole('region', { name: 'Notifications' }).getByRole('button', {

@@ -7,7 +7,7 @@ import { filesUnder } from '../support/home-files.ts'
 import {
   dropBackup,
   historyRow,
-  historyStatus,
+  uploadedJob,
   jobsOf,
   nextOpenedUrl,
   until,
@@ -70,12 +70,14 @@ describe('connecting Nextcloud from the window', () => {
     await page.getByRole('tab', { name: 'Uploads' }).click()
     const name = 'fermentrack-backup-2026-12-02.tar.xz'
     const path = await dropBackup(page, app, name, 700_000, 9)
-    await until(() => historyStatus(page, name)).toBe('Uploaded')
-    const [job] = await jobsOf(app)
-    expect(nc.stored(job!.remotePath!)?.equals(readFileSync(path))).toBe(true)
+    const job = await uploadedJob(page, app, name)
+    expect(nc.stored(job.remotePath)?.equals(readFileSync(path))).toBe(true)
     await historyRow(page, name).click()
     const details = page.getByRole('region', { name: `Details of ${name}` })
-    await until(() => details.getByText(job!.verifiedBy!, { exact: true }).isVisible()).toBe(true)
+    const verifiedBy =
+      'SHA-256 checked by Nextcloud on receipt (OC-Checksum), read back with the size'
+    expect(job.verifiedBy).toBe(verifiedBy)
+    await until(() => details.getByText(verifiedBy, { exact: true }).isVisible()).toBe(true)
 
     // The app password lives in the secret store only: never in the page, settings or logs.
     const home = app.env.FTB_HOME!
@@ -157,9 +159,8 @@ describe('connecting Nextcloud from the window', () => {
       { id: connection!.id, status: 'connected' },
     ])
     await page.getByRole('tab', { name: 'Uploads' }).click()
-    await until(() => historyStatus(page, name)).toBe('Uploaded')
-    const [job] = await jobsOf(app)
-    expect(server.stored(job!.remotePath!)?.equals(readFileSync(path))).toBe(true)
+    const { remotePath } = await uploadedJob(page, app, name)
+    expect(server.stored(remotePath)?.equals(readFileSync(path))).toBe(true)
 
     // Disconnect deletes the app password at the server, not only here.
     const [appPassword] = server.activeAppPasswords()

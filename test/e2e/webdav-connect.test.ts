@@ -5,15 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { ERROR_CODES } from '../../src/shared/error-codes.ts'
 import { filesUnder } from '../support/home-files.ts'
 import { startRclone, type WebdavServer } from '../support/webdav-servers.ts'
-import {
-  briefly,
-  dropBackup,
-  historyRow,
-  historyStatus,
-  jobsOf,
-  until,
-  type App,
-} from './app-harness.ts'
+import { briefly, dropBackup, historyRow, uploadedJob, until, type App } from './app-harness.ts'
 import { appSuite } from './app-suite.ts'
 
 const { open } = appSuite()
@@ -90,17 +82,17 @@ describe('connecting a WebDAV server from the window', () => {
     await page.getByRole('tab', { name: 'Uploads' }).click()
     const name = 'fermentrack-backup-2026-12-01.tar.xz'
     const path = await dropBackup(page, app, name, 3 * 1024 * 1024 + 17, 5)
-    await until(() => historyStatus(page, name)).toBe('Uploaded')
-    const [job] = await jobsOf(app)
-    expect(job).toMatchObject({ state: 'done', path, connectionId: expect.any(String) })
-    const stored = join(server.root, job!.remotePath!)
+    const job = await uploadedJob(page, app, name)
+    expect(job).toMatchObject({ state: 'done', path })
+    const stored = join(server.root, job.remotePath)
     expect(readFileSync(stored).equals(readFileSync(path))).toBe(true)
     await historyRow(page, name).click()
     const details = page.getByRole('region', { name: `Details of ${name}` })
     await until(() => details.isVisible()).toBe(true)
     // rclone offers no OC-Checksum: the ends are read back and the sizes compared.
-    expect(job!.verifiedBy).toBe('size and first/last MiB read back')
-    expect(await details.getByText(job!.verifiedBy!, { exact: true }).isVisible()).toBe(true)
+    const verifiedBy = 'size and first/last MiB read back'
+    expect(job.verifiedBy).toBe(verifiedBy)
+    expect(await details.getByText(verifiedBy, { exact: true }).isVisible()).toBe(true)
 
     // The password reached the engine, the server and the secret store, and nothing else.
     const home = app.env.FTB_HOME!
@@ -156,9 +148,8 @@ describe('connecting a WebDAV server from the window', () => {
 
     // The waiting backup goes up with the new password.
     await page.getByRole('tab', { name: 'Uploads' }).click()
-    await until(() => historyStatus(page, name)).toBe('Uploaded')
-    const [job] = await jobsOf(app)
-    expect(readFileSync(join(server.root, job!.remotePath!)).equals(readFileSync(path))).toBe(true)
+    const { remotePath } = await uploadedJob(page, app, name)
+    expect(readFileSync(join(server.root, remotePath)).equals(readFileSync(path))).toBe(true)
     for (const frame of app.received) expect(frame).not.toContain('a-new-password-91c2')
   })
 })
