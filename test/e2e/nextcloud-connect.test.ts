@@ -5,6 +5,7 @@ import { ERROR_CODES } from '../../src/shared/error-codes.ts'
 import { startNextcloudEmulator, type NextcloudEmulator } from '../emulators/nextcloud/index.ts'
 import { filesUnder } from '../support/home-files.ts'
 import {
+  briefly,
   dropBackup,
   historyRow,
   uploadedJob,
@@ -125,8 +126,10 @@ describe('connecting Nextcloud from the window', () => {
     await until(() => card.getByRole('alert').allTextContents()).toEqual([
       `${notNextcloud} did not start a Nextcloud login (Login Flow v2 answered 404). ${ERROR_CODES.connection_test_failed.fix}`,
     ])
-    // What was typed stays, to be corrected.
+    // What was typed stays, to be corrected; correcting it clears the refusal.
     expect(await card.getByLabel('Server URL').inputValue()).toBe(notNextcloud)
+    await card.getByLabel('Server URL').fill(`${notNextcloud}/nextcloud`)
+    await briefly(() => card.getByRole('alert').count()).toBe(0)
     expect(app.bridge.opened).toEqual([])
     expect(app.bridge.engine.connections.list()).toEqual([])
   })

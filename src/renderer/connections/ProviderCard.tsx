@@ -65,6 +65,7 @@ export function ProviderCard(props: {
           submitLabel={`Connect ${name}`}
           initial={typed}
           testable={false}
+          onEdit={() => signIn.dismissError(provider.provider_id)}
           busy={state.phase !== 'idle'}
           onSubmit={async (values) => {
             setTyped(values)
