@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ERROR_CODES } from '../../src/shared/error-codes.ts'
+import { writeBackup } from '../support/backup-files.ts'
 import { filesUnder } from '../support/home-files.ts'
 import { startRclone, type WebdavServer } from '../support/webdav-servers.ts'
 import { briefly, dropBackup, historyRow, uploadedJob, until, type App } from './app-harness.ts'
@@ -151,5 +152,20 @@ describe('connecting a WebDAV server from the window', () => {
     const { remotePath } = await uploadedJob(page, app, name)
     expect(readFileSync(join(server.root, remotePath)).equals(readFileSync(path))).toBe(true)
     for (const frame of app.received) expect(frame).not.toContain('a-new-password-91c2')
+
+    // Changed once more while the card is on screen: it offers Reconnect again, not a form left
+    // open from last time.
+    await page.getByRole('tab', { name: 'Connections' }).click()
+    await account.getByRole('button', { name: `Reconnect ${accountName}` }).waitFor({
+      state: 'detached',
+    })
+    await server.changePassword('a-third-password-5d0e')
+    const next = await writeBackup(app.dropDir, 'fermentrack-backup-2026-12-04.tar.xz', 1000, 12)
+    expect((await app.bridge.companion.invoke('uploads.enqueue', { paths: [next] })).ok).toBe(true)
+    await until(() => account.getByText('Sign-in expired').isVisible()).toBe(true)
+    expect(
+      await account.getByRole('button', { name: `Reconnect ${accountName}` }).isVisible(),
+    ).toBe(true)
+    expect(await account.getByLabel('Password').count()).toBe(0)
   })
 })
