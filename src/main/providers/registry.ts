@@ -3,6 +3,7 @@ import { dropboxProvider } from './dropbox/dropbox-provider.ts'
 import { localProvider } from './local/local-provider.ts'
 import { nextcloudProvider } from './nextcloud/nextcloud-provider.ts'
 import type { Provider } from './provider.ts'
+import { s3Provider } from './s3/s3-provider.ts'
 import { webdavProvider } from './webdav/webdav-provider.ts'
 
 /**
@@ -13,6 +14,7 @@ const BUILT: readonly Provider[] = [
   dropboxProvider,
   nextcloudProvider,
   webdavProvider,
+  s3Provider,
   localProvider,
 ]
 

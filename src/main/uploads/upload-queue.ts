@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events'
 import { AppError, isAppError } from '../../shared/app-error.ts'
 import type { Logger } from '../log/logger.ts'
 import { ArchiveIncomplete, type ArchiveGate } from './archive-gate.ts'
+import { JobCancelled } from './job-cancelled.ts'
 import { ALL, type JobStore } from './job-store.ts'
 import { FINISHED, type Job } from './job-types.ts'
 import { ProgressMeter, type Progress } from './progress-meter.ts'
@@ -95,7 +96,7 @@ export class UploadQueue extends EventEmitter<QueueEvents> {
 
   /** Stops one job's upload in progress (it was cancelled in the store). */
   abortJob(id: number): void {
-    this.running.get(id)?.abort.abort()
+    this.running.get(id)?.abort.abort(new JobCancelled())
   }
 
   /** Jobs being uploaded now; one that just finished no longer counts while it winds down. */
@@ -115,7 +116,9 @@ export class UploadQueue extends EventEmitter<QueueEvents> {
     for (const [id, { job, abort }] of this.running) {
       const stored = store.get(id)
       const withdrawn = !stored || stored.version !== job.version
-      if (withdrawn || paused.includes(ALL) || paused.includes(job.connectionId)) abort.abort()
+      // Cancelled (or gone): the upload will never resume, so its signal says so.
+      if (!stored || stored.state === 'cancelled') abort.abort(new JobCancelled())
+      else if (withdrawn || paused.includes(ALL) || paused.includes(job.connectionId)) abort.abort()
     }
   }
 

@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { DropboxUploader } from '../../../src/main/providers/dropbox/dropbox-uploader.ts'
 import { LocalFolderUploader } from '../../../src/main/providers/local/local-folder-uploader.ts'
 import { ContentHasher } from '../../../src/main/uploads/content-hash.ts'
+import { wasCancelled } from '../../../src/main/uploads/job-cancelled.ts'
 import { JobStore } from '../../../src/main/uploads/job-store.ts'
 import type { Job } from '../../../src/main/uploads/job-types.ts'
 import { UploadQueue } from '../../../src/main/uploads/upload-queue.ts'
@@ -219,6 +220,40 @@ describe('UploadQueue with a local destination', () => {
       contentHash: hashOf(second),
     })
     expect(h.destination()).toEqual({ 'a.tar.xz': second })
+  })
+})
+
+describe("an upload's signal says whether its job was cancelled", () => {
+  /** An uploader that holds until aborted and records whether the abort was a cancel. */
+  function holdingUploader(seen: boolean[], started: { now: boolean }): Uploader {
+    return {
+      upload: (_file, _folder, { signal }) =>
+        new Promise((_resolve, reject) => {
+          started.now = true
+          signal.addEventListener('abort', () => {
+            seen.push(wasCancelled(signal))
+            reject(signal.reason)
+          })
+        }),
+    }
+  }
+
+  it.each([
+    ['a cancel from another process', true],
+    ['a pause', false],
+  ] as const)('%s: cancelled is %s', async (what, cancelled) => {
+    const seen: boolean[] = []
+    const started = { now: false }
+    const h = harness({ uploader: holdingUploader(seen, started) })
+    writeBackup(h.path, bytes(1000, 3), 60)
+    const job = h.offer()
+    h.queue.start()
+    await waitFor(() => started.now, { what: 'the upload to start' })
+    if (cancelled) store(h.home).cancel(job.id, Date.now())
+    else h.owner.pause('local')
+    h.queue.nudge()
+    await waitFor(() => seen.length === 1, { what: `the upload to stop after ${what}` })
+    expect(seen).toEqual([cancelled])
   })
 })
 
