@@ -38,6 +38,8 @@ export interface App {
   dropDir: string
   /** Console messages about the Content-Security-Policy, from every page opened. */
   cspViolations: string[]
+  /** Every WebSocket frame the pages received from the bridge: all main ever sent the window. */
+  received: string[]
   open(colorScheme?: 'light' | 'dark'): Promise<Page>
   close(): Promise<void>
 }
@@ -65,6 +67,7 @@ export async function startApp(
   const bridge = await startBridge(rendererDir, env)
   const dropDir = tempDir('drops')
   const cspViolations: string[] = []
+  const received: string[] = []
   const pages: Page[] = []
   return {
     emulator,
@@ -72,11 +75,15 @@ export async function startApp(
     env,
     dropDir,
     cspViolations,
+    received,
     open: async (colorScheme = 'light') => {
       const page = await openApp(browser, bridge.url, {
         colorScheme,
         dropDir,
         beforeLoad: async (page) => {
+          page.on('websocket', (socket) =>
+            socket.on('framereceived', (frame) => void received.push(String(frame.payload))),
+          )
           page.on('console', (message) => {
             if (/Content.Security.Policy/i.test(message.text())) cspViolations.push(message.text())
           })
@@ -192,6 +199,14 @@ export async function jobsOf(app: App) {
   const result = await app.bridge.companion.invoke('uploads.history', {})
   if (!result.ok) throw new Error(result.error.message)
   return result.value.jobs
+}
+
+/** Waits until the history says the file is uploaded; its job, from the engine, with its place. */
+export async function uploadedJob(page: Page, app: App, name: string) {
+  await until(() => historyStatus(page, name)).toBe('Uploaded')
+  const job = (await jobsOf(app)).find((j) => j.name === name)
+  if (!job?.remotePath) throw new Error(`no remote path for ${name}: ${JSON.stringify(job)}`)
+  return { ...job, remotePath: job.remotePath }
 }
 
 /** Closes every toast, as a user does before reaching what they cover. */

@@ -139,14 +139,30 @@ const AS_INSTALLED: NodeJS.ProcessEnv = {
   FTB_LOOPBACK_PORT: '',
 }
 
+/** An app as installed, Dropbox given a Client ID of the user's own in Settings. */
+const startInstalled = () =>
+  startApp(
+    browser,
+    rendererDir,
+    { providers: { dropbox: { clientId: 'x7k2mq9wd4p8fzr' } } },
+    AS_INSTALLED,
+  )
+
+/** A section's heading just below the status bar. */
+async function scrollToHeading(page: Page, name: string) {
+  await page.getByRole('heading', { name }).evaluate((heading) => {
+    const h = heading as unknown as {
+      scrollIntoView(o: object): void
+      closest(s: string): { scrollBy(x: number, y: number): void }
+    }
+    h.scrollIntoView({ block: 'start' })
+    h.closest('[role="tabpanel"]').scrollBy(0, -18)
+  })
+}
+
 describe('screenshots of the provider settings, light and dark', () => {
   it('shows Storage providers with Dropbox configured, into docs/screenshots', async () => {
-    const installed = await startApp(
-      browser,
-      rendererDir,
-      { providers: { dropbox: { clientId: 'x7k2mq9wd4p8fzr' } } },
-      AS_INSTALLED,
-    )
+    const installed = await startInstalled()
     try {
       for (const theme of ['light', 'dark'] as const) {
         const page = await installed.open(theme)
@@ -158,16 +174,33 @@ describe('screenshots of the provider settings, light and dark', () => {
         )
         // Tall enough for the whole Dropbox card, its heading just below the status bar.
         await page.setViewportSize({ width: 1100, height: 980 })
-        await page.getByRole('heading', { name: 'Storage providers' }).evaluate((heading) => {
-          const h = heading as unknown as {
-            scrollIntoView(o: object): void
-            closest(s: string): { scrollBy(x: number, y: number): void }
-          }
-          h.scrollIntoView({ block: 'start' })
-          h.closest('[role="tabpanel"]').scrollBy(0, -18)
-        })
+        await scrollToHeading(page, 'Storage providers')
         await screenshot(page, 'provider-settings', theme, DOCS_SCREENSHOT_DIR)
       }
+      expect(installed.cspViolations).toEqual([])
+    } finally {
+      await installed.close()
+    }
+  })
+})
+
+describe('screenshot of connecting a WebDAV server, light', () => {
+  it('shows the WebDAV form filled in, the password masked, into docs/screenshots', async () => {
+    const installed = await startInstalled()
+    try {
+      const page = await installed.open('light')
+      await page.getByRole('tab', { name: 'Connections' }).click()
+      const card = page.getByRole('article', { name: 'WebDAV', exact: true })
+      await card.getByLabel('Folder URL').fill('https://nas.brewery.example/dav/backups/')
+      await card.getByLabel('User name').fill('brewer')
+      const password = card.getByLabel('Password')
+      await password.fill('hops-and-malt-7f3a')
+      // Masked: the picture shows dots, never the password.
+      expect(await password.getAttribute('type')).toBe('password')
+      // Tall enough for every provider's card down to WebDAV's, below the status bar.
+      await page.setViewportSize({ width: 1100, height: 940 })
+      await scrollToHeading(page, 'Choose where backups go')
+      await screenshot(page, 'connections-webdav', 'light', DOCS_SCREENSHOT_DIR)
       expect(installed.cspViolations).toEqual([])
     } finally {
       await installed.close()

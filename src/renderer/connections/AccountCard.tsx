@@ -28,6 +28,8 @@ export function AccountCard(props: AccountCardProps) {
   const reconnecting = signIn.state.phase !== 'idle' && signIn.state.target === connection.id
   // Password and keys providers reconnect through their form, filled with what is not secret.
   const [showForm, setShowForm] = useState(false)
+  // A reconnect that worked closes its form: a later refusal starts again from "Reconnect".
+  if (showForm && !needsReauth) setShowForm(false)
   const byForm = provider?.auth === 'password' || provider?.auth === 'access-keys'
   const reconnect = () => {
     if (!provider) return

@@ -14,6 +14,8 @@ export interface ConnectFieldsFormProps {
   busy?: boolean
   /** Connects with the values; true when done, so the form forgets what was typed. */
   onSubmit: (values: FieldValues) => Promise<boolean>
+  /** The values changed or are being tested: an earlier Connect's refusal no longer applies. */
+  onEdit?: () => void
 }
 
 type TestResult = { ok: true; account: string } | { ok: false; error: ErrorInfo } | null
@@ -35,11 +37,13 @@ export function ConnectFieldsForm(props: ConnectFieldsFormProps) {
   const change = (name: string, value: string | boolean) => {
     setValues((v) => ({ ...v, [name]: value }))
     setTested(null)
+    props.onEdit?.()
   }
 
   const test = async () => {
     setTesting(true)
     setTested(null)
+    props.onEdit?.()
     const result = await api['connections.test']({ provider: provider.provider_id, fields: values })
     setTesting(false)
     setTested(

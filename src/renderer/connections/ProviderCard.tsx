@@ -1,4 +1,4 @@
-import { useId } from 'react'
+import { useId, useState } from 'react'
 import type { FieldValues, ProviderView } from '../api-types.ts'
 import { ErrorNote } from '../components/ErrorNote.tsx'
 import type { SignIn } from '../hooks/use-sign-in.ts'
@@ -25,6 +25,9 @@ export function ProviderCard(props: {
     state.target === null &&
     state.provider.provider_id === provider.provider_id
   const hasFields = provider.connectFields.length > 0
+  // The form is unmounted while a login flow runs; what was typed (a server address, never a
+  // secret) comes back with it, so a cancelled or refused login is corrected, not retyped.
+  const [typed, setTyped] = useState<FieldValues>()
 
   const body = () => {
     if (mine) return <SignInProgress signIn={signIn} />
@@ -60,9 +63,12 @@ export function ProviderCard(props: {
         <ConnectFieldsForm
           provider={provider}
           submitLabel={`Connect ${name}`}
+          initial={typed}
           testable={false}
+          onEdit={() => signIn.dismissError(provider.provider_id)}
           busy={state.phase !== 'idle'}
           onSubmit={async (values) => {
+            setTyped(values)
             signIn.connect(provider, null, values)
             return true
           }}
@@ -96,7 +102,7 @@ export function FieldsConnect({
   initial?: FieldValues
   target?: string
 }) {
-  const { connect, error } = useFieldConnect(provider, target)
+  const { connect, error, clearError } = useFieldConnect(provider, target)
   return (
     <>
       <ConnectFieldsForm
@@ -105,6 +111,7 @@ export function FieldsConnect({
         submitLabel={target ? 'Reconnect' : `Connect ${provider.display_name}`}
         testable
         onSubmit={connect}
+        onEdit={clearError}
       />
       {error && <ErrorNote error={error} />}
     </>

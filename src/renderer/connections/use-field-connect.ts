@@ -29,5 +29,6 @@ export function useFieldConnect(provider: ProviderView, reconnecting?: string) {
     },
     [api, provider, reconnecting, toast],
   )
-  return { connect, error }
+  const clearError = useCallback(() => setError(null), [])
+  return { connect, error, clearError }
 }

@@ -39,6 +39,8 @@ export interface SignIn {
   connectWithCode: (provider: SignInProvider, target?: string | null) => void
   submitCode: (code: string) => void
   cancel: () => void
+  /** Forgets the error of `target` (what it was about is being corrected). */
+  dismissError: (target: string) => void
 }
 
 /**
@@ -153,5 +155,11 @@ export function useSignIn(): SignIn {
       start(provider, target, false, fields),
     [start],
   )
-  return { state, error, errorTarget, connect, connectWithCode, submitCode, cancel }
+  const dismissError = useCallback(
+    (target: string) => {
+      if (errorTarget === target) setError(null)
+    },
+    [errorTarget],
+  )
+  return { state, error, errorTarget, connect, connectWithCode, submitCode, cancel, dismissError }
 }
