@@ -93,7 +93,7 @@ export const ERROR_CODES = {
   },
   connection_test_failed: {
     cause: 'The server answered, but not as a storage server of this kind would.',
-    fix: 'Check the address: for WebDAV the folder URL, for S3 the endpoint, region and bucket. Nothing was saved.',
+    fix: 'Check the address and the other details you gave (the message says which looks wrong). Nothing was saved.',
   },
   not_revoked: {
     cause:

@@ -96,14 +96,14 @@ describe('connect s3', () => {
     ).not.toContain('not-the-secret')
   })
 
-  it('an unknown bucket is one line that says to check --bucket', async () => {
+  it('an unknown bucket is one line that says to check the bucket name', async () => {
     const env = home()
     const args = connectS3Args(emulator).map((a) => (a === 'backups' ? 'no-such-bucket' : a))
     const result = await runCli(args, env, `${S3_SECRET}\n`)
     expect(result.code).not.toBe(0)
     const lines = stderrBeyondWarnings(result.stderr).trim().split('\n')
     expect(lines).toHaveLength(1)
-    expect(lines[0]).toContain('--bucket')
+    expect(lines[0]).toContain('check the bucket name')
     expect(existsSync(secretsPath(env))).toBe(false)
   })
 

@@ -61,6 +61,20 @@ describe.each(WEBDAV_SERVERS)('CLI with WebDAV ($name)', (kind) => {
     expect(JSON.parse(listed.stdout)).toEqual([])
   })
 
+  it('a password written into the URL is refused without repeating it', async () => {
+    const home = dir('webdav-home')
+    const env = { FTB_HOME: home, FTB_SECRET_STORE: 'file' }
+    const url = new URL(server.url)
+    url.username = server.username
+    url.password = 'url-borne-secret'
+    const args = connectArgs().map((a) => (a === server.url ? url.href : a))
+    const result = await runCli(args, env, `${server.password}\n`)
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain('give them in their own fields')
+    expect(result.stderr + result.stdout).not.toContain('url-borne-secret')
+    expect(existsSync(join(home, 'secrets.json'))).toBe(false)
+  })
+
   it('connect, then upload: the file is on the server, verified, and the password is nowhere', async () => {
     const home = dir('webdav-home')
     const env = { FTB_HOME: home, FTB_SECRET_STORE: 'file' }

@@ -38,7 +38,7 @@ function refusal(error: unknown, settings: S3Settings): AppError {
   if (code === 'NoSuchBucket' || status === 404)
     return new AppError(
       'connection_test_failed',
-      `There is no ${where}: check --bucket (and --region, --endpoint).`,
+      `There is no ${where}: check the bucket name, the region and the endpoint.`,
       { cause: error },
     )
   if (status === 301 || code === 'PermanentRedirect' || code === 'AuthorizationHeaderMalformed')
@@ -69,7 +69,7 @@ export async function connectS3(request: ConnectRequest): Promise<Connected> {
   if (secretAccessKey === '')
     throw new AppError(
       'invalid_setting',
-      'The secret access key is missing: give it on stdin with --secret-access-key-stdin.',
+      'The secret access key is missing: enter it (with the CLI, on stdin: --secret-access-key-stdin).',
     )
   const client = s3Client(settings, { secretAccessKey })
   const list = () =>

@@ -12,6 +12,12 @@ export function loginFromFields(fields: Record<string, string | boolean>): Webda
   const url = String(fields.url ?? '').trim()
   const username = String(fields.username ?? '')
   const password = String(fields.password ?? '')
+  // Checked first, and the URL not repeated: it would carry the password into the message.
+  if (URL.parse(url)?.username || URL.parse(url)?.password)
+    throw new AppError(
+      'invalid_setting',
+      'The WebDAV URL has a user name or password in it: give them in their own fields instead.',
+    )
   if (!isSafeUrl(url))
     throw new AppError(
       'invalid_setting',
