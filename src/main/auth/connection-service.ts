@@ -5,6 +5,7 @@ import { LOCAL_DESTINATION_ID } from '../../shared/provider-settings.ts'
 import type { Connection, ConnectionStatus, ProviderId } from '../../shared/settings-schema.ts'
 import type { Logger } from '../log/logger.ts'
 import type { FetchFn } from '../net/fetch-with-retry.ts'
+import { httpFetch } from '../net/http-fetch.ts'
 import type {
   AccessTokens,
   AccountInfo,
@@ -273,6 +274,7 @@ export class ConnectionService extends EventEmitter<{ changed: [Connection[]] }>
       settings,
       env: this.options.env,
       fetch: this.options.fetch ?? fetch,
+      uploadFetch: this.options.fetch ?? httpFetch,
       chunkSize: this.options.settings.get().chunkSize,
       now: this.now,
     }

@@ -1,5 +1,6 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http'
 import { request as httpsRequest } from 'node:https'
+import { Readable } from 'node:stream'
 import type { FetchFn } from './fetch-with-retry.ts'
 
 /** undici's default headersTimeout and bodyTimeout: a stalled server fails as it did with fetch. */
@@ -19,11 +20,14 @@ const IDLE_TIMEOUT_MS = 300_000
 export const httpFetch: FetchFn = async (input, init = {}) => {
   if (input instanceof Request) throw new TypeError('httpFetch takes a URL, not a Request')
   const url = new URL(input)
-  const body = bodyBytes(init.body)
+  const body = bodyBytes(init.body as RequestInit['body'] | Readable)
   const { signal } = init
   signal?.throwIfAborted()
   const headers: Record<string, string> = Object.fromEntries(new Headers(init.headers))
-  headers['content-length'] = String(body.length)
+  if (body instanceof Readable) {
+    // A stream is sent as it is read; its length must be known, as servers want it up front.
+    if (!headers['content-length']) throw new TypeError('httpFetch streams need a content-length')
+  } else headers['content-length'] = String(body.length)
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest
   const req = send(url, { method: init.method ?? 'GET', headers })
   const closed = new Promise<void>((resolve) => req.once('close', resolve))
@@ -41,7 +45,10 @@ export const httpFetch: FetchFn = async (input, init = {}) => {
   signal?.addEventListener('abort', onAbort, { once: true })
   req.setTimeout(IDLE_TIMEOUT_MS, () => req.destroy(new Error('The server stopped answering.')))
   try {
-    req.end(body)
+    if (body instanceof Readable) {
+      body.once('error', (error) => req.destroy(error))
+      body.pipe(req)
+    } else req.end(body)
     return await answer
   } catch (error) {
     req.destroy()
@@ -52,8 +59,9 @@ export const httpFetch: FetchFn = async (input, init = {}) => {
   }
 }
 
-function bodyBytes(body: RequestInit['body']): Uint8Array {
+function bodyBytes(body: RequestInit['body'] | Readable): Uint8Array | Readable {
   if (body === undefined || body === null) return new Uint8Array(0)
+  if (body instanceof Readable) return body
   if (typeof body === 'string') return Buffer.from(body)
   if (body instanceof Uint8Array) return body
   throw new TypeError('httpFetch sends a string or a Uint8Array body only')

@@ -92,6 +92,12 @@ export interface ProviderContext {
   settings: ProviderSettings
   env: NodeJS.ProcessEnv
   fetch: FetchFn
+  /**
+   * For requests whose body is file bytes (a Buffer, or a Node stream with a content-length):
+   * node:http in the app, which sends them without fetch's copies and web-stream adapters; the
+   * same as `fetch` where tests substitute one. Absent: use `fetch`.
+   */
+  uploadFetch?: FetchFn
   /** Bytes per request for chunked uploads, where the provider lets us choose. */
   chunkSize: number
   now: () => number

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { Readable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fetchWithRetry } from '../../../src/main/net/fetch-with-retry.ts'
 import { httpFetch } from '../../../src/main/net/http-fetch.ts'
@@ -59,6 +60,31 @@ describe('httpFetch (fetch for upload requests, without copying the body)', () =
     expect(response.status).toBe(200)
     expect(response.headers.get('x-arg')).toBe('{"path":"/a"}')
     expect(await response.json()).toEqual({ length: body.length, contentLength: `${body.length}` })
+  })
+
+  it('streams a Node stream body with the content-length given, and fails with its error', async () => {
+    const parts = [Buffer.alloc(3 * MiB, 1), Buffer.alloc(MiB + 5, 2)]
+    const streamed = await httpFetch(`${base}/echo`, {
+      method: 'PUT',
+      headers: { 'content-length': String(4 * MiB + 5) },
+      body: Readable.from(parts) as unknown as RequestInit['body'],
+    })
+    expect(await streamed.json()).toEqual({ length: 4 * MiB + 5, contentLength: `${4 * MiB + 5}` })
+    const broken = new Readable({
+      read() {
+        this.destroy(new Error('disk read failed'))
+      },
+    })
+    await expect(
+      httpFetch(`${base}/echo`, {
+        method: 'PUT',
+        headers: { 'content-length': '10' },
+        body: broken as unknown as RequestInit['body'],
+      }),
+    ).rejects.toThrow('disk read failed')
+    await expect(
+      httpFetch(`${base}/echo`, { method: 'PUT', body: Readable.from([]) as never }),
+    ).rejects.toThrow(/content-length/)
   })
 
   it('sends an empty or a string body with its length', async () => {

@@ -1,5 +1,4 @@
 import { open } from 'node:fs/promises'
-import { Readable } from 'node:stream'
 import { AppError } from '../../../shared/app-error.ts'
 import type { SourceFile } from '../../uploads/uploader.ts'
 import type { Sent } from './verify-upload.ts'
@@ -40,7 +39,7 @@ export async function putFile(
       autoClose: false,
     })
     // An empty file: createReadStream with end 0 would read one byte, so send no stream at all.
-    const body = file.size === 0 ? Buffer.alloc(0) : Readable.toWeb(stream.pipe(sent))
+    const body = file.size === 0 ? Buffer.alloc(0) : stream.pipe(sent)
     stream.on('error', (error) => sent.destroy(sourceError(file.path, error) as Error))
     const response = await client.send('PUT', path, {
       headers: {
@@ -48,7 +47,7 @@ export async function putFile(
         'content-type': 'application/octet-stream',
         'oc-checksum': `SHA256:${sha256}`,
       },
-      body: body as RequestInit['body'],
+      body,
       signal: context.signal,
     })
     await response.body?.cancel()

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream'
 import type { FetchFn } from '../../net/fetch-with-retry.ts'
 import { parseMultistatus, type DavResource } from './multistatus.ts'
 import { statusError, transportError } from './webdav-errors.ts'
@@ -11,7 +12,8 @@ export interface WebdavLogin {
 
 export interface RequestOptions {
   headers?: Record<string, string>
-  body?: RequestInit['body']
+  /** A Node stream (a file being read) goes through the upload fetch. */
+  body?: RequestInit['body'] | Readable
   signal?: AbortSignal
   isFolder?: boolean
 }
@@ -39,13 +41,16 @@ export class WebdavClient {
   readonly base: string
   private readonly authorization: string
   private readonly fetchFn: FetchFn
+  /** For PUT bodies streamed from the file (see ProviderContext.uploadFetch). */
+  private readonly uploadFn: FetchFn
 
-  constructor(login: WebdavLogin, fetchFn: FetchFn) {
+  constructor(login: WebdavLogin, fetchFn: FetchFn, uploadFn: FetchFn = fetchFn) {
     this.base = folderUrl(login.url)
     // RFC 7617: user-id ":" password, UTF-8, base64.
     const pair = Buffer.from(`${login.username}:${login.password}`, 'utf8').toString('base64')
     this.authorization = `Basic ${pair}`
     this.fetchFn = fetchFn
+    this.uploadFn = uploadFn
   }
 
   url(remotePath: string, isFolder = false): string {
@@ -62,9 +67,10 @@ export class WebdavClient {
       signal: options.signal,
       redirect: 'manual',
     }
-    if (options.body instanceof ReadableStream) init.duplex = 'half'
+    const streamed = options.body instanceof Readable
+    if (streamed || options.body instanceof ReadableStream) init.duplex = 'half'
     try {
-      return await this.fetchFn(url, init)
+      return await (streamed ? this.uploadFn : this.fetchFn)(url, init)
     } catch (error) {
       throw transportError(url, error, options.signal)
     }

@@ -1,4 +1,5 @@
 import { AppError } from '../../../shared/app-error.ts'
+import type { FetchFn } from '../../net/fetch-with-retry.ts'
 import type { Credentials, Provider, ProviderContext } from '../provider.ts'
 import { checkFolder, loginFromFields, loginOf } from './webdav-connect.ts'
 import { WebdavClient } from './webdav-client.ts'
@@ -11,12 +12,18 @@ import { WebdavUploader } from './webdav-uploader.ts'
  */
 function client(credentials: Credentials, context: ProviderContext): WebdavClient {
   const login = loginOf(credentials)
-  const fetchFn: typeof fetch = async (input, init) => {
-    const response = await context.fetch(input, init)
-    if (response.status === 401) await credentials.rejected()
-    return response
-  }
-  return new WebdavClient(login, fetchFn)
+  const watched =
+    (fetchFn: FetchFn): FetchFn =>
+    async (input, init) => {
+      const response = await fetchFn(input, init)
+      if (response.status === 401) await credentials.rejected()
+      return response
+    }
+  return new WebdavClient(
+    login,
+    watched(context.fetch),
+    watched(context.uploadFetch ?? context.fetch),
+  )
 }
 
 /** Any WebDAV server (a NAS, Apache, rclone serve webdav …): a folder URL, user and password. */
