@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks'
-import { hashFile } from '../../src/main/uploads/content-hash.ts'
+import { hashFile } from '../../src/main/providers/dropbox/content-hash.ts'
 import { finished, startProcess } from '../child-process.ts'
 import { detail, heading, verdict, type Figure } from '../report.ts'
 import { fixed, mbPerSecond, median, seconds } from '../stats.ts'

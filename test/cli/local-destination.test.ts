@@ -13,14 +13,8 @@ import {
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import {
-  backupBytes,
-  chunksOf,
-  dropboxContentHash,
-  MIB,
-  writeBackup,
-  writeSlowly,
-} from '../support/backup-files.ts'
+import { backupBytes, chunksOf, MIB, writeBackup, writeSlowly } from '../support/backup-files.ts'
+import { sha256File } from '../../src/main/uploads/file-sha256.ts'
 import { CHECKPOINT_BYTES } from '../../src/main/providers/local/temp-copy.ts'
 import { ERROR_CODES } from '../../src/shared/error-codes.ts'
 import { runCli, startCli, tempDir, type RunningCli } from '../support/cli-process.ts'
@@ -123,7 +117,8 @@ describe('a local destination', () => {
           connection_id: 'local',
           status: 'done',
           remote_path: join(target, name),
-          content_hash: await dropboxContentHash(paths[i]!),
+          content_hash: await sha256File(paths[i]!),
+          checksum_algorithm: 'sha256',
         })
       }
     },
@@ -182,9 +177,7 @@ describe('a local destination', () => {
     expect(placed.size).toBe(size)
     // The same file, continued: a copy from byte 0 would be a new temp file.
     expect([placed.ino, placed.birthtimeMs]).toEqual([ino, birthtimeMs])
-    expect(await dropboxContentHash(join(target, 'huge.tar.xz'))).toBe(
-      await dropboxContentHash(path),
-    )
+    expect(await sha256File(join(target, 'huge.tar.xz'))).toBe(await sha256File(path))
     // The killed attempt was given back at recovery: only the one that finished counts.
     expect((await history(env)).jobs).toMatchObject([{ status: 'done', attempts: 1 }])
   })

@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DropboxUploader } from '../../../src/main/providers/dropbox/dropbox-uploader.ts'
 import { LocalFolderUploader } from '../../../src/main/providers/local/local-folder-uploader.ts'
-import { ContentHasher } from '../../../src/main/uploads/content-hash.ts'
+import { createHash } from 'node:crypto'
 import { wasCancelled } from '../../../src/main/uploads/job-cancelled.ts'
 import { JobStore } from '../../../src/main/uploads/job-store.ts'
 import type { Job } from '../../../src/main/uploads/job-types.ts'
@@ -59,7 +59,8 @@ function bytes(size: number, seed: number): Buffer {
   return Buffer.alloc(size, seed)
 }
 
-const hashOf = (data: Buffer) => new ContentHasher().update(data).digest()
+/** The local-folder uploader reports the SHA-256 of what it copied. */
+const hashOf = (data: Buffer) => createHash('sha256').update(data).digest('hex')
 
 /**
  * A queue on a real queue.db, uploading with `uploader` (the local-folder one by default, into a

@@ -1,4 +1,4 @@
-import { ContentHasher, contentHashOfBlocks, HASH_BLOCK_SIZE } from '../../uploads/content-hash.ts'
+import { ContentHasher, contentHashOfBlocks, HASH_BLOCK_SIZE } from './content-hash.ts'
 import type { SourceReader } from '../../uploads/source-reader.ts'
 
 /**

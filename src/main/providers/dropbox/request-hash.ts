@@ -1,4 +1,4 @@
-import { ContentHasher } from '../../uploads/content-hash.ts'
+import { ContentHasher } from './content-hash.ts'
 
 /**
  * The optional `content_hash` argument of upload, start, append_v2 and finish: the Dropbox hash

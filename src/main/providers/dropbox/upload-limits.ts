@@ -1,5 +1,5 @@
 import { AppError } from '../../../shared/app-error.ts'
-import { HASH_BLOCK_SIZE } from '../../uploads/content-hash.ts'
+import { HASH_BLOCK_SIZE } from './content-hash.ts'
 
 const MiB = 1024 * 1024
 

@@ -1,7 +1,7 @@
 import { mkdir, open, stat, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { AppError } from '../../../shared/app-error.ts'
-import { hashFile } from '../../uploads/content-hash.ts'
+import { sha256File as hashFile } from '../../uploads/file-sha256.ts'
 import type { RemoteFile, SourceFile, UploadContext, Uploader } from '../../uploads/uploader.ts'
 import { usableCopyResume } from './copy-resume.ts'
 import { removeLeftoverTemps } from './leftover-temps.ts'
@@ -172,7 +172,7 @@ function result(
 ): RemoteFile {
   return {
     remotePath: path,
-    checksum: { algorithm: 'dropbox-content-hash', value: contentHash },
+    checksum: { algorithm: 'sha256', value: contentHash },
     verifiedBy: 'the copy read back and hashed, equal to the source',
     size,
     renamed: copy > 1,

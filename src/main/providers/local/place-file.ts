@@ -1,6 +1,6 @@
 import { link as fsLink, lstat, open, rename, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
-import { hashFile } from '../../uploads/content-hash.ts'
+import { sha256File as hashFile } from '../../uploads/file-sha256.ts'
 import { conflictName } from '../../uploads/conflict-name.ts'
 import { destinationError, isErrno } from './local-errors.ts'
 

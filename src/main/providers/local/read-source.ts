@@ -1,7 +1,7 @@
 import type { Stats } from 'node:fs'
 import { open, stat, type FileHandle } from 'node:fs/promises'
 import { AppError } from '../../../shared/app-error.ts'
-import { ContentHasher } from '../../uploads/content-hash.ts'
+import { createHash } from 'node:crypto'
 import type { SourceFile } from '../../uploads/uploader.ts'
 import { destinationError, sourceError } from './local-errors.ts'
 
@@ -39,7 +39,7 @@ export async function readSource(file: SourceFile, options: ReadSourceOptions): 
   }
   try {
     const { ino } = await expectUnchanged(source, file)
-    const hasher = new ContentHasher()
+    const hasher = createHash('sha256')
     const buffer = Buffer.allocUnsafe(CHUNK)
     let done = 0
     for (;;) {
@@ -59,7 +59,7 @@ export async function readSource(file: SourceFile, options: ReadSourceOptions): 
     if (done !== file.size) throw changed(file, 'shrank')
     await expectUnchanged(source, file)
     await expectStillAtPath(file, ino)
-    return hasher.digest()
+    return hasher.digest('hex')
   } finally {
     await source.close().catch(() => {})
   }

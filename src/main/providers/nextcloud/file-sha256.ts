@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
+import { sha256File } from '../../uploads/file-sha256.ts'
 import type { SourceFile } from '../../uploads/uploader.ts'
 import { fileError } from '../../uploads/source-reader.ts'
 
@@ -9,13 +8,10 @@ import { fileError } from '../../uploads/source-reader.ts'
  * reads that follow check the file is still this version (SourceReader), so the hash holds.
  */
 export async function sha256OfFile(file: SourceFile, signal: AbortSignal): Promise<string> {
-  const hash = createHash('sha256')
   try {
-    for await (const chunk of createReadStream(file.path, { highWaterMark: 1024 * 1024, signal })) {
-      hash.update(chunk as Buffer)
-    }
+    return await sha256File(file.path, signal)
   } catch (error) {
+    if (signal.aborted) throw signal.reason
     throw fileError(error, file)
   }
-  return hash.digest('hex')
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { HashCursor } from '../../../../src/main/providers/dropbox/hash-cursor.ts'
 import { SourceReader } from '../../../../src/main/uploads/source-reader.ts'
-import { ContentHasher } from '../../../../src/main/uploads/content-hash.ts'
+import { ContentHasher } from '../../../../src/main/providers/dropbox/content-hash.ts'
 import { MiB, randomData, sourceFile } from './uploader-fixture.ts'
 
 const hashOf = (data: Uint8Array) => new ContentHasher().update(data).digest()

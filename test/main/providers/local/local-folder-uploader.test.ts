@@ -3,7 +3,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { LocalFolderUploader } from '../../../../src/main/providers/local/local-folder-uploader.ts'
-import { hashFile } from '../../../../src/main/uploads/content-hash.ts'
+import { sha256File as hashFile } from '../../../../src/main/uploads/file-sha256.ts'
 import { context, destinationRoot, removeTempDirs, sourceFile, tree } from './local-harness.ts'
 
 afterAll(removeTempDirs)
@@ -23,7 +23,7 @@ async function copyAndCheck(name: string, data: string | Buffer, remoteFolder = 
   const expectedPath = join(root, ...remoteFolder.split('/').filter(Boolean), name)
   expect(result).toEqual({
     remotePath: expectedPath,
-    checksum: { algorithm: 'dropbox-content-hash', value: await hashFile(file.path) },
+    checksum: { algorithm: 'sha256', value: await hashFile(file.path) },
     verifiedBy: expect.any(String),
     size: file.size,
     renamed: false,

@@ -5,8 +5,8 @@ import {
   ContentHasher,
   contentHashOfBlocks,
   hashFile,
-} from '../../../src/main/uploads/content-hash.ts'
-import { tempDir } from '../../support/cli-process.ts'
+} from '../../../../src/main/providers/dropbox/content-hash.ts'
+import { tempDir } from '../../../support/cli-process.ts'
 
 const MiB = 1024 * 1024
 // Vectors from Dropbox's content-hash reference and the shared reference brief.
