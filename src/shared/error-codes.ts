@@ -35,15 +35,15 @@ export const ERROR_CODES = {
   invalid_state: {
     cause:
       'The sign-in answer does not belong to a sign-in this app started (unknown or forged state).',
-    fix: 'Start again with `fermentrack-backup connect dropbox` and finish it in the browser it opens.',
+    fix: 'Start again with `fermentrack-backup connect <provider>` (or Connect in the app) and finish it in the browser it opens.',
   },
   state_expired: {
     cause: 'The sign-in answer came after the 10-minute limit for a sign-in.',
-    fix: 'Start again with `fermentrack-backup connect dropbox` and finish within 10 minutes.',
+    fix: 'Start again with `fermentrack-backup connect <provider>` (or Connect in the app) and finish within 10 minutes.',
   },
   state_reused: {
     cause: 'The sign-in answer was already used once; each one works a single time.',
-    fix: 'Start again with `fermentrack-backup connect dropbox`.',
+    fix: 'Start again with `fermentrack-backup connect <provider>` (or Connect in the app).',
   },
   malformed_callback: {
     cause: 'The sign-in address is not a valid Fermentrack Backup Companion callback.',
@@ -55,7 +55,7 @@ export const ERROR_CODES = {
   },
   no_sign_in_waiting: {
     cause: 'No `connect` is waiting for a sign-in answer.',
-    fix: 'Start `fermentrack-backup connect dropbox` first, then open the link it prints.',
+    fix: 'Start `fermentrack-backup connect <provider>` first, then open the link it prints.',
   },
   sign_in_already_waiting: {
     cause: 'Another sign-in is already waiting for its answer on this computer.',
@@ -74,7 +74,7 @@ export const ERROR_CODES = {
     fix: 'Start again and paste the whole code Dropbox shows, within a few minutes.',
   },
   token_refresh_failed: {
-    cause: 'Dropbox did not renew the access token.',
+    cause: 'The provider did not renew the access token.',
     fix: 'Check the internet connection and try again; if it keeps failing, reconnect the account.',
   },
   needs_reauth: {
@@ -97,8 +97,8 @@ export const ERROR_CODES = {
   },
   not_revoked: {
     cause:
-      'The connection was removed from this computer, but Dropbox could not be reached to revoke its access.',
-    fix: 'Revoke it yourself: on dropbox.com open Settings → Connected apps and remove the app. Until then the old sign-in stays valid at Dropbox.',
+      'The connection was removed from this computer, but the provider could not be reached to revoke its access.',
+    fix: 'Revoke it yourself in your account there (Dropbox: Settings → Connected apps; Nextcloud: Settings → Security → Devices & sessions). Until then the old sign-in stays valid there.',
   },
   connection_not_found: {
     cause: 'No connection has that id.',
