@@ -78,8 +78,8 @@ export class HealthPing {
       else this.options.log.debug('health ping sent', { event, jobId })
     } catch (error) {
       // Only the error's kind: fetch's messages and causes can carry the address.
-      const reason =
-        (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name ?? 'error'
+      const cause = (error as { cause?: { code?: string; name?: string } }).cause
+      const reason = cause?.code ?? cause?.name ?? (error as Error).name
       this.options.log.warn('health ping failed', { event, jobId, reason })
     }
   }
