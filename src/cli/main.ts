@@ -8,6 +8,7 @@ import { connectionsCommand, disconnectCommand } from './connections-commands.ts
 import { exitOnUncaught } from './fatal-errors.ts'
 import { providersCommand } from './provider-commands.ts'
 import { CONFIGURE_FLAGS } from './provider-flags.ts'
+import { backupsCommand, restoreCommand } from './restore-commands.ts'
 import { historyCommand, pauseCommand, retryCommand, statusCommand } from './queue-commands.ts'
 import { uploadCommand, watchCommand } from './upload-commands.ts'
 
@@ -42,6 +43,10 @@ Commands:
                                      Queue failed uploads again
   pause [--connection ID]            Pause all uploads, or one connection's
   resume [--connection ID]           Resume them
+  backups [--connection ID] [--json] The backups at each destination, newest first
+  restore <name|path> --connection ID [--to DIR] [--json]
+                                     Download a backup, verify it, and save it (default:
+                                     Downloads), never over an existing file
 
 Environment: FTB_HOME, DROPBOX_APP_KEY, FTB_SECRET_STORE, FTB_LOCAL_DESTINATION,
 FTB_LOOPBACK_PORT, FTB_LOG_LEVEL (see the README's configuration reference).
@@ -59,12 +64,16 @@ const OPTIONS = {
   limit: { type: 'string' },
   offset: { type: 'string' },
   text: { type: 'string' },
+  to: { type: 'string' },
   'all-failed': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const
 
 type Options = { json: boolean } & Partial<
-  Record<'redirect' | 'dir' | 'connection' | 'status' | 'limit' | 'offset' | 'text', string> &
+  Record<
+    'redirect' | 'dir' | 'connection' | 'status' | 'limit' | 'offset' | 'text' | 'to',
+    string
+  > &
     Record<'no-browser' | 'all-failed', boolean>
 >
 
@@ -144,6 +153,12 @@ async function dispatch(
     case 'resume':
       arity(0, '[--connection ID]')
       return pauseCommand(engine, command === 'pause', values.connection)
+    case 'backups':
+      arity(0, '[--connection ID] [--json]')
+      return backupsCommand(engine, values)
+    case 'restore':
+      arity(1, '<name|path> --connection ID [--to DIR] [--json]')
+      return restoreCommand(engine, args[0]!, values)
     default:
       throw new AppError('usage', `Unknown command "${command}".`)
   }

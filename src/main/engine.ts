@@ -10,6 +10,7 @@ import { homePaths, resolveHome } from './store/home.ts'
 import { SettingsStore } from './store/settings-store.ts'
 import { isStorageFailure } from './uploads/storage-failure.ts'
 import { UploadService } from './uploads/upload-service.ts'
+import { RemoteBackups } from './restore/remote-backups.ts'
 import {
   watchFolder,
   type FolderWatch,
@@ -37,6 +38,8 @@ export interface Engine {
   /** Each provider's settings (Kasm's form): read, change, reset. */
   providers: ProviderConfig
   uploads: UploadService
+  /** The backups at each destination: listed, and restored verified. */
+  backups: RemoteBackups
   /** Said to the user at every start: a repaired settings file, plaintext token storage. */
   warnings: string[]
   /**
@@ -111,6 +114,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     connections,
     providers,
     uploads,
+    backups: new RemoteBackups({ connections, settings, jobs: uploads.store }),
     warnings,
     watch: (dir, onStatus, onScanComplete) =>
       watchIntoQueue(dir, settings, uploads, log, onStatus, onScanComplete),
