@@ -22,9 +22,11 @@ const STAMP = /(\d{4})-(\d{2})-(\d{2})T(\d{2})\.(\d{2})\.(\d{2})/
 export function backupTime(entry: Pick<RemoteEntry, 'name' | 'modified'>): number {
   const match = STAMP.exec(entry.name)
   if (match) {
-    const [, y, mo, d, h, mi, s] = match.map(Number) as number[]
-    const stamped = Date.UTC(y!, mo! - 1, d!, h!, mi!, s!)
-    if (!Number.isNaN(stamped)) return stamped
+    const [, y, mo, d, h, mi, s] = match
+    const iso = `${y}-${mo}-${d}T${h}:${mi}:${s}.000Z`
+    const stamped = Date.parse(iso)
+    // Date.parse rolls "13-45" over into a later month: only a stamp that reads back is a time.
+    if (!Number.isNaN(stamped) && new Date(stamped).toISOString() === iso) return stamped
   }
   const modified = entry.modified ? Date.parse(entry.modified) : NaN
   return Number.isNaN(modified) ? 0 : modified
