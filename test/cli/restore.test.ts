@@ -213,6 +213,31 @@ describe.each(DESTINATIONS)('backups and restore at $name', ({ open }) => {
   })
 })
 
+describe('restore: a backup we did not upload', () => {
+  it('is listed as not ours and restored, saying it was checked by size only', async () => {
+    const destination = await localFolder()
+    await uploadTwo(destination)
+    const foreign = 'dbBackup-Fermentrack_2026-03-03T08.00.00.tar.xz'
+    const copied = await writeBackup(dir('elsewhere'), foreign, 50_000, 5)
+    writeFileSync(destination.storedPath(foreign), readFileSync(copied))
+    const listed = json<Listed[]>(await runCli(['backups', '--json'], destination.env))
+    expect(listed.map((b) => [b.name, b.uploaded_by_us, b.content_hash])).toEqual([
+      [foreign, false, undefined],
+      [NEWER, true, expect.any(String)],
+      [OLDER, true, expect.any(String)],
+    ])
+    const to = dir('restore-to')
+    const restored = json<{ local_path: string; verified_by: string }>(
+      await runCli(
+        ['restore', foreign, '--connection', 'local', '--to', to, '--json'],
+        destination.env,
+      ),
+    )
+    expect(readFileSync(restored.local_path).equals(readFileSync(copied))).toBe(true)
+    expect(restored.verified_by).toMatch(/size only/)
+  })
+})
+
 describe('restore: bad input', () => {
   it('needs --connection, and names an unknown backup', async () => {
     const destination = await localFolder()

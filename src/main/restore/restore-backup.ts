@@ -85,8 +85,9 @@ async function findBackup(
 }
 
 /**
- * Against the checksum our upload recorded, by a generic algorithm or the provider's own; with
- * no record it can use, the provider's download has checked what it can (Dropbox's and S3's do).
+ * Against the checksum our upload recorded, by a generic algorithm or the provider's own. With no
+ * record it can use, what the provider's download checked (Dropbox's content hash), else the size
+ * alone, and the result says so.
  */
 async function verify(
   { provider }: Pick<OpenConnection, 'provider'>,
@@ -97,12 +98,13 @@ async function verify(
   const { size } = await stat(temp)
   if (size !== entry.size) throw mismatch(entry, `${size} bytes arrived, ${entry.size} expected`)
   const algorithm = job?.checksumAlgorithm
-  if (!job?.contentHash || !algorithm) return `${provider.displayName}'s download check`
+  const unrecorded = provider.downloadCheck ?? 'its size only: no checksum was recorded for it'
+  if (!job?.contentHash || !algorithm) return unrecorded
   const actual =
     (await localChecksum(temp, algorithm)) ??
     (await provider.localChecksum?.(algorithm, temp)) ??
     null
-  if (actual === null) return `${provider.displayName}'s download check`
+  if (actual === null) return unrecorded
   if (actual !== job.contentHash) throw mismatch(entry, `${algorithm} differs from the upload's`)
   return `${algorithm} recorded at upload`
 }

@@ -89,6 +89,7 @@ export const dropboxProvider: Provider = {
     dropboxFiles(api(credentials, context)).download(remotePath, target),
   remove: (credentials, remotePath, context) =>
     dropboxFiles(api(credentials, context)).remove(remotePath),
+  downloadCheck: "Dropbox's content hash, checked on download",
   localChecksum: async (algorithm, localPath) =>
     algorithm === 'dropbox-content-hash' ? hashFile(localPath) : null,
 }
