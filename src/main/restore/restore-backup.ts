@@ -46,7 +46,7 @@ export async function restoreBackup(
   const temp = join(request.toDir, `.${entry.name}.${randomBytes(4).toString('hex')}.restoring`)
   try {
     await provider.download(credentials, entry.path, temp, context).catch((error: unknown) => {
-      // The provider's own check of what it sent (Dropbox's content hash, S3's checksum).
+      // The provider's own check of what it sent (Dropbox's content hash, S3's byte count).
       if (isAppError(error) && error.code === 'verification_failed')
         throw new AppError('restore_mismatch', `${error.message} ${NOTHING_RESTORED}`)
       throw error
