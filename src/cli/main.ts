@@ -9,6 +9,7 @@ import { exitOnUncaught } from './fatal-errors.ts'
 import { healthCommand } from './health-command.ts'
 import { providersCommand } from './provider-commands.ts'
 import { CONFIGURE_FLAGS } from './provider-flags.ts'
+import { backupsCommand, restoreCommand } from './restore-commands.ts'
 import { historyCommand, pauseCommand, retryCommand, statusCommand } from './queue-commands.ts'
 import { uploadCommand, watchCommand } from './upload-commands.ts'
 
@@ -51,6 +52,10 @@ Commands:
   health --set-ping-url-stdin | --clear-ping-url
                                      A URL to GET after each verified upload (<url>/fail after a
                                      failed one), kept in the secret store
+  backups [--connection ID] [--json] The backups at each destination, newest first
+  restore <name|path> --connection ID [--to DIR] [--json]
+                                     Download a backup, verify it, and save it (default:
+                                     Downloads), never over an existing file
 
 Environment: FTB_HOME, DROPBOX_APP_KEY, FTB_SECRET_STORE, FTB_LOCAL_DESTINATION,
 FTB_LOOPBACK_PORT, FTB_LOG_LEVEL (see the README's configuration reference).
@@ -68,6 +73,7 @@ const OPTIONS = {
   limit: { type: 'string' },
   offset: { type: 'string' },
   text: { type: 'string' },
+  to: { type: 'string' },
   'all-failed': { type: 'boolean' },
   'max-age': { type: 'string' },
   'set-ping-url-stdin': { type: 'boolean' },
@@ -77,7 +83,7 @@ const OPTIONS = {
 
 type Options = { json: boolean } & Partial<
   Record<
-    'redirect' | 'dir' | 'connection' | 'status' | 'limit' | 'offset' | 'text' | 'max-age',
+    'redirect' | 'dir' | 'connection' | 'status' | 'limit' | 'offset' | 'text' | 'max-age' | 'to',
     string
   > &
     Record<'no-browser' | 'all-failed' | 'set-ping-url-stdin' | 'clear-ping-url', boolean>
@@ -168,6 +174,12 @@ async function dispatch(
         setPingUrlStdin: values['set-ping-url-stdin'],
         clearPingUrl: values['clear-ping-url'],
       })
+    case 'backups':
+      arity(0, '[--connection ID] [--json]')
+      return backupsCommand(engine, values)
+    case 'restore':
+      arity(1, '<name|path> --connection ID [--to DIR] [--json]')
+      return restoreCommand(engine, args[0]!, values)
     default:
       throw new AppError('usage', `Unknown command "${command}".`)
   }

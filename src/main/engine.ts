@@ -11,6 +11,7 @@ import { homePaths, resolveHome } from './store/home.ts'
 import { SettingsStore } from './store/settings-store.ts'
 import { isStorageFailure } from './uploads/storage-failure.ts'
 import { UploadService } from './uploads/upload-service.ts'
+import { RemoteBackups } from './restore/remote-backups.ts'
 import {
   watchFolder,
   type FolderWatch,
@@ -40,6 +41,8 @@ export interface Engine {
   uploads: UploadService
   /** The optional healthchecks.io-style ping after each finished upload (URL in the secret store). */
   ping: HealthPing
+  /** The backups at each destination: listed, and restored verified. */
+  backups: RemoteBackups
   /** Said to the user at every start: a repaired settings file, plaintext token storage. */
   warnings: string[]
   /**
@@ -117,6 +120,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     providers,
     uploads,
     ping,
+    backups: new RemoteBackups({ connections, settings, jobs: uploads.store }),
     warnings,
     watch: (dir, onStatus, onScanComplete) =>
       watchIntoQueue(dir, settings, uploads, log, onStatus, onScanComplete),

@@ -159,6 +159,11 @@ export const ERROR_CODES = {
     cause: 'The uploaded copy does not match the file (content hash differs).',
     fix: 'Nothing to do: the upload is retried; if it keeps failing, check the disk and the network.',
   },
+  restore_mismatch: {
+    cause:
+      'The downloaded backup does not match its checksum: the copy at the storage provider is damaged or was changed, and nothing was restored.',
+    fix: 'Restore an older backup, and check the storage for damage.',
+  },
   remote_not_found: {
     cause:
       'There is no such file or folder at the storage provider: it was removed, or the path is wrong.',

@@ -41,6 +41,17 @@ export interface Provider {
     context: ProviderContext,
   ): Promise<void>
   remove(credentials: Credentials, remotePath: string, context: ProviderContext): Promise<void>
+  /**
+   * What its `download` checks the bytes against, where it checks more than their count (Dropbox:
+   * the content hash it reports), said as a restore reports it; absent when it checks nothing.
+   */
+  readonly downloadCheck?: string
+  /**
+   * The checksum of a local file by one of this provider's own algorithms (the one its uploads
+   * record, such as Dropbox's content hash), so a download can be checked against that record;
+   * null for an algorithm it does not know. Generic ones (sha256, md5) need no provider.
+   */
+  localChecksum?(algorithm: string, localPath: string): Promise<string | null>
 }
 
 /**

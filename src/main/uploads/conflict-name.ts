@@ -10,12 +10,16 @@ export const MAX_NAME_BYTES = 255
  * already near 255 bytes loses characters from the end of its stem, so its copies still fit.
  */
 export function conflictName(name: string, copy: number): string {
-  if (copy === 1) return name
+  return copy === 1 ? name : markedName(name, String(copy))
+}
+
+/** "name (mark).ext", the mark before the whole archive extension, within MAX_NAME_BYTES. */
+export function markedName(name: string, mark: string): string {
   const compound = COMPOUND.exec(name)
   const dot = name.lastIndexOf('.')
   const split = compound ? compound.index : dot > 0 ? dot : name.length
   const stem = Array.from(name.slice(0, split))
-  const marked = () => `${stem.join('')} (${copy})${name.slice(split)}`
+  const marked = () => `${stem.join('')} (${mark})${name.slice(split)}`
   while (stem.length > 0 && Buffer.byteLength(marked(), 'utf8') > MAX_NAME_BYTES) stem.pop()
   return marked()
 }

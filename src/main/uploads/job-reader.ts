@@ -113,6 +113,23 @@ export class JobReader {
     return row && toJob(row)
   }
 
+  /**
+   * The newest verified upload that left a file at `remotePath` (a provider port path) on this
+   * destination. Uploaders report the path as their destination names it, which for a local
+   * folder is the path on disk; the port path is the job's remote folder plus that file name.
+   */
+  doneAt(connectionId: string, remotePath: string): Job | undefined {
+    const name = remotePath.slice(remotePath.lastIndexOf('/') + 1)
+    const like = `%${escapeLike(name)}`
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM jobs WHERE state = 'done' AND connection_id = ? AND remote_path LIKE ?
+         ESCAPE '\\' ORDER BY finished_at DESC, id DESC`,
+      )
+      .all(connectionId, like) as Row[]
+    return rows.map(toJob).find((job) => portPathOf(job) === remotePath)
+  }
+
   destinationsWithOpenJobs(): string[] {
     const rows = this.db
       .prepare(`SELECT DISTINCT connection_id AS id FROM jobs WHERE state = 'queued'`)
@@ -167,7 +184,7 @@ export class JobReader {
     if (query.status) filter('state = ?', query.status)
     if (query.connectionId) filter('connection_id = ?', query.connectionId)
     if (query.text) {
-      const like = `%${query.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+      const like = `%${escapeLike(query.text)}%`
       filter(`(name LIKE ? ESCAPE '\\' OR remote_path LIKE ? ESCAPE '\\')`, like, like)
     }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : ''
@@ -194,3 +211,15 @@ export const IN_FLIGHT = `('uploading', 'verifying')`
 /** No job for an older version of the same file is being uploaded to the same destination. */
 export const NOTHING_IN_FLIGHT = `NOT EXISTS (SELECT 1 FROM jobs AS f WHERE f.path = jobs.path
   AND f.connection_id = jobs.connection_id AND f.state IN ${IN_FLIGHT})`
+
+/** Where the provider port sees a job's file: its remote folder and the name it was stored as. */
+function portPathOf(job: Job): string | null {
+  if (job.remotePath === null) return null
+  const name = job.remotePath.split(/[\\/]/).pop()
+  return `${job.remoteFolder.replace(/\/$/, '')}/${name}`
+}
+
+/** Text matched literally inside a LIKE pattern (with ESCAPE '\\'). */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`)
+}

@@ -226,3 +226,33 @@ CREATE INDEX jobs_done ON jobs(path, connection_id, size, mtime_ms) WHERE state 
 CREATE INDEX jobs_state ON jobs(state, not_before);
 CREATE TABLE pauses (scope TEXT PRIMARY KEY);
 `
+
+describe('doneAt: our upload record for a file the provider port lists', () => {
+  let version = 0
+  /** A done upload of a new version of the file (a new mtime), to `remotePath`. */
+  function done(store: JobStore, remotePath: string, hash: string): Job {
+    const started = store.start(queue(store, offer(100, NOW - 60_000 + ++version)), NOW)!
+    return store.finish(
+      started,
+      { ...DONE, remotePath, checksum: { ...DONE.checksum, value: hash } },
+      NOW,
+    )!
+  }
+
+  it('matches the remote path, or a local folder’s disk path under the same remote folder', () => {
+    const store = open(home())
+    done(store, '/mnt/nas/B/a (2).tar.xz', 'disk')
+    expect(store.doneAt('dbx', '/B/a (2).tar.xz')).toMatchObject({ contentHash: 'disk' })
+    // Another folder's file of that name, another destination, or a name LIKE would match: none.
+    expect(store.doneAt('dbx', '/C/a (2).tar.xz')).toBeUndefined()
+    expect(store.doneAt('other', '/B/a (2).tar.xz')).toBeUndefined()
+    expect(store.doneAt('dbx', '/B/a _2).tar.xz')).toBeUndefined()
+  })
+
+  it('gives the newest upload to that path', () => {
+    const store = open(home())
+    done(store, '/B/a.tar.xz', 'old')
+    done(store, '/B/a.tar.xz', 'new')
+    expect(store.doneAt('dbx', '/B/a.tar.xz')?.contentHash).toBe('new')
+  })
+})

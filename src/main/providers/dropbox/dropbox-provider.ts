@@ -1,6 +1,7 @@
 import { AppError } from '../../../shared/app-error.ts'
 import { PkceClient } from '../../auth/pkce-client.ts'
 import type { Credentials, Provider, ProviderContext } from '../provider.ts'
+import { hashFile } from './content-hash.ts'
 import { DropboxApi } from './dropbox-api.ts'
 import { DROPBOX_SCOPES, dropboxEndpoints } from './dropbox-config.ts'
 import { DropboxUploader } from './dropbox-uploader.ts'
@@ -88,4 +89,7 @@ export const dropboxProvider: Provider = {
     dropboxFiles(api(credentials, context)).download(remotePath, target),
   remove: (credentials, remotePath, context) =>
     dropboxFiles(api(credentials, context)).remove(remotePath),
+  downloadCheck: "Dropbox's content hash, checked on download",
+  localChecksum: async (algorithm, localPath) =>
+    algorithm === 'dropbox-content-hash' ? hashFile(localPath) : null,
 }

@@ -1,0 +1,66 @@
+import type { RemoteEntry } from '../providers/provider.ts'
+import type { JobReader } from '../uploads/job-reader.ts'
+import { createFileFilter } from '../watch/file-filter.ts'
+
+/** One backup at a destination, as `backups --json` prints it. */
+export interface RemoteBackup {
+  connection_id: string
+  name: string
+  path: string
+  size: number
+  modified: string | null
+  /** The checksum our upload recorded, where this copy is one of ours. */
+  content_hash?: string
+  checksum_algorithm?: string
+  uploaded_by_us: boolean
+}
+
+/** Fermentrack writes its backups as "..._YYYY-MM-DDTHH.MM.SS.tar.xz" (local time, no zone). */
+const STAMP = /(\d{4})-(\d{2})-(\d{2})T(\d{2})\.(\d{2})\.(\d{2})/
+
+/** Sortable time of a backup: the stamp in its name, else the server's time, else 0. */
+export function backupTime(entry: Pick<RemoteEntry, 'name' | 'modified'>): number {
+  const match = STAMP.exec(entry.name)
+  if (match) {
+    const [, y, mo, d, h, mi, s] = match
+    const iso = `${y}-${mo}-${d}T${h}:${mi}:${s}.000Z`
+    const stamped = Date.parse(iso)
+    // Date.parse rolls "13-45" over into a later month: only a stamp that reads back is a time.
+    if (!Number.isNaN(stamped) && new Date(stamped).toISOString() === iso) return stamped
+  }
+  const modified = entry.modified ? Date.parse(entry.modified) : NaN
+  return Number.isNaN(modified) ? 0 : modified
+}
+
+/**
+ * The backups among a remote folder's entries, newest first, each marked with our upload record.
+ * Only files whose names match the backup patterns count: notes.txt and folders are left out.
+ */
+export function backupsIn(
+  connectionId: string,
+  entries: readonly RemoteEntry[],
+  patterns: readonly string[],
+  jobs: Pick<JobReader, 'doneAt'>,
+): RemoteBackup[] {
+  const filter = createFileFilter('/', { patterns })
+  return entries
+    .filter((entry) => !entry.isFolder && filter.isCandidate(entry.name))
+    .sort((a, b) => backupTime(b) - backupTime(a) || b.name.localeCompare(a.name))
+    .map((entry) => {
+      const job = jobs.doneAt(connectionId, entry.path)
+      return {
+        connection_id: connectionId,
+        name: entry.name,
+        path: entry.path,
+        size: entry.size,
+        modified: entry.modified,
+        ...(job?.contentHash
+          ? {
+              content_hash: job.contentHash,
+              checksum_algorithm: job.checksumAlgorithm ?? undefined,
+            }
+          : {}),
+        uploaded_by_us: job !== undefined,
+      }
+    })
+}
