@@ -10,6 +10,12 @@ import { providersCommand } from './provider-commands.ts'
 import { CONFIGURE_FLAGS } from './provider-flags.ts'
 import { historyCommand, pauseCommand, retryCommand, statusCommand } from './queue-commands.ts'
 import { uploadCommand, watchCommand } from './upload-commands.ts'
+import {
+  pruneCommand,
+  RETENTION_FLAGS,
+  retentionCommand,
+  type RetentionOptions,
+} from './retention-commands.ts'
 
 const HELP = `Usage: fermentrack-backup <command> [options]
 
@@ -42,6 +48,13 @@ Commands:
                                      Queue failed uploads again
   pause [--connection ID]            Pause all uploads, or one connection's
   resume [--connection ID]           Resume them
+  retention [--connection ID] [--keep-last N] [--keep-days D] [--keep-daily N]
+            [--keep-weekly N] [--keep-monthly N] [--off] [--json]
+                                     Show or set how many backups to keep: the default for
+                                     all destinations, or one destination's own
+  prune [--connection ID] [--dry-run] [--json]
+                                     Delete the backups the retention policy lets go, and say
+                                     which rule let each go (--dry-run only lists them)
 
 Environment: FTB_HOME, DROPBOX_APP_KEY, FTB_SECRET_STORE, FTB_LOCAL_DESTINATION,
 FTB_LOOPBACK_PORT, FTB_LOG_LEVEL (see the README's configuration reference).
@@ -50,6 +63,7 @@ FTB_LOOPBACK_PORT, FTB_LOG_LEVEL (see the README's configuration reference).
 const OPTIONS = {
   ...connectFlagOptions(),
   ...CONFIGURE_FLAGS,
+  ...RETENTION_FLAGS,
   json: { type: 'boolean' },
   redirect: { type: 'string' },
   'no-browser': { type: 'boolean' },
@@ -66,7 +80,8 @@ const OPTIONS = {
 type Options = { json: boolean } & Partial<
   Record<'redirect' | 'dir' | 'connection' | 'status' | 'limit' | 'offset' | 'text', string> &
     Record<'no-browser' | 'all-failed', boolean>
->
+> &
+  RetentionOptions
 
 /** The running engine, for the last-resort handler's log and clean stop. */
 let current: Engine | undefined
@@ -144,6 +159,12 @@ async function dispatch(
     case 'resume':
       arity(0, '[--connection ID]')
       return pauseCommand(engine, command === 'pause', values.connection)
+    case 'retention':
+      arity(0, '[--connection ID] [--keep-last N] [--off] [--json]')
+      return retentionCommand(engine, values)
+    case 'prune':
+      arity(0, '[--connection ID] [--dry-run] [--json]')
+      return pruneCommand(engine, values)
     default:
       throw new AppError('usage', `Unknown command "${command}".`)
   }

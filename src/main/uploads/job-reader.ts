@@ -51,6 +51,21 @@ export class JobReader {
       .get(path, connectionId, size, mtimeMs)
   }
 
+  /**
+   * Names of the files this destination holds a verified upload of, directly in `folder`:
+   * retention's proof of a good copy. By folder and name, since a local folder's job records its
+   * file-system path while listing it gives the remote-style path.
+   */
+  verifiedNames(connectionId: string, folder: string): Set<string> {
+    const rows = this.db
+      .prepare(
+        `SELECT DISTINCT remote_path AS path FROM jobs WHERE state = 'done' AND connection_id = ?
+         AND remote_folder = ? AND remote_path IS NOT NULL AND content_hash IS NOT NULL`,
+      )
+      .all(connectionId, folder) as Row[]
+    return new Set(rows.map((r) => String(r.path).split(/[\\/]/).pop()!))
+  }
+
   get(id: number): Job | undefined {
     const row = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as Row | undefined
     return row && toJob(row)
