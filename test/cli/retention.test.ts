@@ -214,8 +214,20 @@ describe('retention through the CLI', () => {
       override: true,
     })
 
-    expect((await runCli(['prune'], env)).code).toBe(0)
+    const pruned = await runCli(['prune'], env)
+    expect(pruned.code, pruned.stderr).toBe(0)
+    expect(pruned.stdout).toContain('keepLast=5; removed 2, keeping 5.')
+    expect(pruned.stdout).toContain(`removed ${NAMES[0]}  (pruned by keepLast=5)`)
     expect(readdirSync(target).sort()).toEqual(NAMES.slice(2))
+  })
+
+  it('an unknown destination is refused and nothing is saved', async () => {
+    const { env } = localHome()
+    const result = await runCli(['retention', '--connection', 'nope', '--keep-last', '3'], env)
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain('No connection has the id "nope"')
+    const shown = await runCli(['retention', '--json'], env)
+    expect(parseJson(shown)).toEqual({ retention: {}, overrides: {} })
   })
 
   it.each([
