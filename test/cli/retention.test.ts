@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { writeBackup } from '../support/backup-files.ts'
 import { runCli, tempDirsPerTest } from '../support/cli-process.ts'
-import { parseJson, writeSettings } from '../support/upload-fixture.ts'
+import { history, parseJson, writeSettings } from '../support/upload-fixture.ts'
 import { WEBDAV_SERVERS, type WebdavServer } from '../support/webdav-servers.ts'
 
 // Several real CLI processes per test; a busy two-core machine needs more than the default.
@@ -164,6 +164,16 @@ describe.each(DESTINATIONS)('prune through the CLI on $name', (kind) => {
       expect(log).toContain(removed.path)
     }
     expect(log).toContain('pruned by keepLast=3')
+
+    // The history marks each pruned upload with the policy that let it go.
+    const { jobs } = await history(env)
+    const marks = jobs.map((job) => [job.name, job.pruned?.by ?? null])
+    expect(marks.sort()).toEqual(NAMES.map((name, i) => [name, i < 4 ? 'keepLast=3' : null]).sort())
+    const text = await runCli(['history'], env)
+    expect(text.stdout).toContain(`${NAMES[0]} `)
+    expect(
+      text.stdout.split('\n').filter((l) => l.includes('(pruned by keepLast=3)')),
+    ).toHaveLength(4)
 
     const again = await runCli(['prune', '--json'], env)
     expect(parseJson<PruneReport>(again).destinations[0]!.remove).toEqual([])

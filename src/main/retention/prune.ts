@@ -2,13 +2,13 @@ import { AppError } from '../../shared/app-error.ts'
 import type { RetentionPolicy, Settings } from '../../shared/settings-schema.ts'
 import type { ConnectionService } from '../auth/connection-service.ts'
 import type { Logger } from '../log/logger.ts'
-import type { JobReader } from '../uploads/job-reader.ts'
+import type { JobStore } from '../uploads/job-store.ts'
 import { activeRules, planRetention, type RetentionPlan } from './plan.ts'
 
 export interface PruneDeps {
   settings: { get(): Settings }
   connections: ConnectionService
-  jobs: JobReader
+  jobs: JobStore
   log: Logger
   now: () => number
 }
@@ -54,7 +54,7 @@ export async function planDestination(deps: PruneDeps, id: string): Promise<Dest
 
 /**
  * Plans every chosen destination and, unless this is a dry run, deletes what each plan removes.
- * Each deletion is logged with the rule that let it go. A failed deletion stops that
+ * Each deletion is logged with the rule that let it go, and marked on its uploads in the history. A failed deletion stops that
  * destination (the error says why) after what was already deleted is logged.
  */
 export async function prune(
@@ -71,6 +71,8 @@ export async function prune(
     for (const { backup, rule } of planned.plan.remove) {
       await provider.remove(credentials, backup.path, context)
       deps.log.info('pruned', { connection: id, path: backup.path, rule: `pruned by ${rule}` })
+      const deletion = { connectionId: id, folder: planned.folder, name: backup.name, rule }
+      deps.jobs.markPruned(deletion, deps.now())
     }
   }
   return plans

@@ -60,10 +60,11 @@ export class JobReader {
     const rows = this.db
       .prepare(
         `SELECT DISTINCT remote_path AS path FROM jobs WHERE state = 'done' AND connection_id = ?
-         AND remote_folder = ? AND remote_path IS NOT NULL AND content_hash IS NOT NULL`,
+         AND remote_folder = ? AND remote_path IS NOT NULL AND content_hash IS NOT NULL
+         AND pruned_at IS NULL`,
       )
       .all(connectionId, folder) as Row[]
-    return new Set(rows.map((r) => String(r.path).split(/[\\/]/).pop()!))
+    return new Set(rows.map((r) => baseName(String(r.path))))
   }
 
   get(id: number): Job | undefined {
@@ -198,3 +199,8 @@ export const IN_FLIGHT = `('uploading', 'verifying')`
 /** No job for an older version of the same file is being uploaded to the same destination. */
 export const NOTHING_IN_FLIGHT = `NOT EXISTS (SELECT 1 FROM jobs AS f WHERE f.path = jobs.path
   AND f.connection_id = jobs.connection_id AND f.state IN ${IN_FLIGHT})`
+
+/** The file name of a remote path, or of a local folder's file-system path on any platform. */
+export function baseName(path: string): string {
+  return path.split(/[\\/]/).pop()!
+}
