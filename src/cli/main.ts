@@ -6,6 +6,7 @@ import { connectCommand, openUrlCommand } from './connect-command.ts'
 import { connectFlagOptions } from './connect-fields.ts'
 import { connectionsCommand, disconnectCommand } from './connections-commands.ts'
 import { exitOnUncaught } from './fatal-errors.ts'
+import { healthCommand } from './health-command.ts'
 import { providersCommand } from './provider-commands.ts'
 import { CONFIGURE_FLAGS } from './provider-flags.ts'
 import { historyCommand, pauseCommand, retryCommand, statusCommand } from './queue-commands.ts'
@@ -48,6 +49,14 @@ Commands:
                                      Queue failed uploads again
   pause [--connection ID]            Pause all uploads, or one connection's
   resume [--connection ID]           Resume them
+  health [--max-age DURATION] [--dir DIR] [--json]
+                                     Age of each destination's last verified upload and of the
+                                     newest backup in the watch folder; exit 1 if any is older
+                                     than --max-age (default: the alertAfter setting, 2d) or
+                                     missing. DURATION: 90m, 36h, 2d …
+  health --set-ping-url-stdin | --clear-ping-url
+                                     A URL to GET after each verified upload (<url>/fail after a
+                                     failed one), kept in the secret store
   retention [--connection ID] [--keep-last N] [--keep-days D] [--keep-daily N]
             [--keep-weekly N] [--keep-monthly N] [--off] [--json]
                                      Show or set how many backups to keep: the default for
@@ -74,12 +83,18 @@ const OPTIONS = {
   offset: { type: 'string' },
   text: { type: 'string' },
   'all-failed': { type: 'boolean' },
+  'max-age': { type: 'string' },
+  'set-ping-url-stdin': { type: 'boolean' },
+  'clear-ping-url': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const
 
 type Options = { json: boolean } & Partial<
-  Record<'redirect' | 'dir' | 'connection' | 'status' | 'limit' | 'offset' | 'text', string> &
-    Record<'no-browser' | 'all-failed', boolean>
+  Record<
+    'redirect' | 'dir' | 'connection' | 'status' | 'limit' | 'offset' | 'text' | 'max-age',
+    string
+  > &
+    Record<'no-browser' | 'all-failed' | 'set-ping-url-stdin' | 'clear-ping-url', boolean>
 > &
   RetentionOptions
 
@@ -159,6 +174,15 @@ async function dispatch(
     case 'resume':
       arity(0, '[--connection ID]')
       return pauseCommand(engine, command === 'pause', values.connection)
+    case 'health':
+      arity(0, '[--max-age DURATION] [--dir DIR] [--json]')
+      return healthCommand(engine, {
+        maxAge: values['max-age'],
+        dir: values.dir,
+        json: values.json,
+        setPingUrlStdin: values['set-ping-url-stdin'],
+        clearPingUrl: values['clear-ping-url'],
+      })
     case 'retention':
       arity(0, '[--connection ID] [--keep-last N] [--off] [--json]')
       return retentionCommand(engine, values)

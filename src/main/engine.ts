@@ -2,6 +2,7 @@ import type { AppError } from '../shared/app-error.ts'
 import { ConnectionService } from './auth/connection-service.ts'
 import { ProviderConfig } from './auth/provider-config.ts'
 import { SignInStates, SIGN_IN_TTL_MS } from './auth/sign-in-states.ts'
+import { HealthPing } from './health/health-ping.ts'
 import { createLogger, parseLogLevel, type Logger } from './log/logger.ts'
 import type { FetchFn } from './net/fetch-with-retry.ts'
 import { openSecretStore, secretStoreKind } from './secrets/open-secret-store.ts'
@@ -37,6 +38,8 @@ export interface Engine {
   /** Each provider's settings (Kasm's form): read, change, reset. */
   providers: ProviderConfig
   uploads: UploadService
+  /** The optional healthchecks.io-style ping after each finished upload (URL in the secret store). */
+  ping: HealthPing
   /** Said to the user at every start: a repaired settings file, plaintext token storage. */
   warnings: string[]
   /**
@@ -104,6 +107,8 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     now: options.now,
   })
   const uploads = new UploadService({ home, settings, connections, env, log, now: options.now })
+  const ping = new HealthPing({ settings, secrets: openSecrets, log })
+  uploads.on('job', (job) => ping.jobFinished(job))
   return {
     home,
     log,
@@ -111,6 +116,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     connections,
     providers,
     uploads,
+    ping,
     warnings,
     watch: (dir, onStatus, onScanComplete) =>
       watchIntoQueue(dir, settings, uploads, log, onStatus, onScanComplete),
@@ -121,6 +127,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     },
     close: async () => {
       await uploads.stop()
+      await ping.settle()
       uploads.close()
     },
   }

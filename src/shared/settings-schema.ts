@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { DURATION_HINT, durationSeconds } from './duration.ts'
 import { ProviderId, ProviderOverrides } from './provider-settings.ts'
 import { REMOTE_FOLDER } from './remote-folder.ts'
 
@@ -74,6 +75,16 @@ export const Settings = z.object({
     })
     .default(8 * 1024 * 1024),
   secretStore: z.enum(['keychain', 'file']).default('keychain'),
+  /** `health` calls a destination or the watched folder stale past this age ("2d", "36h", "90m"). */
+  alertAfter: z
+    .string()
+    .refine((text) => durationSeconds(text) !== undefined, { message: `must be ${DURATION_HINT}` })
+    .default('2d'),
+  /**
+   * Whether a health ping URL is set. The URL itself is a secret (anyone holding it can report
+   * for you), so it lives in the secret store; this flag spares the keychain a look per upload.
+   */
+  healthcheckPing: z.boolean().default(false),
   /** The retention policy for every destination; off (no key set) by default. */
   retention: RetentionPolicy.default({}),
   /** A destination's own policy, by connection id, in place of `retention`. */

@@ -118,6 +118,17 @@ export class JobReader {
     return row && toJob(row)
   }
 
+  /** The most recent verified upload to a destination (a hash recorded), for `health`. */
+  lastVerified(connectionId: string): Job | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT * FROM jobs WHERE state = 'done' AND connection_id = ? AND content_hash IS NOT NULL
+         ORDER BY finished_at DESC, id DESC LIMIT 1`,
+      )
+      .get(connectionId) as Row | undefined
+    return row && toJob(row)
+  }
+
   destinationsWithOpenJobs(): string[] {
     const rows = this.db
       .prepare(`SELECT DISTINCT connection_id AS id FROM jobs WHERE state = 'queued'`)

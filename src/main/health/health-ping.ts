@@ -1,0 +1,95 @@
+import { AppError } from '../../shared/app-error.ts'
+import type { Logger } from '../log/logger.ts'
+import type { SecretStore } from '../secrets/secret-store.ts'
+import type { SettingsStore } from '../store/settings-store.ts'
+import type { Job } from '../uploads/job-types.ts'
+
+/** The secret store account holding the ping URL (connection ids are generated, never this). */
+export const PING_ACCOUNT = 'healthcheck-url'
+
+/** A monitor that does not answer quickly must not hold up the queue or a CLI exit. */
+const PING_TIMEOUT_MS = 5000
+
+export interface HealthPingOptions {
+  settings: SettingsStore
+  secrets: () => Promise<SecretStore>
+  log: Logger
+}
+
+/**
+ * Tells a healthchecks.io-style monitor about each finished upload: a GET of the URL after a
+ * verified upload, of `<url>/fail` after a final failure. A ping never fails an upload, and the
+ * URL (a secret: anyone holding it can report for you) is never logged or printed.
+ */
+export class HealthPing {
+  private readonly pending = new Set<Promise<void>>()
+
+  private readonly options: HealthPingOptions
+
+  constructor(options: HealthPingOptions) {
+    this.options = options
+  }
+
+  /** Stores the URL in the secret store; only the fact that one is set goes to the settings. */
+  async set(url: string): Promise<void> {
+    const trimmed = url.trim()
+    if (!isHttpUrl(trimmed))
+      throw new AppError(
+        'usage',
+        'The ping URL must be an http:// or https:// address; pipe it on stdin, one line.',
+      )
+    await (await this.options.secrets()).set(PING_ACCOUNT, trimmed.replace(/\/+$/, ''))
+    this.options.settings.update((s) => ({ ...s, healthcheckPing: true }))
+  }
+
+  async clear(): Promise<void> {
+    if (this.options.settings.get().healthcheckPing)
+      await (await this.options.secrets()).delete(PING_ACCOUNT)
+    this.options.settings.update((s) => ({ ...s, healthcheckPing: false }))
+  }
+
+  isSet(): boolean {
+    return this.options.settings.get().healthcheckPing
+  }
+
+  /** The queue's 'job' listener: pings on `done` and `failed`, ignores every other state. */
+  jobFinished(job: Job): void {
+    if (job.state !== 'done' && job.state !== 'failed') return
+    if (!this.isSet()) return
+    const ping = this.ping(job.state === 'done' ? '' : '/fail', job.id)
+    this.pending.add(ping)
+    void ping.finally(() => this.pending.delete(ping))
+  }
+
+  /** Waits for pings under way, so a CLI upload does not exit before its monitor heard. */
+  async settle(): Promise<void> {
+    await Promise.all([...this.pending])
+  }
+
+  private async ping(suffix: string, jobId: number): Promise<void> {
+    const event = suffix ? 'failure' : 'success'
+    try {
+      const url = await (await this.options.secrets()).get(PING_ACCOUNT)
+      if (!url) return
+      const response = await fetch(url + suffix, { signal: AbortSignal.timeout(PING_TIMEOUT_MS) })
+      await response.body?.cancel()
+      if (!response.ok)
+        this.options.log.warn('health ping refused', { event, jobId, status: response.status })
+      else this.options.log.debug('health ping sent', { event, jobId })
+    } catch (error) {
+      // Only the error's kind: fetch's messages and causes can carry the address.
+      const cause = (error as { cause?: { code?: string; name?: string } }).cause
+      const reason = cause?.code ?? cause?.name ?? (error as Error).name
+      this.options.log.warn('health ping failed', { event, jobId, reason })
+    }
+  }
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text)
+    return url.protocol === 'http:' || url.protocol === 'https:'
+  } catch {
+    return false
+  }
+}
