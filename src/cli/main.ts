@@ -12,6 +12,12 @@ import { CONFIGURE_FLAGS } from './provider-flags.ts'
 import { backupsCommand, restoreCommand } from './restore-commands.ts'
 import { historyCommand, pauseCommand, retryCommand, statusCommand } from './queue-commands.ts'
 import { uploadCommand, watchCommand } from './upload-commands.ts'
+import {
+  pruneCommand,
+  RETENTION_FLAGS,
+  retentionCommand,
+  type RetentionOptions,
+} from './retention-commands.ts'
 
 const HELP = `Usage: fermentrack-backup <command> [options]
 
@@ -56,6 +62,13 @@ Commands:
   restore <name|path> --connection ID [--to DIR] [--json]
                                      Download a backup, verify it, and save it (default:
                                      Downloads), never over an existing file
+  retention [--connection ID] [--keep-last N] [--keep-days D] [--keep-daily N]
+            [--keep-weekly N] [--keep-monthly N] [--off] [--json]
+                                     Show or set how many backups to keep: the default for
+                                     all destinations, or one destination's own
+  prune [--connection ID] [--dry-run] [--json]
+                                     Delete the backups the retention policy lets go, and say
+                                     which rule let each go (--dry-run only lists them)
 
 Environment: FTB_HOME, DROPBOX_APP_KEY, FTB_SECRET_STORE, FTB_LOCAL_DESTINATION,
 FTB_LOOPBACK_PORT, FTB_LOG_LEVEL (see the README's configuration reference).
@@ -64,6 +77,7 @@ FTB_LOOPBACK_PORT, FTB_LOG_LEVEL (see the README's configuration reference).
 const OPTIONS = {
   ...connectFlagOptions(),
   ...CONFIGURE_FLAGS,
+  ...RETENTION_FLAGS,
   json: { type: 'boolean' },
   redirect: { type: 'string' },
   'no-browser': { type: 'boolean' },
@@ -87,7 +101,8 @@ type Options = { json: boolean } & Partial<
     string
   > &
     Record<'no-browser' | 'all-failed' | 'set-ping-url-stdin' | 'clear-ping-url', boolean>
->
+> &
+  RetentionOptions
 
 /** The running engine, for the last-resort handler's log and clean stop. */
 let current: Engine | undefined
@@ -180,6 +195,12 @@ async function dispatch(
     case 'restore':
       arity(1, '<name|path> --connection ID [--to DIR] [--json]')
       return restoreCommand(engine, args[0]!, values)
+    case 'retention':
+      arity(0, '[--connection ID] [--keep-last N] [--off] [--json]')
+      return retentionCommand(engine, values)
+    case 'prune':
+      arity(0, '[--connection ID] [--dry-run] [--json]')
+      return pruneCommand(engine, values)
     default:
       throw new AppError('usage', `Unknown command "${command}".`)
   }

@@ -118,6 +118,8 @@ function jobJson(job: Job, waiting: SlowDown | undefined) {
     error: job.errorCode ? { code: job.errorCode, message: job.errorMessage } : null,
     /** The job for the newer version of the file that replaced this one. */
     superseded_by: job.supersededBy,
+    /** Retention deleted the remote copy: when, and the policy that let it go. */
+    pruned: job.prunedBy ? { at: iso(job.prunedAt), by: job.prunedBy } : null,
     waiting: waiting ? waitingJson(waiting) : null,
   }
 }
@@ -136,7 +138,8 @@ function historyLine(job: Job, waiting: SlowDown | undefined): string {
       : waiting
         ? waitingText(waiting)
         : (job.errorMessage ?? '')
-  return `#${job.id}  ${job.state.padEnd(9)} ${when}  ${job.name} (${formatBytes(job.size)}) → ${job.connectionId}  ${outcome}`
+  const pruned = job.prunedBy ? `  (pruned by ${job.prunedBy})` : ''
+  return `#${job.id}  ${job.state.padEnd(9)} ${when}  ${job.name} (${formatBytes(job.size)}) → ${job.connectionId}  ${outcome}${pruned}`
 }
 
 function jobState(value: string): JobState {

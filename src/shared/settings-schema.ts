@@ -25,6 +25,23 @@ export const Connection = z.object({
 })
 export type Connection = z.infer<typeof Connection>
 
+/**
+ * How many backups a destination keeps. Each rule is off when absent or null; a backup any rule
+ * keeps stays. keepDaily/Weekly/Monthly keep the newest backup of each of the last N days,
+ * weeks or months that have one.
+ */
+const count = z.number().int().min(1).max(100_000).nullable().optional()
+export const RetentionPolicy = z
+  .object({
+    keepLast: count,
+    keepDays: count,
+    keepDaily: count,
+    keepWeekly: count,
+    keepMonthly: count,
+  })
+  .strict()
+export type RetentionPolicy = z.infer<typeof RetentionPolicy>
+
 export const NotificationLevel = z.enum(['all', 'errors', 'none'])
 
 export const Settings = z.object({
@@ -68,5 +85,9 @@ export const Settings = z.object({
    * for you), so it lives in the secret store; this flag spares the keychain a look per upload.
    */
   healthcheckPing: z.boolean().default(false),
+  /** The retention policy for every destination; off (no key set) by default. */
+  retention: RetentionPolicy.default({}),
+  /** A destination's own policy, by connection id, in place of `retention`. */
+  retentionOverrides: z.record(z.string().min(1), RetentionPolicy).default({}),
 })
 export type Settings = z.infer<typeof Settings>

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { afterEach } from 'vitest'
 
 const BIN = resolve(import.meta.dirname, '../../bin/fermentrack-backup.js')
 
@@ -76,4 +77,17 @@ export function runCli(
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `ftb-${prefix}-`))
+}
+
+/** A tempDir maker whose folders are removed after each test of the file that calls this. */
+export function tempDirsPerTest(): (prefix: string) => string {
+  const made: string[] = []
+  afterEach(() => {
+    for (const path of made.splice(0)) rmSync(path, { recursive: true, force: true })
+  })
+  return (prefix) => {
+    const path = tempDir(prefix)
+    made.push(path)
+    return path
+  }
 }

@@ -144,6 +144,7 @@ export interface HistoryJob {
   attempts: number
   error: { code: string; message: string } | null
   superseded_by: number | null
+  pruned: { at: string; by: string } | null
 }
 
 export interface StatusReport {

@@ -51,6 +51,22 @@ export class JobReader {
       .get(path, connectionId, size, mtimeMs)
   }
 
+  /**
+   * Names of the files this destination holds a verified upload of, directly in `folder`:
+   * retention's proof of a good copy. By folder and name, since a local folder's job records its
+   * file-system path while listing it gives the remote-style path.
+   */
+  verifiedNames(connectionId: string, folder: string): Set<string> {
+    const rows = this.db
+      .prepare(
+        `SELECT DISTINCT remote_path AS path FROM jobs WHERE state = 'done' AND connection_id = ?
+         AND remote_folder = ? AND remote_path IS NOT NULL AND content_hash IS NOT NULL
+         AND pruned_at IS NULL`,
+      )
+      .all(connectionId, folder) as Row[]
+    return new Set(rows.map((r) => baseName(String(r.path))))
+  }
+
   get(id: number): Job | undefined {
     const row = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as Row | undefined
     return row && toJob(row)
@@ -222,4 +238,9 @@ function portPathOf(job: Job): string | null {
 /** Text matched literally inside a LIKE pattern (with ESCAPE '\\'). */
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`)
+}
+
+/** The file name of a remote path, or of a local folder's file-system path on any platform. */
+export function baseName(path: string): string {
+  return path.split(/[\\/]/).pop()!
 }

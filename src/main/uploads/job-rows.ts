@@ -49,6 +49,9 @@ const ADDED_COLUMNS: Array<[name: string, definition: string]> = [
   // Verification became the provider's: which checksum the destination reported, and how.
   ['checksum_algorithm', 'TEXT'],
   ['verified_by', 'TEXT'],
+  // Retention deleted the uploaded copy: when, and the policy that let it go ("keepLast=3").
+  ['pruned_at', 'INTEGER'],
+  ['pruned_by', 'TEXT'],
 ]
 
 /**
@@ -109,5 +112,7 @@ export function toJob(row: Row): Job {
     bytesPerSecond: row.bytes_per_second === null ? null : Number(row.bytes_per_second),
     version: Number(row.version),
     supersededBy: row.superseded_by === null ? null : Number(row.superseded_by),
+    prunedAt: row.pruned_at == null ? null : Number(row.pruned_at),
+    prunedBy: row.pruned_by == null ? null : String(row.pruned_by),
   }
 }

@@ -1,6 +1,6 @@
 import type { SQLInputValue } from 'node:sqlite'
 import type { ErrorCode } from '../../shared/error-codes.ts'
-import { IN_FLIGHT, JobReader, NOTHING_IN_FLIGHT, WAITING } from './job-reader.ts'
+import { baseName, IN_FLIGHT, JobReader, NOTHING_IN_FLIGHT, WAITING } from './job-reader.ts'
 import { toJob, type Row } from './job-rows.ts'
 import type { Job, JobState } from './job-types.ts'
 
@@ -219,6 +219,26 @@ export class JobStore extends JobReader {
       )
       .run(now, id)
     return Number(result.changes) > 0
+  }
+
+  /**
+   * Notes in the history that retention deleted the remote copy of `name` in `folder`: each
+   * done upload of it that is not marked yet. Returns how many jobs were marked.
+   */
+  markPruned(
+    deletion: { connectionId: string; folder: string; name: string; rule: string },
+    now: number,
+  ): number {
+    const rows = this.db
+      .prepare(
+        `SELECT id, remote_path AS path FROM jobs WHERE state = 'done' AND connection_id = ?
+         AND remote_folder = ? AND remote_path IS NOT NULL AND pruned_at IS NULL`,
+      )
+      .all(deletion.connectionId, deletion.folder) as Row[]
+    const ids = rows.filter((r) => baseName(String(r.path)) === deletion.name).map((r) => r.id!)
+    const mark = this.db.prepare('UPDATE jobs SET pruned_at = ?, pruned_by = ? WHERE id = ?')
+    this.transaction(() => ids.forEach((id) => mark.run(now, deletion.rule, id)))
+    return ids.length
   }
 
   pause(scope: string): void {

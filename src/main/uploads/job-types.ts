@@ -47,6 +47,9 @@ export interface Job {
   version: number
   /** The job for the newer version of the file that replaced this one (then `cancelled`). */
   supersededBy: number | null
+  /** When retention deleted this upload's remote copy, and the policy that let it go. */
+  prunedAt: number | null
+  prunedBy: string | null
 }
 
 export interface HistoryQuery {
