@@ -124,6 +124,23 @@ describe('a local destination', () => {
     },
   )
 
+  it("uploads into the provider's own Default Target when one is set", async () => {
+    const { env, nas, backups } = localHome('setting')
+    const configured = await runCli(
+      ['providers', 'configure', 'local', '--default-target', '/Brewhouse 1'],
+      env,
+    )
+    expect(configured.code, configured.stderr).toBe(0)
+    const path = await writeBackup(backups, 'targeted.tar.xz', 20_000, 3)
+    const result = await runCli(['upload', path, '--json'], env)
+    expect(result.code, result.stderr).toBe(0)
+    expect(listing(join(nas, 'Brewhouse 1'))).toEqual(['targeted.tar.xz'])
+    expect(
+      readFileSync(join(nas, 'Brewhouse 1', 'targeted.tar.xz')).equals(readFileSync(path)),
+    ).toBe(true)
+    expect(existsSync(join(nas, 'Fermentrack Backups'))).toBe(false)
+  })
+
   it('a folder changed while watch runs takes the next backups, the old one keeps its own', async () => {
     const { env, backups, target, nas } = localHome('setting')
     const watch = await startWatch(backups, env)

@@ -14,6 +14,7 @@ import type {
   ProviderContext,
   ProviderSettings,
 } from '../providers/provider.ts'
+import { defaultTargetOf } from '../providers/provider-settings.ts'
 import { providerById } from '../providers/registry.ts'
 import type { SecretStore } from '../secrets/secret-store.ts'
 import type { SettingsStore } from '../store/settings-store.ts'
@@ -88,7 +89,7 @@ export class ConnectionService extends EventEmitter<{ changed: [Connection[]] }>
   targetOf(id: string): string {
     const provider = this.providerOf(id)
     const settings = this.options.settings.get()
-    return (provider && settings.providers[provider]?.defaultTarget) || settings.remoteFolder
+    return defaultTargetOf(provider && settings.providers[provider], settings.remoteFolder)
   }
 
   /** Whether the destination can take uploads now (not waiting for a reconnect). */

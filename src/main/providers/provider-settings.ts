@@ -14,6 +14,14 @@ export interface SettingsSources {
   remoteFolder: string
 }
 
+/** Where a provider's backups go: its own Default Target, else the app-wide remote folder. */
+export function defaultTargetOf(
+  overrides: ProviderOverrides | undefined,
+  remoteFolder: string,
+): string {
+  return overrides?.defaultTarget ?? remoteFolder
+}
+
 export type ClientIdSource = 'settings' | 'environment' | 'built-in' | 'none'
 
 /**
@@ -46,6 +54,6 @@ export function resolveProviderSettings(
     tokenUrl: o.tokenUrl ?? defaults?.tokenUrl ?? '',
     scopes: o.scopes ?? [...(defaults?.scopes ?? [])],
     redirectUris: defaults ? sources.redirectUris : [],
-    defaultTarget: o.defaultTarget ?? sources.remoteFolder,
+    defaultTarget: defaultTargetOf(o, sources.remoteFolder),
   }
 }
