@@ -33,12 +33,17 @@ export interface Provider {
   disconnect(credentials: Credentials, context: ProviderContext): Promise<void>
   /** The files directly in `folder` (absolute, "/" for the root of what the connection sees). */
   list(credentials: Credentials, folder: string, context: ProviderContext): Promise<RemoteEntry[]>
-  /** Writes the remote file at `remotePath` to the local file `target` (created or replaced). */
+  /**
+   * Writes the remote file at `remotePath` to the local file `target`: created or replaced, or,
+   * with `options.offset`, appended to from that byte (an HTTP Range request), so an interrupted
+   * restore goes on where it stopped.
+   */
   download(
     credentials: Credentials,
     remotePath: string,
     target: string,
     context: ProviderContext,
+    options?: DownloadOptions,
   ): Promise<void>
   remove(credentials: Credentials, remotePath: string, context: ProviderContext): Promise<void>
   /**
@@ -178,4 +183,17 @@ export interface RemoteEntry {
   /** ISO time, where the provider says. */
   modified: string | null
   isFolder: boolean
+  /**
+   * The checksum the provider keeps for the file and lists with it (Dropbox's content hash, a
+   * Nextcloud checksum, an S3 checksum), in the algorithm names uploads record; absent if none.
+   */
+  checksum?: { algorithm: string; value: string }
+}
+
+export interface DownloadOptions {
+  /** Bytes of `target` already downloaded and kept: only the rest is fetched and appended. */
+  offset?: number
+  /** Called as bytes arrive, with the total written to `target` so far (offset included). */
+  onProgress?(bytesDone: number): void
+  signal?: AbortSignal
 }

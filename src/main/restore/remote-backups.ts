@@ -5,7 +5,7 @@ import type { ConnectionService } from '../auth/connection-service.ts'
 import type { SettingsStore } from '../store/settings-store.ts'
 import type { JobReader } from '../uploads/job-reader.ts'
 import { backupsIn, type RemoteBackup } from './backup-listing.ts'
-import { restoreBackup, type RestoreResult } from './restore-backup.ts'
+import { restoreBackup, type RestoreOptions, type RestoreResult } from './restore-backup.ts'
 
 export interface RemoteBackupsDeps {
   connections: Pick<ConnectionService, 'open' | 'targetOf' | 'destinations'>
@@ -29,12 +29,17 @@ export class RemoteBackups {
     return all
   }
 
-  async restore(connectionId: string, backup: string, toDir: string): Promise<RestoreResult> {
+  async restore(
+    connectionId: string,
+    backup: string,
+    toDir: string,
+    options: RestoreOptions = {},
+  ): Promise<RestoreResult> {
     const { connections, jobs } = this.deps
     const connection = await connections.open(connectionId)
     return restoreBackup(
       connection,
-      { backup, folder: connections.targetOf(connectionId), toDir },
+      { backup, folder: connections.targetOf(connectionId), toDir, ...options },
       (remotePath) => jobs.doneAt(connectionId, remotePath),
     )
   }

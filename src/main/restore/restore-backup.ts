@@ -9,7 +9,14 @@ import { markedName } from '../uploads/conflict-name.ts'
 import type { Job } from '../uploads/job-types.ts'
 import { localChecksum } from '../uploads/local-checksum.ts'
 
-export interface RestoreRequest {
+export interface RestoreOptions {
+  /** Bytes of the backup on disk so far, and its size. */
+  onProgress?(bytesDone: number, size: number): void
+  /** Stops the download; what arrived is kept for the next restore of the same backup. */
+  signal?: AbortSignal
+}
+
+export interface RestoreRequest extends RestoreOptions {
   /** The backup's name in the destination's folder, or its absolute remote path. */
   backup: string
   /** The destination's remote backups folder. */
@@ -23,6 +30,8 @@ export interface RestoreResult {
   remote_path: string
   local_path: string
   size: number
+  /** Whether a checksum (the provider's, or the one recorded at upload) matched: not size alone. */
+  verified: boolean
   /** What the bytes were checked against. */
   verified_by: string
 }
@@ -51,14 +60,15 @@ export async function restoreBackup(
         throw new AppError('restore_mismatch', `${error.message} ${NOTHING_RESTORED}`)
       throw error
     })
-    const verifiedBy = await verify(connection, temp, entry, recordOf(entry.path))
+    const check = await verify(connection, temp, entry, recordOf(entry.path))
     const localPath = await moveIntoPlace(temp, request.toDir, entry.name)
     return {
       connection_id: credentials.connectionId,
       remote_path: entry.path,
       local_path: localPath,
       size: entry.size,
-      verified_by: verifiedBy,
+      verified: check.verified,
+      verified_by: check.by,
     }
   } finally {
     await unlink(temp).catch(() => {})
@@ -94,11 +104,13 @@ async function verify(
   temp: string,
   entry: RemoteEntry,
   job: Job | undefined,
-): Promise<string> {
+): Promise<{ verified: boolean; by: string }> {
   const { size } = await stat(temp)
   if (size !== entry.size) throw mismatch(entry, `${size} bytes arrived, ${entry.size} expected`)
   const algorithm = job?.checksumAlgorithm
-  const unrecorded = provider.downloadCheck ?? 'its size only: no checksum was recorded for it'
+  const unrecorded = provider.downloadCheck
+    ? { verified: true, by: provider.downloadCheck }
+    : { verified: false, by: 'its size only: no checksum was recorded for it' }
   if (!job?.contentHash || !algorithm) return unrecorded
   const actual =
     (await localChecksum(temp, algorithm)) ??
@@ -106,7 +118,7 @@ async function verify(
     null
   if (actual === null) return unrecorded
   if (actual !== job.contentHash) throw mismatch(entry, `${algorithm} differs from the upload's`)
-  return `${algorithm} recorded at upload`
+  return { verified: true, by: `${algorithm} recorded at upload` }
 }
 
 const NOTHING_RESTORED = 'The copy at the destination is damaged: nothing was restored.'
