@@ -164,6 +164,10 @@ export const ERROR_CODES = {
       'The downloaded backup does not match its checksum: the copy at the storage provider is damaged or was changed, and nothing was restored.',
     fix: 'Restore an older backup, and check the storage for damage.',
   },
+  restore_stopped: {
+    cause: 'The restore was stopped before the download finished; what arrived is kept.',
+    fix: 'Run the same restore again: it continues where it stopped.',
+  },
   remote_not_found: {
     cause:
       'There is no such file or folder at the storage provider: it was removed, or the path is wrong.',

@@ -167,10 +167,15 @@ describe.each(DESTINATIONS)('backups and restore at $name', ({ open }) => {
         ['restore', NEWER, '--connection', destination.connectionId, '--to', to, '--json'],
         destination.env,
       )
-    const first = json<{ local_path: string; verified_by: string }>(await restore())
+    const first = json<{ local_path: string; verified: boolean; verified_by: string }>(
+      await restore(),
+    )
     expect(first.local_path).toBe(join(to, NEWER))
-    // Checked against the checksum our upload recorded, by the destination's own algorithm.
-    expect(first.verified_by).toMatch(/^(sha256|dropbox-content-hash) recorded at upload$/)
+    // Checked against a checksum: the one the destination keeps, else the one our upload recorded.
+    expect(first.verified).toBe(true)
+    expect(first.verified_by).toMatch(
+      /^(sha256|md5|dropbox-content-hash) (kept by the destination|recorded at upload)$/,
+    )
     expect(readFileSync(first.local_path).equals(readFileSync(paths[NEWER]!))).toBe(true)
 
     writeFileSync(first.local_path, 'the brewer changed this one')
@@ -214,7 +219,7 @@ describe.each(DESTINATIONS)('backups and restore at $name', ({ open }) => {
 })
 
 describe('restore: a backup we did not upload', () => {
-  it('is listed as not ours and restored, saying it was checked by size only', async () => {
+  it('is listed as not ours, restored under its name, and exits 3: verified by size only', async () => {
     const destination = await localFolder()
     await uploadTwo(destination)
     const foreign = 'dbBackup-Fermentrack_2026-03-03T08.00.00.tar.xz'
@@ -227,14 +232,22 @@ describe('restore: a backup we did not upload', () => {
       [OLDER, true, expect.any(String)],
     ])
     const to = dir('restore-to')
-    const restored = json<{ local_path: string; verified_by: string }>(
-      await runCli(
-        ['restore', foreign, '--connection', 'local', '--to', to, '--json'],
-        destination.env,
-      ),
-    )
+    const args = ['restore', foreign, '--connection', 'local', '--to', to]
+    const asJson = await runCli([...args, '--json'], destination.env)
+    expect(asJson.code, asJson.stderr).toBe(3)
+    const restored = JSON.parse(asJson.stdout) as { local_path: string; verified: boolean }
+    expect(restored).toMatchObject({ local_path: join(to, foreign), verified: false })
     expect(readFileSync(restored.local_path).equals(readFileSync(copied))).toBe(true)
-    expect(restored.verified_by).toMatch(/size only/)
+
+    // In words: restored, not verified, and why.
+    const text = await runCli(args, destination.env)
+    expect(text.code).toBe(3)
+    expect(text.stdout).toMatch(
+      /^Restored .* \(restored\)\.tar\.xz .*but not verified: .*size only: the destination keeps no checksum for it, and it was not uploaded by this app\.\n$/,
+    )
+    expect(readdirSync(to).sort()).toEqual(
+      [foreign, foreign.replace('.tar.xz', ' (restored).tar.xz')].sort(),
+    )
   })
 })
 
