@@ -1,15 +1,26 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest'
 import type { RemoteBackup } from '../../src/main/restore/backup-listing.ts'
-import { writeBackup } from '../support/backup-files.ts'
-import { runCli, tempDir, type CliResult } from '../support/cli-process.ts'
+import { partialPath } from '../../src/main/restore/partial-download.ts'
+import { MIB, writeBackup } from '../support/backup-files.ts'
+import { runCli, startCli, tempDir, type CliResult } from '../support/cli-process.ts'
 import {
   dropboxHome,
   stderrBeyondWarnings,
   writeSettings,
   type DropboxHome,
 } from '../support/upload-fixture.ts'
+import { waitFor } from '../support/wait-for.ts'
 import { startRclone, type WebdavServer } from '../support/webdav-servers.ts'
 
 // Several real CLI processes per test on a busy two-core machine.
@@ -191,6 +202,43 @@ describe.each(DESTINATIONS)('backups and restore at $name', ({ open }) => {
     )
   })
 
+  it('continues the partial an earlier restore left: the bytes it kept are not fetched again', async () => {
+    destination = await open()
+    const paths = await uploadTwo(destination)
+    const listed = json<Listed[]>(
+      await runCli(
+        ['backups', '--connection', destination.connectionId, '--json'],
+        destination.env,
+      ),
+    )
+    const backup = listed.find((b) => b.name === NEWER)!
+    const original = readFileSync(paths[NEWER]!)
+    const to = dir('restore-to')
+    // What an interrupted restore of this backup leaves: its first bytes, under its partial name.
+    const kept = 100_000
+    const partial = partialPath(to, { ...backup, isFolder: false })
+    writeFileSync(partial, original.subarray(0, kept))
+    // Then the destination's copy changes in exactly those bytes (same size, same time): had the
+    // restore fetched them again instead of asking for the rest, the check would refuse the file.
+    const stored = destination.storedPath(NEWER)
+    const before = statSync(stored)
+    const changed = readFileSync(stored)
+    for (let i = 1000; i < kept; i += 997) changed[i]! ^= 0xff
+    writeFileSync(stored, changed)
+    utimesSync(stored, before.atime, before.mtime)
+
+    const restored = json<{ local_path: string; verified: boolean }>(
+      await runCli(
+        ['restore', NEWER, '--connection', destination.connectionId, '--to', to, '--json'],
+        destination.env,
+      ),
+    )
+    expect(restored).toMatchObject({ local_path: join(to, NEWER), verified: true })
+    expect(readFileSync(restored.local_path).equals(original)).toBe(true)
+    expect(existsSync(partial)).toBe(false)
+    expect(readdirSync(to)).toEqual([NEWER])
+  })
+
   it('refuses a copy changed at the destination (same size): exit 1, nothing left behind', async () => {
     destination = await open()
     await uploadTwo(destination)
@@ -248,6 +296,83 @@ describe('restore: a backup we did not upload', () => {
     expect(readdirSync(to).sort()).toEqual(
       [foreign, foreign.replace('.tar.xz', ' (restored).tar.xz')].sort(),
     )
+  })
+})
+
+describe('restore: partial files', () => {
+  it('drops a stale partial larger than the remote file and restores from the start', async () => {
+    const destination = await localFolder()
+    const paths = await uploadTwo(destination)
+    const backup = json<Listed[]>(await runCli(['backups', '--json'], destination.env)).find(
+      (b) => b.name === OLDER,
+    )!
+    const to = dir('restore-to')
+    const partial = partialPath(to, { ...backup, isFolder: false })
+    writeFileSync(partial, Buffer.alloc(backup.size + 10, 7))
+    const restored = json<{ local_path: string }>(
+      await runCli(
+        ['restore', OLDER, '--connection', 'local', '--to', to, '--json'],
+        destination.env,
+      ),
+    )
+    expect(readFileSync(restored.local_path).equals(readFileSync(paths[OLDER]!))).toBe(true)
+    expect(readdirSync(to)).toEqual([OLDER])
+  })
+
+  it('Ctrl-C mid-download keeps the partial, says how far it got and exits 130; the same command then finishes it', async () => {
+    // A server slow enough (1 MiB/s) for the download to be under way when the signal comes.
+    const slow = await startRclone(['--bwlimit', '1M'])
+    try {
+      const env = { FTB_HOME: dir('restore-slow-home'), FTB_SECRET_STORE: 'file' }
+      const connected = await runCli(
+        [
+          'connect',
+          'webdav',
+          '--url',
+          slow.url,
+          '--username',
+          slow.username,
+          '--password-stdin',
+          '--json',
+        ],
+        env,
+        `${slow.password}\n`,
+      )
+      expect(connected.code, connected.stderr).toBe(0)
+      const id = (JSON.parse(connected.stdout) as { connection_id: string }).connection_id
+      const big = 'dbBackup-Fermentrack_2026-04-01T08.00.00.tar.xz'
+      const source = await writeBackup(dir('restore-source'), big, 12 * MIB, 3)
+      const uploaded = await runCli(['upload', source, '--connection', id, '--json'], env)
+      expect(uploaded.code, uploaded.stderr).toBe(0)
+
+      const to = dir('restore-to')
+      const args = ['restore', big, '--connection', id, '--to', to, '--json']
+      const running = startCli(args, env)
+      running.child.stdin.end()
+      const partial = await waitFor(
+        () => {
+          const name = existsSync(to) && readdirSync(to).find((f) => f.endsWith('.restoring'))
+          return name && statSync(join(to, name)).size >= MIB ? join(to, name) : undefined
+        },
+        { what: 'the download to be under way', detail: () => running.output().stderr },
+      )
+      running.child.kill('SIGINT')
+      const stopped = await running.done
+      expect(stopped.code, stopped.stderr).toBe(130)
+      expect(stopped.stdout).toBe('')
+      const keptBytes = statSync(partial).size
+      expect(stderrBeyondWarnings(stopped.stderr)).toBe(
+        `Stopped: run the same command again to continue from ${(keptBytes / MIB).toFixed(1)} MiB.\n`,
+      )
+      expect(readdirSync(to)).toEqual([partial.slice(to.length + 1)])
+
+      const finished = json<{ local_path: string; verified: boolean }>(await runCli(args, env))
+      expect(finished.verified).toBe(true)
+      expect(readFileSync(finished.local_path).equals(readFileSync(source))).toBe(true)
+      expect(readdirSync(to)).toEqual([big])
+    } finally {
+      await slow.close()
+    }
   })
 })
 

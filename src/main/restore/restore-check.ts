@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises'
 import { AppError } from '../../shared/app-error.ts'
+import { ERROR_CODES } from '../../shared/error-codes.ts'
 import type { Provider, RemoteEntry } from '../providers/provider.ts'
 import type { Job } from '../uploads/job-types.ts'
 import { localChecksum } from '../uploads/local-checksum.ts'
@@ -80,5 +81,7 @@ export function restoreMismatch(entry: Pick<RemoteEntry, 'name'>, detail: string
 
 /** The provider's own check of what it sent (Dropbox's content hash, S3's byte count) failed. */
 export function providerMismatch(error: AppError): AppError {
-  return new AppError('restore_mismatch', `${error.message} ${NOTHING_RESTORED}`)
+  // Its own fix speaks of an upload being retried: only the cause applies to a download.
+  const cause = error.message.replace(` ${ERROR_CODES.verification_failed.fix}`, '')
+  return new AppError('restore_mismatch', `${cause} ${NOTHING_RESTORED}`)
 }
