@@ -37,10 +37,14 @@ export async function openConnection(home: Home) {
     async upload(path: string): Promise<RemoteFile> {
       return this.uploadSource(await sourceFile(path))
     },
+    /** Into another remote folder than the queue's (made if missing, as uploads make it). */
+    async uploadTo(path: string, remoteFolder: string): Promise<RemoteFile> {
+      return this.uploadSource(await sourceFile(path), remoteFolder)
+    },
     /** The provider's uploader, called as the queue calls it (no earlier attempt to resume). */
-    uploadSource(source: SourceFile): Promise<RemoteFile> {
+    uploadSource(source: SourceFile, remoteFolder = folder): Promise<RemoteFile> {
       const uploader = provider.uploader(credentials, context)
-      return uploader.upload(source, folder, {
+      return uploader.upload(source, remoteFolder, {
         signal: new AbortController().signal,
         onProgress: () => {},
         resume: undefined,
@@ -76,6 +80,30 @@ export function expectChecksumOf(
   expect(checksum.verifiedBy, 'how the copy was verified').toMatch(/\S/)
   const expected = INDEPENDENT[checksum.algorithm!]?.(bytes)
   if (expected !== undefined) expect(checksum.value).toBe(expected)
+}
+
+/** The checksum of `bytes` by an algorithm this suite computes itself; undefined for others. */
+export function independentChecksum(algorithm: string, bytes: Buffer): string | undefined {
+  return INDEPENDENT[algorithm]?.(bytes)
+}
+
+/** What `restore --json` prints (the engine's RestoreResult). */
+export interface RestoreReport {
+  remote_path: string
+  local_path: string
+  size: number
+  verified?: boolean
+  verified_by: string
+}
+
+/** The real CLI's `restore <name> --connection ID --to DIR --json`. */
+export async function restoreThroughCli(home: Home, name: string, toDir: string) {
+  const result = await runCli(
+    ['restore', name, '--connection', home.connectionId, '--to', toDir, '--json'],
+    home.env,
+  )
+  const report = result.stdout.trim() ? parseJson<RestoreReport>(result) : undefined
+  return { code: result.code, stderr: result.stderr, report }
 }
 
 const INDEPENDENT: Record<string, (bytes: Buffer) => string> = {

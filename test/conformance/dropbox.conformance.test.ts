@@ -36,6 +36,8 @@ const dropboxTarget: ConformanceTarget = {
         return file && readFile(file.localPath)
       },
       bytesReceived: () => content.bytesSent(),
+      downloadRanges: () =>
+        emulator.requests.filter((r) => r.path === '/2/files/download').map((r) => r.range),
       holdAt: (total) => content.holdAt(total),
       async fillAccount() {
         // What is stored now fits; the next upload's bytes do not.

@@ -24,7 +24,7 @@ export interface ConformanceTarget {
   unsupported?: Partial<Record<UnsupportedCheck, string>>
 }
 
-export type UnsupportedCheck = 'fullAccount' | 'revokedCredentials'
+export type UnsupportedCheck = 'fullAccount' | 'revokedCredentials' | 'listedChecksum'
 
 export interface ConformanceServer {
   /**
@@ -47,6 +47,13 @@ export interface ConformanceServer {
    * it sees 60% of the large file, which needs a file big enough to take a while.
    */
   holdAt?(total: number): () => void
+  /**
+   * The Range header of each request for a file's content the server got, in order (undefined
+   * for none): the resumed-download test checks from the server's side that only the rest was
+   * asked for. Absent where no server sees requests (a local folder); that target's test then
+   * relies on what the download appended.
+   */
+  downloadRanges?(): Array<string | undefined>
   /** Leaves too little space for the next upload (quota), if the server can; else undefined. */
   fillAccount?(): Promise<void>
   /**

@@ -29,6 +29,10 @@ const nextcloudTarget: ConformanceTarget = {
       },
       stored: async (remotePath) => nc.stored(remotePath),
       bytesReceived: () => nc.bytesReceived(),
+      downloadRanges: () =>
+        nc.requests
+          .filter((r) => r.method === 'GET' && r.path.startsWith('/remote.php/dav/files/'))
+          .map((r) => r.headers.range as string | undefined),
       holdAt: (total) => nc.holdAt(total),
       async fillAccount() {
         // What is stored now fits; the next upload's bytes do not.

@@ -29,6 +29,11 @@ const s3Target: ConformanceTarget = {
       // The connection has no prefix: a remote path is its key, less the leading "/".
       stored: (remotePath) => emulator.stored(remotePath.replace(/^\//, '')),
       bytesReceived: () => emulator.bytesReceived(),
+      // GetObject: a GET of a key that is not ListParts (which has an uploadId).
+      downloadRanges: () =>
+        emulator.requests
+          .filter((r) => r.method === 'GET' && r.key !== '' && !r.query.has('uploadId'))
+          .map((r) => r.range),
       holdAt: (total) => emulator.holdAt(total),
       revokeCredentials: async () => emulator.revokeKey(),
       resumesAfterRestart: true,

@@ -1,15 +1,18 @@
-import { readFile, rm } from 'node:fs/promises'
+import { existsSync, readdirSync } from 'node:fs'
+import { readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { writeBackup } from '../support/backup-files.ts'
+import { MIB, writeBackup } from '../support/backup-files.ts'
 import { startCli, tempDir } from '../support/cli-process.ts'
 import { waitWhileRunning } from '../support/wait-for.ts'
 import {
   connectionStatus,
   expectChecksumOf,
+  independentChecksum,
   openConnection,
   type OpenConnection,
   siblingOf,
+  restoreThroughCli,
   sourceFile,
   uploadThroughCli,
   type Home,
@@ -201,24 +204,209 @@ export function describeConformance(target: ConformanceTarget): void {
     )
 
     it(
-      'lists, downloads and removes what it uploaded',
+      'lists an uploaded backup with its size, and a planted file and folder as what they are',
       async () => {
-        const path = await writeBackup(dir('round-trip'), 'round-trip.tar.xz', SMALL + 7, 8)
+        const path = await writeBackup(dir('listed'), 'listed.tar.xz', SMALL + 7, 8)
+        const notes = join(dir('planted'), 'notes.txt')
+        await writeFile(notes, 'not a backup\n')
+        const inFolder = join(dir('planted-folder'), 'inside.txt')
+        await writeFile(inFolder, 'in a folder of its own\n')
+        await withConnection(async (c) => {
+          const placed = await c.upload(path)
+          const planted = await c.upload(notes)
+          // Uploading into a subfolder makes it, as any other client of the server would.
+          await c.uploadTo(inFolder, `${c.folder.replace(/\/$/, '')}/Other things`)
+          expect(await server.stored(planted.remotePath), 'the planted file').toBeDefined()
+
+          const listed = await c.provider.list(c.credentials, c.folder, c.context)
+
+          // Where the upload's remote path is said the same way (a local folder gives its own).
+          expect(listed.find((e) => e.name === 'listed.tar.xz')).toMatchObject({
+            path: expect.stringMatching(/\/listed\.tar\.xz$/),
+            size: SMALL + 7,
+            isFolder: false,
+          })
+          expect(await server.stored(placed.remotePath)).toBeDefined()
+          expect(listed.find((e) => e.name === 'notes.txt')).toMatchObject({
+            size: 'not a backup\n'.length,
+            isFolder: false,
+          })
+          expect(listed.find((e) => e.name === 'Other things')).toMatchObject({ isFolder: true })
+          expect(listed.map((e) => e.name)).not.toContain('inside.txt')
+        })
+      },
+      TEST_MS,
+    )
+
+    it(
+      'downloads a file whole: the bytes the server stored, with progress up to its size',
+      async () => {
+        const path = await writeBackup(dir('whole'), 'whole.tar.xz', SMALL + 3, 13)
+        await withConnection(async (c) => {
+          const placed = await c.upload(path)
+          const remote = await listedPath(c, 'whole.tar.xz')
+          const copy = join(dir('whole-copy'), 'copy.tar.xz')
+          const asked = server.downloadRanges?.().length ?? 0
+          const progress: number[] = []
+
+          await c.provider.download(c.credentials, remote, copy, c.context, {
+            onProgress: (done) => progress.push(done),
+          })
+
+          const stored = await server.stored(placed.remotePath)
+          expect((await readFile(copy)).equals(stored!), 'byte-identical').toBe(true)
+          expect(progress.at(-1)).toBe(SMALL + 3)
+          if (server.downloadRanges) expect(server.downloadRanges().slice(asked)).toEqual([undefined])
+        })
+      },
+      TEST_MS,
+    )
+
+    it(
+      'resumes a download from an offset: only the rest is asked for and appended, the result is byte-identical',
+      async () => {
+        const size = SMALL + 11
+        const path = await writeBackup(dir('resumed'), 'resumed.tar.xz', size, 14)
+        const offset = Math.floor(size * 0.6)
+        await withConnection(async (c) => {
+          const placed = await c.upload(path)
+          const remote = await listedPath(c, 'resumed.tar.xz')
+          const stored = (await server.stored(placed.remotePath))!
+          const copy = join(dir('resumed-copy'), 'copy.tar.xz')
+          await writeFile(copy, stored.subarray(0, offset))
+          const asked = server.downloadRanges?.().length ?? 0
+          const progress: number[] = []
+
+          await c.provider.download(c.credentials, remote, copy, c.context, {
+            offset,
+            onProgress: (done) => progress.push(done),
+          })
+
+          expect((await readFile(copy)).equals(stored), 'byte-identical').toBe(true)
+          expect(progress.at(-1)).toBe(size)
+          expect(Math.min(...progress)).toBeGreaterThan(offset)
+          if (server.downloadRanges)
+            expect(server.downloadRanges().slice(asked)).toEqual([`bytes=${offset}-`])
+
+          // Kept bytes that differ from the server's show that they were kept, not fetched again;
+          // a provider that checks the whole download (Dropbox's content hash) refuses them.
+          await writeFile(copy, Buffer.alloc(offset, 0x5a))
+          const again = c.provider.download(c.credentials, remote, copy, c.context, { offset })
+          if (c.provider.downloadCheck) {
+            await expect(again).rejects.toMatchObject({ code: 'verification_failed' })
+            expect(existsSync(copy), 'a copy that failed its check is deleted').toBe(false)
+          } else {
+            await again
+            const appended = Buffer.concat([Buffer.alloc(offset, 0x5a), stored.subarray(offset)])
+            expect((await readFile(copy)).equals(appended), 'appended after the kept part').toBe(
+              true,
+            )
+          }
+
+          // From the end there is nothing left: the file stays as it is.
+          await writeFile(copy, stored)
+          await c.provider.download(c.credentials, remote, copy, c.context, {
+            offset: size,
+          })
+          expect((await readFile(copy)).equals(stored)).toBe(true)
+        })
+      },
+      TEST_MS,
+    )
+
+    it(
+      'stops a download on abort, keeping what was written, and a resume from there completes it',
+      async () => {
+        const size = 2 * MIB + 5
+        const path = await writeBackup(dir('aborted'), 'aborted.tar.xz', size, 15)
+        await withConnection(async (c) => {
+          const placed = await c.upload(path)
+          const remote = await listedPath(c, 'aborted.tar.xz')
+          const copy = join(dir('aborted-copy'), 'copy.tar.xz')
+          const abort = new AbortController()
+          const reason = new Error('stopped by the test')
+
+          const download = c.provider.download(c.credentials, remote, copy, c.context, {
+            signal: abort.signal,
+            onProgress: () => abort.abort(reason),
+          })
+
+          await expect(download).rejects.toBe(reason)
+          const kept = (await stat(copy)).size
+          expect(kept).toBeGreaterThan(0)
+          expect(kept).toBeLessThan(size)
+          await c.provider.download(c.credentials, remote, copy, c.context, {
+            offset: kept,
+          })
+          const stored = (await server.stored(placed.remotePath))!
+          expect((await readFile(copy)).equals(stored), 'byte-identical').toBe(true)
+        })
+      },
+      TEST_MS,
+    )
+
+    it.skipIf(skipped('listedChecksum'))(
+      `lists the checksum the server keeps, equal to the checksum of the stored bytes${reason('listedChecksum')}`,
+      async () => {
+        const path = await writeBackup(dir('checksum'), 'checksum.tar.xz', SMALL + 5, 16)
         await withConnection(async (c) => {
           const placed = await c.upload(path)
           const listed = await c.provider.list(c.credentials, c.folder, c.context)
-          const entry = listed.find((e) => e.name === 'round-trip.tar.xz')
-          expect(entry).toMatchObject({ size: SMALL + 7, isFolder: false })
+          const checksum = listed.find((e) => e.name === 'checksum.tar.xz')?.checksum
+          const stored = (await server.stored(placed.remotePath))!
 
-          const copy = join(dir('downloaded'), 'copy.tar.xz')
-          await c.provider.download(c.credentials, entry!.path, copy, c.context)
-          expect((await readFile(copy)).equals(await readFile(path))).toBe(true)
+          expect(checksum, 'a listed checksum').toBeDefined()
+          expect(checksum!.value).toBe(independentChecksum(checksum!.algorithm, stored))
+          // The name the upload recorded, so a restore can compare the two.
+          expect(checksum!.algorithm).toBe(placed.checksum.algorithm)
+        })
+      },
+      TEST_MS,
+    )
 
-          await c.provider.remove(c.credentials, entry!.path, c.context)
+    it(
+      'removes a file: the server no longer holds it, and removing it again is no error',
+      async () => {
+        const path = await writeBackup(dir('removed'), 'removed.tar.xz', SMALL, 17)
+        await withConnection(async (c) => {
+          const placed = await c.upload(path)
+          const remote = await listedPath(c, 'removed.tar.xz')
+          expect(await server.stored(placed.remotePath)).toBeDefined()
+
+          await c.provider.remove(c.credentials, remote, c.context)
+
           expect(await server.stored(placed.remotePath)).toBeUndefined()
           const after = await c.provider.list(c.credentials, c.folder, c.context)
-          expect(after.map((e) => e.name)).not.toContain('round-trip.tar.xz')
+          expect(after.map((e) => e.name)).not.toContain('removed.tar.xz')
+          // The port's contract: a file already gone is removed (retention may race a user).
+          await expect(
+            c.provider.remove(c.credentials, remote, c.context),
+          ).resolves.toBeUndefined()
         })
+      },
+      TEST_MS,
+    )
+
+    it(
+      'restores an uploaded backup through `restore --json`: the file on disk is byte-identical',
+      async () => {
+        const name = 'dbBackup-Fermentrack_2026-03-01T08.00.00.tar.xz'
+        const path = await writeBackup(dir('restore-source'), name, SMALL + 9, 18)
+        const upload = await uploadThroughCli(home, path)
+        expect(upload.code, upload.stderr).toBe(0)
+        const toDir = dir('restored')
+
+        const { code, stderr, report } = await restoreThroughCli(home, name, toDir)
+
+        // 0 verified, 3 restored but unverifiable (the exit codes are being settled elsewhere):
+        // what this suite holds every provider to is the bytes, and saying how they were checked.
+        expect([0, 3], stderr).toContain(code)
+        expect(report?.remote_path).toMatch(new RegExp(`/${name.replace(/\./g, '\\.')}$`))
+        expect(report?.verified_by).toMatch(/\S/)
+        const stored = await server.stored(upload.reports[0]!.remote_path!)
+        expect((await readFile(report!.local_path)).equals(stored!), 'byte-identical').toBe(true)
+        expect((await readFile(report!.local_path)).equals(await readFile(path))).toBe(true)
+        expect(readdirSync(toDir)).toEqual([name])
       },
       TEST_MS,
     )
@@ -262,6 +450,14 @@ export function describeConformance(target: ConformanceTarget): void {
       },
       TEST_MS,
     )
+
+    /** The path `list` gives a file in the queue's folder, as download and remove take it. */
+    async function listedPath(c: OpenConnection, name: string): Promise<string> {
+      const listed = await c.provider.list(c.credentials, c.folder, c.context)
+      const entry = listed.find((e) => e.name === name)
+      expect(entry, `${name} listed`).toBeDefined()
+      return entry!.path
+    }
 
     /** A fresh folder of backups (one per file name, so names can repeat across folders). */
     function dir(name: string): string {

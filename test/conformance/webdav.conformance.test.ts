@@ -20,6 +20,8 @@ function webdavTarget(kind: WebdavServerKind): ConformanceTarget {
     unsupported: {
       fullAccount:
         'neither rclone serve webdav nor Apache mod_dav_fs has a quota to fill; a 507 from a full server is mapped to insufficient_space',
+      listedChecksum:
+        'rclone serve webdav and Apache mod_dav list no checksum property in PROPFIND (the provider reads an ownCloud-style oc:checksums where a server lists one)',
     },
     async start() {
       const server = await kind.start()
@@ -45,6 +47,11 @@ function webdavTarget(kind: WebdavServerKind): ConformanceTarget {
           return readFile(join(server.root, remotePath)).catch(() => undefined)
         },
         bytesReceived: () => proxy.bytesSent(),
+        downloadRanges: () =>
+          proxy
+            .requests()
+            .filter((r) => r.method === 'GET')
+            .map((r) => r.range),
         holdAt: (total) => proxy.holdAt(total),
         async revokeCredentials() {
           // As a user changing the password on the server: the stored one gets 401 from now on.

@@ -19,7 +19,31 @@ export interface CountingProxy {
    * known point in the middle of an upload. What a killed client sent past the point is dropped.
    */
   holdAt(total: number): () => void
+  /**
+   * The head of each request passed on (method, path, Range header), so a test can see what a
+   * download asked for. Read from a chunk that starts with a request line, as HTTP clients write
+   * a request's head in one piece; body bytes never start one.
+   */
+  requests(): RequestHead[]
   close(): Promise<void>
+}
+
+export interface RequestHead {
+  method: string
+  path: string
+  range: string | undefined
+}
+
+const REQUEST_LINE = /^([A-Z]+) (\S+) HTTP\/1\.[01]\r\n/
+
+/** A request's head, if `chunk` starts with one. */
+function headOf(chunk: Buffer): RequestHead | undefined {
+  const text = chunk.subarray(0, 8192).toString('latin1')
+  const line = REQUEST_LINE.exec(text)
+  if (!line) return undefined
+  const head = text.slice(0, text.indexOf('\r\n\r\n') >>> 0)
+  const range = /\r\nrange: *([^\r]*)/i.exec(head)?.[1]
+  return { method: line[1]!, path: line[2]!, range }
 }
 
 export async function startCountingProxy(target: string): Promise<CountingProxy> {
@@ -28,6 +52,7 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
   const held = new Set<() => void>()
   let sent = 0
   let limit = Infinity
+  const heads: RequestHead[] = []
 
   const server = createServer((client) => {
     const target = createConnection({ host: upstream.hostname, port: Number(upstream.port) })
@@ -42,6 +67,8 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
 
     let pending: Buffer | undefined
     const forward = (chunk: Buffer) => {
+      const head = pending === undefined ? headOf(chunk) : undefined
+      if (head) heads.push(head)
       const room = limit - sent
       const now = room >= chunk.length ? chunk : chunk.subarray(0, Math.max(0, room))
       sent += now.length
@@ -73,6 +100,7 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
     url,
     port,
     bytesSent: () => sent,
+    requests: () => [...heads],
     holdAt(total) {
       limit = total
       return () => {

@@ -45,6 +45,7 @@ export interface Provider {
     context: ProviderContext,
     options?: DownloadOptions,
   ): Promise<void>
+  /** Deletes the remote file; one already gone is no error, as what was asked for is done. */
   remove(credentials: Credentials, remotePath: string, context: ProviderContext): Promise<void>
   /**
    * What its `download` checks the bytes against, where it checks more than their count (Dropbox:

@@ -95,7 +95,7 @@ describe('files/download', () => {
     }
   })
 
-  it('refuses, with a 400 text, a form Content-Type, a body, a Range, a bad or unknown argument, and a missing header', async () => {
+  it('refuses, with a 400 text, a form Content-Type, a body, several ranges, a bad or unknown argument, and a missing header', async () => {
     const form = await download(
       { path: brew.path_display },
       { 'content-type': 'application/x-www-form-urlencoded' },
@@ -117,7 +117,7 @@ describe('files/download', () => {
         { 'content-type': 'application/octet-stream' },
         'x',
       ),
-      await download({ path: brew.path_display }, { range: 'bytes=0-3' }),
+      await download({ path: brew.path_display }, { range: 'bytes=0-1,4-5' }),
       await download({ path: 'Backups/no-slash.tar.xz' }),
       await download({ path: brew.path_display, rev: 'short' }),
       await download({ path: brew.path_display, include_media_info: true }),
@@ -130,6 +130,34 @@ describe('files/download', () => {
       expect(response.status).toBe(400)
       expect(await response.text()).toMatch(/^Error in call to API function "files\/download": /)
     }
+  })
+})
+
+describe('files/download with a Range header', () => {
+  it('answers 206 with the bytes asked for, their Content-Range and the whole file\'s metadata', async () => {
+    const size = BYTES.length
+    for (const [range, start, end] of [
+      ['bytes=3-', 3, size - 1],
+      ['bytes=0-3', 0, 3],
+      ['bytes=-4', size - 4, size - 1],
+      ['bytes=5-9999', 5, size - 1],
+    ] as const) {
+      const response = await download({ path: brew.path_display }, { range })
+      expect(response.status, range).toBe(206)
+      expect(response.headers.get('content-range')).toBe(`bytes ${start}-${end}/${size}`)
+      expect(JSON.parse(response.headers.get('dropbox-api-result')!)).toEqual(brew)
+      const body = Buffer.from(await response.arrayBuffer())
+      expect(body.equals(BYTES.subarray(start, end + 1)), range).toBe(true)
+    }
+  })
+
+  it('answers 416 with the size for a range from the end or past it, and records each Range', async () => {
+    const before = emulator.requests.length
+    const response = await download({ path: brew.path_display }, { range: `bytes=${BYTES.length}-` })
+    expect(response.status).toBe(416)
+    expect(response.headers.get('content-range')).toBe(`bytes */${BYTES.length}`)
+    await response.arrayBuffer()
+    expect(emulator.requests.slice(before).map((r) => r.range)).toEqual([`bytes=${BYTES.length}-`])
   })
 })
 

@@ -106,6 +106,7 @@ export async function startDropboxEmulator(
       path: url.pathname,
       status: 0,
       bodyBytes: 0,
+      ...(req.headers.range === undefined ? {} : { range: req.headers.range }),
     }
     requests.push(record)
     const ctx: RouteContext = {

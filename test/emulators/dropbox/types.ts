@@ -30,6 +30,8 @@ export interface RequestRecord {
   status: number
   /** Request body bytes the emulator read. */
   bodyBytes: number
+  /** The Range header it came with (content downloads), so tests can see what was asked. */
+  range?: string
 }
 
 export type Fault =

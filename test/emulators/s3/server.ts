@@ -30,6 +30,8 @@ export interface RequestRecord {
   status: number
   /** Body bytes received (object and part uploads). */
   bytes: number
+  /** The Range header a GET came with (s3rver answers it: 206, or 416 InvalidRange). */
+  range?: string
 }
 
 /** A one-shot failure, as S3 sends it (SlowDown with Retry-After, EntityTooLarge …). */
@@ -184,6 +186,7 @@ export class S3Emulator {
       query: url.searchParams,
       status: 0,
       bytes: req.method === 'PUT' ? body.length : 0,
+      ...(typeof req.headers.range === 'string' ? { range: req.headers.range } : {}),
     }
     this.requests.push(record)
     const wait = this.delays.find((d) => d.match(record))?.ms

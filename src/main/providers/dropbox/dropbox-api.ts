@@ -10,6 +10,7 @@ import {
   type DropboxFailure,
 } from './dropbox-errors.ts'
 import { headerSafeJson } from './header-safe-json.ts'
+import { rangeFrom } from '../ranged-download.ts'
 
 export type { AccessTokens, AccountSummary, SpaceUsage }
 
@@ -17,6 +18,14 @@ export type { AccessTokens, AccountSummary, SpaceUsage }
 async function readJson<T>(response: Response): Promise<T> {
   return JSON.parse((await response.text()) || 'null') as T
 }
+
+/**
+ * A content download's answer: the route's result and the file's bytes, or, for a 416 (the
+ * offset was the file's end), neither; with what the status and Content-Range said.
+ */
+export type DownloadAnswer<T> =
+  | { result: T; body: ReadableStream<Uint8Array>; status: number; contentRange: string | null }
+  | { result: undefined; body: null; status: number; contentRange: string | null }
 
 /** A route's own error (HTTP 409) comes back as a value: callers branch on its tags. */
 export type RouteOutcome<T> = { ok: true; value: T } | { ok: false; failure: DropboxFailure }
@@ -74,26 +83,38 @@ export class DropboxApi {
    * A content-download route (files/download): the arguments in Dropbox-API-Arg, no body; the
    * result comes as JSON in the Dropbox-API-Result header and the response body is the file
    * (HTTP docs "Content-download endpoints"). 409 answers are returned; the caller reads `body`.
+   * From `offset` > 0 it asks only for the rest with a Range header, which these routes honour:
+   * the answer's status and Content-Range say what came, and a 416 (nothing left) is returned too.
    */
   download<T>(
     route: string,
     arg: unknown,
-    options: CallOptions = {},
-  ): Promise<RouteOutcome<{ result: T; body: ReadableStream<Uint8Array> }>> {
+    options: CallOptions & { offset?: number } = {},
+  ): Promise<RouteOutcome<DownloadAnswer<T>>> {
+    const offset = options.offset ?? 0
     return this.send(
       false,
       `${this.endpoints.contentUrl}/2/${route}`,
       route,
-      (token) => ({ authorization: `Bearer ${token}`, 'dropbox-api-arg': headerSafeJson(arg) }),
+      (token) => ({
+        authorization: `Bearer ${token}`,
+        'dropbox-api-arg': headerSafeJson(arg),
+        ...rangeFrom(offset),
+      }),
       undefined,
-      options,
+      { ...options, accept: offset > 0 ? [416] : [] },
       async (response) => {
         const header = response.headers.get('dropbox-api-result')
+        const range = { status: response.status, contentRange: response.headers.get('content-range') }
+        if (response.status === 416) {
+          await response.body?.cancel()
+          return { result: undefined, body: null, ...range }
+        }
         if (header === null || response.body === null) {
           await response.body?.cancel()
           throw new AppError('provider_error', `Dropbox answered ${route} without its result.`)
         }
-        return { result: JSON.parse(header) as T, body: response.body }
+        return { result: JSON.parse(header) as T, body: response.body, ...range }
       },
     )
   }
@@ -130,7 +151,7 @@ export class DropboxApi {
     route: string,
     headers: (token: string) => Record<string, string>,
     body: string | Uint8Array | undefined,
-    options: CallOptions,
+    options: CallOptions & { accept?: number[] },
     read: (response: Response) => Promise<T> = readJson,
   ): Promise<RouteOutcome<T>> {
     let token = await this.tokens.accessToken()
@@ -141,7 +162,8 @@ export class DropboxApi {
         { method: 'POST', headers: headers(token), body, signal: options.signal },
         { retryNetworkErrors: options.idempotent ?? true, sleep: options.sleep },
       )
-      if (response.ok) return { ok: true, value: await read(response) }
+      if (response.ok || options.accept?.includes(response.status))
+        return { ok: true, value: await read(response) }
       const failure = await readFailure(response)
       const missingScope = missingScopeOf(failure)
       if (missingScope !== undefined) {

@@ -1,11 +1,8 @@
-import { createWriteStream } from 'node:fs'
-import { rename, rm } from 'node:fs/promises'
-import { Readable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
-import type { ReadableStream as WebStream } from 'node:stream/web'
+import { rm } from 'node:fs/promises'
 import { AppError } from '../../../shared/app-error.ts'
 import { hashFile } from './content-hash.ts'
-import type { RemoteEntry } from '../provider.ts'
+import type { DownloadOptions, RemoteEntry } from '../provider.ts'
+import { rangeAnswer, writeFrom } from '../ranged-download.ts'
 import type { DropboxApi, RouteOutcome } from './dropbox-api.ts'
 import { failureToError, type DropboxFailure } from './dropbox-errors.ts'
 
@@ -30,6 +27,11 @@ interface ListPage {
 
 /** Listing, downloading and removing backups in the App folder (restore and retention). */
 export function dropboxFiles(api: DropboxApi) {
+  /** A file's metadata, where a download fetched nothing (its offset was already the end). */
+  async function metadataOf(path: string): Promise<Metadata> {
+    return value(await api.call<Metadata>('files/get_metadata', { path }), 'files/get_metadata', path)
+  }
+
   return {
     /** The folder's direct entries; a folder not made yet (no upload so far) is empty. */
     async list(folder: string): Promise<RemoteEntry[]> {
@@ -48,41 +50,38 @@ export function dropboxFiles(api: DropboxApi) {
     },
 
     /**
-     * Streams the file into `target`, by way of a temp file beside it, and checks the bytes
-     * against the content_hash Dropbox reports before putting them in place.
+     * Streams the file into `target` (from `options.offset`, appending, where a restore resumes)
+     * and then checks the whole file against the content_hash Dropbox reports. A copy that does
+     * not match is deleted: resuming it would only add to bad bytes.
      */
-    async download(remotePath: string, target: string): Promise<void> {
-      const outcome = await api.download<Metadata>('files/download', { path: remotePath })
-      const { result, body } = value(outcome, 'files/download', remotePath)
-      const partial = `${target}.download`
-      try {
-        await pipeline(Readable.fromWeb(body as WebStream<Uint8Array>), createWriteStream(partial))
-        if (result['.tag'] === 'file' && (await hashFile(partial)) !== result.content_hash)
-          throw new AppError(
-            'verification_failed',
-            `The copy of ${remotePath} downloaded from Dropbox does not match its content hash.`,
-          )
-        await rename(partial, target)
-      } catch (error) {
-        await rm(partial, { force: true })
-        throw downloadError(error, target)
+    async download(remotePath: string, target: string, options: DownloadOptions = {}) {
+      const offset = options.offset ?? 0
+      options.signal?.throwIfAborted()
+      const outcome = await api.download<Metadata>(
+        'files/download',
+        { path: remotePath },
+        { signal: options.signal, offset },
+      )
+      const answer = value(outcome, 'files/download', remotePath)
+      const how = rangeAnswer(answer.status, answer.contentRange, offset, `files/download`)
+      if (answer.body) await writeFrom(answer.body, target, how === 'rest' ? offset : 0, options)
+      const metadata = answer.result ?? (await metadataOf(remotePath))
+      if (metadata['.tag'] === 'file' && (await hashFile(target)) !== metadata.content_hash) {
+        await rm(target, { force: true })
+        throw new AppError(
+          'verification_failed',
+          `The copy of ${remotePath} downloaded from Dropbox does not match its content hash.`,
+        )
       }
     },
 
+    /** A file already gone (path_lookup/not_found) is no error: what was asked for is done. */
     async remove(remotePath: string): Promise<void> {
       const outcome = await api.call('files/delete_v2', { path: remotePath })
+      if (!outcome.ok && lookupTag(outcome.failure) === 'not_found') return
       value(outcome, 'files/delete_v2', remotePath)
     },
   }
-}
-
-/** A file system call failing (ENOENT, ENOSPC …) means the target; anything else, the transfer. */
-function downloadError(error: unknown, target: string): AppError {
-  if (error instanceof AppError) return error
-  const local = typeof (error as NodeJS.ErrnoException | null)?.syscall === 'string'
-  return local
-    ? new AppError('destination_unavailable', `Cannot write ${target}.`, { cause: error })
-    : new AppError('network', 'The download from Dropbox broke off.', { cause: error })
 }
 
 /** A route's result, or the error its 409 means: a path not there is remote_not_found. */
@@ -116,6 +115,8 @@ function toEntry(metadata: Metadata): RemoteEntry[] {
       // When the backup was made (the uploader sets it from the file's own time).
       modified: file ? metadata.client_modified : null,
       isFolder: !file,
+      // Named as the uploader records it, so a restore compares like with like.
+      ...(file ? { checksum: { algorithm: 'dropbox-content-hash', value: metadata.content_hash } } : {}),
     },
   ]
 }

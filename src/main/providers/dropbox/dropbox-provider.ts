@@ -85,8 +85,8 @@ export const dropboxProvider: Provider = {
     await api(credentials, context).revoke()
   },
   list: (credentials, folder, context) => dropboxFiles(api(credentials, context)).list(folder),
-  download: (credentials, remotePath, target, context) =>
-    dropboxFiles(api(credentials, context)).download(remotePath, target),
+  download: (credentials, remotePath, target, context, options) =>
+    dropboxFiles(api(credentials, context)).download(remotePath, target, options),
   remove: (credentials, remotePath, context) =>
     dropboxFiles(api(credentials, context)).remove(remotePath),
   downloadCheck: "Dropbox's content hash, checked on download",

@@ -1,7 +1,8 @@
-import { copyFile, readdir, rm, stat } from 'node:fs/promises'
+import { open, readdir, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { AppError } from '../../../shared/app-error.ts'
 import type { Credentials, Provider, RemoteEntry } from '../provider.ts'
+import { writeFrom } from '../ranged-download.ts'
 import { destinationError } from './local-errors.ts'
 import { LocalFolderUploader } from './local-folder-uploader.ts'
 
@@ -19,6 +20,22 @@ function inside(credentials: Credentials, remotePath: string): string {
   if (parts.some((part) => part === '..' || part === '.'))
     throw new AppError('usage', `"${remotePath}" is not a path inside the destination folder.`)
   return join(root(credentials), ...parts)
+}
+
+/**
+ * A path not there, in a destination folder that is: remote_not_found, as a remote provider says
+ * it (a backups folder not made yet, a backup already removed). With the folder itself gone (a
+ * share unmounted) it stays destination_unavailable.
+ */
+async function lookupError(credentials: Credentials, path: string, error: unknown) {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  const rootThere = await stat(root(credentials)).then(
+    (info) => info.isDirectory(),
+    () => false,
+  )
+  if ((code === 'ENOENT' || code === 'ENOTDIR') && rootThere)
+    return new AppError('remote_not_found', `There is nothing at "${path}".`, { cause: error })
+  return destinationError(path, error)
 }
 
 /** Local or NAS folder: needs no account; the copy is never visible half-written. */
@@ -73,19 +90,26 @@ export const localProvider: Provider = {
           }),
       )
     } catch (error) {
-      throw destinationError(dir, error)
+      throw await lookupError(credentials, dir, error)
     }
   },
-  async download(credentials, remotePath, target) {
+  /** Read from `options.offset` and appended, as an HTTP provider's Range GET does. */
+  async download(credentials, remotePath, target, _context, options = {}) {
     const from = inside(credentials, remotePath)
-    await copyFile(from, target).catch((error: unknown) => {
-      throw destinationError(from, error)
+    options.signal?.throwIfAborted()
+    // Opened first, so a missing or unreadable backup is told apart from a target not writable.
+    const source = await open(from).catch(async (error: unknown) => {
+      throw await lookupError(credentials, from, error)
     })
+    const offset = options.offset ?? 0
+    await writeFrom(source.createReadStream({ start: offset }), target, offset, options)
   },
+  /** A file already gone is no error: what was asked for is done (S3 and WebDAV agree). */
   async remove(credentials, remotePath) {
     const path = inside(credentials, remotePath)
-    await rm(path).catch((error: unknown) => {
-      throw destinationError(path, error)
+    await rm(path).catch(async (error: unknown) => {
+      const missing = await lookupError(credentials, path, error)
+      if ((missing as AppError).code !== 'remote_not_found') throw missing
     })
   },
 }

@@ -1,9 +1,6 @@
-import { createWriteStream } from 'node:fs'
-import { Readable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
-import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 import { AppError } from '../../../shared/app-error.ts'
-import type { RemoteEntry } from '../provider.ts'
+import type { DownloadOptions, RemoteEntry } from '../provider.ts'
+import { rangeAnswer, rangeFrom, writeFrom } from '../ranged-download.ts'
 import type { NextcloudClient } from './nextcloud-client.ts'
 import { joinRemote } from './remote-place.ts'
 
@@ -28,31 +25,41 @@ export async function listFolder(client: NextcloudClient, folder: string): Promi
         size: entry.isFolder ? 0 : entry.size,
         modified: entry.modified,
         isFolder: entry.isFolder,
+        // From the listing's own oc:checksums, named as the uploader records it.
+        ...(entry.sha256 ? { checksum: { algorithm: 'sha256', value: entry.sha256 } } : {}),
       },
     ]
   })
 }
 
+/** The file streamed into `target`, from `options.offset` on (a Range GET) when resuming. */
 export async function downloadFile(
   client: NextcloudClient,
   remotePath: string,
   target: string,
+  options: DownloadOptions = {},
 ): Promise<void> {
+  const offset = options.offset ?? 0
+  options.signal?.throwIfAborted()
+  const what = `downloading ${remotePath}`
   const response = await client.send('GET', client.filesUrl(remotePath), {
-    ok: [200],
-    what: `downloading ${remotePath}`,
+    headers: rangeFrom(offset),
+    ok: offset > 0 ? [200, 206, 416] : [200],
+    what,
+    signal: options.signal,
   })
+  const how = rangeAnswer(response.status, response.headers.get('content-range'), offset, what)
+  if (how === 'complete') return void (await response.body?.cancel())
   if (!response.body)
     throw new AppError('provider_error', `Nextcloud sent no body for ${remotePath}.`)
-  await pipeline(
-    Readable.fromWeb(response.body as WebReadableStream<Uint8Array>),
-    createWriteStream(target),
-  )
+  await writeFrom(response.body, target, how === 'rest' ? offset : 0, options)
 }
 
+/** A file already gone (404) is no error: what was asked for is done. */
 export async function removeFile(client: NextcloudClient, remotePath: string): Promise<void> {
-  await client.send('DELETE', client.filesUrl(remotePath), {
-    ok: [204],
+  const response = await client.send('DELETE', client.filesUrl(remotePath), {
+    ok: [204, 404],
     what: `deleting ${remotePath}`,
   })
+  await response.body?.cancel()
 }

@@ -87,8 +87,8 @@ export const nextcloudProvider: Provider = {
     )
   },
   list: (credentials, folder, context) => listFolder(client(credentials, context), folder),
-  download: (credentials, remotePath, target, context) =>
-    downloadFile(client(credentials, context), remotePath, target),
+  download: (credentials, remotePath, target, context, options) =>
+    downloadFile(client(credentials, context), remotePath, target, options),
   remove: (credentials, remotePath, context) =>
     removeFile(client(credentials, context), remotePath),
 }

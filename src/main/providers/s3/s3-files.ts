@@ -1,15 +1,15 @@
-import { createWriteStream } from 'node:fs'
-import { rename, rm, stat } from 'node:fs/promises'
-import { pipeline } from 'node:stream/promises'
+import { stat } from 'node:fs/promises'
 import type { Readable } from 'node:stream'
 import {
   DeleteObjectCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   ListObjectsV2Command,
   type ListObjectsV2CommandOutput,
 } from '@aws-sdk/client-s3'
 import { AppError, isAppError } from '../../../shared/app-error.ts'
-import type { Credentials, RemoteEntry } from '../provider.ts'
+import type { Credentials, DownloadOptions, RemoteEntry } from '../provider.ts'
+import { rangeAnswer, rangeFrom, writeFrom } from '../ranged-download.ts'
 import { s3Access } from './s3-client.ts'
 import { codeOf, s3Failure } from './s3-errors.ts'
 import { folderKey, keyOf, pathOf } from './object-keys.ts'
@@ -34,6 +34,7 @@ export function s3Files(credentials: Credentials) {
         size: object.Size ?? 0,
         modified: object.LastModified?.toISOString() ?? null,
         isFolder: false,
+        ...listedChecksum(object.ETag),
       }))
     const folders = (page.CommonPrefixes ?? []).map((common) => ({
       name: common.Prefix!.slice(folder.length, -1),
@@ -43,6 +44,12 @@ export function s3Files(credentials: Credentials) {
       isFolder: true,
     }))
     return [...folders, ...files]
+  }
+
+  /** Whether the object is `size` bytes long: a Range from there is refused, with nothing left. */
+  async function endsAt(Key: string, size: number): Promise<boolean> {
+    const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key }))
+    return head.ContentLength === size
   }
 
   return {
@@ -73,33 +80,43 @@ export function s3Files(credentials: Credentials) {
     },
 
     /**
-     * Streams the object to a temporary file beside `target`, never holding it in memory, and
-     * puts it in place only once all of it arrived: a broken download leaves no partial file.
+     * Streams the object into `target`, never holding it in memory; from `options.offset` by a
+     * ranged GetObject. A body shorter than the server announced is a broken transfer (network),
+     * which the caller resumes from what arrived.
      */
-    async download(remotePath: string, target: string): Promise<void> {
-      const partial = `${target}.ftb-download`
+    async download(remotePath: string, target: string, options: DownloadOptions = {}) {
+      const offset = options.offset ?? 0
+      const Key = keyOf(prefix, remotePath)
       try {
-        const answer = await client.send(
-          new GetObjectCommand({ Bucket: bucket, Key: keyOf(prefix, remotePath) }),
-        )
-        await pipeline(answer.Body as Readable, createWriteStream(partial))
-        const { size } = await stat(partial)
-        if (size !== answer.ContentLength)
-          throw new AppError(
-            'verification_failed',
-            `${remotePath} arrived with ${size} of ${answer.ContentLength} bytes.`,
+        options.signal?.throwIfAborted()
+        const answer = await client
+          .send(
+            new GetObjectCommand({ Bucket: bucket, Key, Range: rangeFrom(offset).range }),
+            { abortSignal: options.signal },
           )
-        await rename(partial, target)
+          .catch(async (error: unknown) => {
+            if (codeOf(error) !== 'InvalidRange' || !(await endsAt(Key, offset))) throw error
+            return undefined
+          })
+        if (!answer) return
+        const status = answer.$metadata.httpStatusCode ?? 200
+        const how = rangeAnswer(status, answer.ContentRange ?? null, offset, `GetObject ${Key}`)
+        const start = how === 'rest' ? offset : 0
+        await writeFrom(answer.Body as Readable, target, start, options)
+        const { size } = await stat(target)
+        if (size !== start + (answer.ContentLength ?? 0))
+          throw new AppError(
+            'network',
+            `${remotePath} broke off at ${size} of ${start + (answer.ContentLength ?? 0)} bytes.`,
+          )
       } catch (error) {
-        await rm(partial, { force: true })
+        if (options.signal?.aborted) throw options.signal.reason
         if (isAppError(error)) throw error
         if (codeOf(error) === 'NoSuchKey')
           throw new AppError(
             'remote_not_found',
             `There is no file at ${remotePath} in the bucket.`,
-            {
-              cause: error,
-            },
+            { cause: error },
           )
         throw await fail(error, `downloading ${remotePath}`)
       } finally {
@@ -119,4 +136,15 @@ export function s3Files(credentials: Credentials) {
       }
     },
   }
+}
+
+/**
+ * The checksum a listing gives without a request per object: ListObjectsV2 names an object's
+ * ChecksumAlgorithm but not its value, so only the ETag is at hand. A single-request upload's
+ * ETag is the MD5 of its bytes ("md5", as the uploader records it). A multipart ETag
+ * ("<md5 of part md5s>-<parts>") cannot be checked without the part size, so it is left out.
+ */
+function listedChecksum(etag: string | undefined): Pick<RemoteEntry, 'checksum'> {
+  const value = etag?.replace(/"/g, '').toLowerCase()
+  return value && /^[0-9a-f]{32}$/.test(value) ? { checksum: { algorithm: 'md5', value } } : {}
 }

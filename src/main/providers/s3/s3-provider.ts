@@ -69,6 +69,7 @@ export const s3Provider: Provider = {
     // Access keys are revoked in the provider's console (IAM, MinIO, B2 …), not through S3.
   },
   list: (credentials, folder) => s3Files(credentials).list(folder),
-  download: (credentials, remotePath, target) => s3Files(credentials).download(remotePath, target),
+  download: (credentials, remotePath, target, _context, options) =>
+    s3Files(credentials).download(remotePath, target, options),
   remove: (credentials, remotePath) => s3Files(credentials).remove(remotePath),
 }

@@ -14,7 +14,11 @@ export async function serverSha256(
   signal: AbortSignal,
 ): Promise<string | undefined> {
   const found = await client.propfind(path, 0, PROPFIND_CHECKSUMS, { signal })
-  const checksums = found?.[0]?.props.checksums
+  return sha256Among(found?.[0]?.props.checksums)
+}
+
+/** The SHA-256 among a resource's oc:checksums property, as parsed; undefined without one. */
+export function sha256Among(checksums: unknown): string | undefined {
   if (checksums === undefined) return undefined
   return /SHA256:([0-9a-f]{64})/i.exec(JSON.stringify(checksums))?.[1]?.toLowerCase()
 }

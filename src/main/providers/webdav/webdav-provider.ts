@@ -84,8 +84,8 @@ export const webdavProvider: Provider = {
     // Nothing to revoke: a WebDAV password is the user's own; removing it from here is all.
   },
   list: (credentials, folder, context) => webdavFiles(client(credentials, context)).list(folder),
-  download: (credentials, remotePath, target, context) =>
-    webdavFiles(client(credentials, context)).download(remotePath, target),
+  download: (credentials, remotePath, target, context, options) =>
+    webdavFiles(client(credentials, context)).download(remotePath, target, options),
   remove: (credentials, remotePath, context) =>
     webdavFiles(client(credentials, context)).remove(remotePath),
 }
