@@ -20,6 +20,7 @@ import {
   writeSettings,
   type DropboxHome,
 } from '../support/upload-fixture.ts'
+import { startCountingProxy } from '../support/counting-proxy.ts'
 import { waitFor } from '../support/wait-for.ts'
 import { startRclone, type WebdavServer } from '../support/webdav-servers.ts'
 
@@ -322,6 +323,8 @@ describe('restore: partial files', () => {
   it('Ctrl-C mid-download keeps the partial, says how far it got and exits 130; the same command then finishes it', async () => {
     // A server slow enough (1 MiB/s) for the download to be under way when the signal comes.
     const slow = await startRclone(['--bwlimit', '1M'])
+    // In front of it, a proxy that notes each request's Range header.
+    const proxy = await startCountingProxy(slow.url)
     try {
       const env = { FTB_HOME: dir('restore-slow-home'), FTB_SECRET_STORE: 'file' }
       const connected = await runCli(
@@ -329,7 +332,7 @@ describe('restore: partial files', () => {
           'connect',
           'webdav',
           '--url',
-          slow.url,
+          `${proxy.url}/`,
           '--username',
           slow.username,
           '--password-stdin',
@@ -364,13 +367,19 @@ describe('restore: partial files', () => {
       expect(stderrBeyondWarnings(stopped.stderr)).toBe(
         `Stopped: run the same command again to continue from ${(keptBytes / MIB).toFixed(1)} MiB.\n`,
       )
+      // It stopped where it was: the partial holds part of the file only.
+      expect(keptBytes).toBeLessThan(12 * MIB)
       expect(readdirSync(to)).toEqual([partial.slice(to.length + 1)])
 
       const finished = json<{ local_path: string; verified: boolean }>(await runCli(args, env))
       expect(finished.verified).toBe(true)
       expect(readFileSync(finished.local_path).equals(readFileSync(source))).toBe(true)
       expect(readdirSync(to)).toEqual([big])
+      // The second run asked the server for the rest only.
+      const gets = proxy.requests().filter((r) => r.method === 'GET' && r.path.endsWith('.tar.xz'))
+      expect(gets.map((r) => r.range)).toEqual([undefined, `bytes=${keptBytes}-`])
     } finally {
+      await proxy.close()
       await slow.close()
     }
   })
