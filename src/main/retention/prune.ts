@@ -33,10 +33,17 @@ export function checkedDestination(connections: ConnectionService, id: string): 
   throw new AppError('no_destination', `"${id}" is not a destination.`)
 }
 
-/** Lists one destination's backups folder and plans what its policy removes there. */
-export async function planDestination(deps: PruneDeps, id: string): Promise<DestinationPlan> {
+/**
+ * Lists one destination's backups folder and plans what its policy removes there. `draft` plans
+ * a policy not saved yet (the window's live preview) in place of the saved one.
+ */
+export async function planDestination(
+  deps: PruneDeps,
+  id: string,
+  draft?: RetentionPolicy,
+): Promise<DestinationPlan> {
   const settings = deps.settings.get()
-  const policy = policyFor(settings, id)
+  const policy = draft ?? policyFor(settings, id)
   const folder = deps.connections.targetOf(id)
   if (activeRules(policy).length === 0) return { connectionId: id, folder, policy, plan: null }
   const { provider, credentials, context } = await deps.connections.open(id)
