@@ -148,7 +148,6 @@ const Paths = z.object({
   connectionId: z.string().min(1).max(200).optional(),
 })
 
-
 // --- Retention and health in the window (issue #10) ---
 
 /** The saved policies: the default for every destination, and each destination's own. */
@@ -224,6 +223,19 @@ const retentionHealthCommands = {
   /** Plans the draft policy against the destination's listing; deletes nothing. */
   'retention.preview': { input: RetentionPreviewRequest, output: RetentionPreview },
   'retention.save': { input: RetentionSaveRequest, output: RetentionView },
+  /**
+   * Deletes, with the SAVED policy, exactly the backups the user confirmed (`names`, from the
+   * preview): if the plan now removes anything else or less, nothing is deleted (prune_list_changed).
+   */
+  'retention.pruneNow': {
+    input: z
+      .object({
+        connectionId: z.string().min(1).max(200),
+        names: z.array(z.string().min(1).max(1000)).min(1).max(100_000),
+      })
+      .strict(),
+    output: z.object({ removed: z.number().int(), preview: RetentionPreview }),
+  },
   'health.get': { input: z.void(), output: HealthView },
 } as const
 

@@ -34,6 +34,7 @@ export const COMMAND_NAMES = [
   'retention.get',
   'retention.preview',
   'retention.save',
+  'retention.pruneNow',
   'health.get',
 ] as const satisfies readonly CommandName[]
 

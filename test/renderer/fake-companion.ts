@@ -140,6 +140,7 @@ export class FakeCompanion {
     'retention.get': () => this.run('retention.get', undefined),
     'retention.preview': (input) => this.run('retention.preview', input),
     'retention.save': (input) => this.run('retention.save', input),
+    'retention.pruneNow': (input) => this.run('retention.pruneNow', input),
     'health.get': () => this.run('health.get', undefined),
     on: (event, listener) => {
       const set = this.listeners.get(event) ?? new Set<Listener>()
@@ -320,6 +321,19 @@ export class FakeCompanion {
       this.emit('retention.changed', this.state.retention)
       return ok(this.state.retention)
     },
+    // Tests that prune answer with respond(): what is left depends on the preview they gave.
+    'retention.pruneNow': ({ connectionId, names }) =>
+      ok({
+        removed: names.length,
+        preview: {
+          connectionId,
+          folder: '/Fermentrack Backups',
+          on: true,
+          remove: [],
+          keep: [],
+          ignored: 0,
+        },
+      }),
     'health.get': () => ok(this.state.health),
   }
 

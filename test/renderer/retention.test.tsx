@@ -47,7 +47,7 @@ describe('the retention editor', () => {
   it('previews what a draft would remove, with the rule for each, and deletes nothing', async () => {
     const fake = withOneAccount()
     const form = await openRetention(fake)
-    expect(screen.getByText(/Nothing is deleted here/)).toBeTruthy()
+    expect(screen.getByText(/Nothing is deleted while you edit/)).toBeTruthy()
 
     fireEvent.change(form.getByLabelText('Keep the newest'), { target: { value: '2' } })
 
@@ -138,5 +138,29 @@ describe('the retention editor', () => {
     const form = within(await screen.findByRole('form', { name: 'Retention policy' }))
     fireEvent.change(form.getByLabelText('Keep the newest'), { target: { value: '3' } })
     await form.findByText(/Sign in to the account again\./)
+  })
+
+  it('prunes now with the saved policy after confirming the same list, never with a draft', async () => {
+    const fake = withOneAccount()
+    fake.state.retention = { retention: { keepLast: 2 }, overrides: {} }
+    const form = await openRetention(fake)
+    await form.findByText('These 3 backups would be removed')
+    fireEvent.click(form.getByRole('button', { name: 'Prune now…' }))
+
+    const dialog = within(await screen.findByRole('alertdialog'))
+    expect(dialog.getByText('Remove 3 backups from Dropbox · Bob Brewer?')).toBeTruthy()
+    const listed = dialog.getAllByRole('listitem').map((li) => li.textContent?.slice(0, 45))
+    expect(listed).toEqual(NAMES.slice(0, 3).reverse())
+    fireEvent.click(dialog.getByRole('button', { name: 'Remove 3 backups' }))
+
+    await screen.findByText('Removed 3 backups')
+    expect(fake.callsTo('retention.pruneNow')).toEqual([
+      { connectionId: 'dbx-1', names: NAMES.slice(0, 3).reverse() },
+    ])
+
+    // An unsaved draft is only a preview: there is nothing to prune by until it is saved.
+    fireEvent.change(form.getByLabelText('Keep the newest'), { target: { value: '1' } })
+    await form.findByText('These 4 backups would be removed')
+    expect(form.queryByRole('button', { name: 'Prune now…' })).toBeNull()
   })
 })

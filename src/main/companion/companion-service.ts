@@ -229,6 +229,8 @@ export class CompanionService extends EventEmitter<Emitted> {
       this.send('retention.changed', view)
       return view
     },
+    'retention.pruneNow': ({ connectionId, names }: { connectionId: string; names: string[] }) =>
+      this.retention.pruneNow(connectionId, names),
     'health.get': () => this.health.current(),
   }
 

@@ -46,8 +46,7 @@ export function healthAlerts(
     if (d.ok) continue
     const info = destinations.get(d.connection_id)
     const label = info?.label ?? d.connection_id
-    const lastUpload =
-      d.last_verified_upload === null ? null : Date.parse(d.last_verified_upload)
+    const lastUpload = d.last_verified_upload === null ? null : Date.parse(d.last_verified_upload)
     // When Fermentrack itself fell silent, a destination with its newest backup is not behind:
     // the watch folder's alert names the cause, and the destination has nothing to catch up on.
     if (lastUpload !== null && newestWritten !== null && lastUpload >= newestWritten) continue

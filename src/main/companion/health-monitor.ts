@@ -36,7 +36,10 @@ export class HealthMonitor extends EventEmitter<{ changed: [HealthView] }> {
 
   start(): void {
     if (this.timer) return
-    this.timer = setInterval(() => void this.refresh(), this.options.intervalMs ?? HEALTH_INTERVAL_MS)
+    this.timer = setInterval(
+      () => void this.refresh(),
+      this.options.intervalMs ?? HEALTH_INTERVAL_MS,
+    )
     this.timer.unref()
     void this.refresh()
   }

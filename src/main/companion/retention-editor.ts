@@ -1,11 +1,15 @@
-import type {
-  RetentionPreview,
-  RetentionView,
-} from '../../shared/ipc-contract.ts'
+import type { RetentionPreview, RetentionView } from '../../shared/ipc-contract.ts'
+import { AppError } from '../../shared/app-error.ts'
 import type { RetentionPolicy, Settings } from '../../shared/settings-schema.ts'
 import type { Engine } from '../engine.ts'
 import type { Kept, Removal } from '../retention/plan.ts'
-import { checkedDestination, planDestination, type PruneDeps } from '../retention/prune.ts'
+import {
+  checkedDestination,
+  planDestination,
+  removePlanned,
+  type DestinationPlan,
+  type PruneDeps,
+} from '../retention/prune.ts'
 
 export interface RetentionSave {
   connectionId?: string
@@ -33,15 +37,25 @@ export class RetentionEditor {
 
   async preview(connectionId: string, policy: RetentionPolicy): Promise<RetentionPreview> {
     const id = checkedDestination(this.engine.connections, connectionId)
-    const { folder, plan } = await planDestination(this.deps(), id, policy)
-    return {
-      connectionId: id,
-      folder,
-      on: plan !== null,
-      remove: (plan?.remove ?? []).map(removedView),
-      keep: (plan?.keep ?? []).map(keptView),
-      ignored: plan?.ignored.length ?? 0,
-    }
+    return previewOf(await planDestination(this.deps(), id, policy))
+  }
+
+  /**
+   * Prune now: plans with the saved policy and deletes only if that plan removes exactly the
+   * backups the user confirmed. A backup uploaded or a policy saved since the preview changes
+   * the list, and then nothing is deleted: the user confirms what is deleted, never a guess.
+   */
+  async pruneNow(connectionId: string, confirmed: readonly string[]) {
+    const id = checkedDestination(this.engine.connections, connectionId)
+    const deps = this.deps()
+    const planned = await planDestination(deps, id)
+    const planNames = (planned.plan?.remove ?? []).map((r) => r.backup.name)
+    const wanted = new Set(confirmed)
+    if (planNames.length !== wanted.size || !planNames.every((name) => wanted.has(name)))
+      throw new AppError('prune_list_changed')
+    await removePlanned(deps, planned)
+    const after = await planDestination(deps, id)
+    return { removed: planNames.length, preview: previewOf(after) }
   }
 
   save({ connectionId, policy }: RetentionSave): RetentionView {
@@ -67,10 +81,26 @@ export function retentionView(settings: Settings): RetentionView {
   return { retention: settings.retention, overrides: settings.retentionOverrides }
 }
 
+function previewOf({ connectionId, folder, plan }: DestinationPlan): RetentionPreview {
+  return {
+    connectionId,
+    folder,
+    on: plan !== null,
+    remove: (plan?.remove ?? []).map(removedView),
+    keep: (plan?.keep ?? []).map(keptView),
+    ignored: plan?.ignored.length ?? 0,
+  }
+}
+
 function removedView({ backup, rule }: Removal) {
   return { name: backup.name, time: backup.time, verified: backup.verified, why: rule }
 }
 
 function keptView({ backup, reasons }: Kept) {
-  return { name: backup.name, time: backup.time, verified: backup.verified, why: reasons.join(', ') }
+  return {
+    name: backup.name,
+    time: backup.time,
+    verified: backup.verified,
+    why: reasons.join(', '),
+  }
 }

@@ -1,7 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { useRef } from 'react'
 import type { RetentionPreview } from '../../shared/ipc-contract.ts'
-import { formatFullTime } from '../format/format-time.ts'
+import { formatFullTime, formatWhen } from '../format/format-time.ts'
 
 type Previewed = RetentionPreview['remove'][number]
 
@@ -56,7 +56,11 @@ function PreviewRow({ item, style }: { item: Previewed; style?: React.CSSPropert
       <span className="preview-name mono ellipsis" title={item.name}>
         {item.name}
       </span>
-      {item.time !== null && <span className="muted small">{formatFullTime(item.time)}</span>}
+      {item.time !== null && (
+        <span className="preview-time muted small" title={formatFullTime(item.time)}>
+          {formatWhen(item.time)}
+        </span>
+      )}
       <span className="pill">{item.why}</span>
     </li>
   )

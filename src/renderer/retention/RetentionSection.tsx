@@ -9,6 +9,7 @@ import { useCompanionEvent } from '../hooks/use-companion-event.ts'
 import { useConnections } from '../hooks/use-connections.ts'
 import { useSettings } from '../hooks/use-settings.ts'
 import { SaveMessage } from '../settings/SaveBar.tsx'
+import { PruneNow } from './PruneNow.tsx'
 import { RetentionPreviewPanel } from './RetentionPreviewPanel.tsx'
 import {
   RULES,
@@ -43,6 +44,7 @@ export function RetentionSection() {
   const [saving, setSaving] = useState(false)
   const [saveError, setSaveError] = useState<ErrorInfo | null>(null)
   const [justSaved, setJustSaved] = useState(false)
+  const [previewVersion, setPreviewVersion] = useState(0)
 
   useEffect(() => {
     let live = true
@@ -65,7 +67,7 @@ export function RetentionSection() {
     ? { policy: saved?.retention ?? {}, errors: {} }
     : parseDraft(fields)
   const target = scope !== DEFAULT_SCOPE ? scope : (previewAt ?? destinations[0]?.id ?? null)
-  const preview = useRetentionPreview(saved ? target : null, policy)
+  const preview = useRetentionPreview(saved ? target : null, policy, previewVersion)
   const dirty =
     draft !== null &&
     policy !== null &&
@@ -73,6 +75,17 @@ export function RetentionSection() {
       ? !samePolicy(policy, savedPolicy)
       : followsDefault !== (own === undefined) ||
         (!followsDefault && !samePolicy(policy, own ?? {})))
+
+  const overridden =
+    scope === DEFAULT_SCOPE && target !== null && saved !== null && target in saved.overrides
+  // Only the saved policy is pruned, so only its preview (no edits, not shadowed) offers it.
+  const shown = preview.preview
+  const prunable =
+    draft === null && !overridden && !preview.loading && shown?.connectionId === target
+      ? shown.on && shown.remove.length > 0
+        ? shown
+        : null
+      : null
 
   const resetDraft = () => {
     setDraft(null)
@@ -108,9 +121,9 @@ export function RetentionSection() {
           Retention
         </h2>
         <p className="muted small">
-          How many backups each destination keeps. Nothing is deleted here: a saved policy is
-          applied after the next verified upload, or with Prune now. The newest verified backup is
-          always kept, and so is anything that is not a backup.
+          How many backups each destination keeps. Nothing is deleted while you edit: the preview
+          only lists. A saved policy is applied with Prune now (or <code>prune</code> on the command
+          line). The newest verified backup is always kept, and so is anything that is not a backup.
         </p>
       </div>
       {loadError && <ErrorNote error={loadError} />}
@@ -204,8 +217,18 @@ export function RetentionSection() {
             state={preview}
             waiting={policy === null}
             noDestination={target === null}
-            overridden={scope === DEFAULT_SCOPE && target !== null && target in saved.overrides}
+            overridden={overridden}
           />
+          {prunable && (
+            <div className="card-actions">
+              <PruneNow
+                preview={prunable}
+                destination={destinations.find((d) => d.id === target)?.label ?? 'this destination'}
+                onDone={() => setPreviewVersion((v) => v + 1)}
+              />
+              <span className="muted small">Applies the saved policy there now.</span>
+            </div>
+          )}
           <div className="save-bar">
             <SaveMessage error={saveError} dirty={dirty} saved={justSaved} />
             <button

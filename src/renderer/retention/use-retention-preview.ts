@@ -20,6 +20,8 @@ export interface PreviewState {
 export function useRetentionPreview(
   connectionId: string | null,
   policy: RetentionPolicy | null,
+  /** Bumped to ask again for the same draft: after Prune now, say. */
+  version = 0,
 ): PreviewState {
   const api = useCompanion()
   const [state, setState] = useState<PreviewState>({ preview: null, error: null, loading: false })
@@ -40,6 +42,6 @@ export function useRetentionPreview(
       clearTimeout(timer)
     }
     // The policy is compared by value: a re-render with an equal draft asks nothing.
-  }, [api, connectionId, key])
+  }, [api, connectionId, key, version])
   return state
 }

@@ -117,4 +117,46 @@ describe('the retention editor behind the window', () => {
     expect(defaultToDefault.ok).toBe(false)
     expect(readFileSync(join(home, 'settings.json'), 'utf8')).toBe(before)
   })
+
+  it('prunes now exactly the confirmed list with the saved policy, leaving notes.txt', async () => {
+    const { service, names, folder, home } = await withBackups(5)
+    await service.invoke('retention.save', { connectionId: 'local', policy: { keepLast: 2 } })
+    const preview = await service.invoke('retention.preview', {
+      connectionId: 'local',
+      policy: { keepLast: 2 },
+    })
+    if (!preview.ok) throw new Error(preview.error.message)
+    const confirmed = preview.value.remove.map((r) => r.name)
+
+    const pruned = await service.invoke('retention.pruneNow', {
+      connectionId: 'local',
+      names: confirmed,
+    })
+
+    expect(pruned.ok && pruned.value.removed).toBe(3)
+    expect(pruned.ok && pruned.value.preview.remove).toEqual([])
+    expect(readdirSync(folder).sort()).toEqual([...names.slice(3), 'notes.txt'].sort())
+    // Each deletion is logged with the rule that let it go.
+    const log = readFileSync(join(home, 'logs', 'companion.log'), 'utf8')
+    for (const name of confirmed) expect(log).toMatch(new RegExp(`${name}.*pruned by keepLast=2`))
+  })
+
+  it('deletes nothing when the plan no longer matches what the user confirmed', async () => {
+    const { service, names, folder } = await withBackups(4)
+    await service.invoke('retention.save', { policy: { keepLast: 1 } })
+    const before = readdirSync(folder).sort()
+    // Confirmed from a keepLast=2 preview, but the saved policy removes one more.
+    const stale = await service.invoke('retention.pruneNow', {
+      connectionId: 'local',
+      names: names.slice(0, 2),
+    })
+    expect(stale).toMatchObject({
+      ok: false,
+      error: {
+        code: 'prune_list_changed',
+        message: expect.stringContaining('Nothing was deleted'),
+      },
+    })
+    expect(readdirSync(folder).sort()).toEqual(before)
+  })
 })
