@@ -8,6 +8,9 @@ import { renderApp } from './render-app.tsx'
 
 afterEach(cleanup)
 
+/** The preview is asked for after a pause in typing; a busy machine may take a while past it. */
+const AFTER_DEBOUNCE = { timeout: 10_000 }
+
 const NAMES = [1, 2, 3, 4, 5].map((d) => `fermentrack_backup-2026-11-0${d}T10.00.00.tar.xz`)
 const at = (name: string) => Date.parse(name.slice(19, 29) + 'T10:00:00Z')
 
@@ -51,7 +54,7 @@ describe('the retention editor', () => {
 
     fireEvent.change(form.getByLabelText('Keep the newest'), { target: { value: '2' } })
 
-    await form.findByText('These 3 backups would be removed')
+    await form.findByText('These 3 backups would be removed', {}, AFTER_DEBOUNCE)
     const removed = form.getByRole('list', { name: 'Would be removed' })
     const rows = within(removed).getAllByRole('listitem')
     expect(rows.map((r) => r.textContent)).toEqual(
@@ -85,8 +88,9 @@ describe('the retention editor', () => {
     }
     fireEvent.change(field, { target: { value: '8' } })
     expect(field.getAttribute('aria-invalid')).toBe('false')
-    await waitFor(() =>
-      expect(fake.callsTo('retention.preview').at(-1)?.policy).toEqual({ keepWeekly: 8 }),
+    await waitFor(
+      () => expect(fake.callsTo('retention.preview').at(-1)?.policy).toEqual({ keepWeekly: 8 }),
+      AFTER_DEBOUNCE,
     )
     expect(fake.callsTo('retention.preview').some((c) => c.policy.keepWeekly === 0)).toBe(false)
   })
@@ -115,7 +119,7 @@ describe('the retention editor', () => {
     fireEvent.click(useDefault)
     fireEvent.change(form.getByLabelText('Keep one a day for'), { target: { value: '' } })
     fireEvent.change(form.getByLabelText('Keep the newest'), { target: { value: '2' } })
-    await form.findByText('These 3 backups would be removed')
+    await form.findByText('These 3 backups would be removed', {}, AFTER_DEBOUNCE)
     expect(fake.callsTo('retention.preview').at(-1)).toEqual({
       connectionId: 'local',
       policy: { keepLast: 2 },
@@ -137,14 +141,14 @@ describe('the retention editor', () => {
     fireEvent.click(screen.getByRole('tab', { name: /Settings/ }))
     const form = within(await screen.findByRole('form', { name: 'Retention policy' }))
     fireEvent.change(form.getByLabelText('Keep the newest'), { target: { value: '3' } })
-    await form.findByText(/Sign in to the account again\./)
+    await form.findByText(/Sign in to the account again\./, {}, AFTER_DEBOUNCE)
   })
 
   it('prunes now with the saved policy after confirming the same list, never with a draft', async () => {
     const fake = withOneAccount()
     fake.state.retention = { retention: { keepLast: 2 }, overrides: {} }
     const form = await openRetention(fake)
-    await form.findByText('These 3 backups would be removed')
+    await form.findByText('These 3 backups would be removed', {}, AFTER_DEBOUNCE)
     fireEvent.click(form.getByRole('button', { name: 'Prune now…' }))
 
     const dialog = within(await screen.findByRole('alertdialog'))
@@ -160,7 +164,7 @@ describe('the retention editor', () => {
 
     // An unsaved draft is only a preview: there is nothing to prune by until it is saved.
     fireEvent.change(form.getByLabelText('Keep the newest'), { target: { value: '1' } })
-    await form.findByText('These 4 backups would be removed')
+    await form.findByText('These 4 backups would be removed', {}, AFTER_DEBOUNCE)
     expect(form.queryByRole('button', { name: 'Prune now…' })).toBeNull()
   })
 })
