@@ -189,6 +189,11 @@ export const ERROR_CODES = {
     cause: 'There is nowhere to upload to: no connection and no local destination folder.',
     fix: 'Connect a provider (`fermentrack-backup providers` lists them, `fermentrack-backup connect <id>` adds one), or set a destination folder with the `localDestination` setting or FTB_LOCAL_DESTINATION.',
   },
+  prune_list_changed: {
+    cause:
+      'The backups to remove are no longer the ones you confirmed: the destination or its policy changed since the preview.',
+    fix: 'Nothing was deleted. Look at the new preview and confirm Prune now again.',
+  },
   interrupted: {
     cause: 'The command was stopped before its uploads finished.',
     fix: 'Nothing is lost: unfinished uploads resume with the next `fermentrack-backup watch` or `upload`.',
