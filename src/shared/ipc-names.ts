@@ -30,6 +30,10 @@ export const COMMAND_NAMES = [
   'dialog.chooseFolder',
   'app.openExternal',
   'app.copyText',
+  'backups.list',
+  'backups.restore',
+  'backups.cancelRestore',
+  'backups.showInFolder',
 ] as const satisfies readonly CommandName[]
 
 export const EVENT_NAMES = [
@@ -40,6 +44,7 @@ export const EVENT_NAMES = [
   'signIn.finished',
   'status.changed',
   'settings.changed',
+  'backups.restoreProgress',
 ] as const satisfies readonly EventName[]
 
 /** Equal to the contract's IPC_PREFIX (checked by the same test). */

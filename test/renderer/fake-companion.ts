@@ -7,6 +7,7 @@ import type {
 } from '../../src/shared/ipc-contract.ts'
 import type { ErrorCode } from '../../src/shared/error-codes.ts'
 import type {
+  BackupView,
   CompanionApi,
   Connection,
   JobView,
@@ -32,6 +33,10 @@ export interface FakeState {
   history: JobView[]
   /** What the native folder picker "chooses"; null is Cancel. */
   chosenFolder: string | null
+  /** The backups at every destination (each names its connectionId). */
+  backups: BackupView[]
+  /** Restores main was asked to show in the file manager, by id. */
+  shownInFolder: number[]
 }
 
 type Handler<C extends CommandName> = (
@@ -71,6 +76,8 @@ export class FakeCompanion {
       active: [],
       history: [],
       chosenFolder: '/home/pi/chosen',
+      backups: [],
+      shownInFolder: [],
       ...state,
     }
   }
@@ -131,6 +138,10 @@ export class FakeCompanion {
     'dialog.chooseFolder': () => this.run('dialog.chooseFolder', undefined),
     'app.openExternal': (input) => this.run('app.openExternal', input),
     'app.copyText': (input) => this.run('app.copyText', input),
+    'backups.list': (input) => this.run('backups.list', input),
+    'backups.restore': (input) => this.run('backups.restore', input),
+    'backups.cancelRestore': (input) => this.run('backups.cancelRestore', input),
+    'backups.showInFolder': (input) => this.run('backups.showInFolder', input),
     on: (event, listener) => {
       const set = this.listeners.get(event) ?? new Set<Listener>()
       this.listeners.set(event, set)
@@ -286,6 +297,34 @@ export class FakeCompanion {
     'app.openExternal': () => ok(undefined),
     'app.copyText': ({ text }) => {
       this.state.clipboard.push(text)
+      return ok(undefined)
+    },
+    'backups.list': ({ connectionId }) =>
+      ok(this.state.backups.filter((b) => b.connectionId === connectionId)),
+    // Restored at once into the chosen folder, verified; a test that needs progress overrides it.
+    'backups.restore': ({ connectionId, name }) => {
+      const backup = this.state.backups.find(
+        (b) => b.connectionId === connectionId && b.name === name,
+      )
+      if (!backup)
+        return { ok: false, error: { code: 'remote_not_found', message: 'No such backup.' } }
+      if (this.state.chosenFolder === null) return ok({ outcome: 'cancelled' as const })
+      return ok({
+        outcome: 'restored' as const,
+        restore: {
+          restoreId: 1,
+          connectionId,
+          name,
+          localPath: `${this.state.chosenFolder}/${name}`,
+          size: backup.size,
+          verified: true,
+          verifiedBy: 'sha256 recorded at upload',
+        },
+      })
+    },
+    'backups.cancelRestore': () => ok(undefined),
+    'backups.showInFolder': ({ restoreId }) => {
+      this.state.shownInFolder.push(restoreId)
       return ok(undefined)
     },
   }

@@ -16,6 +16,8 @@ import type { Engine } from '../engine.ts'
 import type { FolderWatch } from '../watch/folder-watcher.ts'
 import type { Job } from '../uploads/job-types.ts'
 import { sourceFileAt } from '../uploads/source-file.ts'
+import { downloadsFolder } from '../restore/remote-backups.ts'
+import { CloudRestores, type RestoreShell } from './cloud-restores.ts'
 import { EventThrottle } from './event-throttle.ts'
 import { toJobView } from './job-view.ts'
 import { FOLDER_SETTINGS, FolderPathCheck } from './path-check.ts'
@@ -32,6 +34,8 @@ export interface CompanionOptions {
   links: BrowserLinks
   chooseFolder: () => Promise<string | null>
   copyText: (text: string) => Promise<void>
+  /** The restore's folder picker and "Show in folder". */
+  restoreShell: RestoreShell
 }
 
 export interface BrowserLinks {
@@ -68,6 +72,7 @@ export class CompanionService extends EventEmitter<Emitted> {
   private readonly signIns: WindowSignIns
   private readonly progress: EventThrottle<EventPayload<'uploads.progress'>>
   private readonly folders: FolderPathCheck
+  private readonly restores: CloudRestores
   private watch: FolderWatch | undefined
   private readonly spaceRefresh = new Map<string, NodeJS.Timeout>()
 
@@ -79,6 +84,13 @@ export class CompanionService extends EventEmitter<Emitted> {
     this.signIns = new WindowSignIns(this.engine.connections, this.engine.home, options.env)
     this.progress = new EventThrottle(PROGRESS_INTERVAL_MS, (p) => this.send('uploads.progress', p))
     this.folders = new FolderPathCheck(this.engine.home)
+    this.restores = new CloudRestores({
+      backups: this.engine.backups,
+      shell: options.restoreShell,
+      defaultFolder: downloadsFolder(options.env),
+      onProgress: (p) => this.send('backups.restoreProgress', p),
+      log: this.engine.log,
+    })
     this.engine.connections.on('changed', (list) => {
       this.send('connections.changed', list)
       // The tray shows a connection waiting for a reconnect (signed out, a missing permission).
@@ -108,6 +120,7 @@ export class CompanionService extends EventEmitter<Emitted> {
   }
 
   async stop(): Promise<void> {
+    this.restores.stop()
     for (const timer of this.spaceRefresh.values()) clearTimeout(timer)
     await this.watch?.close()
     await this.engine.close()
@@ -209,6 +222,14 @@ export class CompanionService extends EventEmitter<Emitted> {
     'dialog.chooseFolder': async () => this.folders.remember(await this.options.chooseFolder()),
     'app.openExternal': ({ url }: { url: string }) => this.options.links.openExternal(url),
     'app.copyText': ({ text }: { text: string }) => this.options.copyText(text),
+    'backups.list': ({ connectionId }: { connectionId: string }) =>
+      this.restores.list(connectionId),
+    'backups.restore': ({ connectionId, name }: { connectionId: string; name: string }) =>
+      this.restores.restore(connectionId, name),
+    'backups.cancelRestore': async ({ restoreId }: { restoreId: number }) =>
+      this.restores.cancel(restoreId),
+    'backups.showInFolder': async ({ restoreId }: { restoreId: number }) =>
+      this.restores.showInFolder(restoreId),
   }
 
   /**

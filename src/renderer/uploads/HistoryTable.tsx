@@ -2,6 +2,7 @@ import { useEffect, type KeyboardEvent } from 'react'
 import type { JobView } from '../api-types.ts'
 import { destinationLabel, type Destination } from '../destinations.ts'
 import type { HistoryPages } from '../hooks/use-history.ts'
+import { rowForKey } from '../hooks/grid-keys.ts'
 import { useVirtualWindow } from '../hooks/use-virtual-window.ts'
 import { HistoryRow, ROW_HEIGHT, rowDomId } from './HistoryRow.tsx'
 
@@ -43,17 +44,8 @@ export function HistoryTable(props: HistoryTableProps) {
       props.onClearSelection()
       return
     }
-    const at = selectedIndex ?? -1
-    const moves: Record<string, number> = {
-      ArrowDown: at + 1,
-      ArrowUp: Math.max(0, at - 1),
-      PageDown: at + win.pageRows,
-      PageUp: at - win.pageRows,
-      Home: 0,
-      End: total - 1,
-    }
-    const target = moves[event.key]
-    if (target !== undefined && total > 0) {
+    const target = rowForKey(event.key, selectedIndex, win.pageRows, total)
+    if (target !== undefined) {
       event.preventDefault()
       select(target)
     }

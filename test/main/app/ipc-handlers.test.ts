@@ -49,6 +49,7 @@ beforeEach(async () => {
     },
     chooseFolder: async () => '/chosen',
     copyText: async () => undefined,
+    restoreShell: { chooseRestoreFolder: async () => null, showItemInFolder: () => {} },
   })
 })
 afterEach(async () => {

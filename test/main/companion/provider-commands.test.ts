@@ -32,6 +32,7 @@ async function companion() {
     },
     chooseFolder: async () => null,
     copyText: async (text) => void copied.push(text),
+    restoreShell: { chooseRestoreFolder: async () => null, showItemInFolder: () => {} },
   })
   const events: Array<[EventName, unknown]> = []
   service.on('event', (name, payload) => events.push([name, payload]))
