@@ -2,7 +2,7 @@ import { useState, type KeyboardEvent } from 'react'
 import type { BackupView } from '../api-types.ts'
 import { Icon } from '../components/Icon.tsx'
 import { formatBytes } from '../format/format-bytes.ts'
-import { formatFullTime } from '../format/format-time.ts'
+import { formatDateTime } from '../format/format-time.ts'
 import { rowForKey } from '../hooks/grid-keys.ts'
 import { useRowVirtualizer } from '../hooks/use-row-virtualizer.ts'
 
@@ -114,7 +114,7 @@ function BackupRow(props: {
   onRestore: () => void
 }) {
   const { backup, index, selected, busy } = props
-  const date = backup.time === null ? 'Date unknown' : formatFullTime(backup.time)
+  const date = backup.time === null ? 'Date unknown' : formatDateTime(backup.time)
   return (
     <div
       className={`row backup-row${selected ? ' selected' : ''}`}
