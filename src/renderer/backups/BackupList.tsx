@@ -27,17 +27,16 @@ const rowId = (index: number) => `backup-row-${index}`
  */
 export function BackupList({ backups, destination, busy, onRestore }: BackupListProps) {
   const [selected, setSelected] = useState<number | null>(null)
-  const { scrollerRef, virtualizer } = useRowVirtualizer({
+  const { scrollerRef, virtualizer, pageRows, scrollToRow } = useRowVirtualizer({
     count: backups.length,
     rowHeight: BACKUP_ROW_HEIGHT,
     headerHeight: HEADER_HEIGHT,
   })
   const items = virtualizer.getVirtualItems()
-  const pageRows = Math.max(1, items.length - 16)
 
   const select = (index: number) => {
     setSelected(index)
-    virtualizer.scrollToIndex(index)
+    scrollToRow(index)
   }
 
   const onKeyDown = (event: KeyboardEvent) => {
