@@ -1,6 +1,7 @@
 // Type-only views of the IPC contract. The only schemas the window runs are the provider
 // settings' own (settings/provider-draft.ts), so the form checks exactly what main will check.
 import type {
+  BackupView,
   CommandInput,
   CompanionApi,
   ConnectFieldView,
@@ -9,11 +10,14 @@ import type {
   SettingsView,
   ProgressView,
   ProviderView,
+  RestoreProgressView,
+  RestoreView,
 } from '../shared/ipc-contract.ts'
 import type { ProviderSettingsView } from '../shared/provider-settings.ts'
 import type { Connection } from '../shared/settings-schema.ts'
 
 export type {
+  BackupView,
   CompanionApi,
   ConnectFieldView,
   Connection,
@@ -21,6 +25,8 @@ export type {
   ProgressView,
   ProviderSettingsView,
   ProviderView,
+  RestoreProgressView,
+  RestoreView,
   SettingsView,
   StatusView,
 }

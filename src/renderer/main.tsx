@@ -9,6 +9,7 @@ import './styles/uploads.css'
 import './styles/connections.css'
 import './styles/settings.css'
 import './styles/overlays.css'
+import './styles/backups.css'
 
 const container = document.getElementById('root')
 if (container === null) throw new Error('index.html has no #root element')

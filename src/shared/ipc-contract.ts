@@ -244,6 +244,85 @@ const retentionHealthEvents = {
   'retention.changed': RetentionView,
 } as const
 
+// --- Backups in the cloud: browse and restore (issue #10, the window's restore view) ---
+
+/** One backup at a destination, as the restore view lists it. */
+export const BackupView = z.object({
+  connectionId: z.string(),
+  name: z.string(),
+  /** The Fermentrack stamp in the name, else the server's time (epoch ms); null if neither. */
+  time: z.number().nullable(),
+  size: z.number(),
+  /** Uploaded by this app and checked then against a checksum, which the restore checks again. */
+  verifiedAtUpload: z.boolean(),
+  contentHash: z.string().nullable(),
+  checksumAlgorithm: z.string().nullable(),
+})
+export type BackupView = z.infer<typeof BackupView>
+
+export const RestoreProgressView = z.object({
+  restoreId: z.number().int(),
+  connectionId: z.string(),
+  name: z.string(),
+  bytesDone: z.number(),
+  size: z.number(),
+  bytesPerSecond: z.number(),
+  etaSeconds: z.number().nullable(),
+})
+export type RestoreProgressView = z.infer<typeof RestoreProgressView>
+
+/** A finished restore: where main saved it, and what the bytes were checked against. */
+export const RestoreView = z.object({
+  restoreId: z.number().int(),
+  connectionId: z.string(),
+  name: z.string(),
+  localPath: z.string(),
+  size: z.number(),
+  /** A checksum matched; false means the size alone was checked. */
+  verified: z.boolean(),
+  verifiedBy: z.string(),
+})
+export type RestoreView = z.infer<typeof RestoreView>
+
+/** "cancelled": the folder picker or the download was cancelled, and nothing was restored. */
+export const RestoreOutcome = z.discriminatedUnion('outcome', [
+  z.object({ outcome: z.literal('restored'), restore: RestoreView }),
+  z.object({ outcome: z.literal('cancelled') }),
+])
+export type RestoreOutcome = z.infer<typeof RestoreOutcome>
+
+/** A backup by its name in the destination's folder: never a path, never a folder to write to. */
+const BackupName = z
+  .string()
+  .min(1)
+  .max(1000)
+  .refine((name) => !/[/\\]/.test(name) && name !== '.' && name !== '..', 'is not a file name')
+const RestoreId = z.object({ restoreId: z.number().int().positive() })
+
+const backupCommands = {
+  'backups.list': {
+    input: z.object({ connectionId: z.string().min(1).max(200) }).strict(),
+    output: z.array(BackupView),
+  },
+  /**
+   * Main opens the folder picker itself (at the Downloads folder), then restores; the window
+   * never names a folder. Progress comes as backups.restoreProgress, the first at 0 bytes.
+   */
+  'backups.restore': {
+    input: z.object({ connectionId: z.string().min(1).max(200), name: BackupName }).strict(),
+    output: RestoreOutcome,
+  },
+  'backups.cancelRestore': { input: RestoreId.strict(), output: z.void() },
+  /** Main reveals the file it restored under that id; the window sends no path. */
+  'backups.showInFolder': { input: RestoreId.strict(), output: z.void() },
+} as const
+
+const backupEvents = {
+  'backups.restoreProgress': RestoreProgressView,
+} as const
+
+// --- end of backups in the cloud ---
+
 export const commands = {
   'providers.list': { input: z.void(), output: z.array(ProviderView) },
   /** Kasm's form per provider; a client secret shows only as `clientSecretSet`. */
@@ -295,6 +374,7 @@ export const commands = {
   /** Main writes the clipboard: the sandboxed window is refused the clipboard permission. */
   'app.copyText': { input: z.object({ text: z.string().min(1).max(10_000) }), output: z.void() },
   ...retentionHealthCommands,
+  ...backupCommands,
 } as const
 
 export const events = {
@@ -311,6 +391,7 @@ export const events = {
   'status.changed': StatusView,
   'settings.changed': SettingsView,
   ...retentionHealthEvents,
+  ...backupEvents,
 } as const
 
 export type CommandName = keyof typeof commands

@@ -36,6 +36,10 @@ export const COMMAND_NAMES = [
   'retention.save',
   'retention.pruneNow',
   'health.get',
+  'backups.list',
+  'backups.restore',
+  'backups.cancelRestore',
+  'backups.showInFolder',
 ] as const satisfies readonly CommandName[]
 
 export const EVENT_NAMES = [
@@ -49,6 +53,7 @@ export const EVENT_NAMES = [
   // Retention and health in the window (issue #10).
   'health.changed',
   'retention.changed',
+  'backups.restoreProgress',
 ] as const satisfies readonly EventName[]
 
 /** Equal to the contract's IPC_PREFIX (checked by the same test). */

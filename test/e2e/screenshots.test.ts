@@ -207,3 +207,49 @@ describe('screenshot of connecting a WebDAV server, light', () => {
     }
   })
 })
+
+describe('screenshots of Backups in the cloud, light and dark', () => {
+  it('shows a destination’s backups and a verified restore, into docs/screenshots', async () => {
+    const fermentrack = join(tempDir('shots-backups'), 'fermentrack', 'backups')
+    mkdirSync(fermentrack, { recursive: true })
+    const shots = await startApp(browser, rendererDir, {
+      chunkSize: 4 * MIB,
+      watchFolder: fermentrack,
+    })
+    try {
+      const light = await shots.open('light')
+      await connectDropbox(light, shots)
+      // Two weeks of nightly backups, named as Fermentrack names them, uploaded and verified.
+      const nights = Array.from(
+        { length: 14 },
+        (_, i) => `dbBackup-Fermentrack_2026-11-${String(i + 8).padStart(2, '0')}T03.00.00.tar.xz`,
+      )
+      const paths = await Promise.all(
+        nights.map((name, i) => writeBackup(shots.dropDir, name, 2 * MIB + i * 37_411, i)),
+      )
+      const queued = await shots.bridge.companion.invoke('uploads.enqueue', { paths })
+      expect(queued.ok).toBe(true)
+      await until(async () => {
+        const done = await shots.bridge.companion.invoke('uploads.history', { status: 'done' })
+        return done.ok ? done.value.total : 0
+      }).toBe(nights.length)
+      const newest = nights.at(-1)!
+      for (const theme of ['light', 'dark'] as const) {
+        const page = theme === 'light' ? light : await shots.open(theme)
+        await page.setViewportSize({ width: 1100, height: 860 })
+        await dismissToasts(page)
+        await page.getByRole('tab', { name: 'Backups' }).click()
+        const rows = page.getByRole('grid', { name: /^Backups at Dropbox/ }).getByRole('row')
+        await until(() => rows.count()).toBeGreaterThan(10)
+        shots.bridge.restorePicker.folder = join(tempDir(`restored-${theme}`), 'Downloads')
+        mkdirSync(shots.bridge.restorePicker.folder, { recursive: true })
+        await page.getByRole('button', { name: `Restore ${newest}…` }).click()
+        await until(() => page.getByText(/^Restored and verified/).isVisible()).toBe(true)
+        await screenshot(page, 'backups', theme, DOCS_SCREENSHOT_DIR)
+      }
+      expect(shots.cspViolations).toEqual([])
+    } finally {
+      await shots.close()
+    }
+  })
+})

@@ -9,6 +9,7 @@ import type {
 } from '../../src/shared/ipc-contract.ts'
 import type { ErrorCode } from '../../src/shared/error-codes.ts'
 import type {
+  BackupView,
   CompanionApi,
   Connection,
   JobView,
@@ -36,6 +37,10 @@ export interface FakeState {
   chosenFolder: string | null
   retention: RetentionView
   health: HealthView
+  /** The backups at every destination (each names its connectionId). */
+  backups: BackupView[]
+  /** Restores main was asked to show in the file manager, by id. */
+  shownInFolder: number[]
 }
 
 type Handler<C extends CommandName> = (
@@ -77,6 +82,8 @@ export class FakeCompanion {
       chosenFolder: '/home/pi/chosen',
       retention: { retention: {}, overrides: {} },
       health: { alerts: [], lastBackupAt: null, checkedAt: 0 },
+      backups: [],
+      shownInFolder: [],
       ...state,
     }
   }
@@ -142,6 +149,10 @@ export class FakeCompanion {
     'retention.save': (input) => this.run('retention.save', input),
     'retention.pruneNow': (input) => this.run('retention.pruneNow', input),
     'health.get': () => this.run('health.get', undefined),
+    'backups.list': (input) => this.run('backups.list', input),
+    'backups.restore': (input) => this.run('backups.restore', input),
+    'backups.cancelRestore': (input) => this.run('backups.cancelRestore', input),
+    'backups.showInFolder': (input) => this.run('backups.showInFolder', input),
     on: (event, listener) => {
       const set = this.listeners.get(event) ?? new Set<Listener>()
       this.listeners.set(event, set)
@@ -335,6 +346,34 @@ export class FakeCompanion {
         },
       }),
     'health.get': () => ok(this.state.health),
+    'backups.list': ({ connectionId }) =>
+      ok(this.state.backups.filter((b) => b.connectionId === connectionId)),
+    // Restored at once into the chosen folder, verified; a test that needs progress overrides it.
+    'backups.restore': ({ connectionId, name }) => {
+      const backup = this.state.backups.find(
+        (b) => b.connectionId === connectionId && b.name === name,
+      )
+      if (!backup)
+        return { ok: false, error: { code: 'remote_not_found', message: 'No such backup.' } }
+      if (this.state.chosenFolder === null) return ok({ outcome: 'cancelled' as const })
+      return ok({
+        outcome: 'restored' as const,
+        restore: {
+          restoreId: 1,
+          connectionId,
+          name,
+          localPath: `${this.state.chosenFolder}/${name}`,
+          size: backup.size,
+          verified: true,
+          verifiedBy: 'sha256 recorded at upload',
+        },
+      })
+    },
+    'backups.cancelRestore': () => ok(undefined),
+    'backups.showInFolder': ({ restoreId }) => {
+      this.state.shownInFolder.push(restoreId)
+      return ok(undefined)
+    },
   }
 
   setStatus(change: Partial<StatusView>): void {

@@ -14,11 +14,12 @@ const selected = () =>
 describe('section navigation', () => {
   it('starts on Uploads with only the selected tab in the tab order', async () => {
     await renderApp(new FakeCompanion({ connections: [makeConnection()] }))
-    expect(screen.getAllByRole('tab')).toHaveLength(3)
+    expect(screen.getAllByRole('tab')).toHaveLength(4)
     expect(selected()).toBe(tab(/Uploads/))
     expect(tab(/Uploads/).tabIndex).toBe(0)
     expect(tab(/Connections/).tabIndex).toBe(-1)
     expect(tab(/Settings/).tabIndex).toBe(-1)
+    expect(tab(/Backups/).tabIndex).toBe(-1)
     expect(screen.getByRole('tabpanel', { name: /Uploads/ })).toBeTruthy()
   })
 
@@ -48,9 +49,11 @@ describe('section navigation', () => {
     expect(document.activeElement).toBe(tab(/Uploads/))
   })
 
-  it('jumps to a section with Ctrl+1, Ctrl+2 and Ctrl+3', async () => {
+  it('jumps to a section with Ctrl+1 to Ctrl+4', async () => {
     await renderApp(new FakeCompanion())
     fireEvent.keyDown(window, { key: '3', ctrlKey: true })
+    expect(selected()).toBe(tab(/Backups/))
+    fireEvent.keyDown(window, { key: '4', ctrlKey: true })
     expect(selected()).toBe(tab(/Settings/))
     expect(document.activeElement).toBe(tab(/Settings/))
     fireEvent.keyDown(window, { key: '2', ctrlKey: true })

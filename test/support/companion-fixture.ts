@@ -1,4 +1,5 @@
 import { CompanionService } from '../../src/main/companion/companion-service.ts'
+import type { RestoreShell } from '../../src/main/companion/cloud-restores.ts'
 import { createEngine, type EngineOptions } from '../../src/main/engine.ts'
 import type { EventName } from '../../src/shared/ipc-contract.ts'
 
@@ -6,6 +7,7 @@ export interface CompanionFixtureOptions {
   builtIn?: EngineOptions['builtIn']
   chooseFolder?: () => Promise<string | null>
   copyText?: (text: string) => Promise<void>
+  restoreShell?: RestoreShell
   /** False leaves the queue and the watcher unstarted. */
   start?: boolean
 }
@@ -33,6 +35,10 @@ export async function startCompanion(
     },
     chooseFolder: options.chooseFolder ?? (async () => null),
     copyText: options.copyText ?? (async () => undefined),
+    restoreShell: options.restoreShell ?? {
+      chooseRestoreFolder: async () => null,
+      showItemInFolder: () => {},
+    },
   })
   const events: [EventName, unknown][] = []
   service.on('event', (name, payload) => events.push([name, payload]))

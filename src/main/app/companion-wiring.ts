@@ -26,6 +26,7 @@ import { LoginItem, launchedHidden } from './login-item.ts'
 import type { MainWindow } from './main-window.ts'
 import { Notifier } from './notifier.ts'
 import { registerRendererProtocol } from './renderer-protocol.ts'
+import { electronRestoreShell } from './restore-shell.ts'
 import { TrayController } from './tray-controller.ts'
 import { APP_NAME } from './tray-menu.ts'
 import { initialTrayState } from './tray-state.ts'
@@ -86,6 +87,11 @@ export async function wireCompanion(context: WiringContext): Promise<Wired> {
         : dialog.showOpenDialog(options))
       return result.canceled ? null : (result.filePaths[0] ?? null)
     },
+    restoreShell: electronRestoreShell({
+      dialog,
+      shell,
+      parent: () => window.visibleWindow() as Electron.BrowserWindow | undefined,
+    }),
   })
   running.companion = companion
   registerIpcHandlers({

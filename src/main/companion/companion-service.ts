@@ -16,6 +16,8 @@ import type { Engine } from '../engine.ts'
 import type { FolderWatch } from '../watch/folder-watcher.ts'
 import type { Job } from '../uploads/job-types.ts'
 import { sourceFileAt } from '../uploads/source-file.ts'
+import { downloadsFolder } from '../restore/remote-backups.ts'
+import { CloudRestores, type RestoreShell } from './cloud-restores.ts'
 import { EventThrottle } from './event-throttle.ts'
 import { toJobView } from './job-view.ts'
 import { HealthMonitor } from './health-monitor.ts'
@@ -34,6 +36,8 @@ export interface CompanionOptions {
   links: BrowserLinks
   chooseFolder: () => Promise<string | null>
   copyText: (text: string) => Promise<void>
+  /** The restore's folder picker and "Show in folder". */
+  restoreShell: RestoreShell
 }
 
 export interface BrowserLinks {
@@ -72,6 +76,7 @@ export class CompanionService extends EventEmitter<Emitted> {
   private readonly folders: FolderPathCheck
   private readonly health: HealthMonitor
   private readonly retention: RetentionEditor
+  private readonly restores: CloudRestores
   private watch: FolderWatch | undefined
   private readonly spaceRefresh = new Map<string, NodeJS.Timeout>()
 
@@ -86,6 +91,13 @@ export class CompanionService extends EventEmitter<Emitted> {
     this.health = new HealthMonitor({ engine: this.engine })
     this.health.on('changed', (view) => this.send('health.changed', view))
     this.retention = new RetentionEditor(this.engine)
+    this.restores = new CloudRestores({
+      backups: this.engine.backups,
+      shell: options.restoreShell,
+      defaultFolder: downloadsFolder(options.env),
+      onProgress: (p) => this.send('backups.restoreProgress', p),
+      log: this.engine.log,
+    })
     this.engine.connections.on('changed', (list) => {
       this.send('connections.changed', list)
       // The tray shows a connection waiting for a reconnect (signed out, a missing permission).
@@ -118,6 +130,7 @@ export class CompanionService extends EventEmitter<Emitted> {
   }
 
   async stop(): Promise<void> {
+    this.restores.stop()
     for (const timer of this.spaceRefresh.values()) clearTimeout(timer)
     this.health.stop()
     await this.watch?.close()
@@ -232,6 +245,14 @@ export class CompanionService extends EventEmitter<Emitted> {
     'retention.pruneNow': ({ connectionId, names }: { connectionId: string; names: string[] }) =>
       this.retention.pruneNow(connectionId, names),
     'health.get': () => this.health.current(),
+    'backups.list': ({ connectionId }: { connectionId: string }) =>
+      this.restores.list(connectionId),
+    'backups.restore': ({ connectionId, name }: { connectionId: string; name: string }) =>
+      this.restores.restore(connectionId, name),
+    'backups.cancelRestore': async ({ restoreId }: { restoreId: number }) =>
+      this.restores.cancel(restoreId),
+    'backups.showInFolder': async ({ restoreId }: { restoreId: number }) =>
+      this.restores.showInFolder(restoreId),
   }
 
   /**

@@ -10,6 +10,7 @@ import { useSettings } from '../hooks/use-settings.ts'
 import { useSignIn } from '../hooks/use-sign-in.ts'
 import { useStatus } from '../hooks/use-status.ts'
 import { useWindowDrop } from '../hooks/use-window-drop.ts'
+import { BackupsView } from '../backups/BackupsView.tsx'
 import { ConnectionsView } from '../connections/ConnectionsView.tsx'
 import { SECTIONS, panelId, tabId, type Section } from '../sections.ts'
 import { PROVIDERS_HEADING_ID } from '../settings/ProviderSettingsSection.tsx'
@@ -35,11 +36,15 @@ export function AppShell() {
   const dropUpload = useDropUpload()
   const dragging = useWindowDrop((drop) => void dropUpload(drop))
   const [pausing, setPausing] = useState(false)
+  // Backups are listed from the first visit on (a listing reads the destination), and the view
+  // then stays mounted, so a restore keeps going while another section is shown.
+  const [backupsOpened, setBackupsOpened] = useState(false)
+  if (section === 'backups' && !backupsOpened) setBackupsOpened(true)
   const destinations = listDestinations(connections, providers, settings)
   const loaded = connections !== null && settings !== null
   const setupNeeded = loaded && (destinations.length === 0 || !settings.watchFolder)
 
-  // Ctrl/⌘ + 1, 2, 3 jump between sections, as in most desktop apps.
+  // Ctrl/⌘ + 1, 2, 3, 4 jump between sections, as in most desktop apps.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (!(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey) return
@@ -146,6 +151,16 @@ export function AppShell() {
               )
             }}
           />,
+        )}
+        {panel(
+          'backups',
+          backupsOpened && (
+            <BackupsView
+              destinations={destinations}
+              loaded={loaded}
+              onGoToConnections={() => setSection('connections')}
+            />
+          ),
         )}
         {panel(
           'settings',

@@ -2,7 +2,8 @@ import { useEffect, type KeyboardEvent } from 'react'
 import type { JobView } from '../api-types.ts'
 import { destinationLabel, type Destination } from '../destinations.ts'
 import type { HistoryPages } from '../hooks/use-history.ts'
-import { useVirtualWindow } from '../hooks/use-virtual-window.ts'
+import { rowForKey } from '../hooks/grid-keys.ts'
+import { useRowVirtualizer } from '../hooks/use-row-virtualizer.ts'
 import { HistoryRow, ROW_HEIGHT, rowDomId } from './HistoryRow.tsx'
 
 const HEADER_HEIGHT = 32
@@ -25,16 +26,22 @@ export interface HistoryTableProps {
  */
 export function HistoryTable(props: HistoryTableProps) {
   const { history, total, selectedIndex, destinations, onSelect } = props
-  const win = useVirtualWindow({ count: total, rowHeight: ROW_HEIGHT, headerHeight: HEADER_HEIGHT })
+  const { scrollerRef, virtualizer, pageRows, scrollToRow } = useRowVirtualizer({
+    count: total,
+    rowHeight: ROW_HEIGHT,
+    headerHeight: HEADER_HEIGHT,
+  })
   const { want } = history
-  const { start, end, scrollToIndex } = win
+  const items = virtualizer.getVirtualItems()
+  const start = items[0]?.index ?? 0
+  const end = (items.at(-1)?.index ?? -1) + 1
 
   useEffect(() => want(start, end), [want, start, end])
 
   const select = (index: number) => {
     const clamped = Math.max(0, Math.min(total - 1, index))
     onSelect(clamped)
-    scrollToIndex(clamped)
+    scrollToRow(clamped)
   }
 
   const onKeyDown = (event: KeyboardEvent) => {
@@ -43,17 +50,8 @@ export function HistoryTable(props: HistoryTableProps) {
       props.onClearSelection()
       return
     }
-    const at = selectedIndex ?? -1
-    const moves: Record<string, number> = {
-      ArrowDown: at + 1,
-      ArrowUp: Math.max(0, at - 1),
-      PageDown: at + win.pageRows,
-      PageUp: at - win.pageRows,
-      Home: 0,
-      End: total - 1,
-    }
-    const target = moves[event.key]
-    if (target !== undefined && total > 0) {
+    const target = rowForKey(event.key, selectedIndex, pageRows, total)
+    if (target !== undefined) {
       event.preventDefault()
       select(target)
     }
@@ -79,14 +77,13 @@ export function HistoryTable(props: HistoryTableProps) {
   const active = selectedIndex !== null && selectedIndex >= start && selectedIndex < end
   return (
     <div
-      ref={win.scrollerRef}
+      ref={scrollerRef}
       className="grid"
       role="grid"
       aria-label="Upload history"
       aria-rowcount={total + 1}
       aria-activedescendant={active ? rowDomId(selectedIndex) : undefined}
       tabIndex={0}
-      onScroll={win.onScroll}
       onKeyDown={onKeyDown}
     >
       <div className="grid-head" role="rowgroup">
@@ -108,7 +105,7 @@ export function HistoryTable(props: HistoryTableProps) {
           </div>
         </div>
       </div>
-      <div className="grid-body" role="rowgroup" style={{ height: win.totalHeight }}>
+      <div className="grid-body" role="rowgroup" style={{ height: virtualizer.getTotalSize() }}>
         <div className="grid-window" style={{ transform: `translateY(${start * ROW_HEIGHT}px)` }}>
           {rows}
         </div>

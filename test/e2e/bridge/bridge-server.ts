@@ -37,6 +37,10 @@ export interface Bridge {
   copied: string[]
   /** What the next native folder picker returns. */
   nextFolder: { value: string | null }
+  /** The restore's folder picker: the folder main "chooses" (set by the test, never the page). */
+  restorePicker: { folder: string | null; openedAt: string[] }
+  /** Files main asked the file manager to show. */
+  shownInFolder: string[]
   close(): Promise<void>
 }
 
@@ -50,6 +54,8 @@ export async function startBridge(rendererDir: string, env: NodeJS.ProcessEnv): 
   const opened: string[] = []
   const copied: string[] = []
   const nextFolder = { value: null as string | null }
+  const restorePicker = { folder: null as string | null, openedAt: [] as string[] }
+  const shownInFolder: string[] = []
   const companion = new CompanionService({
     engine,
     env,
@@ -63,6 +69,13 @@ export async function startBridge(rendererDir: string, env: NodeJS.ProcessEnv): 
     }),
     chooseFolder: async () => nextFolder.value,
     copyText: async (text) => void copied.push(text),
+    restoreShell: {
+      chooseRestoreFolder: async (defaultPath) => {
+        restorePicker.openedAt.push(defaultPath)
+        return restorePicker.folder
+      },
+      showItemInFolder: (path) => void shownInFolder.push(path),
+    },
   })
   await companion.start()
   const server = createServer((request, response) => {
@@ -101,6 +114,8 @@ export async function startBridge(rendererDir: string, env: NodeJS.ProcessEnv): 
     opened,
     copied,
     nextFolder,
+    restorePicker,
+    shownInFolder,
     close: async () => {
       sockets.close()
       await closeServer(server)

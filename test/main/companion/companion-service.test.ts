@@ -33,6 +33,7 @@ async function companion(picker: { next: string | null } = { next: null }) {
     },
     chooseFolder: async () => picker.next,
     copyText: async () => undefined,
+    restoreShell: { chooseRestoreFolder: async () => null, showItemInFolder: () => {} },
   })
   const events: Array<[EventName, unknown]> = []
   service.on('event', (name, payload) => events.push([name, payload]))

@@ -32,6 +32,7 @@ function report(change: {
     last_verified_upload: age === null ? null : iso(age),
     age_seconds: age,
     ok: age !== null && age <= max,
+    last_verify: null,
   }))
   return {
     ok: false,
