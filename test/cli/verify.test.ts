@@ -1,4 +1,12 @@
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { VerifyRun } from '../../src/main/verify/verify-runs.ts'
@@ -75,6 +83,24 @@ describe('verify', () => {
       [[NEWER, OLDER], 'verified'],
     ])
     expect(leftovers(env.FTB_HOME)).toEqual([])
+  })
+
+  it('clears what a killed check left a day ago, and leaves a younger one (another check running)', async () => {
+    const { env } = await homeWithTwoBackups()
+    const abandoned = join(env.FTB_HOME, 'verifying', 'run-killed')
+    const running = join(env.FTB_HOME, 'verifying', 'run-other')
+    for (const folder of [abandoned, running]) {
+      mkdirSync(folder, { recursive: true })
+      writeFileSync(join(folder, `.${NEWER}.0a1b2c3d.restoring`), 'partial')
+    }
+    const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000)
+    utimesSync(abandoned, twoDaysAgo, twoDaysAgo)
+
+    const result = await runCli(['verify', '--connection', 'local'], env)
+
+    expect(result.code, result.stderr).toBe(0)
+    expect(existsSync(abandoned)).toBe(false)
+    expect(existsSync(running)).toBe(true)
   })
 
   it('on a damaged copy exits 1, records the mismatch, and health then exits 1 naming it', async () => {

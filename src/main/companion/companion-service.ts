@@ -127,6 +127,8 @@ export class CompanionService extends EventEmitter<Emitted> {
     this.restartWatch()
     for (const connection of this.engine.connections.list()) this.refreshSpaceSoon(connection.id)
     this.health.start()
+    // The weekly restore check (`verifySchedule`): it looks at the setting each time it is due.
+    this.engine.verify.schedule.start()
   }
 
   async stop(): Promise<void> {

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { AppError, isAppError } from '../../shared/app-error.ts'
 import type { RemoteBackups } from '../restore/remote-backups.ts'
@@ -45,6 +45,7 @@ async function checkNewest(
   })
   const root = join(deps.home, 'verifying')
   await mkdir(root, { recursive: true })
+  await sweepAbandoned(root, deps.now())
   const folder = await mkdtemp(join(root, 'run-'))
   try {
     const newest = (await deps.backups.list(connectionId)).slice(0, sample)
@@ -64,6 +65,22 @@ async function checkNewest(
     return done(outcome, error instanceof Error ? error.message : String(error))
   } finally {
     await rm(folder, { recursive: true, force: true })
+  }
+}
+
+/** A run killed mid-download (kill -9, power loss) never reached its `finally`. */
+const ABANDONED_MS = 24 * 60 * 60 * 1000
+
+/**
+ * Deletes what such runs left. Only folders a day old go: a check running in another process
+ * (the app and a `watch` at once) is far younger than that, so its download is never pulled away.
+ */
+async function sweepAbandoned(root: string, now: number): Promise<void> {
+  for (const name of await readdir(root)) {
+    if (!name.startsWith('run-')) continue
+    const folder = join(root, name)
+    const { mtimeMs } = await stat(folder).catch(() => ({ mtimeMs: now }))
+    if (now - mtimeMs > ABANDONED_MS) await rm(folder, { recursive: true, force: true })
   }
 }
 
