@@ -16,7 +16,9 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     ranges.push(req.headers.range)
     res.writeHead(200, { 'content-length': String(FILE.length) })
-    res.end(FILE)
+    if (req.url !== '/broken') return void res.end(FILE)
+    // Half the file, then the connection drops.
+    res.write(FILE.subarray(0, 8), () => res.destroy())
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/file`
@@ -100,6 +102,16 @@ describe('a ranged download', () => {
       code: 'usage',
     })
     expect(readFileSync(target, 'utf8')).toBe('ABC')
+  })
+
+  it('says network when the connection drops mid-file, keeping what arrived for a resume', async () => {
+    const target = join(tempDir('ranged'), 'copy')
+    const response = await fetch(url.replace('/file', '/broken'))
+
+    await expect(writeFrom(response.body!, target, 0, {})).rejects.toMatchObject({
+      code: 'network',
+    })
+    expect(readFileSync(target).equals(FILE.subarray(0, 8))).toBe(true)
   })
 
   it('says destination_unavailable for a target it cannot write', async () => {
