@@ -53,6 +53,8 @@ module.exports = {
           '^src/(renderer|shared)/',
           '^assets/',
           '^node_modules/(react|react-dom|zod)/',
+          // Long lists (a retention preview, the backups in the cloud) are virtualized.
+          '^node_modules/@tanstack/(react-virtual|virtual-core)/',
           // global.d.ts: the types of Vite's asset imports.
           '^node_modules/vite/client[.]d[.]ts$',
         ],

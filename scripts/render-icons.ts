@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { Resvg } from '@resvg/resvg-js'
 
 export const APP_ICON_SIZES = [16, 32, 48, 64, 128, 256, 512, 1024] as const
-export const TRAY_STATES = ['idle', 'uploading', 'error', 'paused'] as const
+export const TRAY_STATES = ['idle', 'uploading', 'error', 'paused', 'warning'] as const
 
 // At 32 px and below the detailed icon turns to mush, so those sizes come from a redrawn source
 // whose edges sit on whole pixels.

@@ -1,7 +1,11 @@
 import { AppError } from '../shared/app-error.ts'
 import { DURATION_HINT, durationSeconds, formatAge } from '../shared/duration.ts'
 import type { Engine } from '../main/engine.ts'
-import { healthReport, type HealthReport } from '../main/health/health-report.ts'
+import {
+  healthReport,
+  type DestinationHealth,
+  type HealthReport,
+} from '../main/health/health-report.ts'
 import { printJson } from './output.ts'
 import { stdinLines } from './stdin-lines.ts'
 
@@ -29,6 +33,7 @@ export async function healthCommand(engine: Engine, options: HealthOptions): Pro
     jobs: engine.uploads.store,
     destinations: engine.uploads.destinations(),
     providerOf: (id) => engine.connections.providerOf(id),
+    lastVerify: (id) => engine.verify.runs.last(id),
     dir: options.dir ?? settings.watchFolder,
     patterns: settings.patterns,
     recursive: settings.includeSubfolders,
@@ -49,7 +54,7 @@ function reportLines(report: HealthReport, maxAge: string): string[] {
       d.age_seconds === null
         ? 'no verified upload yet'
         : `last verified upload ${formatAge(d.age_seconds)} ago (${d.last_verified_upload})`
-    return `${mark(d.ok)} ${what}: ${when}`
+    return `${mark(d.ok)} ${what}: ${when}${verifyText(d.last_verify)}`
   })
   if (report.destinations.length === 0)
     lines.push('FAIL destinations: none set up (connect one, or set localDestination)')
@@ -64,6 +69,13 @@ function reportLines(report: HealthReport, maxAge: string): string[] {
     report.ok ? `OK: all within ${maxAge}.` : `FAIL: something is missing or older than ${maxAge}.`,
   )
   return lines
+}
+
+function verifyText(last: DestinationHealth['last_verify']): string {
+  if (!last) return ''
+  const how = last.ok ? (last.outcome === 'verified' ? 'verified' : 'size only') : 'FAILED'
+  const why = last.ok ? '' : `: ${last.reason ?? last.outcome}`
+  return `; last restore check ${last.at}: ${how}${why}`
 }
 
 async function pingUrlCommand(engine: Engine, options: HealthOptions): Promise<void> {

@@ -12,6 +12,7 @@ import { CONFIGURE_FLAGS } from './provider-flags.ts'
 import { backupsCommand, restoreCommand } from './restore-commands.ts'
 import { historyCommand, pauseCommand, retryCommand, statusCommand } from './queue-commands.ts'
 import { uploadCommand, watchCommand } from './upload-commands.ts'
+import { verifyCommand } from './verify-command.ts'
 import {
   pruneCommand,
   RETENTION_FLAGS,
@@ -62,6 +63,10 @@ Commands:
   restore <name|path> --connection ID [--to DIR] [--json]
                                      Download a backup, verify it, and save it (default:
                                      Downloads), never over an existing file
+  verify --connection ID [--sample N] [--json]
+                                     Re-download the newest N backups there (default 1) and
+                                     check them as a restore would; exit 0 verified, 1 damaged
+                                     or unreadable, 3 checked by size only
   retention [--connection ID] [--keep-last N] [--keep-days D] [--keep-daily N]
             [--keep-weekly N] [--keep-monthly N] [--off] [--json]
                                      Show or set how many backups to keep: the default for
@@ -88,6 +93,7 @@ const OPTIONS = {
   offset: { type: 'string' },
   text: { type: 'string' },
   to: { type: 'string' },
+  sample: { type: 'string' },
   'all-failed': { type: 'boolean' },
   'max-age': { type: 'string' },
   'set-ping-url-stdin': { type: 'boolean' },
@@ -97,7 +103,16 @@ const OPTIONS = {
 
 type Options = { json: boolean } & Partial<
   Record<
-    'redirect' | 'dir' | 'connection' | 'status' | 'limit' | 'offset' | 'text' | 'max-age' | 'to',
+    | 'redirect'
+    | 'dir'
+    | 'connection'
+    | 'status'
+    | 'limit'
+    | 'offset'
+    | 'text'
+    | 'max-age'
+    | 'to'
+    | 'sample',
     string
   > &
     Record<'no-browser' | 'all-failed' | 'set-ping-url-stdin' | 'clear-ping-url', boolean>
@@ -195,6 +210,9 @@ async function dispatch(
     case 'restore':
       arity(1, '<name|path> --connection ID [--to DIR] [--json]')
       return restoreCommand(engine, args[0]!, values)
+    case 'verify':
+      arity(0, '--connection ID [--sample N] [--json]')
+      return verifyCommand(engine, values)
     case 'retention':
       arity(0, '[--connection ID] [--keep-last N] [--off] [--json]')
       return retentionCommand(engine, values)

@@ -40,6 +40,11 @@ export class ProgressView {
   }
 
   progress(job: Job, progress: Progress): void {
+    this.bar(job.name, progress)
+  }
+
+  /** The live bar for any transfer of `name` (an upload, a restore's download). */
+  bar(name: string, progress: Progress): void {
     if (!this.tty || Date.now() - this.lastDraw < 100) return
     this.lastDraw = Date.now()
     const fraction = progress.size ? progress.bytesDone / progress.size : 1
@@ -49,12 +54,13 @@ export class ProgressView {
     const bar = `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}]`
     const speed = `${formatBytes(progress.bytesPerSecond)}/s`
     process.stderr.write(
-      `\r${bar} ${(fraction * 100).toFixed(0).padStart(3)}% ${job.name} ${speed}${eta}\x1b[K`,
+      `\r${bar} ${(fraction * 100).toFixed(0).padStart(3)}% ${name} ${speed}${eta}\x1b[K`,
     )
     this.barShown = true
   }
 
-  private clearBar(): void {
+  /** Takes the bar off the terminal, before a line of its own goes to stderr. */
+  clearBar(): void {
     if (!this.barShown) return
     process.stderr.write('\r\x1b[K')
     this.barShown = false

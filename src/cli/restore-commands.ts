@@ -1,8 +1,12 @@
-import { resolve } from 'node:path'
+import { basename, resolve } from 'node:path'
 import { AppError } from '../shared/app-error.ts'
 import type { Engine } from '../main/engine.ts'
+import { RestoreStopped } from '../main/restore/partial-download.ts'
 import { downloadsFolder } from '../main/restore/remote-backups.ts'
+import type { RestoreResult } from '../main/restore/restore-backup.ts'
+import { ProgressMeter } from '../main/uploads/progress-meter.ts'
 import { formatBytes, printJson } from './output.ts'
+import { ProgressView } from './progress-view.ts'
 
 export async function backupsCommand(
   engine: Engine,
@@ -31,9 +35,54 @@ export async function restoreCommand(
       'Say which destination to restore from: `restore <name> --connection ID` (see `connections`).',
     )
   const toDir = resolve(options.to ?? downloadsFolder(process.env))
-  const result = await engine.backups.restore(options.connection, backup, toDir)
-  if (options.json) return printJson(result)
-  process.stdout.write(
-    `Restored ${result.remote_path} to ${result.local_path} (${formatBytes(result.size)}), verified by ${result.verified_by}.\n`,
-  )
+  const view = new ProgressView()
+  let meter: ProgressMeter | undefined
+  const stop = new AbortController()
+  const interrupt = () => stop.abort()
+  // Ctrl-C stops the download but keeps what arrived: the same command continues it.
+  process.once('SIGINT', interrupt)
+  try {
+    const result = await engine.backups.restore(options.connection, backup, toDir, {
+      signal: stop.signal,
+      onProgress: (bytesDone, size) => {
+        meter ??= new ProgressMeter(size)
+        view.bar(basename(backup), meter.update(bytesDone))
+      },
+    })
+    view.clearBar()
+    reportRestore(result, options.json)
+  } catch (error) {
+    view.clearBar()
+    if (!(error instanceof RestoreStopped)) throw error
+    process.stderr.write(
+      `Stopped: run the same command again to continue from ${mebibytes(error.bytesKept)} MiB.\n`,
+    )
+    process.exitCode = 130
+  } finally {
+    process.off('SIGINT', interrupt)
+  }
+}
+
+/**
+ * Exit 0 only for a verified restore. A backup only its size could vouch for is kept under its
+ * name (it may be the only copy there is) but exits 3, saying why it could not be verified.
+ */
+function reportRestore(result: RestoreResult, json: boolean): void {
+  if (json) printJson(result)
+  else if (result.verified)
+    process.stdout.write(
+      `Restored ${result.remote_path} to ${result.local_path} (${formatBytes(result.size)}), verified by ${result.verified_by}.\n`,
+    )
+  else
+    process.stdout.write(
+      `Restored ${result.remote_path} to ${result.local_path} (${formatBytes(result.size)}), but not verified: checked by ${result.verified_by}.\n`,
+    )
+  if (!result.verified) process.exitCode = UNVERIFIED_EXIT
+}
+
+/** The exit code of a restore or verify that only a size could check. */
+export const UNVERIFIED_EXIT = 3
+
+function mebibytes(bytes: number): string {
+  return (bytes / 1024 / 1024).toFixed(1)
 }

@@ -39,6 +39,8 @@ export async function watchCommand(engine: Engine, dir: string | undefined): Pro
     },
     (count) => view.line(`Found ${count} backup${count === 1 ? '' : 's'} in ${watched}.`),
   )
+  // The weekly restore check, where `verifySchedule` is on; its record survives restarts.
+  engine.verify.schedule.start()
   await untilSignal()
   view.line('Stopping: unfinished uploads are saved and resume on the next start.')
   await watch.close()

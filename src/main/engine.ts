@@ -12,6 +12,9 @@ import { SettingsStore } from './store/settings-store.ts'
 import { isStorageFailure } from './uploads/storage-failure.ts'
 import { UploadService } from './uploads/upload-service.ts'
 import { RemoteBackups } from './restore/remote-backups.ts'
+import { verifyNewest } from './verify/verify-backups.ts'
+import { VerifyRuns, type VerifyRun } from './verify/verify-runs.ts'
+import { VerifySchedule } from './verify/verify-schedule.ts'
 import {
   watchFolder,
   type FolderWatch,
@@ -43,6 +46,14 @@ export interface Engine {
   ping: HealthPing
   /** The backups at each destination: listed, and restored verified. */
   backups: RemoteBackups
+  /** The quick check of restores: run now, its record, and the weekly schedule. */
+  verify: {
+    /** Re-downloads and checks the destination's newest `sample` backups, and records it. */
+    run(connectionId: string, sample: number): Promise<VerifyRun>
+    runs: VerifyRuns
+    /** Started by long-running faces (`watch`, the app); it runs only if `verifySchedule` says. */
+    schedule: VerifySchedule
+  }
   /** Said to the user at every start: a repaired settings file, plaintext token storage. */
   warnings: string[]
   /**
@@ -112,6 +123,8 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   const uploads = new UploadService({ home, settings, connections, env, log, now: options.now })
   const ping = new HealthPing({ settings, secrets: openSecrets, log })
   uploads.on('job', (job) => ping.jobFinished(job))
+  const backups = new RemoteBackups({ connections, settings, jobs: uploads.store })
+  const verify = verifyFacade({ home, settings, uploads, backups, log, now: options.now })
   return {
     home,
     log,
@@ -120,7 +133,8 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     providers,
     uploads,
     ping,
-    backups: new RemoteBackups({ connections, settings, jobs: uploads.store }),
+    backups,
+    verify,
     warnings,
     watch: (dir, onStatus, onScanComplete) =>
       watchIntoQueue(dir, settings, uploads, log, onStatus, onScanComplete),
@@ -130,11 +144,35 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
       return outcome
     },
     close: async () => {
+      verify.schedule.stop()
       await uploads.stop()
       await ping.settle()
       uploads.close()
     },
   }
+}
+
+function verifyFacade(parts: {
+  home: string
+  settings: SettingsStore
+  uploads: UploadService
+  backups: RemoteBackups
+  log: Logger
+  now?: () => number
+}): Engine['verify'] {
+  const { home, settings, uploads, backups, log } = parts
+  const now = parts.now ?? Date.now
+  const runs = new VerifyRuns(home)
+  const run = (id: string, sample: number) => verifyNewest({ backups, runs, home, now }, id, sample)
+  const schedule = new VerifySchedule({
+    enabled: () => settings.get().verifySchedule === 'weekly',
+    destinations: () => uploads.destinations(),
+    last: (id) => runs.last(id),
+    verify: (id) => run(id, 1),
+    now,
+    log,
+  })
+  return { run, runs, schedule }
 }
 
 /** Files the queue's database could not take (disk full …) are offered again, less often each time. */

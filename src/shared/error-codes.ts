@@ -164,6 +164,10 @@ export const ERROR_CODES = {
       'The downloaded backup does not match its checksum: the copy at the storage provider is damaged or was changed, and nothing was restored.',
     fix: 'Restore an older backup, and check the storage for damage.',
   },
+  restore_stopped: {
+    cause: 'The restore was stopped before the download finished; what arrived is kept.',
+    fix: 'Run the same restore again: it continues where it stopped.',
+  },
   remote_not_found: {
     cause:
       'There is no such file or folder at the storage provider: it was removed, or the path is wrong.',
@@ -184,6 +188,11 @@ export const ERROR_CODES = {
   no_destination: {
     cause: 'There is nowhere to upload to: no connection and no local destination folder.',
     fix: 'Connect a provider (`fermentrack-backup providers` lists them, `fermentrack-backup connect <id>` adds one), or set a destination folder with the `localDestination` setting or FTB_LOCAL_DESTINATION.',
+  },
+  prune_list_changed: {
+    cause:
+      'The backups to remove are no longer the ones you confirmed: the destination or its policy changed since the preview.',
+    fix: 'Nothing was deleted. Look at the new preview and confirm Prune now again.',
   },
   interrupted: {
     cause: 'The command was stopped before its uploads finished.',

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { ERROR_CODES, type ErrorCode } from './error-codes.ts'
 import { ProviderConfigureRequest, ProviderId, ProviderSettingsView } from './provider-settings.ts'
-import { Connection, Settings } from './settings-schema.ts'
+import { Connection, RetentionPolicy, Settings } from './settings-schema.ts'
 
 /**
  * The one contract between the window and the engine: every command and event, by name, with
@@ -148,6 +148,102 @@ const Paths = z.object({
   connectionId: z.string().min(1).max(200).optional(),
 })
 
+// --- Retention and health in the window (issue #10) ---
+
+/** The saved policies: the default for every destination, and each destination's own. */
+export const RetentionView = z.object({
+  retention: RetentionPolicy,
+  overrides: z.record(z.string(), RetentionPolicy),
+})
+export type RetentionView = z.infer<typeof RetentionView>
+
+const RetentionPreviewRequest = z
+  .object({ connectionId: z.string().min(1).max(200), policy: RetentionPolicy })
+  .strict()
+
+/** One backup in a preview: its name and time, with the rule that lets it go or keeps it. */
+const PreviewedBackup = z.object({
+  name: z.string(),
+  /** Fermentrack's time in the name, else the modified time; null when neither is known. */
+  time: z.number().nullable(),
+  verified: z.boolean(),
+  /** For a removal, the policy that lets it go ("keepLast=3"); for a kept one, every reason. */
+  why: z.string(),
+})
+
+/** What a draft policy would do at one destination now. Nothing is deleted to compute it. */
+export const RetentionPreview = z.object({
+  connectionId: z.string(),
+  folder: z.string(),
+  /** False when the draft turns retention off there: nothing is listed, nothing would go. */
+  on: z.boolean(),
+  remove: z.array(PreviewedBackup),
+  keep: z.array(PreviewedBackup),
+  /** Files in the folder that are not backups (notes.txt, other folders): never touched. */
+  ignored: z.number().int(),
+})
+export type RetentionPreview = z.infer<typeof RetentionPreview>
+
+/**
+ * Saves the default (no connectionId) or one destination's policy. `policy: null` on a
+ * destination drops its own policy, so the default applies there again; `{}` turns it off.
+ */
+const RetentionSaveRequest = z
+  .object({
+    connectionId: z.string().min(1).max(200).optional(),
+    policy: RetentionPolicy.nullable(),
+  })
+  .strict()
+  .refine((r) => r.policy !== null || r.connectionId !== undefined, {
+    message: 'only a destination can go back to the default',
+    path: ['policy'],
+  })
+
+/** A silence worth the user's attention: a stale destination, or Fermentrack writing nothing. */
+export const HealthAlertView = z.object({
+  /** Stable per cause ("watch-folder", "destination:<id>"): one notification a day per key. */
+  key: z.string(),
+  severity: z.enum(['warning', 'error']),
+  /** The cause and its fix, in one sentence. */
+  message: z.string(),
+})
+export type HealthAlertView = z.infer<typeof HealthAlertView>
+
+export const HealthView = z.object({
+  alerts: z.array(HealthAlertView),
+  /** When the newest verified upload anywhere finished (epoch ms), or null before the first. */
+  lastBackupAt: z.number().nullable(),
+  /** When this was computed (epoch ms). */
+  checkedAt: z.number(),
+})
+export type HealthView = z.infer<typeof HealthView>
+
+const retentionHealthCommands = {
+  'retention.get': { input: z.void(), output: RetentionView },
+  /** Plans the draft policy against the destination's listing; deletes nothing. */
+  'retention.preview': { input: RetentionPreviewRequest, output: RetentionPreview },
+  'retention.save': { input: RetentionSaveRequest, output: RetentionView },
+  /**
+   * Deletes, with the SAVED policy, exactly the backups the user confirmed (`names`, from the
+   * preview): if the plan now removes anything else or less, nothing is deleted (prune_list_changed).
+   */
+  'retention.pruneNow': {
+    input: z
+      .object({
+        connectionId: z.string().min(1).max(200),
+        names: z.array(z.string().min(1).max(1000)).min(1).max(100_000),
+      })
+      .strict(),
+    output: z.object({ removed: z.number().int(), preview: RetentionPreview }),
+  },
+  'health.get': { input: z.void(), output: HealthView },
+} as const
+
+const retentionHealthEvents = {
+  'health.changed': HealthView,
+  'retention.changed': RetentionView,
+} as const
+
 export const commands = {
   'providers.list': { input: z.void(), output: z.array(ProviderView) },
   /** Kasm's form per provider; a client secret shows only as `clientSecretSet`. */
@@ -198,6 +294,7 @@ export const commands = {
   'app.openExternal': { input: z.object({ url: z.string().url().max(2000) }), output: z.void() },
   /** Main writes the clipboard: the sandboxed window is refused the clipboard permission. */
   'app.copyText': { input: z.object({ text: z.string().min(1).max(10_000) }), output: z.void() },
+  ...retentionHealthCommands,
 } as const
 
 export const events = {
@@ -213,6 +310,7 @@ export const events = {
   }),
   'status.changed': StatusView,
   'settings.changed': SettingsView,
+  ...retentionHealthEvents,
 } as const
 
 export type CommandName = keyof typeof commands

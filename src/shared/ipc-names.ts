@@ -30,6 +30,12 @@ export const COMMAND_NAMES = [
   'dialog.chooseFolder',
   'app.openExternal',
   'app.copyText',
+  // Retention and health in the window (issue #10).
+  'retention.get',
+  'retention.preview',
+  'retention.save',
+  'retention.pruneNow',
+  'health.get',
 ] as const satisfies readonly CommandName[]
 
 export const EVENT_NAMES = [
@@ -40,6 +46,9 @@ export const EVENT_NAMES = [
   'signIn.finished',
   'status.changed',
   'settings.changed',
+  // Retention and health in the window (issue #10).
+  'health.changed',
+  'retention.changed',
 ] as const satisfies readonly EventName[]
 
 /** Equal to the contract's IPC_PREFIX (checked by the same test). */

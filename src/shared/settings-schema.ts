@@ -85,6 +85,12 @@ export const Settings = z.object({
    * for you), so it lives in the secret store; this flag spares the keychain a look per upload.
    */
   healthcheckPing: z.boolean().default(false),
+  /**
+   * "weekly": a running watch (or the app) re-downloads and checks each destination's newest
+   * backup when its last check is a week old, and `health` shows the result. Off by default: it
+   * costs a download of the newest backup per destination each week.
+   */
+  verifySchedule: z.enum(['off', 'weekly']).default('off'),
   /** The retention policy for every destination; off (no key set) by default. */
   retention: RetentionPolicy.default({}),
   /** A destination's own policy, by connection id, in place of `retention`. */

@@ -10,7 +10,7 @@ const assetsDir = fileURLToPath(new URL('../../assets/', import.meta.url))
 // Written out here rather than taken from the script, so a change to the script's plan that
 // drops or resizes an icon fails this test.
 const appIconSizes = [16, 32, 48, 64, 128, 256, 512, 1024]
-const trayStates = ['idle', 'uploading', 'error', 'paused']
+const trayStates = ['idle', 'uploading', 'error', 'paused', 'warning']
 const expected = new Map<string, number>([
   ['icon.png', 512],
   ...appIconSizes.map((size) => [`icons/${size}x${size}.png`, size] as const),

@@ -1,15 +1,27 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest'
 import type { RemoteBackup } from '../../src/main/restore/backup-listing.ts'
-import { writeBackup } from '../support/backup-files.ts'
-import { runCli, tempDir, type CliResult } from '../support/cli-process.ts'
+import { partialPath } from '../../src/main/restore/partial-download.ts'
+import { MIB, writeBackup } from '../support/backup-files.ts'
+import { runCli, startCli, tempDir, type CliResult } from '../support/cli-process.ts'
 import {
   dropboxHome,
   stderrBeyondWarnings,
   writeSettings,
   type DropboxHome,
 } from '../support/upload-fixture.ts'
+import { startCountingProxy } from '../support/counting-proxy.ts'
+import { waitFor } from '../support/wait-for.ts'
 import { startRclone, type WebdavServer } from '../support/webdav-servers.ts'
 
 // Several real CLI processes per test on a busy two-core machine.
@@ -167,10 +179,15 @@ describe.each(DESTINATIONS)('backups and restore at $name', ({ open }) => {
         ['restore', NEWER, '--connection', destination.connectionId, '--to', to, '--json'],
         destination.env,
       )
-    const first = json<{ local_path: string; verified_by: string }>(await restore())
+    const first = json<{ local_path: string; verified: boolean; verified_by: string }>(
+      await restore(),
+    )
     expect(first.local_path).toBe(join(to, NEWER))
-    // Checked against the checksum our upload recorded, by the destination's own algorithm.
-    expect(first.verified_by).toMatch(/^(sha256|dropbox-content-hash) recorded at upload$/)
+    // Checked against a checksum: the one the destination keeps, else the one our upload recorded.
+    expect(first.verified).toBe(true)
+    expect(first.verified_by).toMatch(
+      /^(sha256|md5|dropbox-content-hash) (kept by the destination|recorded at upload)$/,
+    )
     expect(readFileSync(first.local_path).equals(readFileSync(paths[NEWER]!))).toBe(true)
 
     writeFileSync(first.local_path, 'the brewer changed this one')
@@ -184,6 +201,43 @@ describe.each(DESTINATIONS)('backups and restore at $name', ({ open }) => {
     expect(readdirSync(to).sort()).toEqual(
       [NEWER, marked, NEWER.replace('.tar.xz', ' (restored 2).tar.xz')].sort(),
     )
+  })
+
+  it('continues the partial an earlier restore left: the bytes it kept are not fetched again', async () => {
+    destination = await open()
+    const paths = await uploadTwo(destination)
+    const listed = json<Listed[]>(
+      await runCli(
+        ['backups', '--connection', destination.connectionId, '--json'],
+        destination.env,
+      ),
+    )
+    const backup = listed.find((b) => b.name === NEWER)!
+    const original = readFileSync(paths[NEWER]!)
+    const to = dir('restore-to')
+    // What an interrupted restore of this backup leaves: its first bytes, under its partial name.
+    const kept = 100_000
+    const partial = partialPath(to, { ...backup, isFolder: false })
+    writeFileSync(partial, original.subarray(0, kept))
+    // Then the destination's copy changes in exactly those bytes (same size, same time): had the
+    // restore fetched them again instead of asking for the rest, the check would refuse the file.
+    const stored = destination.storedPath(NEWER)
+    const before = statSync(stored)
+    const changed = readFileSync(stored)
+    for (let i = 1000; i < kept; i += 997) changed[i]! ^= 0xff
+    writeFileSync(stored, changed)
+    utimesSync(stored, before.atime, before.mtime)
+
+    const restored = json<{ local_path: string; verified: boolean }>(
+      await runCli(
+        ['restore', NEWER, '--connection', destination.connectionId, '--to', to, '--json'],
+        destination.env,
+      ),
+    )
+    expect(restored).toMatchObject({ local_path: join(to, NEWER), verified: true })
+    expect(readFileSync(restored.local_path).equals(original)).toBe(true)
+    expect(existsSync(partial)).toBe(false)
+    expect(readdirSync(to)).toEqual([NEWER])
   })
 
   it('refuses a copy changed at the destination (same size): exit 1, nothing left behind', async () => {
@@ -214,7 +268,7 @@ describe.each(DESTINATIONS)('backups and restore at $name', ({ open }) => {
 })
 
 describe('restore: a backup we did not upload', () => {
-  it('is listed as not ours and restored, saying it was checked by size only', async () => {
+  it('is listed as not ours, restored under its name, and exits 3: verified by size only', async () => {
     const destination = await localFolder()
     await uploadTwo(destination)
     const foreign = 'dbBackup-Fermentrack_2026-03-03T08.00.00.tar.xz'
@@ -227,14 +281,107 @@ describe('restore: a backup we did not upload', () => {
       [OLDER, true, expect.any(String)],
     ])
     const to = dir('restore-to')
-    const restored = json<{ local_path: string; verified_by: string }>(
+    const args = ['restore', foreign, '--connection', 'local', '--to', to]
+    const asJson = await runCli([...args, '--json'], destination.env)
+    expect(asJson.code, asJson.stderr).toBe(3)
+    const restored = JSON.parse(asJson.stdout) as { local_path: string; verified: boolean }
+    expect(restored).toMatchObject({ local_path: join(to, foreign), verified: false })
+    expect(readFileSync(restored.local_path).equals(readFileSync(copied))).toBe(true)
+
+    // In words: restored, not verified, and why.
+    const text = await runCli(args, destination.env)
+    expect(text.code).toBe(3)
+    expect(text.stdout).toMatch(
+      /^Restored .* \(restored\)\.tar\.xz .*but not verified: .*size only: the destination keeps no checksum for it, and it was not uploaded by this app\.\n$/,
+    )
+    expect(readdirSync(to).sort()).toEqual(
+      [foreign, foreign.replace('.tar.xz', ' (restored).tar.xz')].sort(),
+    )
+  })
+})
+
+describe('restore: partial files', () => {
+  it('drops a stale partial larger than the remote file and restores from the start', async () => {
+    const destination = await localFolder()
+    const paths = await uploadTwo(destination)
+    const backup = json<Listed[]>(await runCli(['backups', '--json'], destination.env)).find(
+      (b) => b.name === OLDER,
+    )!
+    const to = dir('restore-to')
+    const partial = partialPath(to, { ...backup, isFolder: false })
+    writeFileSync(partial, Buffer.alloc(backup.size + 10, 7))
+    const restored = json<{ local_path: string }>(
       await runCli(
-        ['restore', foreign, '--connection', 'local', '--to', to, '--json'],
+        ['restore', OLDER, '--connection', 'local', '--to', to, '--json'],
         destination.env,
       ),
     )
-    expect(readFileSync(restored.local_path).equals(readFileSync(copied))).toBe(true)
-    expect(restored.verified_by).toMatch(/size only/)
+    expect(readFileSync(restored.local_path).equals(readFileSync(paths[OLDER]!))).toBe(true)
+    expect(readdirSync(to)).toEqual([OLDER])
+  })
+
+  it('Ctrl-C mid-download keeps the partial, says how far it got and exits 130; the same command then finishes it', async () => {
+    // A server slow enough (1 MiB/s) for the download to be under way when the signal comes.
+    const slow = await startRclone(['--bwlimit', '1M'])
+    // In front of it, a proxy that notes each request's Range header.
+    const proxy = await startCountingProxy(slow.url)
+    try {
+      const env = { FTB_HOME: dir('restore-slow-home'), FTB_SECRET_STORE: 'file' }
+      const connected = await runCli(
+        [
+          'connect',
+          'webdav',
+          '--url',
+          `${proxy.url}/`,
+          '--username',
+          slow.username,
+          '--password-stdin',
+          '--json',
+        ],
+        env,
+        `${slow.password}\n`,
+      )
+      expect(connected.code, connected.stderr).toBe(0)
+      const id = (JSON.parse(connected.stdout) as { connection_id: string }).connection_id
+      const big = 'dbBackup-Fermentrack_2026-04-01T08.00.00.tar.xz'
+      const source = await writeBackup(dir('restore-source'), big, 12 * MIB, 3)
+      const uploaded = await runCli(['upload', source, '--connection', id, '--json'], env)
+      expect(uploaded.code, uploaded.stderr).toBe(0)
+
+      const to = dir('restore-to')
+      const args = ['restore', big, '--connection', id, '--to', to, '--json']
+      const running = startCli(args, env)
+      running.child.stdin.end()
+      const partial = await waitFor(
+        () => {
+          const name = existsSync(to) && readdirSync(to).find((f) => f.endsWith('.restoring'))
+          return name && statSync(join(to, name)).size >= MIB ? join(to, name) : undefined
+        },
+        { what: 'the download to be under way', detail: () => running.output().stderr },
+      )
+      running.child.kill('SIGINT')
+      const stopped = await running.done
+      expect(stopped.code, stopped.stderr).toBe(130)
+      expect(stopped.stdout).toBe('')
+      const keptBytes = statSync(partial).size
+      expect(stderrBeyondWarnings(stopped.stderr)).toBe(
+        `Stopped: run the same command again to continue from ${(keptBytes / MIB).toFixed(1)} MiB.\n`,
+      )
+      // It stopped where it was: the partial holds part of the file only.
+      expect(keptBytes).toBeLessThan(12 * MIB)
+      expect(readdirSync(to)).toEqual([partial.slice(to.length + 1)])
+
+      const finished = json<{ local_path: string; verified: boolean }>(await runCli(args, env))
+      expect(finished.verified).toBe(true)
+      expect(readFileSync(finished.local_path).equals(readFileSync(source))).toBe(true)
+      expect(readdirSync(to)).toEqual([big])
+      // The second run asked the server for the rest only.
+      const gets = proxy.requests().filter((r) => r.method === 'GET' && r.path.endsWith('.tar.xz'))
+      expect(gets.map((r) => r.range)).toEqual([undefined, `bytes=${keptBytes}-`])
+    } finally {
+      await proxy.close()
+      await slow.close()
+    }
   })
 })
 

@@ -1,4 +1,6 @@
 import type {
+  HealthView,
+  RetentionView,
   CommandInput,
   CommandName,
   CommandResult,
@@ -32,6 +34,8 @@ export interface FakeState {
   history: JobView[]
   /** What the native folder picker "chooses"; null is Cancel. */
   chosenFolder: string | null
+  retention: RetentionView
+  health: HealthView
 }
 
 type Handler<C extends CommandName> = (
@@ -71,6 +75,8 @@ export class FakeCompanion {
       active: [],
       history: [],
       chosenFolder: '/home/pi/chosen',
+      retention: { retention: {}, overrides: {} },
+      health: { alerts: [], lastBackupAt: null, checkedAt: 0 },
       ...state,
     }
   }
@@ -131,6 +137,11 @@ export class FakeCompanion {
     'dialog.chooseFolder': () => this.run('dialog.chooseFolder', undefined),
     'app.openExternal': (input) => this.run('app.openExternal', input),
     'app.copyText': (input) => this.run('app.copyText', input),
+    'retention.get': () => this.run('retention.get', undefined),
+    'retention.preview': (input) => this.run('retention.preview', input),
+    'retention.save': (input) => this.run('retention.save', input),
+    'retention.pruneNow': (input) => this.run('retention.pruneNow', input),
+    'health.get': () => this.run('health.get', undefined),
     on: (event, listener) => {
       const set = this.listeners.get(event) ?? new Set<Listener>()
       this.listeners.set(event, set)
@@ -288,6 +299,42 @@ export class FakeCompanion {
       this.state.clipboard.push(text)
       return ok(undefined)
     },
+    'retention.get': () => ok(this.state.retention),
+    // An empty folder: tests that need backups in it answer with respond().
+    'retention.preview': ({ connectionId, policy }) =>
+      ok({
+        connectionId,
+        folder: '/Fermentrack Backups',
+        on: Object.values(policy).some((n) => typeof n === 'number'),
+        remove: [],
+        keep: [],
+        ignored: 0,
+      }),
+    'retention.save': ({ connectionId, policy }) => {
+      const { retention, overrides } = this.state.retention
+      const next = { ...overrides }
+      if (connectionId && policy === null) delete next[connectionId]
+      else if (connectionId) next[connectionId] = policy ?? {}
+      this.state.retention = connectionId
+        ? { retention, overrides: next }
+        : { retention: policy ?? {}, overrides }
+      this.emit('retention.changed', this.state.retention)
+      return ok(this.state.retention)
+    },
+    // Tests that prune answer with respond(): what is left depends on the preview they gave.
+    'retention.pruneNow': ({ connectionId, names }) =>
+      ok({
+        removed: names.length,
+        preview: {
+          connectionId,
+          folder: '/Fermentrack Backups',
+          on: true,
+          remove: [],
+          keep: [],
+          ignored: 0,
+        },
+      }),
+    'health.get': () => ok(this.state.health),
   }
 
   setStatus(change: Partial<StatusView>): void {

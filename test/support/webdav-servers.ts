@@ -73,8 +73,11 @@ async function stop(child: ChildProcess): Promise<void> {
   clearTimeout(timer)
 }
 
-/** `rclone serve webdav DIR`; a password change restarts it on the same port. */
-export async function startRclone(): Promise<WebdavServer> {
+/**
+ * `rclone serve webdav DIR`; a password change restarts it on the same port. `extraArgs` go to
+ * rclone as they are (`--bwlimit 1M` makes a download slow enough to interrupt).
+ */
+export async function startRclone(extraArgs: readonly string[] = []): Promise<WebdavServer> {
   const base = tempDir('rclone-webdav')
   const root = join(base, 'data')
   mkdirSync(root)
@@ -96,6 +99,7 @@ export async function startRclone(): Promise<WebdavServer> {
       password,
       '--config',
       config,
+      ...extraArgs,
     ])
     await waitUntilUp(url, server.child, server.log)
     return server

@@ -13,6 +13,7 @@ import type {
 import { sendOpenUrl } from '../auth/instance-channel.ts'
 import { CompanionService } from '../companion/companion-service.ts'
 import { createEngine, type Engine } from '../engine.ts'
+import { AlertLedger } from './alert-ledger.ts'
 import type { ShellLog } from './app-log.ts'
 import { applicationMenuTemplate } from './app-menu.ts'
 import { installAppImageUrlHandler } from './appimage-url-handler.ts'
@@ -104,6 +105,7 @@ export async function wireCompanion(context: WiringContext): Promise<Wired> {
     companion.invoke(command, input)
   const settings = await run('settings.get')
   const active = await run('uploads.active')
+  const health = await run('health.get')
   const status = companion.currentStatus()
   const notifier = new Notifier({
     create: (options) => new electron.Notification(options),
@@ -111,6 +113,7 @@ export async function wireCompanion(context: WiringContext): Promise<Wired> {
     level: settings.ok ? settings.value.notifications : 'all',
     watch: status.watch,
     onClick: () => window.show(),
+    alerts: new AlertLedger(path.join(engine.home, 'health-alerts.json')),
   })
   running.notifier = notifier
   const reportFailure = (title: string) => (result: CommandResult<CommandName>) => {
@@ -144,7 +147,7 @@ export async function wireCompanion(context: WiringContext): Promise<Wired> {
       onDropFiles: (paths) =>
         void run('uploads.enqueue', { paths }).then(reportFailure('Dropped files not uploaded')),
     },
-    initialTrayState(status, active.ok ? active.value : []),
+    initialTrayState(status, active.ok ? active.value : [], health.ok ? health.value.alerts : []),
   )
   app.on('will-quit', () => tray.destroy())
 
@@ -161,6 +164,8 @@ export async function wireCompanion(context: WiringContext): Promise<Wired> {
     if (name === 'settings.changed') void loginItem.apply((payload as SettingsView).startAtLogin)
   })
   if (settings.ok) void loginItem.apply(settings.value.startAtLogin)
+  // Alerts found before the tray listened; the ledger keeps a repeat from notifying twice.
+  if (health.ok) notifier.update('health.changed', health.value)
   if (platform === 'linux') {
     const exec = promisify(execFile)
     void installAppImageUrlHandler({

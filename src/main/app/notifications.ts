@@ -1,7 +1,12 @@
 // When the app speaks up. The `notifications` setting (README: all, errors or none) decides:
 // failures notify under `all` and `errors`, successes only under `all`, `none` silences both.
 // A failure also stays in the tray until the next success, so nothing is lost with `none`.
-import type { JobView, SettingsView, StatusView } from '../../shared/ipc-contract.ts'
+import type {
+  HealthAlertView,
+  JobView,
+  SettingsView,
+  StatusView,
+} from '../../shared/ipc-contract.ts'
 import { shorten } from './tray-menu.ts'
 
 export type NotificationLevel = SettingsView['notifications']
@@ -11,6 +16,8 @@ export type Notice =
   | { kind: 'job'; job: JobView }
   | { kind: 'watch'; before: StatusView['watch']; after: StatusView['watch'] }
   | { kind: 'problem'; title: string; error: ErrorPayload }
+  /** A health alert; alert-ledger.ts lets each through once a day. */
+  | { kind: 'health'; alert: HealthAlertView }
 
 export interface NotificationContent {
   title: string
@@ -32,6 +39,8 @@ export function notificationFor(
 
 function describe(notice: Notice): NotificationContent | null {
   if (notice.kind === 'problem') return failure(notice.title, notice.error.message)
+  // A silence is a problem to act on: it notifies under `errors` as failures do.
+  if (notice.kind === 'health') return failure('Backups have gone quiet', notice.alert.message)
   if (notice.kind === 'watch') {
     const { before, after } = notice
     // Only the moment the folder goes missing; it stays in the tray while it is.

@@ -1,6 +1,13 @@
 // Shows the notifications notifications.ts decides on, with Electron's Notification passed in.
 import type { Notification, NotificationConstructorOptions } from 'electron'
-import type { EventName, JobView, SettingsView, StatusView } from '../../shared/ipc-contract.ts'
+import type {
+  EventName,
+  HealthView,
+  JobView,
+  SettingsView,
+  StatusView,
+} from '../../shared/ipc-contract.ts'
+import type { AlertLedger } from './alert-ledger.ts'
 import {
   notificationFor,
   summarize,
@@ -22,6 +29,8 @@ export interface NotifierOptions {
   /** A click on a notification brings the window forward. */
   onClick: () => void
   setTimer?: (run: () => void, ms: number) => unknown
+  /** Lets each health alert through once a day (absent: health alerts are not notified). */
+  alerts?: Pick<AlertLedger, 'take'>
 }
 
 export class Notifier {
@@ -42,6 +51,7 @@ export class Notifier {
   update(name: EventName, payload: unknown): void {
     if (name === 'settings.changed') this.level = (payload as SettingsView).notifications
     if (name === 'uploads.job') this.notify({ kind: 'job', job: payload as JobView })
+    if (name === 'health.changed') this.healthChanged(payload as HealthView)
     if (name === 'status.changed') {
       const before = this.watch
       this.watch = (payload as StatusView).watch
@@ -52,6 +62,16 @@ export class Notifier {
   /** A failure outside the queue: a dropped file refused, a sign-in link that found no sign-in. */
   problem(title: string, error: { code: string; message: string }): void {
     this.notify({ kind: 'problem', title, error })
+  }
+
+  /**
+   * Only alerts that will be shown are recorded as notified: with notifications off, turning
+   * them back on still brings today's alert.
+   */
+  private healthChanged(health: HealthView): void {
+    if (this.level === 'none' || !this.options.alerts || !this.options.isSupported()) return
+    for (const alert of this.options.alerts.take(health.alerts))
+      this.notify({ kind: 'health', alert })
   }
 
   private notify(notice: Notice): void {

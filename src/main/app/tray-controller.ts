@@ -10,7 +10,7 @@ import {
   type TrayActions,
   type TrayIcon,
 } from './tray-menu.ts'
-import { reduceTrayState, type TrayState } from './tray-state.ts'
+import { reduceTrayState, trayIcon, type TrayState } from './tray-state.ts'
 
 type TrayLike = Pick<
   Tray,
@@ -39,7 +39,7 @@ export class TrayController {
   constructor(options: TrayControllerOptions, state: TrayState) {
     this.options = options
     this.state = state
-    this.icon = state.status.tray
+    this.icon = trayIcon(state)
     this.tray = options.createTray(this.image(this.icon))
     // On macOS a click opens the menu; elsewhere a click means "show me the app".
     if (options.platform !== 'darwin') this.tray.on('click', () => options.actions.openWindow())
@@ -60,10 +60,10 @@ export class TrayController {
   }
 
   private render(): void {
-    const { status } = this.state
-    if (status.tray !== this.icon) {
-      this.icon = status.tray
-      this.tray.setImage(this.image(this.icon))
+    const icon = trayIcon(this.state)
+    if (icon !== this.icon) {
+      this.icon = icon
+      this.tray.setImage(this.image(icon))
     }
     const tooltip = trayTooltip(this.state)
     if (tooltip !== this.tooltip) {

@@ -3,7 +3,7 @@ import type { MenuItemConstructorOptions } from 'electron'
 import type { StatusView } from '../../shared/ipc-contract.ts'
 import type { ActiveUpload, TrayState } from './tray-state.ts'
 
-export type TrayIcon = StatusView['tray']
+export type TrayIcon = StatusView['tray'] | 'warning'
 
 export const APP_NAME = 'Fermentrack Backup Companion'
 /** Windows cuts tray tooltips at 127 characters. */
@@ -27,7 +27,7 @@ export function shorten(text: string, max: number): string {
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`
 
 /** One line saying what the app is doing; a failure stays here until the next success. */
-export function statusLine({ status, uploads }: TrayState): string {
+export function statusLine({ status, uploads, alerts }: TrayState): string {
   if (status.tray === 'paused') return 'Auto-upload is paused'
   if (status.tray === 'error' && status.lastError) return `Problem: ${status.lastError.message}`
   if (status.tray === 'uploading') {
@@ -37,6 +37,8 @@ export function statusLine({ status, uploads }: TrayState): string {
   const queued = status.counts.queued ?? 0
   if (queued > 0) return `${plural(queued, 'backup', 'backups')} waiting to upload`
   if (status.watch.state === 'off') return 'No backups folder chosen'
+  const [alert] = alerts
+  if (alert) return `Warning: ${alert.message}`
   if (status.watch.state === 'starting') return 'Starting to watch the backups folder'
   return 'Up to date, watching for new backups'
 }

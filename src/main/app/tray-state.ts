@@ -1,5 +1,12 @@
 // What the tray knows: the service's status, plus the uploads in flight with their progress.
-import type { EventName, JobView, ProgressView, StatusView } from '../../shared/ipc-contract.ts'
+import type {
+  EventName,
+  HealthAlertView,
+  HealthView,
+  JobView,
+  ProgressView,
+  StatusView,
+} from '../../shared/ipc-contract.ts'
 
 export interface ActiveUpload {
   id: number
@@ -13,6 +20,18 @@ export interface TrayState {
   status: StatusView
   /** Jobs uploading or verifying, oldest first. */
   uploads: ActiveUpload[]
+  /** Silences the health monitor found: a stale destination, Fermentrack writing nothing. */
+  alerts: HealthAlertView[]
+}
+
+/**
+ * The tray's icon: what the queue says, except that an idle queue with a health alert shows the
+ * warning, so a quiet Fermentrack is seen without opening the window. An upload error or a pause
+ * says more about what to do now, so those stay.
+ */
+export function trayIcon(state: TrayState): StatusView['tray'] | 'warning' {
+  const queue = state.status.tray
+  return queue === 'idle' && state.alerts.length > 0 ? 'warning' : queue
 }
 
 const isActive = (job: JobView) => job.state === 'uploading' || job.state === 'verifying'
@@ -22,9 +41,14 @@ function toUpload(job: JobView): ActiveUpload {
   return { id, name, size, bytesDone, verifying: job.state === 'verifying' }
 }
 
-export function initialTrayState(status: StatusView, active: readonly JobView[]): TrayState {
+export function initialTrayState(
+  status: StatusView,
+  active: readonly JobView[],
+  alerts: readonly HealthAlertView[] = [],
+): TrayState {
   return {
     status,
+    alerts: [...alerts],
     uploads: active
       .filter(isActive)
       .map(toUpload)
@@ -35,6 +59,7 @@ export function initialTrayState(status: StatusView, active: readonly JobView[])
 /** Folds one companion event into the state; events the tray ignores return it unchanged. */
 export function reduceTrayState(state: TrayState, name: EventName, payload: unknown): TrayState {
   if (name === 'status.changed') return { ...state, status: payload as StatusView }
+  if (name === 'health.changed') return { ...state, alerts: (payload as HealthView).alerts }
   if (name === 'uploads.job') {
     const job = payload as JobView
     const others = state.uploads.filter((upload) => upload.id !== job.id)

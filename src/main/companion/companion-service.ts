@@ -18,8 +18,10 @@ import type { Job } from '../uploads/job-types.ts'
 import { sourceFileAt } from '../uploads/source-file.ts'
 import { EventThrottle } from './event-throttle.ts'
 import { toJobView } from './job-view.ts'
+import { HealthMonitor } from './health-monitor.ts'
 import { FOLDER_SETTINGS, FolderPathCheck } from './path-check.ts'
 import { providerViews } from './provider-views.ts'
+import { RetentionEditor, type RetentionSave } from './retention-editor.ts'
 import { StatusTracker } from './status-tracker.ts'
 import { WindowSignIns } from './window-sign-ins.ts'
 
@@ -68,6 +70,8 @@ export class CompanionService extends EventEmitter<Emitted> {
   private readonly signIns: WindowSignIns
   private readonly progress: EventThrottle<EventPayload<'uploads.progress'>>
   private readonly folders: FolderPathCheck
+  private readonly health: HealthMonitor
+  private readonly retention: RetentionEditor
   private watch: FolderWatch | undefined
   private readonly spaceRefresh = new Map<string, NodeJS.Timeout>()
 
@@ -79,6 +83,9 @@ export class CompanionService extends EventEmitter<Emitted> {
     this.signIns = new WindowSignIns(this.engine.connections, this.engine.home, options.env)
     this.progress = new EventThrottle(PROGRESS_INTERVAL_MS, (p) => this.send('uploads.progress', p))
     this.folders = new FolderPathCheck(this.engine.home)
+    this.health = new HealthMonitor({ engine: this.engine })
+    this.health.on('changed', (view) => this.send('health.changed', view))
+    this.retention = new RetentionEditor(this.engine)
     this.engine.connections.on('changed', (list) => {
       this.send('connections.changed', list)
       // The tray shows a connection waiting for a reconnect (signed out, a missing permission).
@@ -87,6 +94,8 @@ export class CompanionService extends EventEmitter<Emitted> {
     this.engine.uploads.on('job', (job) => {
       this.status.onJob(job)
       if (job.state === 'done') this.refreshSpaceSoon(job.connectionId)
+      // A finished upload may end a silence (or, failing for good, start one).
+      if (job.state === 'done' || job.state === 'failed') void this.health.refresh()
       if (job.state !== 'uploading' && job.state !== 'verifying') this.progress.end(job.id)
       this.send('uploads.job', this.jobView(job))
       this.sendStatus()
@@ -105,10 +114,12 @@ export class CompanionService extends EventEmitter<Emitted> {
     await this.engine.uploads.process()
     this.restartWatch()
     for (const connection of this.engine.connections.list()) this.refreshSpaceSoon(connection.id)
+    this.health.start()
   }
 
   async stop(): Promise<void> {
     for (const timer of this.spaceRefresh.values()) clearTimeout(timer)
+    this.health.stop()
     await this.watch?.close()
     await this.engine.close()
   }
@@ -204,11 +215,23 @@ export class CompanionService extends EventEmitter<Emitted> {
       this.send('settings.changed', view)
       void this.engine.uploads.nudge()
       if (before.localDestination !== view.localDestination) this.sendStatus()
+      void this.health.refresh()
       return view
     },
     'dialog.chooseFolder': async () => this.folders.remember(await this.options.chooseFolder()),
     'app.openExternal': ({ url }: { url: string }) => this.options.links.openExternal(url),
     'app.copyText': ({ text }: { text: string }) => this.options.copyText(text),
+    'retention.get': async () => this.retention.view(),
+    'retention.preview': ({ connectionId, policy }: { connectionId: string; policy: never }) =>
+      this.retention.preview(connectionId, policy),
+    'retention.save': async (request: RetentionSave) => {
+      const view = this.retention.save(request)
+      this.send('retention.changed', view)
+      return view
+    },
+    'retention.pruneNow': ({ connectionId, names }: { connectionId: string; names: string[] }) =>
+      this.retention.pruneNow(connectionId, names),
+    'health.get': () => this.health.current(),
   }
 
   /**

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import type { ProviderId } from '../../shared/settings-schema.ts'
 import type { JobReader } from '../uploads/job-reader.ts'
+import { verifyFailed, type VerifyRun } from '../verify/verify-runs.ts'
 import { newestBackup } from './newest-backup.ts'
 
 export interface DestinationHealth {
@@ -9,7 +10,18 @@ export interface DestinationHealth {
   /** ISO time of the newest verified upload there, or null when there was none. */
   last_verified_upload: string | null
   age_seconds: number | null
+  /** The last `verify` there (by hand or weekly), or null when it was never checked. */
+  last_verify: LastVerify | null
+  /** Recent enough, and its last verify (if any) did not fail. */
   ok: boolean
+}
+
+export interface LastVerify {
+  at: string
+  /** False for a damaged copy or one that could not be downloaded; a size-only check is ok. */
+  ok: boolean
+  outcome: VerifyRun['outcome']
+  reason: string | null
 }
 
 export interface WatchFolderHealth {
@@ -35,6 +47,8 @@ export interface HealthInputs {
   jobs: Pick<JobReader, 'lastVerified'>
   destinations: string[]
   providerOf: (id: string) => ProviderId | undefined
+  /** The last recorded verify per destination; absent: not shown. */
+  lastVerify?: (id: string) => VerifyRun | undefined
   dir: string | null
   patterns: readonly string[]
   recursive: boolean
@@ -49,12 +63,14 @@ export async function healthReport(inputs: HealthInputs): Promise<HealthReport> 
   const destinations = inputs.destinations.map((id): DestinationHealth => {
     const job = inputs.jobs.lastVerified(id)
     const age = job?.finishedAt != null ? ageOf(job.finishedAt) : null
+    const verify = lastVerify(inputs.lastVerify?.(id))
     return {
       connection_id: id,
       provider: inputs.providerOf(id) ?? null,
       last_verified_upload: job?.finishedAt != null ? new Date(job.finishedAt).toISOString() : null,
       age_seconds: age,
-      ok: fresh(age),
+      last_verify: verify,
+      ok: fresh(age) && (verify?.ok ?? true),
     }
   })
   const watch = await watchFolderHealth(inputs, ageOf)
@@ -62,6 +78,11 @@ export async function healthReport(inputs: HealthInputs): Promise<HealthReport> 
   // No destination at all is a silence too: nothing is being backed up anywhere.
   const ok = destinations.length > 0 && destinations.every((d) => d.ok) && watch.ok
   return { ok, max_age_seconds: inputs.maxAgeSeconds, destinations, watch_folder: watch }
+}
+
+function lastVerify(run: VerifyRun | undefined): LastVerify | null {
+  if (!run) return null
+  return { at: run.at, ok: !verifyFailed(run), outcome: run.outcome, reason: run.reason }
 }
 
 async function watchFolderHealth(

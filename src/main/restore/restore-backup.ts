@@ -1,13 +1,12 @@
-import { randomBytes } from 'node:crypto'
 import { link, mkdir, rename, stat, unlink } from 'node:fs/promises'
-import { basename, join } from 'node:path'
-import { posix } from 'node:path'
+import { basename, join, posix } from 'node:path'
 import { AppError, isAppError } from '../../shared/app-error.ts'
 import type { OpenConnection } from '../auth/connection-service.ts'
 import type { RemoteEntry } from '../providers/provider.ts'
 import { markedName } from '../uploads/conflict-name.ts'
 import type { Job } from '../uploads/job-types.ts'
-import { localChecksum } from '../uploads/local-checksum.ts'
+import { downloadPartial, partialPath } from './partial-download.ts'
+import { checkRestored, providerMismatch, type RestoreCheck } from './restore-check.ts'
 
 export interface RestoreOptions {
   /** Bytes of the backup on disk so far, and its size. */
@@ -41,37 +40,58 @@ export type UploadRecord = (remotePath: string) => Job | undefined
 
 /**
  * Downloads one backup beside where it goes, checks it, and only then gives it its name: a
- * damaged copy never appears under a backup's name, and an existing file is never replaced.
+ * damaged copy never appears under a backup's name, and an existing file is never replaced. The
+ * partial download is kept when the restore stops or the network gives up, so the next restore of
+ * the same backup continues it; a copy that fails its check is deleted.
  */
 export async function restoreBackup(
   connection: Pick<OpenConnection, 'provider' | 'credentials' | 'context'>,
   request: RestoreRequest,
   recordOf: UploadRecord,
 ): Promise<RestoreResult> {
-  const { provider, credentials, context } = connection
   const entry = await findBackup(connection, request)
   await mkdir(request.toDir, { recursive: true })
-  // A dotted name: a watcher on this folder (the app's own, say) skips it while it is partial.
-  const temp = join(request.toDir, `.${entry.name}.${randomBytes(4).toString('hex')}.restoring`)
+  const partial = partialPath(request.toDir, entry)
+  const check = await downloadAndCheck(connection, entry, partial, request, recordOf)
+  const localPath = await moveIntoPlace(partial, request.toDir, entry.name)
+  // The link gave it its name; the partial's name goes (where a rename moved it, it is gone).
+  await unlink(partial).catch(() => {})
+  return {
+    connection_id: connection.credentials.connectionId,
+    remote_path: entry.path,
+    local_path: localPath,
+    size: entry.size,
+    verified: check.verified,
+    verified_by: check.by,
+  }
+}
+
+async function downloadAndCheck(
+  connection: Pick<OpenConnection, 'provider' | 'credentials' | 'context'>,
+  entry: RemoteEntry,
+  partial: string,
+  options: RestoreOptions,
+  recordOf: UploadRecord,
+): Promise<RestoreCheck> {
   try {
-    await provider.download(credentials, entry.path, temp, context).catch((error: unknown) => {
-      // The provider's own check of what it sent (Dropbox's content hash, S3's byte count).
-      if (isAppError(error) && error.code === 'verification_failed')
-        throw new AppError('restore_mismatch', `${error.message} ${NOTHING_RESTORED}`)
-      throw error
+    await downloadPartial({
+      connection,
+      entry,
+      partial,
+      onProgress: options.onProgress,
+      signal: options.signal,
     })
-    const check = await verify(connection, temp, entry, recordOf(entry.path))
-    const localPath = await moveIntoPlace(temp, request.toDir, entry.name)
-    return {
-      connection_id: credentials.connectionId,
-      remote_path: entry.path,
-      local_path: localPath,
-      size: entry.size,
-      verified: check.verified,
-      verified_by: check.by,
-    }
-  } finally {
-    await unlink(temp).catch(() => {})
+    return await checkRestored(connection.provider, partial, entry, recordOf(entry.path))
+  } catch (error) {
+    const mismatch = isAppError(error, 'verification_failed')
+      ? providerMismatch(error)
+      : isAppError(error, 'restore_mismatch')
+        ? error
+        : undefined
+    if (!mismatch) throw error
+    // Bad bytes are never continued: the next restore starts from nothing.
+    await unlink(partial).catch(() => {})
+    throw mismatch
   }
 }
 
@@ -92,42 +112,6 @@ async function findBackup(
       `There is no backup "${request.backup}" in ${folder}: see the names with "backups".`,
     )
   return found
-}
-
-/**
- * Against the checksum our upload recorded, by a generic algorithm or the provider's own. With no
- * record it can use, what the provider's download checked (Dropbox's content hash), else the size
- * alone, and the result says so.
- */
-async function verify(
-  { provider }: Pick<OpenConnection, 'provider'>,
-  temp: string,
-  entry: RemoteEntry,
-  job: Job | undefined,
-): Promise<{ verified: boolean; by: string }> {
-  const { size } = await stat(temp)
-  if (size !== entry.size) throw mismatch(entry, `${size} bytes arrived, ${entry.size} expected`)
-  const algorithm = job?.checksumAlgorithm
-  const unrecorded = provider.downloadCheck
-    ? { verified: true, by: provider.downloadCheck }
-    : { verified: false, by: 'its size only: no checksum was recorded for it' }
-  if (!job?.contentHash || !algorithm) return unrecorded
-  const actual =
-    (await localChecksum(temp, algorithm)) ??
-    (await provider.localChecksum?.(algorithm, temp)) ??
-    null
-  if (actual === null) return unrecorded
-  if (actual !== job.contentHash) throw mismatch(entry, `${algorithm} differs from the upload's`)
-  return { verified: true, by: `${algorithm} recorded at upload` }
-}
-
-const NOTHING_RESTORED = 'The copy at the destination is damaged: nothing was restored.'
-
-function mismatch(entry: RemoteEntry, detail: string): AppError {
-  return new AppError(
-    'restore_mismatch',
-    `${entry.name} does not match its upload (${detail}). ${NOTHING_RESTORED}`,
-  )
 }
 
 /**

@@ -33,10 +33,17 @@ export function checkedDestination(connections: ConnectionService, id: string): 
   throw new AppError('no_destination', `"${id}" is not a destination.`)
 }
 
-/** Lists one destination's backups folder and plans what its policy removes there. */
-export async function planDestination(deps: PruneDeps, id: string): Promise<DestinationPlan> {
+/**
+ * Lists one destination's backups folder and plans what its policy removes there. `draft` plans
+ * a policy not saved yet (the window's live preview) in place of the saved one.
+ */
+export async function planDestination(
+  deps: PruneDeps,
+  id: string,
+  draft?: RetentionPolicy,
+): Promise<DestinationPlan> {
   const settings = deps.settings.get()
-  const policy = policyFor(settings, id)
+  const policy = draft ?? policyFor(settings, id)
   const folder = deps.connections.targetOf(id)
   if (activeRules(policy).length === 0) return { connectionId: id, folder, policy, plan: null }
   const { provider, credentials, context } = await deps.connections.open(id)
@@ -66,14 +73,20 @@ export async function prune(
   for (const id of ids) {
     const planned = await planDestination(deps, id)
     plans.push(planned)
-    if (dryRun || !planned.plan || planned.plan.remove.length === 0) continue
-    const { provider, credentials, context } = await deps.connections.open(id)
-    for (const { backup, rule } of planned.plan.remove) {
-      await provider.remove(credentials, backup.path, context)
-      deps.log.info('pruned', { connection: id, path: backup.path, rule: `pruned by ${rule}` })
-      const deletion = { connectionId: id, folder: planned.folder, name: backup.name, rule }
-      deps.jobs.markPruned(deletion, deps.now())
-    }
+    if (!dryRun) await removePlanned(deps, planned)
   }
   return plans
+}
+
+/** Deletes what one destination's plan removes, logging each with its rule and marking it. */
+export async function removePlanned(deps: PruneDeps, planned: DestinationPlan): Promise<void> {
+  if (!planned.plan || planned.plan.remove.length === 0) return
+  const id = planned.connectionId
+  const { provider, credentials, context } = await deps.connections.open(id)
+  for (const { backup, rule } of planned.plan.remove) {
+    await provider.remove(credentials, backup.path, context)
+    deps.log.info('pruned', { connection: id, path: backup.path, rule: `pruned by ${rule}` })
+    const deletion = { connectionId: id, folder: planned.folder, name: backup.name, rule }
+    deps.jobs.markPruned(deletion, deps.now())
+  }
 }

@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import { connectionProblem } from '../../shared/connection-status.ts'
 import type { Connection, ProviderView, StatusView } from '../api-types.ts'
+import { HealthBanners } from '../health/HealthBanners.tsx'
 import { Banner } from './Banner.tsx'
 
 export interface AppBannersProps {
@@ -13,7 +14,10 @@ export interface AppBannersProps {
   onReconnect: (connectionId: string) => void
 }
 
-/** What needs the user on every screen: an account to reconnect, the last error and its fix. */
+/**
+ * What needs the user on every screen: an account to reconnect, the last error and its fix,
+ * and backups that have gone quiet.
+ */
 export function AppBanners(props: AppBannersProps) {
   const { status, reauth, providers, signInBusy, showReauth, onReconnect } = props
   // Hidden by the user until a different error comes (the engine clears it on the next success).
@@ -28,12 +32,12 @@ export function AppBanners(props: AppBannersProps) {
       reauth.length > 0 &&
       (lastError.code === 'needs_reauth' || lastError.code === 'missing_permission')
     )
-  if (!first && !showError) return null
   const name = first
     ? (providers?.find((p) => p.provider_id === first.provider)?.display_name ?? first.provider)
     : ''
   return (
     <div className="banners">
+      <HealthBanners />
       {first && (
         <Banner
           tone="warning"

@@ -11,6 +11,7 @@ import { isPausedAll } from '../status-summary.ts'
 import { FolderField } from './FolderField.tsx'
 import { PauseSwitch } from './PauseSwitch.tsx'
 import { PrefRow } from './PrefRow.tsx'
+import { RetentionSection } from '../retention/RetentionSection.tsx'
 import { ProviderSettingsSection } from './ProviderSettingsSection.tsx'
 import { SaveBar } from './SaveBar.tsx'
 import { ScanNowButton } from './ScanNowButton.tsx'
@@ -250,7 +251,8 @@ export function SettingsView({ settings, status, loadError, onSaved }: SettingsV
           }}
         />
       </form>
-      {/* Outside the form above: each provider card is a form of its own, saved on its own. */}
+      {/* Outside the form above: retention and each provider card save on their own. */}
+      <RetentionSection />
       <ProviderSettingsSection />
     </div>
   )

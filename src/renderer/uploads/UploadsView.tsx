@@ -1,6 +1,7 @@
 import type { SettingsView, StatusView } from '../api-types.ts'
 import type { Destination } from '../destinations.ts'
 import type { Transfer } from '../hooks/use-active-transfers.ts'
+import { LastBackup } from '../health/LastBackup.tsx'
 import { isPausedAll } from '../status-summary.ts'
 import { ActiveTransfers } from './ActiveTransfers.tsx'
 import { HistoryPanel } from './HistoryPanel.tsx'
@@ -24,6 +25,10 @@ export function UploadsView(props: UploadsViewProps) {
   const setupDone = !loaded || (hasDestination && hasWatchFolder)
   return (
     <div className="view view-uploads">
+      <div className="view-head uploads-head">
+        <h1>Uploads</h1>
+        <LastBackup />
+      </div>
       {loaded && (
         <SetupChecklist
           hasDestination={hasDestination}

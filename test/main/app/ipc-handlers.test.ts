@@ -3,8 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { CompanionService } from '../../../src/main/companion/companion-service.ts'
-import { createEngine } from '../../../src/main/engine.ts'
+import type { CompanionService } from '../../../src/main/companion/companion-service.ts'
 import { IPC_PREFIX, commands } from '../../../src/shared/ipc-contract.ts'
 import {
   UNTRUSTED_SENDER_MESSAGE,
@@ -12,6 +11,7 @@ import {
   isTrustedSender,
   registerIpcHandlers,
 } from '../../../src/main/app/ipc-handlers.ts'
+import { startCompanion } from '../../support/companion-fixture.ts'
 import { fakeLog } from './fake-log.ts'
 
 type Options = Parameters<typeof registerIpcHandlers>[0]
@@ -37,19 +37,10 @@ let home: string
 let service: CompanionService
 beforeEach(async () => {
   home = await mkdtemp(path.join(os.tmpdir(), 'ftb-ipc-'))
-  const engine = await createEngine({ env: { FTB_HOME: home, FTB_SECRET_STORE: 'file' } })
-  service = new CompanionService({
-    engine,
-    env: {},
-    defaultRedirect: 'loopback',
-    links: {
-      openBrowser: async () => undefined,
-      openExternal: async () => undefined,
-      allowLoginPage: () => () => undefined,
-    },
-    chooseFolder: async () => '/chosen',
-    copyText: async () => undefined,
-  })
+  ;({ service } = await startCompanion(
+    { FTB_HOME: home },
+    { chooseFolder: async () => '/chosen', start: false },
+  ))
 })
 afterEach(async () => {
   await service.stop()

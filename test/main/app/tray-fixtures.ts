@@ -1,4 +1,4 @@
-import type { JobView, StatusView } from '../../../src/shared/ipc-contract.ts'
+import type { HealthView, JobView, StatusView } from '../../../src/shared/ipc-contract.ts'
 
 export function status(change: Partial<StatusView> = {}): StatusView {
   return {
@@ -34,4 +34,17 @@ export function job(change: Partial<JobView> = {}): JobView {
     bytesPerSecond: null,
     ...change,
   }
+}
+
+/** What the health monitor reports when Fermentrack has written nothing for three days. */
+export const QUIET_FERMENTRACK: HealthView = {
+  alerts: [
+    {
+      key: 'watch-folder',
+      severity: 'warning',
+      message: "No new Fermentrack backup for 3 days: check that Fermentrack's backups are on.",
+    },
+  ],
+  lastBackupAt: null,
+  checkedAt: 0,
 }

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { trayIconFile } from '../../../src/main/app/tray-menu.ts'
 
 const root = fileURLToPath(new URL('../../../', import.meta.url))
-const STATES = ['idle', 'uploading', 'error', 'paused'] as const
+const STATES = ['idle', 'uploading', 'error', 'paused', 'warning'] as const
 
 describe('tray icons', () => {
   it.each(['darwin', 'win32', 'linux'] as const)(

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { CompanionService } from '../../../src/main/companion/companion-service.ts'
-import { createEngine } from '../../../src/main/engine.ts'
-import type { CommandName, EventName } from '../../../src/shared/ipc-contract.ts'
+import type { CompanionService } from '../../../src/main/companion/companion-service.ts'
+import type { CommandName } from '../../../src/shared/ipc-contract.ts'
 import { tempDir } from '../../support/cli-process.ts'
+import { startCompanion } from '../../support/companion-fixture.ts'
 
 const services: CompanionService[] = []
 afterEach(async () => {
@@ -16,27 +16,12 @@ const SECRET = 'client-secret-7f3a9c'
 /** The real engine behind the contract, with no client id built in or in the environment. */
 async function companion() {
   const home = tempDir('home')
-  const engine = await createEngine({
-    env: { FTB_HOME: home, FTB_SECRET_STORE: 'file' },
-    builtIn: {},
-  })
   const copied: string[] = []
-  const service = new CompanionService({
-    engine,
-    env: {},
-    defaultRedirect: 'loopback',
-    links: {
-      openBrowser: async () => undefined,
-      openExternal: async () => undefined,
-      allowLoginPage: () => () => undefined,
-    },
-    chooseFolder: async () => null,
-    copyText: async (text) => void copied.push(text),
-  })
-  const events: Array<[EventName, unknown]> = []
-  service.on('event', (name, payload) => events.push([name, payload]))
+  const { service, engine, events } = await startCompanion(
+    { FTB_HOME: home },
+    { builtIn: {}, copyText: async (text) => void copied.push(text) },
+  )
   services.push(service)
-  await service.start()
   // Everything that crossed back to the window, to search for what must never cross.
   const answers: unknown[] = []
   const invoke = async <C extends CommandName>(command: C, input?: unknown) => {
