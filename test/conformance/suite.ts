@@ -256,7 +256,8 @@ export function describeConformance(target: ConformanceTarget): void {
           const stored = await server.stored(placed.remotePath)
           expect((await readFile(copy)).equals(stored!), 'byte-identical').toBe(true)
           expect(progress.at(-1)).toBe(SMALL + 3)
-          if (server.downloadRanges) expect(server.downloadRanges().slice(asked)).toEqual([undefined])
+          if (server.downloadRanges)
+            expect(server.downloadRanges().slice(asked)).toEqual([undefined])
         })
       },
       TEST_MS,
@@ -379,9 +380,7 @@ export function describeConformance(target: ConformanceTarget): void {
           const after = await c.provider.list(c.credentials, c.folder, c.context)
           expect(after.map((e) => e.name)).not.toContain('removed.tar.xz')
           // The port's contract: a file already gone is removed (retention may race a user).
-          await expect(
-            c.provider.remove(c.credentials, remote, c.context),
-          ).resolves.toBeUndefined()
+          await expect(c.provider.remove(c.credentials, remote, c.context)).resolves.toBeUndefined()
         })
       },
       TEST_MS,

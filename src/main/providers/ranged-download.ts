@@ -24,15 +24,21 @@ export function rangeFrom(offset: number): Record<string, string> {
  */
 export type RangeAnswer = 'rest' | 'whole' | 'complete'
 
-export function rangeAnswer(
-  status: number,
-  contentRange: string | null,
+export async function rangeAnswer(
+  answer: { status: number; contentRange: string | null },
   offset: number,
   what: string,
-): RangeAnswer {
+  /** The file's size another way, for a 416 without the Content-Range that should say it. */
+  sizeOf?: () => Promise<number | undefined>,
+): Promise<RangeAnswer> {
+  const { status, contentRange } = answer
   if (status === 200) return 'whole'
   if (status === 206 && offset > 0 && startOf(contentRange) === offset) return 'rest'
-  if (status === 416 && offset > 0 && unsatisfiedSize(contentRange) === offset) return 'complete'
+  if (status === 416 && offset > 0) {
+    // Apache leaves the Content-Range out of its 416 (RFC 9110 has it only as a SHOULD).
+    const size = unsatisfiedSize(contentRange) ?? (await sizeOf?.())
+    if (size === offset) return 'complete'
+  }
   throw new AppError(
     'provider_error',
     `The server answered ${status} (${contentRange ?? 'no Content-Range'}) to ${what} from byte ${offset}.`,

@@ -134,7 +134,7 @@ describe('files/download', () => {
 })
 
 describe('files/download with a Range header', () => {
-  it('answers 206 with the bytes asked for, their Content-Range and the whole file\'s metadata', async () => {
+  it("answers 206 with the bytes asked for, their Content-Range and the whole file's metadata", async () => {
     const size = BYTES.length
     for (const [range, start, end] of [
       ['bytes=3-', 3, size - 1],
@@ -153,7 +153,10 @@ describe('files/download with a Range header', () => {
 
   it('answers 416 with the size for a range from the end or past it, and records each Range', async () => {
     const before = emulator.requests.length
-    const response = await download({ path: brew.path_display }, { range: `bytes=${BYTES.length}-` })
+    const response = await download(
+      { path: brew.path_display },
+      { range: `bytes=${BYTES.length}-` },
+    )
     expect(response.status).toBe(416)
     expect(response.headers.get('content-range')).toBe(`bytes */${BYTES.length}`)
     await response.arrayBuffer()

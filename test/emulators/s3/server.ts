@@ -277,9 +277,37 @@ export class S3Emulator {
         headers['x-amz-checksum-sha256'] = multipart.checksumSha256
     }
     record.status = answer.statusCode ?? 0
+    if (request.method === 'GET' && request.key === '' && answer.statusCode === 200) {
+      // A listing: objects completed from parts are listed with their multipart ETag, as by S3.
+      const chunks: Buffer[] = []
+      for await (const chunk of answer) chunks.push(chunk as Buffer)
+      const xml = this.withMultipartEtags(request.bucket, Buffer.concat(chunks).toString('utf8'))
+      res.writeHead(record.status, { ...headers, 'content-length': String(Buffer.byteLength(xml)) })
+      return void res.end(xml)
+    }
     res.writeHead(record.status, headers)
     answer.pipe(res)
   }
+
+  /** Each <Contents> of a ListObjects answer whose key was completed from parts, re-tagged. */
+  private withMultipartEtags(bucket: string, xml: string): string {
+    return xml.replace(/<Contents>[\s\S]*?<\/Contents>/g, (contents) => {
+      const key = /<Key>([\s\S]*?)<\/Key>/.exec(contents)?.[1]
+      const multipart =
+        key === undefined ? undefined : this.completed.get(`${bucket}/${xmlText(key)}`)
+      if (!multipart) return contents
+      return contents.replace(
+        /<ETag>[\s\S]*?<\/ETag>/,
+        `<ETag>&quot;${multipart.etag}&quot;</ETag>`,
+      )
+    })
+  }
+}
+
+/** The text an XML element holds, its five predefined entities read. */
+function xmlText(escaped: string): string {
+  const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }
+  return escaped.replace(/&(amp|lt|gt|quot|apos);/g, (_, name: string) => entities[name]!)
 }
 
 function checkContentMd5(request: ObjectRequest): void {

@@ -105,7 +105,10 @@ export class DropboxApi {
       { ...options, accept: offset > 0 ? [416] : [] },
       async (response) => {
         const header = response.headers.get('dropbox-api-result')
-        const range = { status: response.status, contentRange: response.headers.get('content-range') }
+        const range = {
+          status: response.status,
+          contentRange: response.headers.get('content-range'),
+        }
         if (response.status === 416) {
           await response.body?.cancel()
           return { result: undefined, body: null, ...range }

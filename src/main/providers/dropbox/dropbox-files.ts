@@ -29,7 +29,11 @@ interface ListPage {
 export function dropboxFiles(api: DropboxApi) {
   /** A file's metadata, where a download fetched nothing (its offset was already the end). */
   async function metadataOf(path: string): Promise<Metadata> {
-    return value(await api.call<Metadata>('files/get_metadata', { path }), 'files/get_metadata', path)
+    return value(
+      await api.call<Metadata>('files/get_metadata', { path }),
+      'files/get_metadata',
+      path,
+    )
   }
 
   return {
@@ -63,7 +67,7 @@ export function dropboxFiles(api: DropboxApi) {
         { signal: options.signal, offset },
       )
       const answer = value(outcome, 'files/download', remotePath)
-      const how = rangeAnswer(answer.status, answer.contentRange, offset, `files/download`)
+      const how = await rangeAnswer(answer, offset, 'files/download')
       if (answer.body) await writeFrom(answer.body, target, how === 'rest' ? offset : 0, options)
       const metadata = answer.result ?? (await metadataOf(remotePath))
       if (metadata['.tag'] === 'file' && (await hashFile(target)) !== metadata.content_hash) {
@@ -116,7 +120,9 @@ function toEntry(metadata: Metadata): RemoteEntry[] {
       modified: file ? metadata.client_modified : null,
       isFolder: !file,
       // Named as the uploader records it, so a restore compares like with like.
-      ...(file ? { checksum: { algorithm: 'dropbox-content-hash', value: metadata.content_hash } } : {}),
+      ...(file
+        ? { checksum: { algorithm: 'dropbox-content-hash', value: metadata.content_hash } }
+        : {}),
     },
   ]
 }

@@ -48,7 +48,8 @@ export async function downloadFile(
     what,
     signal: options.signal,
   })
-  const how = rangeAnswer(response.status, response.headers.get('content-range'), offset, what)
+  const contentRange = response.headers.get('content-range')
+  const how = await rangeAnswer({ status: response.status, contentRange }, offset, what)
   if (how === 'complete') return void (await response.body?.cancel())
   if (!response.body)
     throw new AppError('provider_error', `Nextcloud sent no body for ${remotePath}.`)

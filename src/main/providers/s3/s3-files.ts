@@ -90,17 +90,17 @@ export function s3Files(credentials: Credentials) {
       try {
         options.signal?.throwIfAborted()
         const answer = await client
-          .send(
-            new GetObjectCommand({ Bucket: bucket, Key, Range: rangeFrom(offset).range }),
-            { abortSignal: options.signal },
-          )
+          .send(new GetObjectCommand({ Bucket: bucket, Key, Range: rangeFrom(offset).range }), {
+            abortSignal: options.signal,
+          })
           .catch(async (error: unknown) => {
             if (codeOf(error) !== 'InvalidRange' || !(await endsAt(Key, offset))) throw error
             return undefined
           })
         if (!answer) return
         const status = answer.$metadata.httpStatusCode ?? 200
-        const how = rangeAnswer(status, answer.ContentRange ?? null, offset, `GetObject ${Key}`)
+        const contentRange = answer.ContentRange ?? null
+        const how = await rangeAnswer({ status, contentRange }, offset, `GetObject ${Key}`)
         const start = how === 'rest' ? offset : 0
         await writeFrom(answer.Body as Readable, target, start, options)
         const { size } = await stat(target)

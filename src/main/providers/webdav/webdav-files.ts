@@ -14,7 +14,10 @@ export function webdavFiles(client: WebdavClient) {
       const found = await client.propfind(self, 1, PROPFIND_ALL, { isFolder: true })
       // Like the other providers: a backups folder not made yet (nothing uploaded) is not there.
       if (!found)
-        throw new AppError('remote_not_found', `There is no folder "${folder}" on the WebDAV server.`)
+        throw new AppError(
+          'remote_not_found',
+          `There is no folder "${folder}" on the WebDAV server.`,
+        )
       // Depth 1 answers with the folder itself too (RFC 4918 §9.1).
       return found
         .filter((resource) => resource.path !== self)
@@ -41,8 +44,13 @@ export function webdavFiles(client: WebdavClient) {
         await response.body?.cancel()
         throw statusError(response, `GET ${remotePath}`)
       }
-      const range = response.headers.get('content-range')
-      const how = rangeAnswer(response.status, range, offset, `GET ${remotePath}`)
+      const contentRange = response.headers.get('content-range')
+      const how = await rangeAnswer(
+        { status: response.status, contentRange },
+        offset,
+        `GET ${remotePath}`,
+        async () => (await client.stat(remotePath, options.signal))?.size,
+      )
       if (how === 'complete' || !response.body) return void (await response.body?.cancel())
       await writeFrom(response.body, target, how === 'rest' ? offset : 0, options)
     },

@@ -1,10 +1,11 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DropboxApi } from '../../../../src/main/providers/dropbox/dropbox-api.ts'
 import { dropboxFiles } from '../../../../src/main/providers/dropbox/dropbox-files.ts'
 import { contentCall } from '../../../emulators/dropbox/content-request.ts'
 import { startDropboxEmulator, type DropboxEmulator } from '../../../emulators/dropbox/index.ts'
+import { dropboxContentHashOf } from '../../../support/backup-files.ts'
 import { tempDir } from '../../../support/cli-process.ts'
 import { APP_KEY, REDIRECT_URI, endpointsOf, linkAccount } from './emulator-account.ts'
 
@@ -41,6 +42,11 @@ describe('Dropbox files', () => {
       size: 2,
       modified: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
       isFolder: false,
+      // Dropbox's content_hash, under the name the uploader records it by.
+      checksum: {
+        algorithm: 'dropbox-content-hash',
+        value: dropboxContentHashOf(Buffer.from('42')),
+      },
     })
   })
 
@@ -67,6 +73,44 @@ describe('Dropbox files', () => {
 
     expect(readFileSync(target, 'utf8')).toBe('Weißbier')
     expect(readdirSync(dir)).toEqual(['restored.tar.xz'])
+  })
+
+  it('resumes from an offset: asks Dropbox for the rest, appends it, and checks the whole file', async () => {
+    const target = join(tempDir('download'), 'resumed.tar.xz')
+    writeFileSync(target, 'Weiß')
+    const before = emulator.requests.length
+    const progress: number[] = []
+
+    await files.download('/Fermentrack Backups/Gärkeller.tar.xz', target, {
+      offset: Buffer.byteLength('Weiß'),
+      onProgress: (done) => progress.push(done),
+    })
+
+    expect(readFileSync(target, 'utf8')).toBe('Weißbier')
+    const asked = emulator.requests.slice(before).filter((r) => r.path === '/2/files/download')
+    expect(asked.map((r) => [r.status, r.range])).toEqual([[206, 'bytes=5-']])
+    expect(progress.at(-1)).toBe(Buffer.byteLength('Weißbier'))
+  })
+
+  it('from the end fetches nothing, and still checks the file against its content hash', async () => {
+    const target = join(tempDir('download'), 'complete.tar.xz')
+    writeFileSync(target, 'Weißbier')
+    const size = Buffer.byteLength('Weißbier')
+
+    await files.download('/Fermentrack Backups/Gärkeller.tar.xz', target, { offset: size })
+    expect(readFileSync(target, 'utf8')).toBe('Weißbier')
+
+    // Past the end: the 416 names a size that is not the offset, so the kept part is no prefix.
+    writeFileSync(target, 'Weizenbier!!')
+    await expect(
+      files.download('/Fermentrack Backups/Gärkeller.tar.xz', target, { offset: 12 }),
+    ).rejects.toMatchObject({ code: 'provider_error' })
+    // As long as the file, but other bytes: nothing is fetched, and the check refuses them.
+    writeFileSync(target, 'Weizen!!!')
+    await expect(
+      files.download('/Fermentrack Backups/Gärkeller.tar.xz', target, { offset: size }),
+    ).rejects.toMatchObject({ code: 'verification_failed' })
+    expect(existsSync(target)).toBe(false)
   })
 
   it('says remote_not_found for a file that is not there, and leaves no file behind', async () => {
