@@ -92,7 +92,7 @@ export interface RestoreReport {
   remote_path: string
   local_path: string
   size: number
-  verified?: boolean
+  verified: boolean
   verified_by: string
 }
 

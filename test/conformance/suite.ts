@@ -397,9 +397,10 @@ export function describeConformance(target: ConformanceTarget): void {
 
         const { code, stderr, report } = await restoreThroughCli(home, name, toDir)
 
-        // 0 verified, 3 restored but unverifiable (the exit codes are being settled elsewhere):
-        // what this suite holds every provider to is the bytes, and saying how they were checked.
-        expect([0, 3], stderr).toContain(code)
+        // Our own upload recorded a checksum, and every provider's restore checks against one:
+        // exit 0 and verified, never the size-only exit 3.
+        expect(code, stderr).toBe(0)
+        expect(report?.verified, report?.verified_by).toBe(true)
         expect(report?.remote_path).toMatch(new RegExp(`/${name.replace(/\./g, '\\.')}$`))
         expect(report?.verified_by).toMatch(/\S/)
         const stored = await server.stored(upload.reports[0]!.remote_path!)
