@@ -12,6 +12,7 @@ import { CONFIGURE_FLAGS } from './provider-flags.ts'
 import { backupsCommand, restoreCommand } from './restore-commands.ts'
 import { historyCommand, pauseCommand, retryCommand, statusCommand } from './queue-commands.ts'
 import { uploadCommand, watchCommand } from './upload-commands.ts'
+import { SOURCE_FLAGS, sourcesCommand, type SourceOptions } from './source-commands.ts'
 import {
   pruneCommand,
   RETENTION_FLAGS,
@@ -40,7 +41,14 @@ Commands:
   open-url <url>                     Hand a fermentrack-backup:// sign-in answer to the waiting connect
   connections [--json]               List connections with their account and space used
   disconnect <connection_id>         Revoke a connection's access and forget it
-  watch [--dir DIR]                  Watch the backups folder and upload every new backup
+  watch [--dir DIR]                  Watch every Fermentrack's backups folder (or just DIR) and
+                                     upload every new backup
+  sources [--json]                   The Fermentrack folders that are watched
+  sources add --folder DIR --label L [--remote-subfolder S] [--destination ID ...] [--json]
+                                     Watch another Fermentrack; its backups go to the remote
+                                     subfolder S (default: the label; "" for none), and only to
+                                     the destinations given (default: every one)
+  sources remove ID                  Stop watching one (its backups stay where they are)
   upload <file>... [--connection ID] [--json]
                                      Upload files now and wait until each is verified
   status [--json]                    Connections, queue counts, pauses and current transfers
@@ -78,6 +86,7 @@ const OPTIONS = {
   ...connectFlagOptions(),
   ...CONFIGURE_FLAGS,
   ...RETENTION_FLAGS,
+  ...SOURCE_FLAGS,
   json: { type: 'boolean' },
   redirect: { type: 'string' },
   'no-browser': { type: 'boolean' },
@@ -102,7 +111,8 @@ type Options = { json: boolean } & Partial<
   > &
     Record<'no-browser' | 'all-failed' | 'set-ping-url-stdin' | 'clear-ping-url', boolean>
 > &
-  RetentionOptions
+  RetentionOptions &
+  Omit<SourceOptions, 'json'>
 
 /** The running engine, for the last-resort handler's log and clean stop. */
 let current: Engine | undefined
@@ -165,6 +175,8 @@ async function dispatch(
     case 'watch':
       arity(0, '[--dir DIR]')
       return watchCommand(engine, values.dir)
+    case 'sources':
+      return sourcesCommand(engine, args, values)
     case 'upload':
       if (args.length === 0) arity(1, '<file>... [--connection ID] [--json]')
       return uploadCommand(engine, args, { connection: values.connection, json: values.json })

@@ -12,6 +12,8 @@ import { SettingsStore } from './store/settings-store.ts'
 import { isStorageFailure } from './uploads/storage-failure.ts'
 import { UploadService } from './uploads/upload-service.ts'
 import { RemoteBackups } from './restore/remote-backups.ts'
+import { AutoPrune } from './retention/auto-prune.ts'
+import type { Source } from '../shared/settings-schema.ts'
 import {
   watchFolder,
   type FolderWatch,
@@ -54,6 +56,16 @@ export interface Engine {
     onStatus: (status: WatchStatus) => void,
     onScanComplete?: (count: number) => void,
   ): FolderWatch
+  /**
+   * Watches every source in the settings, each with its own watcher, and queues its backups for
+   * its own destinations, into its remote subfolder. Closing it closes them all.
+   */
+  watchSources(
+    onStatus: (source: Source, status: WatchStatus) => void,
+    onScanComplete?: (source: Source, count: number) => void,
+  ): FolderWatch
+  /** Prunes after each verified upload where retention is on (see AutoPrune). */
+  autoPrune: AutoPrune
   /**
    * Revokes and forgets a connection, and cancels the work that was waiting for it. `warning`
    * (not_revoked) says Dropbox could not be reached to revoke it; it is gone here all the same.
@@ -112,6 +124,14 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   const uploads = new UploadService({ home, settings, connections, env, log, now: options.now })
   const ping = new HealthPing({ settings, secrets: openSecrets, log })
   uploads.on('job', (job) => ping.jobFinished(job))
+  const autoPrune = new AutoPrune({
+    settings,
+    connections,
+    jobs: uploads.store,
+    log,
+    now: options.now ?? Date.now,
+  })
+  uploads.on('job', (job) => autoPrune.jobFinished(job))
   return {
     home,
     log,
@@ -123,7 +143,21 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     backups: new RemoteBackups({ connections, settings, jobs: uploads.store }),
     warnings,
     watch: (dir, onStatus, onScanComplete) =>
-      watchIntoQueue(dir, settings, uploads, log, onStatus, onScanComplete),
+      watchIntoQueue({ dir }, settings, uploads, log, onStatus, onScanComplete),
+    watchSources: (onStatus, onScanComplete) => {
+      const watches = settings.get().sources.map((source) =>
+        watchIntoQueue(
+          { dir: source.folder, source },
+          settings,
+          uploads,
+          log,
+          (status) => onStatus(source, status),
+          (count) => onScanComplete?.(source, count),
+        ),
+      )
+      return { close: async () => void (await Promise.all(watches.map((w) => w.close()))) }
+    },
+    autoPrune,
     disconnect: async (id) => {
       const outcome = await connections.disconnect(id)
       uploads.forget(id)
@@ -131,6 +165,8 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     },
     close: async () => {
       await uploads.stop()
+      // A prune started by the last upload finishes (and is written to the history) first.
+      await autoPrune.settle()
       await ping.settle()
       uploads.close()
     },
@@ -142,7 +178,7 @@ const REOFFER_MS = [5000, 10_000, 30_000, 60_000]
 
 /** Hands settled files to the queue in batches: one transaction per burst, not per file. */
 function watchIntoQueue(
-  dir: string,
+  { dir, source }: { dir: string; source?: Source },
   settings: SettingsStore,
   uploads: UploadService,
   log: Logger,
@@ -158,7 +194,7 @@ function watchIntoQueue(
     const files = batch
     batch = []
     try {
-      uploads.offer(files, 'watch')
+      uploads.offer(files, 'watch', undefined, source)
       retries = 0
       void uploads.nudge()
     } catch (error) {

@@ -95,7 +95,7 @@ export type StatusView = z.infer<typeof StatusView>
 
 /** The settings the window may read and change (connections have commands of their own). */
 export const SettingsView = Settings.pick({
-  watchFolder: true,
+  sources: true,
   patterns: true,
   remoteFolder: true,
   concurrency: true,

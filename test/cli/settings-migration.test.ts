@@ -57,7 +57,7 @@ describe('settings version 1 → 2', () => {
       oauth: { client_id: APP_KEY, client_id_source: 'settings' },
     })
     const after = readSettings(h.home)
-    expect(after.version).toBe(2)
+    expect(after.version).toBe(3)
     expect(after).not.toHaveProperty('dropboxAppKey')
     expect(after.providers).toEqual({ dropbox: { clientId: APP_KEY } })
     expect(after.connections).toEqual(before)

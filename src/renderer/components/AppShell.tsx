@@ -1,6 +1,7 @@
 import { useEffect, useState, type ReactNode } from 'react'
 import { useCompanion } from '../companion-context.ts'
 import { listDestinations } from '../destinations.ts'
+import { firstSource } from '../../shared/source-names.ts'
 import { useActiveTransfers } from '../hooks/use-active-transfers.ts'
 import { useChooseFolder } from '../hooks/use-choose-folder.ts'
 import { useConnections } from '../hooks/use-connections.ts'
@@ -37,7 +38,7 @@ export function AppShell() {
   const [pausing, setPausing] = useState(false)
   const destinations = listDestinations(connections, providers, settings)
   const loaded = connections !== null && settings !== null
-  const setupNeeded = loaded && (destinations.length === 0 || !settings.watchFolder)
+  const setupNeeded = loaded && (destinations.length === 0 || settings.sources.length === 0)
 
   // Ctrl/⌘ + 1, 2, 3 jump between sections, as in most desktop apps.
   useEffect(() => {
@@ -63,7 +64,7 @@ export function AppShell() {
 
   const chooseWatchFolder = async () => {
     const folder = await chooseFolder()
-    if (folder && (await saveSetting({ watchFolder: folder })))
+    if (folder && (await saveSetting({ sources: [firstSource(folder)] })))
       toast({ kind: 'success', title: 'Watching the backups folder', message: folder })
   }
 
@@ -153,6 +154,7 @@ export function AppShell() {
             settings={settings}
             status={status}
             loadError={settingsError}
+            destinations={destinations}
             onSaved={applySettings}
           />,
         )}

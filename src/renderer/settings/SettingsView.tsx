@@ -15,6 +15,9 @@ import { ProviderSettingsSection } from './ProviderSettingsSection.tsx'
 import { SaveBar } from './SaveBar.tsx'
 import { ScanNowButton } from './ScanNowButton.tsx'
 import { changesFrom, toDraft, validateDraft, type Draft } from './settings-draft.ts'
+import { sourceErrors } from './source-draft.ts'
+import { SourcesField } from './SourcesField.tsx'
+import type { Destination } from '../destinations.ts'
 
 const NOTIFICATION_CHOICES: { value: NotificationLevel; label: string }[] = [
   { value: 'all', label: 'Every upload' },
@@ -26,10 +29,18 @@ export interface SettingsViewProps {
   settings: Settings | null
   status: StatusView | null
   loadError: ErrorInfo | null
+  /** Where a Fermentrack's backups may go, for its "Upload to" choice. */
+  destinations?: Destination[]
   onSaved: (settings: Settings) => void
 }
 
-export function SettingsView({ settings, status, loadError, onSaved }: SettingsViewProps) {
+export function SettingsView({
+  settings,
+  status,
+  loadError,
+  destinations = [],
+  onSaved,
+}: SettingsViewProps) {
   const api = useCompanion()
   const ids = useId()
   const id = (name: string) => `${ids}-${name}`
@@ -100,21 +111,21 @@ export function SettingsView({ settings, status, loadError, onSaved }: SettingsV
             Fermentrack backups
           </h2>
           <PrefRow
-            label="Backups folder"
-            hint="The folder Fermentrack saves its backups to. New files there are uploaded."
+            label="Fermentracks"
+            hint="Each Fermentrack's backups folder; new files there are uploaded into its remote subfolder. A brewery with several Pis adds one each."
             hintId={id('watch-hint')}
           >
-            <FolderField
-              name="backups folder"
-              value={draft.watchFolder}
-              emptyText="Not chosen yet"
-              describedBy={id('watch-hint')}
-              onChange={(folder) => edit('watchFolder', folder)}
+            <SourcesField
+              sources={draft.sources}
+              errors={sourceErrors(draft.sources)}
+              destinations={destinations}
+              savedIds={settings.sources.map((s) => s.id)}
+              onChange={(sources) => edit('sources', sources)}
             />
-            {watch?.state === 'unavailable' && watch.error && !edits.watchFolder && (
+            {watch?.state === 'unavailable' && watch.error && !edits.sources && (
               <ErrorNote error={watch.error} />
             )}
-            {settings.watchFolder && edits.watchFolder === undefined && <ScanNowButton />}
+            {settings.sources.length > 0 && edits.sources === undefined && <ScanNowButton />}
           </PrefRow>
           <PrefRow
             label={<label htmlFor={id('patterns')}>Backup file names</label>}

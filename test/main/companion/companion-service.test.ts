@@ -145,9 +145,12 @@ describe('CompanionService', () => {
       await service.invoke('settings.update', { localDestination: picker.next }),
     ).toMatchObject({ ok: true, value: { localDestination: '/mnt/nas/not-mounted-yet' } })
     const typed = tempDir('typed')
-    expect(await service.invoke('settings.update', { watchFolder: typed })).toMatchObject({
+    const sources = [
+      { id: 'ferm', label: 'Ferm', folder: typed, remoteSubfolder: null, destinations: null },
+    ]
+    expect(await service.invoke('settings.update', { sources })).toMatchObject({
       ok: true,
-      value: { watchFolder: typed },
+      value: { sources },
     })
   })
 
@@ -155,7 +158,24 @@ describe('CompanionService', () => {
     const { service, events, home } = await companion()
     const before = await service.invoke('settings.get', undefined)
     for (const [change, reason] of [
-      [{ watchFolder: home, concurrency: 5 }, "is inside the app's own data folder"],
+      [
+        {
+          sources: [
+            { id: 'a', label: 'A', folder: home, remoteSubfolder: null, destinations: null },
+          ],
+          concurrency: 5,
+        },
+        "is inside the app's own data folder",
+      ],
+      [
+        {
+          sources: [
+            { id: 'a', label: 'A', folder: tempDir('a'), remoteSubfolder: 'X', destinations: null },
+            { id: 'b', label: 'B', folder: tempDir('b'), remoteSubfolder: 'X', destinations: null },
+          ],
+        },
+        'the remote subfolder "X" is used by A already',
+      ],
       [{ localDestination: '/made/up', concurrency: 5 }, 'does not exist'],
       [{ localDestination: 'relative' }, 'is not a full path'],
     ] as const) {
