@@ -15,6 +15,7 @@ import type {
   SettingsView,
   StatusView,
 } from '../../src/renderer/api-types.ts'
+import { SettingsView as SettingsSchema } from '../../src/shared/ipc-contract.ts'
 import { makeProviderSettings, makeProviders, makeSettings, makeStatus } from './fixtures.ts'
 
 export interface FakeState {
@@ -278,7 +279,8 @@ export class FakeCompanion {
     'status.get': () => ok(this.state.status),
     'settings.get': () => ok(this.state.settings),
     'settings.update': (change) => {
-      this.state.settings = { ...this.state.settings, ...change }
+      // Parsed as main parses it: defaults filled in (a source's destinations, say).
+      this.state.settings = SettingsSchema.parse({ ...this.state.settings, ...change })
       this.emit('settings.changed', this.state.settings)
       return ok(this.state.settings)
     },

@@ -29,6 +29,14 @@ function secondSource(change: { label?: string; destinations?: string[] }) {
   }
 }
 
+/** Picks the folder of the source named `name` (the picker answers `folder`), then saves. */
+async function chooseAndSave(name: string, folder: string) {
+  fireEvent.click(screen.getByRole('button', { name: `Choose the backups folder of ${name}…` }))
+  await screen.findByText(folder)
+  fireEvent.click(saveButton())
+  await screen.findByText('Saved')
+}
+
 const row = (name: string) => screen.getByRole('listitem', { name })
 const inRow = (name: string, label: string) =>
   within(row(name)).getByLabelText(label) as HTMLInputElement
@@ -109,12 +117,7 @@ describe('settings', () => {
   it("chooses a Fermentrack's backups folder with the system picker", async () => {
     const fake = new FakeCompanion({ connections: [makeConnection()], chosenFolder: '/srv/ferm' })
     await openSettings(fake)
-    fireEvent.click(
-      screen.getByRole('button', { name: 'Choose the backups folder of Fermentrack…' }),
-    )
-    await screen.findByText('/srv/ferm')
-    fireEvent.click(saveButton())
-    await screen.findByText('Saved')
+    await chooseAndSave('Fermentrack', '/srv/ferm')
     expect(fake.callsTo('settings.update')).toEqual([
       { sources: [{ ...FERMENTRACK, folder: '/srv/ferm' }] },
     ])
@@ -213,14 +216,24 @@ describe('several Fermentracks', () => {
 
     fireEvent.change(inRow('Brewhouse 2', 'Name'), { target: { value: 'Test Pi: cellar' } })
     expect(inRow('Test Pi: cellar', 'Remote subfolder').value).toBe('Test Pi- cellar')
-    fireEvent.click(
-      screen.getByRole('button', { name: 'Choose the backups folder of Test Pi: cellar…' }),
-    )
-    await screen.findByText('/srv/pi-2')
-    fireEvent.click(saveButton())
-    await screen.findByText('Saved')
+    await chooseAndSave('Test Pi: cellar', '/srv/pi-2')
     expect(fake.callsTo('settings.update')).toEqual([
       { sources: [FERMENTRACK, secondSource({ label: 'Test Pi: cellar' })] },
+    ])
+  })
+
+  it('with none yet, the first one added is "Fermentrack", straight into the remote folder', async () => {
+    const fake = new FakeCompanion({
+      connections: [makeConnection()],
+      settings: makeSettings({ sources: [] }),
+      chosenFolder: '/srv/ferm',
+    })
+    await openSettings(fake)
+    fireEvent.click(screen.getByRole('button', { name: 'Add a Fermentrack' }))
+    expect(inRow('Fermentrack', 'Remote subfolder').value).toBe('')
+    await chooseAndSave('Fermentrack', '/srv/ferm')
+    expect(fake.callsTo('settings.update')).toEqual([
+      { sources: [{ ...FERMENTRACK, folder: '/srv/ferm' }] },
     ])
   })
 

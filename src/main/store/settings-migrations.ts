@@ -17,7 +17,9 @@ export const MIGRATIONS: Migrations = {
   // The one watched folder became the first of a list of sources. It keeps uploading straight
   // into each destination's folder (no subfolder) and to every destination, as it did.
   2: ({ watchFolder, ...rest }) => {
-    if (typeof watchFolder !== 'string' || watchFolder === '') return { ...rest, sources: [] }
+    // No folder set: no source (the default). A list already there is never overwritten.
+    if (typeof watchFolder !== 'string' || watchFolder === '' || rest.sources !== undefined)
+      return rest
     const source = {
       id: 'fermentrack',
       label: 'Fermentrack',

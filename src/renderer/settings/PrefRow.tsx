@@ -7,10 +7,12 @@ export function PrefRow(props: {
   hintId?: string
   error?: string
   errorId?: string
+  /** The control below the text, full width (a list), rather than beside it. */
+  wide?: boolean
   children: ReactNode
 }) {
   return (
-    <div className="pref">
+    <div className={props.wide ? 'pref pref-wide' : 'pref'}>
       <div className="pref-text">
         <div className="pref-label">{props.label}</div>
         {props.hint && (

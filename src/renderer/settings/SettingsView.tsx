@@ -111,6 +111,7 @@ export function SettingsView({
             Fermentrack backups
           </h2>
           <PrefRow
+            wide
             label="Fermentracks"
             hint="Each Fermentrack's backups folder; new files there are uploaded into its remote subfolder. A brewery with several Pis adds one each."
             hintId={id('watch-hint')}

@@ -38,7 +38,7 @@ export function SourcesField(props: SourcesFieldProps) {
         className="button"
         onClick={() => onChange([...sources, newSourceDraft(sources)])}
       >
-        Add another Fermentrack
+        {sources.length === 0 ? 'Add a Fermentrack' : 'Add another Fermentrack'}
       </button>
     </div>
   )
@@ -77,7 +77,9 @@ function SourceRow(props: {
   return (
     <li className="source-row" aria-label={name}>
       <div className="source-line">
-        <label htmlFor={id('label')}>Name</label>
+        <label className="source-key" htmlFor={id('label')}>
+          Name
+        </label>
         <input
           id={id('label')}
           className="input"
@@ -95,14 +97,19 @@ function SourceRow(props: {
           Remove
         </button>
       </div>
-      <FolderField
-        name={`backups folder of ${name}`}
-        value={source.folder}
-        emptyText="Not chosen yet"
-        onChange={(folder) => onChange({ folder })}
-      />
       <div className="source-line">
-        <label htmlFor={id('subfolder')}>Remote subfolder</label>
+        <span className="source-key">Folder</span>
+        <FolderField
+          name={`backups folder of ${name}`}
+          value={source.folder}
+          emptyText="Not chosen yet"
+          onChange={(folder) => onChange({ folder })}
+        />
+      </div>
+      <div className="source-line">
+        <label className="source-key" htmlFor={id('subfolder')}>
+          Remote subfolder
+        </label>
         <input
           id={id('subfolder')}
           className="input"
@@ -113,7 +120,7 @@ function SourceRow(props: {
         />
       </div>
       <fieldset className="source-destinations">
-        <legend>Upload to</legend>
+        <legend className="source-key">Upload to</legend>
         <label>
           <input
             type="checkbox"

@@ -1,5 +1,9 @@
 import { sourceProblem } from '../../shared/source-check.ts'
-import { remoteSubfolderFromLabel, sourceIdFromLabel } from '../../shared/source-names.ts'
+import {
+  firstSource,
+  remoteSubfolderFromLabel,
+  sourceIdFromLabel,
+} from '../../shared/source-names.ts'
 import type { SourceSetting } from '../api-types.ts'
 
 /**
@@ -18,17 +22,23 @@ export function toSourceDrafts(sources: readonly SourceSetting[]): SourceDraft[]
   return sources.map((s) => ({ ...s, remoteSubfolder: s.remoteSubfolder ?? '' }))
 }
 
-/** A new row for "Add another Fermentrack": a free label, and its subfolder named after it. */
+/**
+ * A new row. The first Fermentrack uploads straight into the remote folder (as the setup
+ * checklist's does); another one is named "Brewhouse N" and keeps its backups apart in a
+ * subfolder named after it.
+ */
 export function newSourceDraft(existing: readonly SourceDraft[]): SourceDraft {
+  if (existing.length === 0) return { ...firstSource(''), folder: null, remoteSubfolder: '' }
   const labels = existing.map((s) => s.label.trim().toLowerCase())
   let n = existing.length + 1
   while (labels.includes(`brewhouse ${n}`)) n++
   const label = `Brewhouse ${n}`
+  const id = sourceIdFromLabel(
+    label,
+    existing.map((s) => s.id),
+  )
   return {
-    id: sourceIdFromLabel(
-      label,
-      existing.map((s) => s.id),
-    ),
+    id,
     label,
     folder: null,
     remoteSubfolder: remoteSubfolderFromLabel(label) ?? '',
