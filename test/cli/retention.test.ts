@@ -255,6 +255,20 @@ describe('retention through the CLI', () => {
     expect(readdirSync(target).sort()).toEqual(NAMES.slice(2))
   })
 
+  it('auto-prune after a burst: seven uploads finishing together still leave the 3 newest, with no prune failing', async () => {
+    const { env, target, backups } = localHome()
+    expect((await runCli(['retention', '--keep-last', '3'], env)).code).toBe(0)
+    writeSettings(env.FTB_HOME!, { concurrency: 4 })
+
+    await uploadSeven(env, backups)
+
+    expect(readdirSync(target).sort()).toEqual(NAMES.slice(4))
+    const { jobs } = await history(env)
+    expect(jobs.filter((job) => job.pruned?.by === 'keepLast=3')).toHaveLength(4)
+    const log = readFileSync(join(env.FTB_HOME!, 'logs', 'companion.log'), 'utf8')
+    expect(log).not.toContain('automatic prune failed')
+  })
+
   it('an unknown destination is refused and nothing is saved', async () => {
     const { env } = localHome()
     const result = await runCli(['retention', '--connection', 'nope', '--keep-last', '3'], env)

@@ -87,8 +87,13 @@ export async function planFolder(deps: PruneDeps, at: PruneTarget): Promise<Dest
   const { provider, credentials, context } = await deps.connections.open(id)
   const listed = await provider.list(credentials, folder, context)
   const verified = deps.jobs.verifiedNames(id, folder)
+  // A copy still being uploaded or verified is left out: deleting it would fail its upload, and
+  // it is planned (and marked in the history) after its upload is done.
+  const open = deps.jobs.openNames(id, folder)
   const plan = planRetention({
-    backups: listed.map((entry) => ({ ...entry, verified: verified.has(entry.name) })),
+    backups: listed
+      .filter((entry) => !open.has(entry.name))
+      .map((entry) => ({ ...entry, verified: verified.has(entry.name) })),
     policy,
     folder,
     patterns: settings.patterns,
