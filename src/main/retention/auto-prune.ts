@@ -11,9 +11,9 @@ interface Running {
 /**
  * Prunes a destination's folder after each verified upload to it, where retention is on there
  * (issue #10: "after each verified upload, pruning runs automatically"). One prune at a time per
- * destination and folder: uploads finishing during a prune ask for one more run after it, not one
- * each, so a burst of seven uploads lists the folder at most twice more. Failures are only
- * logged: the upload itself succeeded, and the next one tries again.
+ * destination and folder: however many uploads finish during a prune, they ask for one more run
+ * after it, not one each. Failures are only logged: the upload itself succeeded, and the next one
+ * tries again.
  */
 export class AutoPrune {
   private readonly deps: PruneDeps
