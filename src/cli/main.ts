@@ -60,7 +60,7 @@ Commands:
   resume [--connection ID]           Resume them
   health [--max-age DURATION] [--dir DIR] [--json]
                                      Age of each destination's last verified upload and of the
-                                     newest backup in the watch folder; exit 1 if any is older
+                                     newest backup of each Fermentrack (or in DIR); exit 1 if any is older
                                      than --max-age (default: the alertAfter setting, 2d) or
                                      missing. DURATION: 90m, 36h, 2d …
   health --set-ping-url-stdin | --clear-ping-url
@@ -75,8 +75,9 @@ Commands:
                                      Show or set how many backups to keep: the default for
                                      all destinations, or one destination's own
   prune [--connection ID] [--dry-run] [--json]
-                                     Delete the backups the retention policy lets go, and say
-                                     which rule let each go (--dry-run only lists them)
+                                     Delete the backups the retention policy lets go, each
+                                     Fermentrack's folder counted on its own, and say which
+                                     rule let each go (--dry-run only lists them)
 
 Environment: FTB_HOME, DROPBOX_APP_KEY, FTB_SECRET_STORE, FTB_LOCAL_DESTINATION,
 FTB_LOOPBACK_PORT, FTB_LOG_LEVEL (see the README's configuration reference).

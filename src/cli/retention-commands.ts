@@ -6,6 +6,7 @@ import {
   checkedDestination,
   policyFor,
   prune,
+  pruneTargets,
   type DestinationPlan,
 } from '../main/retention/prune.ts'
 import { printJson } from './output.ts'
@@ -71,15 +72,29 @@ export function retentionCommand(
     engine.log.info('retention set', { connection: id || 'default', policy: change })
   }
   const settings = engine.settings.get()
+  // The remote folders each policy is applied to, one per Fermentrack, each counted on its own.
+  const folders = (ids: string[]) =>
+    ids.flatMap((d) =>
+      pruneTargets(settings, engine.connections, d).map((t) => ({
+        connection_id: d,
+        folder: t.folder,
+        source: t.source,
+      })),
+    )
   if (id) {
     const policy = policyFor(settings, id)
     const own = id in settings.retentionOverrides
-    if (options.json) return printJson({ connection_id: id, policy, override: own })
+    if (options.json)
+      return printJson({ connection_id: id, policy, override: own, folders: folders([id]) })
     process.stdout.write(`${id}: ${describePolicy(policy)}${own ? '' : ' (the default)'}\n`)
     return
   }
   if (options.json)
-    return printJson({ retention: settings.retention, overrides: settings.retentionOverrides })
+    return printJson({
+      retention: settings.retention,
+      overrides: settings.retentionOverrides,
+      folders: folders(engine.connections.destinations()),
+    })
   const lines = [
     `Default: ${describePolicy(settings.retention)}`,
     ...Object.entries(settings.retentionOverrides).map(([c, p]) => `${c}: ${describePolicy(p)}`),

@@ -246,6 +246,7 @@ describe('retention through the CLI', () => {
       connection_id: 'local',
       policy: { keepLast: 5 },
       override: true,
+      folders: [{ connection_id: 'local', folder: '/Fermentrack Backups', source: null }],
     })
 
     const pruned = await runCli(['prune'], env)
@@ -275,7 +276,7 @@ describe('retention through the CLI', () => {
     expect(result.code).toBe(1)
     expect(result.stderr).toContain('No connection has the id "nope"')
     const shown = await runCli(['retention', '--json'], env)
-    expect(parseJson(shown)).toEqual({ retention: {}, overrides: {} })
+    expect(parseJson(shown)).toMatchObject({ retention: {}, overrides: {} })
   })
 
   it.each([
@@ -342,6 +343,21 @@ describe('retention per Fermentrack', () => {
     })
     expect((await stopCli(watch)).code).toBe(0)
     expect(readdirSync(testPi).sort()).toEqual(TEST_PI)
+
+    const shown = await runCli(['retention', '--json'], env)
+    expect(parseJson<{ folders: unknown }>(shown).folders).toEqual([
+      { connection_id: 'local', folder: '/Fermentrack Backups', source: null },
+      {
+        connection_id: 'local',
+        folder: '/Fermentrack Backups/Brewhouse 1',
+        source: { id: 'brewhouse-1', label: 'Brewhouse 1' },
+      },
+      {
+        connection_id: 'local',
+        folder: '/Fermentrack Backups/Test Pi',
+        source: { id: 'test-pi', label: 'Test Pi' },
+      },
+    ])
 
     const dry = await runCli(['prune', '--dry-run', '--json'], env)
     expect(dry.code, dry.stderr).toBe(0)
