@@ -34,7 +34,9 @@ export async function healthCommand(engine: Engine, options: HealthOptions): Pro
     destinations: engine.uploads.destinations(),
     providerOf: (id) => engine.connections.providerOf(id),
     lastVerify: (id) => engine.verify.runs.last(id),
-    dir: options.dir ?? settings.watchFolder,
+    sources: options.dir
+      ? [{ id: null, label: options.dir, folder: options.dir }]
+      : settings.sources.map(({ id, label, folder }) => ({ id, label, folder })),
     patterns: settings.patterns,
     recursive: settings.includeSubfolders,
     maxAgeSeconds,
@@ -58,13 +60,18 @@ function reportLines(report: HealthReport, maxAge: string): string[] {
   })
   if (report.destinations.length === 0)
     lines.push('FAIL destinations: none set up (connect one, or set localDestination)')
-  const w = report.watch_folder
-  const where = w.path ? `watch folder ${w.path}` : 'watch folder'
-  const newest =
-    w.age_seconds === null
-      ? (w.problem ?? 'no backup')
-      : `newest backup ${formatAge(w.age_seconds)} ago (${w.newest_backup})`
-  lines.push(`${mark(w.ok)} ${where}: ${newest}`)
+  for (const s of report.sources) {
+    const where = s.id === null ? `watch folder ${s.path}` : `${s.label} (${s.path})`
+    const age = s.age_seconds === null ? '' : formatAge(s.age_seconds)
+    const newest =
+      s.age_seconds === null
+        ? (s.problem ?? 'no backup')
+        : s.ok || s.id === null
+          ? `newest backup ${age} ago (${s.newest_backup})`
+          : `no new Fermentrack backup for ${age} (newest: ${s.newest_backup})`
+    lines.push(`${mark(s.ok)} ${where}: ${newest}`)
+  }
+  if (report.sources.length === 0) lines.push(`FAIL watch folder: ${report.watch_folder.problem}`)
   lines.push(
     report.ok ? `OK: all within ${maxAge}.` : `FAIL: something is missing or older than ${maxAge}.`,
   )

@@ -13,6 +13,7 @@ import { backupsCommand, restoreCommand } from './restore-commands.ts'
 import { historyCommand, pauseCommand, retryCommand, statusCommand } from './queue-commands.ts'
 import { uploadCommand, watchCommand } from './upload-commands.ts'
 import { verifyCommand } from './verify-command.ts'
+import { SOURCE_FLAGS, sourcesCommand, type SourceOptions } from './source-commands.ts'
 import {
   pruneCommand,
   RETENTION_FLAGS,
@@ -41,7 +42,14 @@ Commands:
   open-url <url>                     Hand a fermentrack-backup:// sign-in answer to the waiting connect
   connections [--json]               List connections with their account and space used
   disconnect <connection_id>         Revoke a connection's access and forget it
-  watch [--dir DIR]                  Watch the backups folder and upload every new backup
+  watch [--dir DIR]                  Watch every Fermentrack's backups folder (or just DIR) and
+                                     upload every new backup
+  sources [--json]                   The Fermentrack folders that are watched
+  sources add --folder DIR --label L [--remote-subfolder S] [--destination ID ...] [--json]
+                                     Watch another Fermentrack; its backups go to the remote
+                                     subfolder S (default: the label; "" for none), and only to
+                                     the destinations given (default: every one)
+  sources remove ID                  Stop watching one (its backups stay where they are)
   upload <file>... [--connection ID] [--json]
                                      Upload files now and wait until each is verified
   status [--json]                    Connections, queue counts, pauses and current transfers
@@ -53,7 +61,7 @@ Commands:
   resume [--connection ID]           Resume them
   health [--max-age DURATION] [--dir DIR] [--json]
                                      Age of each destination's last verified upload and of the
-                                     newest backup in the watch folder; exit 1 if any is older
+                                     newest backup of each Fermentrack (or in DIR); exit 1 if any is older
                                      than --max-age (default: the alertAfter setting, 2d) or
                                      missing. DURATION: 90m, 36h, 2d …
   health --set-ping-url-stdin | --clear-ping-url
@@ -72,8 +80,9 @@ Commands:
                                      Show or set how many backups to keep: the default for
                                      all destinations, or one destination's own
   prune [--connection ID] [--dry-run] [--json]
-                                     Delete the backups the retention policy lets go, and say
-                                     which rule let each go (--dry-run only lists them)
+                                     Delete the backups the retention policy lets go, each
+                                     Fermentrack's folder counted on its own, and say which
+                                     rule let each go (--dry-run only lists them)
 
 Environment: FTB_HOME, DROPBOX_APP_KEY, FTB_SECRET_STORE, FTB_LOCAL_DESTINATION,
 FTB_LOOPBACK_PORT, FTB_LOG_LEVEL (see the README's configuration reference).
@@ -83,6 +92,7 @@ const OPTIONS = {
   ...connectFlagOptions(),
   ...CONFIGURE_FLAGS,
   ...RETENTION_FLAGS,
+  ...SOURCE_FLAGS,
   json: { type: 'boolean' },
   redirect: { type: 'string' },
   'no-browser': { type: 'boolean' },
@@ -117,7 +127,8 @@ type Options = { json: boolean } & Partial<
   > &
     Record<'no-browser' | 'all-failed' | 'set-ping-url-stdin' | 'clear-ping-url', boolean>
 > &
-  RetentionOptions
+  RetentionOptions &
+  Omit<SourceOptions, 'json'>
 
 /** The running engine, for the last-resort handler's log and clean stop. */
 let current: Engine | undefined
@@ -180,6 +191,8 @@ async function dispatch(
     case 'watch':
       arity(0, '[--dir DIR]')
       return watchCommand(engine, values.dir)
+    case 'sources':
+      return sourcesCommand(engine, args, values)
     case 'upload':
       if (args.length === 0) arity(1, '<file>... [--connection ID] [--json]')
       return uploadCommand(engine, args, { connection: values.connection, json: values.json })

@@ -6,6 +6,7 @@ import {
   checkedDestination,
   policyFor,
   prune,
+  pruneTargets,
   type DestinationPlan,
 } from '../main/retention/prune.ts'
 import { printJson } from './output.ts'
@@ -71,15 +72,29 @@ export function retentionCommand(
     engine.log.info('retention set', { connection: id || 'default', policy: change })
   }
   const settings = engine.settings.get()
+  // The remote folders each policy is applied to, one per Fermentrack, each counted on its own.
+  const folders = (ids: string[]) =>
+    ids.flatMap((d) =>
+      pruneTargets(settings, engine.connections, d).map((t) => ({
+        connection_id: d,
+        folder: t.folder,
+        source: t.source,
+      })),
+    )
   if (id) {
     const policy = policyFor(settings, id)
     const own = id in settings.retentionOverrides
-    if (options.json) return printJson({ connection_id: id, policy, override: own })
+    if (options.json)
+      return printJson({ connection_id: id, policy, override: own, folders: folders([id]) })
     process.stdout.write(`${id}: ${describePolicy(policy)}${own ? '' : ' (the default)'}\n`)
     return
   }
   if (options.json)
-    return printJson({ retention: settings.retention, overrides: settings.retentionOverrides })
+    return printJson({
+      retention: settings.retention,
+      overrides: settings.retentionOverrides,
+      folders: folders(engine.connections.destinations()),
+    })
   const lines = [
     `Default: ${describePolicy(settings.retention)}`,
     ...Object.entries(settings.retentionOverrides).map(([c, p]) => `${c}: ${describePolicy(p)}`),
@@ -106,13 +121,18 @@ export async function pruneCommand(
   }
   const plans = await prune(deps, ids, dryRun)
   if (options.json) return printJson({ dry_run: dryRun, destinations: plans.map(planJson) })
-  process.stdout.write(plans.flatMap((p) => planLines(p, dryRun)).join('\n') + '\n')
+  // Retention is off per destination: said once, not once for each source's folder there.
+  const shown = plans.filter(
+    (p, i) => p.plan || plans.findIndex((q) => q.connectionId === p.connectionId) === i,
+  )
+  process.stdout.write(shown.flatMap((p) => planLines(p, dryRun)).join('\n') + '\n')
 }
 
-function planJson({ connectionId, folder, policy, plan }: DestinationPlan) {
+function planJson({ connectionId, folder, source, policy, plan }: DestinationPlan) {
   return {
     connection_id: connectionId,
     folder,
+    source: source ? { id: source.id, label: source.label } : null,
     policy,
     keep: plan?.keep.map((k) => ({ name: k.backup.name, path: k.backup.path, reasons: k.reasons })),
     remove: (plan?.remove ?? []).map((r) => ({
@@ -123,11 +143,13 @@ function planJson({ connectionId, folder, policy, plan }: DestinationPlan) {
   }
 }
 
-function planLines({ connectionId, folder, policy, plan }: DestinationPlan, dryRun: boolean) {
+function planLines(planned: DestinationPlan, dryRun: boolean) {
+  const { connectionId, folder, source, policy, plan } = planned
   if (!plan) return [`${connectionId}: retention is off; nothing to prune.`]
   const verb = dryRun ? 'would remove' : 'removed'
+  const whose = source ? ` (${source.label})` : ''
   return [
-    `${connectionId} ${folder}: ${describePolicy(policy)}; ${verb} ${plan.remove.length}, keeping ${plan.keep.length}.`,
+    `${connectionId} ${folder}${whose}: ${describePolicy(policy)}; ${verb} ${plan.remove.length}, keeping ${plan.keep.length}.`,
     ...plan.remove.map((r) => `  ${verb} ${r.backup.name}  (pruned by ${r.rule})`),
     ...plan.keep.map((k) => `  keep ${k.backup.name}  (${k.reasons.join(', ')})`),
   ]

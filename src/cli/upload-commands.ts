@@ -5,16 +5,20 @@ import { missingPermissionMessage } from '../shared/connection-status.ts'
 import type { Engine } from '../main/engine.ts'
 import { FINISHED, type Job } from '../main/uploads/job-types.ts'
 import { sourceFileAt } from '../main/uploads/source-file.ts'
+import type { WatchStatus } from '../main/watch/folder-watcher.ts'
 import { checksumText, printJson } from './output.ts'
 import { ProgressView } from './progress-view.ts'
 
-/** The app's main job, headless: watch the folder and upload each settled backup. */
+/**
+ * The app's main job, headless: watch every source (or just `dir`) and upload each settled backup.
+ * Each source has its own watcher; its lines name it by its label.
+ */
 export async function watchCommand(engine: Engine, dir: string | undefined): Promise<void> {
-  const folder = dir ?? engine.settings.get().watchFolder
-  if (!folder)
+  const { sources } = engine.settings.get()
+  if (!dir && sources.length === 0)
     throw new AppError(
       'usage',
-      'Say which folder to watch: `watch --dir <folder>`, or set `watchFolder` in the settings.',
+      'Say which folder to watch: `watch --dir <folder>`, or add a Fermentrack with `sources add --folder DIR --label L`.',
     )
   const destinations = engine.uploads.destinations()
   if (destinations.length === 0) throw new AppError('no_destination')
@@ -28,23 +32,39 @@ export async function watchCommand(engine: Engine, dir: string | undefined): Pro
   )
   engine.uploads.on('progress', (job, progress) => view.progress(job, progress))
   await engine.uploads.process()
-  const watched = resolve(folder)
-  const watch = engine.watch(
-    watched,
-    (status) => {
-      if (status.state === 'watching')
-        view.line(`Watching ${status.dir} → ${destinations.join(', ')}`)
-      if (status.state === 'unavailable')
-        view.line(`Waiting for the folder: ${status.error.message}`)
-    },
-    (count) => view.line(`Found ${count} backup${count === 1 ? '' : 's'} in ${watched}.`),
-  )
+  const watch = dir
+    ? watchOne(engine, view, resolve(dir), destinations)
+    : engine.watchSources(
+        (source, status) =>
+          statusLine(view, status, engine.uploads.destinationsOf(source), ` (${source.label})`),
+        (source, count) => view.line(foundLine(count, source.folder, ` (${source.label})`)),
+      )
   // The weekly restore check, where `verifySchedule` is on; its record survives restarts.
   engine.verify.schedule.start()
   await untilSignal()
   view.line('Stopping: unfinished uploads are saved and resume on the next start.')
   await watch.close()
   await engine.close()
+}
+
+/** `--dir`: one folder, its backups straight into every destination's folder, as before sources. */
+function watchOne(engine: Engine, view: ProgressView, watched: string, destinations: string[]) {
+  return engine.watch(
+    watched,
+    (status) => statusLine(view, status, destinations, ''),
+    (count) => view.line(foundLine(count, watched, '')),
+  )
+}
+
+function statusLine(view: ProgressView, status: WatchStatus, to: string[], named: string): void {
+  if (status.state === 'watching')
+    view.line(`Watching ${status.dir}${named} → ${to.length ? to.join(', ') : 'no destination'}`)
+  if (status.state === 'unavailable')
+    view.line(`Waiting for the folder${named}: ${status.error.message}`)
+}
+
+function foundLine(count: number, folder: string, named: string): string {
+  return `Found ${count} backup${count === 1 ? '' : 's'} in ${folder}${named}.`
 }
 
 /** Queues the files, waits until each is verified (or failed), and reports every one. */

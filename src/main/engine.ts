@@ -15,6 +15,8 @@ import { RemoteBackups } from './restore/remote-backups.ts'
 import { verifyNewest } from './verify/verify-backups.ts'
 import { VerifyRuns, type VerifyRun } from './verify/verify-runs.ts'
 import { VerifySchedule } from './verify/verify-schedule.ts'
+import { AutoPrune } from './retention/auto-prune.ts'
+import type { Source } from '../shared/settings-schema.ts'
 import {
   watchFolder,
   type FolderWatch,
@@ -65,6 +67,16 @@ export interface Engine {
     onStatus: (status: WatchStatus) => void,
     onScanComplete?: (count: number) => void,
   ): FolderWatch
+  /**
+   * Watches every source in the settings, each with its own watcher, and queues its backups for
+   * its own destinations, into its remote subfolder. Closing it closes them all.
+   */
+  watchSources(
+    onStatus: (source: Source, status: WatchStatus) => void,
+    onScanComplete?: (source: Source, count: number) => void,
+  ): FolderWatch
+  /** Prunes after each verified upload where retention is on (see AutoPrune). */
+  autoPrune: AutoPrune
   /**
    * Revokes and forgets a connection, and cancels the work that was waiting for it. `warning`
    * (not_revoked) says Dropbox could not be reached to revoke it; it is gone here all the same.
@@ -125,6 +137,14 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   uploads.on('job', (job) => ping.jobFinished(job))
   const backups = new RemoteBackups({ connections, settings, jobs: uploads.store })
   const verify = verifyFacade({ home, settings, uploads, backups, log, now: options.now })
+  const autoPrune = new AutoPrune({
+    settings,
+    connections,
+    jobs: uploads.store,
+    log,
+    now: options.now ?? Date.now,
+  })
+  uploads.on('job', (job) => autoPrune.jobFinished(job))
   return {
     home,
     log,
@@ -137,7 +157,21 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     verify,
     warnings,
     watch: (dir, onStatus, onScanComplete) =>
-      watchIntoQueue(dir, settings, uploads, log, onStatus, onScanComplete),
+      watchIntoQueue({ dir }, settings, uploads, log, onStatus, onScanComplete),
+    watchSources: (onStatus, onScanComplete) => {
+      const watches = settings.get().sources.map((source) =>
+        watchIntoQueue(
+          { dir: source.folder, source },
+          settings,
+          uploads,
+          log,
+          (status) => onStatus(source, status),
+          (count) => onScanComplete?.(source, count),
+        ),
+      )
+      return { close: async () => void (await Promise.all(watches.map((w) => w.close()))) }
+    },
+    autoPrune,
     disconnect: async (id) => {
       const outcome = await connections.disconnect(id)
       uploads.forget(id)
@@ -146,6 +180,8 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     close: async () => {
       verify.schedule.stop()
       await uploads.stop()
+      // A prune started by the last upload finishes (and is written to the history) first.
+      await autoPrune.settle()
       await ping.settle()
       uploads.close()
     },
@@ -180,7 +216,7 @@ const REOFFER_MS = [5000, 10_000, 30_000, 60_000]
 
 /** Hands settled files to the queue in batches: one transaction per burst, not per file. */
 function watchIntoQueue(
-  dir: string,
+  { dir, source }: { dir: string; source?: Source },
   settings: SettingsStore,
   uploads: UploadService,
   log: Logger,
@@ -196,7 +232,7 @@ function watchIntoQueue(
     const files = batch
     batch = []
     try {
-      uploads.offer(files, 'watch')
+      uploads.offer(files, 'watch', undefined, source)
       retries = 0
       void uploads.nudge()
     } catch (error) {

@@ -37,6 +37,7 @@ export type ConfigureRequest = CommandInput<'providers.configure'>
 /** What a connect form holds: text fields as typed, flags as ticked. */
 export type FieldValues = Record<string, string | boolean>
 export type NotificationLevel = SettingsView['notifications']
+export type SourceSetting = SettingsView['sources'][number]
 
 /** The job id of the local/NAS folder destination (the engine's LOCAL_DESTINATION_ID). */
 export const LOCAL_DESTINATION_ID = 'local'

@@ -179,7 +179,7 @@ export const ERROR_CODES = {
   },
   watch_folder_unavailable: {
     cause: 'The watched backups folder is missing or cannot be read.',
-    fix: 'Create or mount the folder, or choose another one (`--dir` or the `watchFolder` setting); watching resumes by itself.',
+    fix: 'Create or mount the folder, or choose another one (`--dir`, or the Fermentrack in Settings or `sources`); watching resumes by itself.',
   },
   job_not_found: {
     cause: 'No upload job has that id.',

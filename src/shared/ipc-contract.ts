@@ -95,13 +95,14 @@ export type StatusView = z.infer<typeof StatusView>
 
 /** The settings the window may read and change (connections have commands of their own). */
 export const SettingsView = Settings.pick({
-  watchFolder: true,
+  sources: true,
   patterns: true,
   remoteFolder: true,
   concurrency: true,
   notifications: true,
   startAtLogin: true,
   localDestination: true,
+  verifySchedule: true,
 })
 export type SettingsView = z.infer<typeof SettingsView>
 
@@ -164,6 +165,10 @@ const RetentionPreviewRequest = z
 /** One backup in a preview: its name and time, with the rule that lets it go or keeps it. */
 const PreviewedBackup = z.object({
   name: z.string(),
+  /** Its remote path: what Prune now confirms, since two Fermentracks may share a name. */
+  path: z.string(),
+  /** The Fermentrack whose own remote folder holds it; null for the destination's folder. */
+  source: z.string().nullable(),
   /** Fermentrack's time in the name, else the modified time; null when neither is known. */
   time: z.number().nullable(),
   verified: z.boolean(),
@@ -224,14 +229,14 @@ const retentionHealthCommands = {
   'retention.preview': { input: RetentionPreviewRequest, output: RetentionPreview },
   'retention.save': { input: RetentionSaveRequest, output: RetentionView },
   /**
-   * Deletes, with the SAVED policy, exactly the backups the user confirmed (`names`, from the
+   * Deletes, with the SAVED policy, exactly the backups the user confirmed (`paths`, from the
    * preview): if the plan now removes anything else or less, nothing is deleted (prune_list_changed).
    */
   'retention.pruneNow': {
     input: z
       .object({
         connectionId: z.string().min(1).max(200),
-        names: z.array(z.string().min(1).max(1000)).min(1).max(100_000),
+        paths: z.array(z.string().min(1).max(4000)).min(1).max(100_000),
       })
       .strict(),
     output: z.object({ removed: z.number().int(), preview: RetentionPreview }),

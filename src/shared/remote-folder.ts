@@ -9,3 +9,8 @@ export function remoteFolderFor(base: string, subfolder?: string): string {
   if (!subfolder) return base
   return base === '/' ? `/${subfolder}` : `${base}/${subfolder}`
 }
+
+/** Where a source's backups go below a destination's folder: its subfolder, if it has one. */
+export function sourceFolder(target: string, source?: { remoteSubfolder: string | null }): string {
+  return remoteFolderFor(target, source?.remoteSubfolder ?? undefined)
+}

@@ -2,11 +2,15 @@ import { z } from 'zod'
 import { DURATION_HINT, durationSeconds } from './duration.ts'
 import { ProviderId, ProviderOverrides } from './provider-settings.ts'
 import { REMOTE_FOLDER } from './remote-folder.ts'
+import { ABSOLUTE_PATH, REMOTE_SUBFOLDER, SOURCE_ID } from './source-names.ts'
 
 export { ProviderId } from './provider-settings.ts'
 
-/** 2: `dropboxAppKey` moved into `providers.dropbox.clientId`; connections gained `config`. */
-export const SETTINGS_VERSION = 2
+/**
+ * 2: `dropboxAppKey` moved into `providers.dropbox.clientId`; connections gained `config`.
+ * 3: `watchFolder` became the list `sources`.
+ */
+export const SETTINGS_VERSION = 3
 
 /** missing_permission: the Dropbox app lacks a scope (App Console); a reconnect follows the fix. */
 export const ConnectionStatus = z.enum(['connected', 'needs_reauth', 'missing_permission'])
@@ -42,11 +46,41 @@ export const RetentionPolicy = z
   .strict()
 export type RetentionPolicy = z.infer<typeof RetentionPolicy>
 
+/**
+ * One Fermentrack's backup folder (a brewery may run several Pis). Its backups go to
+ * `<destination's folder>/<remoteSubfolder>`, or straight into the destination's folder when that
+ * is null (what a migrated single `watchFolder` keeps, so remote paths do not change).
+ */
+export const Source = z.object({
+  id: z.string().regex(SOURCE_ID, 'must be lower-case letters, digits and dashes'),
+  label: z.string().trim().min(1).max(100),
+  folder: z.string().max(4096).regex(ABSOLUTE_PATH, 'must be a full path'),
+  remoteSubfolder: z
+    .string()
+    .regex(REMOTE_SUBFOLDER, 'must be a relative path with no empty, "." or ".." part')
+    .nullable(),
+  /** Connection ids (or "local") this source uploads to; null: every destination. */
+  destinations: z.array(z.string().min(1)).min(1).nullable().default(null),
+})
+export type Source = z.infer<typeof Source>
+
+/** Sources with unique ids and folders; a repeated one is reported at its own index. */
+const Sources = z.array(Source).superRefine((sources, context) => {
+  sources.forEach((source, index) => {
+    const earlier = sources.slice(0, index)
+    if (earlier.some((s) => s.id === source.id))
+      context.addIssue({ code: 'custom', path: [index, 'id'], message: 'is used twice' })
+    else if (earlier.some((s) => s.folder === source.folder))
+      context.addIssue({ code: 'custom', path: [index, 'folder'], message: 'is watched twice' })
+  })
+})
+
 export const NotificationLevel = z.enum(['all', 'errors', 'none'])
 
 export const Settings = z.object({
   version: z.literal(SETTINGS_VERSION),
-  watchFolder: z.string().nullable().default(null),
+  /** The Fermentrack backup folders watched, each with its own remote subfolder. */
+  sources: Sources.default([]),
   patterns: z.array(z.string().min(1)).min(1).default(['*.tar.xz', '*.zip']),
   remoteFolder: z
     .string()

@@ -53,6 +53,15 @@ interface HealthJson {
     age_seconds: number | null
     ok: boolean
   }[]
+  sources: {
+    id: string | null
+    label: string
+    path: string | null
+    newest_backup: string | null
+    age_seconds: number | null
+    ok: boolean
+    warning: string | null
+  }[]
   watch_folder: {
     path: string | null
     newest_backup: string | null
@@ -80,13 +89,13 @@ describe('health', () => {
     ])
   })
 
-  it('with no watch folder set nor given, exits 1 naming the setting', async () => {
+  it('with no Fermentrack watched nor --dir given, exits 1 saying how to add one', async () => {
     const { env } = home()
     const result = await runCli(['health'], env)
 
     expect(result.code).toBe(1)
     expect(result.stdout).toContain(
-      'FAIL watch folder: no watch folder is set (watchFolder, or --dir)',
+      'FAIL watch folder: no Fermentrack folder is watched (add one with `sources add`, or give --dir)',
     )
   })
 
@@ -139,6 +148,59 @@ describe('health', () => {
     const { code, report } = await health(env, '--dir', backups)
     expect(code).toBe(1)
     expect(report).toMatchObject({ max_age_seconds: 5400, watch_folder: { ok: false } })
+  })
+
+  it('names the silent Fermentrack among several: each source has its own newest backup', async () => {
+    const { env } = home()
+    const pi1 = dir('pi1')
+    const pi2 = dir('pi2')
+    for (const [folder, label] of [
+      [pi1, 'Brewhouse 1'],
+      [pi2, 'Brewhouse 2'],
+    ]) {
+      const added = await runCli(['sources', 'add', '--folder', folder!, '--label', label!], env)
+      expect(added.code, added.stderr).toBe(0)
+    }
+    const fresh = await writeBackup(pi1, 'fresh.tar.xz', 100_000, 1)
+    makeOld(fresh, 3600)
+    const silent = await writeBackup(pi2, 'silent.tar.xz', 100_000, 2)
+    makeOld(silent, 3 * 86_400 + 600)
+    expect((await runCli(['upload', fresh], env)).code).toBe(0)
+
+    const { code, report } = await health(env)
+    expect(code).toBe(1)
+    expect(report.ok).toBe(false)
+    expect(report.destinations).toMatchObject([{ connection_id: 'local', ok: true }])
+    expect(report.sources).toMatchObject([
+      {
+        id: 'brewhouse-1',
+        label: 'Brewhouse 1',
+        path: pi1,
+        newest_backup: fresh,
+        ok: true,
+        warning: null,
+      },
+      {
+        id: 'brewhouse-2',
+        label: 'Brewhouse 2',
+        path: pi2,
+        newest_backup: silent,
+        ok: false,
+        warning: 'No new Fermentrack backup for 3 days in Brewhouse 2',
+      },
+    ])
+    // The first source, where scripts read the single folder before there were several.
+    expect(report.watch_folder).toMatchObject({ path: pi1, ok: true })
+
+    const text = await runCli(['health'], env)
+    expect(text.code).toBe(1)
+    expect(text.stdout).toContain(`OK   Brewhouse 1 (${pi1}): newest backup 1h ago (${fresh})`)
+    expect(text.stdout).toContain(
+      `FAIL Brewhouse 2 (${pi2}): no new Fermentrack backup for 3d (newest: ${silent})`,
+    )
+
+    // With --max-age past the silence, both are fine again.
+    expect((await health(env, '--max-age', '4d')).code).toBe(0)
   })
 
   it('refuses a bad duration with exit 2 and one line', async () => {

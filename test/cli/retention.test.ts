@@ -2,8 +2,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { writeBackup } from '../support/backup-files.ts'
-import { runCli, tempDirsPerTest } from '../support/cli-process.ts'
-import { history, parseJson, writeSettings } from '../support/upload-fixture.ts'
+import { runCli, startCli, tempDirsPerTest } from '../support/cli-process.ts'
+import { history, parseJson, stopCli, writeSettings } from '../support/upload-fixture.ts'
+import { waitForOutput, waitWhileRunning } from '../support/wait-for.ts'
 import { WEBDAV_SERVERS, type WebdavServer } from '../support/webdav-servers.ts'
 
 // Several real CLI processes per test; a busy two-core machine needs more than the default.
@@ -15,6 +16,8 @@ interface PruneReport {
   dry_run: boolean
   destinations: {
     connection_id: string
+    folder: string
+    source: { id: string; label: string } | null
     remove: { name: string; path: string; rule: string }[]
     keep: { name: string; reasons: string[] }[] | undefined
   }[]
@@ -179,6 +182,27 @@ describe.each(DESTINATIONS)('prune through the CLI on $name', (kind) => {
     expect(parseJson<PruneReport>(again).destinations[0]!.remove).toEqual([])
   })
 
+  it('auto-prune: with keepLast=3, seven uploads one after another leave the 3 newest and the planted files', async () => {
+    const destination = await started.home()
+    const { env, target, backups } = destination
+    expect((await runCli(['retention', '--keep-last', '3'], env)).code).toBe(0)
+    await plantOthers(destination)
+
+    for (const [i, name] of NAMES.entries()) {
+      const file = await writeBackup(backups, name, 20_000, i)
+      const result = await runCli(['upload', file], env)
+      expect(result.code, result.stderr).toBe(0)
+    }
+
+    expect(readdirSync(target).sort()).toEqual([...NAMES.slice(4), 'notes.txt', 'old'].sort())
+    expect(readdirSync(join(target, 'old'))).toEqual([NAMES[0]])
+    const { jobs } = await history(env)
+    const marks = jobs.map((job) => [job.name, job.pruned?.by ?? null])
+    expect(marks.sort()).toEqual(NAMES.map((name, i) => [name, i < 4 ? 'keepLast=3' : null]).sort())
+    const log = readFileSync(join(env.FTB_HOME!, 'logs', 'companion.log'), 'utf8')
+    expect(log.split('\n').filter((line) => line.includes('pruned by keepLast=3'))).toHaveLength(4)
+  })
+
   it('deletes nothing when no backup there was verified by an upload', async () => {
     const { env, target, backups, plant } = await started.home()
     for (const [i, name] of NAMES.entries())
@@ -222,6 +246,7 @@ describe('retention through the CLI', () => {
       connection_id: 'local',
       policy: { keepLast: 5 },
       override: true,
+      folders: [{ connection_id: 'local', folder: '/Fermentrack Backups', source: null }],
     })
 
     const pruned = await runCli(['prune'], env)
@@ -231,13 +256,27 @@ describe('retention through the CLI', () => {
     expect(readdirSync(target).sort()).toEqual(NAMES.slice(2))
   })
 
+  it('auto-prune after a burst: seven uploads finishing together still leave the 3 newest, with no prune failing', async () => {
+    const { env, target, backups } = localHome()
+    expect((await runCli(['retention', '--keep-last', '3'], env)).code).toBe(0)
+    writeSettings(env.FTB_HOME!, { concurrency: 4 })
+
+    await uploadSeven(env, backups)
+
+    expect(readdirSync(target).sort()).toEqual(NAMES.slice(4))
+    const { jobs } = await history(env)
+    expect(jobs.filter((job) => job.pruned?.by === 'keepLast=3')).toHaveLength(4)
+    const log = readFileSync(join(env.FTB_HOME!, 'logs', 'companion.log'), 'utf8')
+    expect(log).not.toContain('automatic prune failed')
+  })
+
   it('an unknown destination is refused and nothing is saved', async () => {
     const { env } = localHome()
     const result = await runCli(['retention', '--connection', 'nope', '--keep-last', '3'], env)
     expect(result.code).toBe(1)
     expect(result.stderr).toContain('No connection has the id "nope"')
     const shown = await runCli(['retention', '--json'], env)
-    expect(parseJson(shown)).toEqual({ retention: {}, overrides: {} })
+    expect(parseJson(shown)).toMatchObject({ retention: {}, overrides: {} })
   })
 
   it.each([
@@ -264,5 +303,78 @@ describe('retention through the CLI', () => {
     expect(shown.stdout).toContain('Default: keepLast=3, keepMonthly=12')
     const off = await runCli(['retention', '--off', '--json'], env)
     expect(parseJson<{ retention: unknown }>(off).retention).toEqual({})
+  })
+})
+
+describe('retention per Fermentrack', () => {
+  /** Two Pis into one local destination; the test Pi's two backups are older than all of Brewhouse 1's. */
+  const BREWHOUSE = [3, 4, 5, 6, 7].map(
+    (day) => `fermentrack_backup-2026-11-0${day}T10.00.00.tar.xz`,
+  )
+  const TEST_PI = [1, 2].map((day) => `fermentrack_backup-2026-11-0${day}T09.00.00.tar.xz`)
+
+  it('auto-prune and prune count each source on its own: one Pi never pushes out the other', async () => {
+    const { env, target } = localHome()
+    const pi1 = dir('pi1')
+    const pi2 = dir('pi2')
+    const add = (args: string[]) => runCli(['sources', 'add', ...args], env)
+    expect((await add(['--folder', pi1, '--label', 'Brewhouse 1'])).code).toBe(0)
+    expect((await add(['--folder', pi2, '--label', 'Test Pi'])).code).toBe(0)
+    expect((await runCli(['retention', '--keep-last', '3'], env)).code).toBe(0)
+    writeSettings(env.FTB_HOME!, { settleSeconds: 0.2 })
+    const brewhouse = join(target, 'Brewhouse 1')
+    const testPi = join(target, 'Test Pi')
+
+    const watch = startCli(['watch'], env)
+    watch.child.stdin.end()
+    await waitForOutput(watch, `Watching ${pi2} (Test Pi)`)
+    for (const [i, name] of TEST_PI.entries()) await writeBackup(pi2, name, 20_000, 10 + i)
+    // One at a time, each verified before the next, as a Pi writes them a day apart.
+    for (const [i, name] of BREWHOUSE.entries()) {
+      await writeBackup(pi1, name, 20_000, i)
+      await waitForOutput(watch, `Uploaded ${name}`)
+    }
+    const listing = () => existsSync(brewhouse) && readdirSync(brewhouse).sort().join()
+    await waitWhileRunning(watch, () => listing() === BREWHOUSE.slice(2).join(), {
+      what: 'Brewhouse 1 pruned to its 3 newest',
+    })
+    await waitWhileRunning(watch, () => existsSync(testPi) && readdirSync(testPi).length === 2, {
+      what: "the test Pi's two backups",
+    })
+    expect((await stopCli(watch)).code).toBe(0)
+    expect(readdirSync(testPi).sort()).toEqual(TEST_PI)
+
+    const shown = await runCli(['retention', '--json'], env)
+    expect(parseJson<{ folders: unknown }>(shown).folders).toEqual([
+      { connection_id: 'local', folder: '/Fermentrack Backups', source: null },
+      {
+        connection_id: 'local',
+        folder: '/Fermentrack Backups/Brewhouse 1',
+        source: { id: 'brewhouse-1', label: 'Brewhouse 1' },
+      },
+      {
+        connection_id: 'local',
+        folder: '/Fermentrack Backups/Test Pi',
+        source: { id: 'test-pi', label: 'Test Pi' },
+      },
+    ])
+
+    const dry = await runCli(['prune', '--dry-run', '--json'], env)
+    expect(dry.code, dry.stderr).toBe(0)
+    const planned = parseJson<PruneReport>(dry).destinations
+    expect(planned.map((p) => [p.folder, p.source?.label ?? null, p.keep?.length])).toEqual([
+      ['/Fermentrack Backups', null, 0],
+      ['/Fermentrack Backups/Brewhouse 1', 'Brewhouse 1', 3],
+      ['/Fermentrack Backups/Test Pi', 'Test Pi', 2],
+    ])
+    expect(planned.flatMap((p) => p.remove)).toEqual([])
+    const text = await runCli(['prune', '--dry-run'], env)
+    expect(text.stdout).toContain(
+      'local /Fermentrack Backups/Test Pi (Test Pi): keepLast=3; would remove 0, keeping 2.',
+    )
+
+    const { jobs } = await history(env)
+    const pruned = jobs.filter((job) => job.pruned).map((job) => [job.name, job.pruned!.by])
+    expect(pruned.sort()).toEqual(BREWHOUSE.slice(0, 2).map((name) => [name, 'keepLast=3']))
   })
 })

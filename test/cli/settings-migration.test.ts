@@ -2,11 +2,13 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import { writeBackup } from '../support/backup-files.ts'
-import { runCli, tempDir } from '../support/cli-process.ts'
+import { runCli, startCli, tempDir } from '../support/cli-process.ts'
+import { waitForOutput } from '../support/wait-for.ts'
 import { APP_KEY } from '../support/dropbox-fixture.ts'
 import {
   dropboxHomePerTest,
   parseJson,
+  stopCli,
   storedAt,
   type UploadReport,
 } from '../support/upload-fixture.ts'
@@ -57,7 +59,7 @@ describe('settings version 1 → 2', () => {
       oauth: { client_id: APP_KEY, client_id_source: 'settings' },
     })
     const after = readSettings(h.home)
-    expect(after.version).toBe(2)
+    expect(after.version).toBe(3)
     expect(after).not.toHaveProperty('dropboxAppKey')
     expect(after.providers).toEqual({ dropbox: { clientId: APP_KEY } })
     expect(after.connections).toEqual(before)
@@ -113,5 +115,39 @@ describe('settings version 1 → 2', () => {
     )
     expect(existsSync(join(fresh.FTB_HOME, 'settings.json'))).toBe(true)
     expect(readSettings(fresh.FTB_HOME).providers).toEqual({})
+  })
+})
+
+describe('settings version 2 → 3', () => {
+  it('the watchFolder becomes the one source, and `watch` uploads to the same remote paths as before', async () => {
+    const h = await openHome({ settleSeconds: 0.5 })
+    const { sources: _, ...rest } = readSettings(h.home)
+    writeFileSync(
+      join(h.home, 'settings.json'),
+      JSON.stringify({ ...rest, version: 2, watchFolder: h.backups }, null, 2),
+    )
+
+    const listed = await runCli(['sources', '--json'], h.env)
+    expect(listed.code, listed.stderr).toBe(0)
+    expect(parseJson(listed)).toEqual([
+      {
+        id: 'fermentrack',
+        label: 'Fermentrack',
+        folder: h.backups,
+        remote_subfolder: null,
+        destinations: null,
+      },
+    ])
+    const after = readSettings(h.home)
+    expect(after.version).toBe(3)
+    expect(after).not.toHaveProperty('watchFolder')
+
+    const watch = startCli(['watch'], h.env)
+    watch.child.stdin.end()
+    await waitForOutput(watch, `Watching ${h.backups} (Fermentrack)`)
+    await writeBackup(h.backups, '2026-12-02T08.00.00.tar.xz', 5000, 4)
+    await waitForOutput(watch, 'Uploaded 2026-12-02T08.00.00.tar.xz')
+    expect(storedAt(h.emulator, '/Fermentrack Backups/2026-12-02T08.00.00.tar.xz')?.size).toBe(5000)
+    expect((await stopCli(watch)).code).toBe(0)
   })
 })

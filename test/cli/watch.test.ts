@@ -1,4 +1,4 @@
-import { utimesSync, writeFileSync } from 'node:fs'
+import { statSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import {
@@ -9,7 +9,7 @@ import {
   writeBackup,
   writeSlowly,
 } from '../support/backup-files.ts'
-import { runCli } from '../support/cli-process.ts'
+import { runCli, startCli, tempDir } from '../support/cli-process.ts'
 import {
   contentRequests,
   dropboxHomePerTest,
@@ -159,4 +159,51 @@ describe('watch', () => {
       )
     },
   )
+})
+
+describe('watch: several Fermentracks', () => {
+  it('watches every source, each into its own remote subfolder and only to its own destinations', async () => {
+    const nas = tempDir('nas')
+    const h = await openHome({ settleSeconds: 0.5 }, { FTB_LOCAL_DESTINATION: nas })
+    const pi1 = tempDir('pi1')
+    const pi2 = tempDir('pi2')
+    const add = (args: string[]) => runCli(['sources', 'add', ...args], h.env)
+    expect((await add(['--folder', pi1, '--label', 'Brewhouse 1'])).code).toBe(0)
+    // The test Pi's backups go to the NAS only, never to Dropbox.
+    expect(
+      (await add(['--folder', pi2, '--label', 'Test Pi', '--destination', 'local'])).code,
+    ).toBe(0)
+
+    const watch = startCli(['watch'], h.env)
+    watch.child.stdin.end()
+    await waitForOutput(watch, `Watching ${pi1} (Brewhouse 1) → ${h.connectionId}, local`)
+    await waitForOutput(watch, `Watching ${pi2} (Test Pi) → local`)
+    await writeBackup(pi1, 'same-name.tar.xz', 3000, 1)
+    await writeBackup(pi2, 'same-name.tar.xz', 4000, 2)
+    await waitWhileRunning(
+      watch,
+      async () => (await history(h.env)).jobs.filter((j) => j.status === 'done').length === 3,
+      {
+        what: 'three verified uploads',
+      },
+    )
+
+    expect(storedFiles(h.emulator).map((f) => [f.path_display, f.size])).toEqual([
+      [`${FOLDER}/Brewhouse 1/same-name.tar.xz`, 3000],
+    ])
+    expect(statSync(join(nas, 'Fermentrack Backups', 'Brewhouse 1', 'same-name.tar.xz')).size).toBe(
+      3000,
+    )
+    expect(statSync(join(nas, 'Fermentrack Backups', 'Test Pi', 'same-name.tar.xz')).size).toBe(
+      4000,
+    )
+    expect((await stopCli(watch)).code).toBe(0)
+  })
+
+  it('with no source and no --dir, says how to add one (exit 2)', async () => {
+    const h = await openHome()
+    const result = await runCli(['watch'], h.env)
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain('add a Fermentrack with `sources add --folder DIR --label L`')
+  })
 })

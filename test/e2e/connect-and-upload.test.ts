@@ -18,6 +18,7 @@ import {
   until,
 } from './app-harness.ts'
 import { appSuite } from './app-suite.ts'
+import { firstSource } from '../../src/shared/source-names.ts'
 
 const { open, openConnected } = appSuite()
 
@@ -168,7 +169,7 @@ describe('a failing upload', () => {
 
 describe('the header after the last upload', () => {
   it('says all backups are uploaded once the last one is verified', async () => {
-    const { app, page } = await openConnected({ watchFolder: tempDir('watched') })
+    const { app, page } = await openConnected({ sources: [firstSource(tempDir('watched'))] })
     const name = 'fermentrack-backup-2026-11-27.tar.xz'
 
     await dropBackup(page, app, name, 1024, 21)

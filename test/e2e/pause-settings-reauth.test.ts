@@ -85,13 +85,14 @@ describe('saving settings', () => {
 
     await page.getByRole('tab', { name: 'Settings' }).click()
     app.bridge.nextFolder.value = watched
-    await page.getByRole('button', { name: 'Choose the backups folder…' }).click()
+    await page.getByRole('button', { name: 'Add a Fermentrack' }).click()
+    await page.getByRole('button', { name: 'Choose the backups folder of Fermentrack…' }).click()
     const form = page.getByRole('tabpanel', { name: 'Settings' })
     await until(() => form.getByText(watched, { exact: true }).isVisible()).toBe(true)
     await form.getByLabel('Remote folder').fill(remote)
     expect(await form.getByText('You have unsaved changes.').isVisible()).toBe(true)
     // Nothing takes effect before Save.
-    expect(app.bridge.engine.settings.get().watchFolder).toBeNull()
+    expect(app.bridge.engine.settings.get().sources).toEqual([])
 
     // The sign-in's success toast covers the save bar for its 6 s (a reported product issue); a
     // user closes it first.
@@ -100,7 +101,7 @@ describe('saving settings', () => {
 
     await until(() => form.getByText('Saved', { exact: true }).isVisible()).toBe(true)
     expect(app.bridge.engine.settings.get()).toMatchObject({
-      watchFolder: watched,
+      sources: [{ label: 'Fermentrack', folder: watched, remoteSubfolder: null }],
       remoteFolder: remote,
     })
     await until(() => page.getByRole('status').getByText(`Watching ${watched}`).isVisible()).toBe(

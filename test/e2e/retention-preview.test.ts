@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs'
+import { firstSource } from '../../src/shared/source-names.ts'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
@@ -107,7 +108,7 @@ async function staleWatchFolder(): Promise<string> {
 describe('health in the window, against the real engine', () => {
   it('a watch folder silent for 3 days shows a banner with the cause and the fix', async () => {
     const app = await open({
-      watchFolder: await staleWatchFolder(),
+      sources: [firstSource(await staleWatchFolder())],
       localDestination: tempDir('nas'),
     })
     const page = await app.open()

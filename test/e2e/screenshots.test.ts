@@ -19,6 +19,7 @@ import {
 } from './app-harness.ts'
 import { launchChromium } from './bridge/browser.ts'
 import { buildRenderer } from './support.ts'
+import { firstSource } from '../../src/shared/source-names.ts'
 
 type Theme = 'light' | 'dark'
 
@@ -32,7 +33,10 @@ beforeAll(async () => {
   browser = await launchChromium()
   watched = join(tempDir('shots'), 'fermentrack', 'backups')
   mkdirSync(watched, { recursive: true })
-  app = await startApp(browser, rendererDir, { chunkSize: 4 * MIB, watchFolder: watched })
+  app = await startApp(browser, rendererDir, {
+    chunkSize: 4 * MIB,
+    sources: [firstSource(watched)],
+  })
   // The same app in both themes at once: each screen is taken in light and dark.
   pages = [
     ['light', await app.open('light')],
@@ -214,7 +218,7 @@ describe('screenshots of Backups in the cloud, light and dark', () => {
     mkdirSync(fermentrack, { recursive: true })
     const shots = await startApp(browser, rendererDir, {
       chunkSize: 4 * MIB,
-      watchFolder: fermentrack,
+      sources: [firstSource(fermentrack)],
     })
     try {
       const light = await shots.open('light')

@@ -24,7 +24,7 @@ describe('empty states', () => {
   it('with no watched folder, offers the folder picker and saves the choice', async () => {
     const fake = new FakeCompanion({
       connections: [makeConnection()],
-      settings: makeSettings({ watchFolder: null }),
+      settings: makeSettings({ sources: [] }),
       chosenFolder: '/home/pi/fermentrack/backups',
     })
     await renderApp(fake)
@@ -32,9 +32,7 @@ describe('empty states', () => {
     expect(within(steps).getByText('Storage is connected.')).toBeTruthy()
     fireEvent.click(within(steps).getByRole('button', { name: /Choose folder/ }))
     await waitFor(() =>
-      expect(fake.callsTo('settings.update')).toEqual([
-        { watchFolder: '/home/pi/fermentrack/backups' },
-      ]),
+      expect(fake.callsTo('settings.update')).toEqual([{ sources: makeSettings().sources }]),
     )
     await waitFor(() => expect(checklist()).toBeNull())
   })

@@ -18,6 +18,7 @@ import type {
   SettingsView,
   StatusView,
 } from '../../src/renderer/api-types.ts'
+import { SettingsView as SettingsSchema } from '../../src/shared/ipc-contract.ts'
 import { makeProviderSettings, makeProviders, makeSettings, makeStatus } from './fixtures.ts'
 
 export interface FakeState {
@@ -300,7 +301,8 @@ export class FakeCompanion {
     'status.get': () => ok(this.state.status),
     'settings.get': () => ok(this.state.settings),
     'settings.update': (change) => {
-      this.state.settings = { ...this.state.settings, ...change }
+      // Parsed as main parses it: defaults filled in (a source's destinations, say).
+      this.state.settings = SettingsSchema.parse({ ...this.state.settings, ...change })
       this.emit('settings.changed', this.state.settings)
       return ok(this.state.settings)
     },
@@ -333,9 +335,9 @@ export class FakeCompanion {
       return ok(this.state.retention)
     },
     // Tests that prune answer with respond(): what is left depends on the preview they gave.
-    'retention.pruneNow': ({ connectionId, names }) =>
+    'retention.pruneNow': ({ connectionId, paths }) =>
       ok({
-        removed: names.length,
+        removed: paths.length,
         preview: {
           connectionId,
           folder: '/Fermentrack Backups',

@@ -69,13 +69,22 @@ export function makeHistory(count: number): JobView[] {
 
 export function makeSettings(overrides: Partial<SettingsView> = {}): SettingsView {
   return {
-    watchFolder: '/home/pi/fermentrack/backups',
+    sources: [
+      {
+        id: 'fermentrack',
+        label: 'Fermentrack',
+        folder: '/home/pi/fermentrack/backups',
+        remoteSubfolder: null,
+        destinations: null,
+      },
+    ],
     patterns: ['*.tar.xz', '*.zip'],
     remoteFolder: '/Fermentrack Backups',
     concurrency: 2,
     notifications: 'all',
     startAtLogin: false,
     localDestination: null,
+    verifySchedule: 'off',
     ...overrides,
   }
 }

@@ -17,7 +17,14 @@ const at = (name: string) => Date.parse(name.slice(19, 29) + 'T10:00:00Z')
 /** What main answers for keepLast=N over five backups: the N newest stay, the rest go. */
 function keepLastPreview(connectionId: string, n: number): RetentionPreview {
   const newestFirst = [...NAMES].reverse()
-  const row = (name: string, why: string) => ({ name, time: at(name), verified: true, why })
+  const row = (name: string, why: string) => ({
+    name,
+    path: `/Fermentrack Backups/${name}`,
+    source: null,
+    time: at(name),
+    verified: true,
+    why,
+  })
   return {
     connectionId,
     folder: '/Fermentrack Backups',
@@ -159,7 +166,12 @@ describe('the retention editor', () => {
 
     await screen.findByText('Removed 3 backups')
     expect(fake.callsTo('retention.pruneNow')).toEqual([
-      { connectionId: 'dbx-1', names: NAMES.slice(0, 3).reverse() },
+      {
+        connectionId: 'dbx-1',
+        paths: NAMES.slice(0, 3)
+          .reverse()
+          .map((name) => `/Fermentrack Backups/${name}`),
+      },
     ])
 
     // An unsaved draft is only a preview: there is nothing to prune by until it is saved.

@@ -14,6 +14,33 @@ async function openSettings(fake = new FakeCompanion({ connections: [makeConnect
   return fake
 }
 
+/** The source makeSettings starts with, as a migrated single watch folder looks. */
+const FERMENTRACK = makeSettings().sources[0]!
+
+/** The source "Add another Fermentrack" saves, with the picker's /srv/pi-2 as its folder. */
+function secondSource(change: { label?: string; destinations?: string[] }) {
+  const label = change.label ?? 'Brewhouse 2'
+  return {
+    id: 'brewhouse-2',
+    label,
+    folder: '/srv/pi-2',
+    remoteSubfolder: label.replace(':', '-'),
+    destinations: change.destinations ?? null,
+  }
+}
+
+/** Picks the folder of the source named `name` (the picker answers `folder`), then saves. */
+async function chooseAndSave(name: string, folder: string) {
+  fireEvent.click(screen.getByRole('button', { name: `Choose the backups folder of ${name}…` }))
+  await screen.findByText(folder)
+  fireEvent.click(saveButton())
+  await screen.findByText('Saved')
+}
+
+const row = (name: string) => screen.getByRole('listitem', { name })
+const inRow = (name: string, label: string) =>
+  within(row(name)).getByLabelText(label) as HTMLInputElement
+
 const input = (label: string | RegExp) => screen.getByLabelText(label) as HTMLInputElement
 const saveButton = () => screen.getByRole('button', { name: 'Save changes' }) as HTMLButtonElement
 
@@ -39,6 +66,7 @@ describe('settings', () => {
     fireEvent.change(screen.getByLabelText('Uploads at once'), { target: { value: '4' } })
     fireEvent.click(screen.getByRole('radio', { name: 'Only problems' }))
     fireEvent.click(screen.getByRole('switch', { name: 'Start at login' }))
+    fireEvent.click(screen.getByRole('switch', { name: 'Weekly restore check' }))
     fireEvent.change(input('Backup file names'), { target: { value: '*.tar.xz , , *.tgz' } })
     expect(screen.getByText('You have unsaved changes.')).toBeTruthy()
 
@@ -51,6 +79,7 @@ describe('settings', () => {
         concurrency: 4,
         notifications: 'errors',
         startAtLogin: true,
+        verifySchedule: 'weekly',
       },
     ])
     expect(input('Backup file names').value).toBe('*.tar.xz, *.tgz')
@@ -87,14 +116,13 @@ describe('settings', () => {
     expect(input('Remote folder').value).toBe('/Elsewhere')
   })
 
-  it('chooses the backups folder with the system picker', async () => {
+  it("chooses a Fermentrack's backups folder with the system picker", async () => {
     const fake = new FakeCompanion({ connections: [makeConnection()], chosenFolder: '/srv/ferm' })
     await openSettings(fake)
-    fireEvent.click(screen.getByRole('button', { name: 'Choose the backups folder…' }))
-    await screen.findByText('/srv/ferm')
-    fireEvent.click(saveButton())
-    await screen.findByText('Saved')
-    expect(fake.callsTo('settings.update')).toEqual([{ watchFolder: '/srv/ferm' }])
+    await chooseAndSave('Fermentrack', '/srv/ferm')
+    expect(fake.callsTo('settings.update')).toEqual([
+      { sources: [{ ...FERMENTRACK, folder: '/srv/ferm' }] },
+    ])
   })
 
   it('sets and clears the local copy folder', async () => {
@@ -161,7 +189,7 @@ describe('backups folder', () => {
   it('shows why the watched folder cannot be read, with the fix', async () => {
     const fake = new FakeCompanion({ connections: [makeConnection()] })
     const message =
-      'The watched backups folder is missing or cannot be read. Create or mount the folder, or choose another one (`--dir` or the `watchFolder` setting); watching resumes by itself.'
+      'The watched backups folder is missing or cannot be read. Create or mount the folder, or choose another one (`--dir`, or the Fermentrack in Settings or `sources`); watching resumes by itself.'
     fake.state.status = {
       ...fake.state.status,
       tray: 'error',
@@ -174,5 +202,89 @@ describe('backups folder', () => {
     await openSettings(fake)
     const panel = screen.getByRole('tabpanel', { name: /Settings/ })
     expect(within(panel).getByText(message)).toBeTruthy()
+  })
+})
+
+describe('several Fermentracks', () => {
+  it('adds another: named Brewhouse 2, its remote subfolder from its name, its folder from the picker', async () => {
+    const fake = new FakeCompanion({ connections: [makeConnection()], chosenFolder: '/srv/pi-2' })
+    await openSettings(fake)
+    fireEvent.click(screen.getByRole('button', { name: 'Add another Fermentrack' }))
+    expect(inRow('Brewhouse 2', 'Name').value).toBe('Brewhouse 2')
+    expect(inRow('Brewhouse 2', 'Remote subfolder').value).toBe('Brewhouse 2')
+    // No folder yet: said in the row, and nothing can be saved.
+    expect(within(row('Brewhouse 2')).getByText(/Choose the folder this Fermentrack/)).toBeTruthy()
+    expect(saveButton().disabled).toBe(true)
+
+    fireEvent.change(inRow('Brewhouse 2', 'Name'), { target: { value: 'Test Pi: cellar' } })
+    expect(inRow('Test Pi: cellar', 'Remote subfolder').value).toBe('Test Pi- cellar')
+    await chooseAndSave('Test Pi: cellar', '/srv/pi-2')
+    expect(fake.callsTo('settings.update')).toEqual([
+      { sources: [FERMENTRACK, secondSource({ label: 'Test Pi: cellar' })] },
+    ])
+  })
+
+  it('with none yet, the first one added is "Fermentrack", straight into the remote folder', async () => {
+    const fake = new FakeCompanion({
+      connections: [makeConnection()],
+      settings: makeSettings({ sources: [] }),
+      chosenFolder: '/srv/ferm',
+    })
+    await openSettings(fake)
+    fireEvent.click(screen.getByRole('button', { name: 'Add a Fermentrack' }))
+    expect(inRow('Fermentrack', 'Remote subfolder').value).toBe('')
+    await chooseAndSave('Fermentrack', '/srv/ferm')
+    expect(fake.callsTo('settings.update')).toEqual([
+      { sources: [{ ...FERMENTRACK, folder: '/srv/ferm' }] },
+    ])
+  })
+
+  it('removes one', async () => {
+    const fake = await openSettings()
+    fireEvent.click(screen.getByRole('button', { name: 'Remove Fermentrack' }))
+    expect(screen.queryByRole('listitem', { name: 'Fermentrack' })).toBeNull()
+    fireEvent.click(saveButton())
+    await screen.findByText('Saved')
+    expect(fake.callsTo('settings.update')).toEqual([{ sources: [] }])
+  })
+
+  it('refuses a taken name, a shared or climbing remote subfolder, and no destination, saving nothing', async () => {
+    const fake = new FakeCompanion({ connections: [makeConnection()], chosenFolder: '/srv/pi-2' })
+    await openSettings(fake)
+    fireEvent.click(screen.getByRole('button', { name: 'Add another Fermentrack' }))
+    fireEvent.click(
+      screen.getByRole('button', { name: 'Choose the backups folder of Brewhouse 2…' }),
+    )
+    await screen.findByText('/srv/pi-2')
+    fireEvent.change(inRow('Brewhouse 2', 'Name'), { target: { value: 'fermentrack' } })
+    expect(within(row('fermentrack')).getByText(/The label "fermentrack" is taken/)).toBeTruthy()
+    expect(saveButton().disabled).toBe(true)
+    fireEvent.change(inRow('fermentrack', 'Name'), { target: { value: 'Brewhouse 2' } })
+    for (const [subfolder, message] of [
+      ['', /The remote subfolder \(none\) is used by Fermentrack already/],
+      ['a/../b', /must be a relative path/],
+    ] as const) {
+      fireEvent.change(inRow('Brewhouse 2', 'Remote subfolder'), { target: { value: subfolder } })
+      expect(within(row('Brewhouse 2')).getByText(message)).toBeTruthy()
+      expect(saveButton().disabled).toBe(true)
+    }
+    fireEvent.change(inRow('Brewhouse 2', 'Remote subfolder'), {
+      target: { value: 'Brewhouse 2' },
+    })
+    const last = row('Brewhouse 2')
+    fireEvent.click(within(last).getByRole('checkbox', { name: 'Every destination' }))
+    expect(within(last).getByText('Choose at least one destination.')).toBeTruthy()
+    expect(saveButton().disabled).toBe(true)
+    fireEvent.submit(last.closest('form') as HTMLFormElement)
+    expect(fake.callsTo('settings.update')).toEqual([])
+
+    const connection = makeConnection()
+    const only = within(last).getAllByRole('checkbox').at(-1)!
+    fireEvent.click(only)
+    fireEvent.click(saveButton())
+    await screen.findByText('Saved')
+    expect(fake.callsTo('settings.update')).toEqual([
+      { sources: [FERMENTRACK, secondSource({ destinations: [connection.id] })] },
+    ])
   })
 })

@@ -90,7 +90,7 @@ describe('status bar', () => {
   it('says nothing is backed up yet before setup, rather than a green "ready"', async () => {
     const fake = new FakeCompanion({ connections: [] })
     fake.state.status = makeStatus({ watch: { folder: null, state: 'off', error: null } })
-    fake.state.settings.watchFolder = null
+    fake.state.settings.sources = []
     await renderApp(fake)
     expect(await within(header()).findByText('Not backing up yet')).toBeTruthy()
     expect(within(header()).getByText('No backups folder chosen')).toBeTruthy()

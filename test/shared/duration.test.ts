@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { durationSeconds, formatAge } from '../../src/shared/duration.ts'
-import { Settings } from '../../src/shared/settings-schema.ts'
+import { Settings, SETTINGS_VERSION } from '../../src/shared/settings-schema.ts'
 
 describe('durations', () => {
   it.each([
@@ -32,11 +32,11 @@ describe('durations', () => {
   })
 
   it('alertAfter defaults to 2d, and a bad one is refused naming the format', () => {
-    expect(Settings.parse({ version: 2 })).toMatchObject({
+    expect(Settings.parse({ version: SETTINGS_VERSION })).toMatchObject({
       alertAfter: '2d',
       healthcheckPing: false,
     })
-    const bad = Settings.safeParse({ version: 2, alertAfter: '2 days' })
+    const bad = Settings.safeParse({ version: SETTINGS_VERSION, alertAfter: '2 days' })
     expect(bad.success).toBe(false)
     expect(bad.error!.issues[0]!.message).toContain('s, m, h or d')
   })

@@ -11,9 +11,12 @@ import {
   type SettingsView,
 } from '../../shared/ipc-contract.ts'
 import type { ProviderConfigureRequest } from '../../shared/provider-settings.ts'
+import type { Source } from '../../shared/settings-schema.ts'
+import { sourceProblem } from '../../shared/source-check.ts'
 import type { RedirectKind } from '../auth/redirect-receiver.ts'
 import type { Engine } from '../engine.ts'
 import type { FolderWatch } from '../watch/folder-watcher.ts'
+import { WatchSummary } from './watch-summary.ts'
 import type { Job } from '../uploads/job-types.ts'
 import { sourceFileAt } from '../uploads/source-file.ts'
 import { downloadsFolder } from '../restore/remote-backups.ts'
@@ -78,6 +81,7 @@ export class CompanionService extends EventEmitter<Emitted> {
   private readonly retention: RetentionEditor
   private readonly restores: CloudRestores
   private watch: FolderWatch | undefined
+  private readonly watchSummary = new WatchSummary()
   private readonly spaceRefresh = new Map<string, NodeJS.Timeout>()
 
   constructor(options: CompanionOptions) {
@@ -224,8 +228,12 @@ export class CompanionService extends EventEmitter<Emitted> {
       for (const key of FOLDER_SETTINGS) {
         if (change[key] !== undefined) await this.folders.check(key, change[key], before[key])
       }
+      if (change.sources) {
+        checkSourceList(change.sources)
+        await this.folders.checkSources(change.sources, before.sources)
+      }
       this.engine.settings.update((s) => ({ ...s, ...change }))
-      if (change.watchFolder !== undefined || change.patterns) this.restartWatch()
+      if (change.sources || change.patterns) this.restartWatch()
       const view = this.settingsView()
       this.send('settings.changed', view)
       void this.engine.uploads.nudge()
@@ -244,8 +252,8 @@ export class CompanionService extends EventEmitter<Emitted> {
       this.send('retention.changed', view)
       return view
     },
-    'retention.pruneNow': ({ connectionId, names }: { connectionId: string; names: string[] }) =>
-      this.retention.pruneNow(connectionId, names),
+    'retention.pruneNow': ({ connectionId, paths }: { connectionId: string; paths: string[] }) =>
+      this.retention.pruneNow(connectionId, paths),
     'health.get': () => this.health.current(),
     'backups.list': ({ connectionId }: { connectionId: string }) =>
       this.restores.list(connectionId),
@@ -283,13 +291,14 @@ export class CompanionService extends EventEmitter<Emitted> {
   private settingsView(): SettingsView {
     const s = this.engine.settings.get()
     return {
-      watchFolder: s.watchFolder,
+      sources: s.sources,
       patterns: s.patterns,
       remoteFolder: s.remoteFolder,
       concurrency: s.concurrency,
       notifications: s.notifications,
       startAtLogin: s.startAtLogin,
       localDestination: s.localDestination,
+      verifySchedule: s.verifySchedule,
     }
   }
 
@@ -298,11 +307,10 @@ export class CompanionService extends EventEmitter<Emitted> {
     const previous = this.watch
     this.watch = undefined
     void previous?.close()
-    const folder = this.engine.settings.get().watchFolder
-    if (!folder) return this.status.onWatch({ folder: null, state: 'off', error: null })
-    this.watch = this.engine.watch(folder, (status) => {
-      const error = status.state === 'unavailable' ? status.error.toPayload() : null
-      this.status.onWatch({ folder, state: status.state, error })
+    this.watchSummary.reset(this.engine.settings.get().sources)
+    this.status.onWatch(this.watchSummary.current())
+    this.watch = this.engine.watchSources((source, status) => {
+      this.status.onWatch(this.watchSummary.update(source, status))
       this.sendStatus()
     })
   }
@@ -340,4 +348,13 @@ export class CompanionService extends EventEmitter<Emitted> {
 /** A dropped path must be a regular, readable file; each provider checks the size it takes. */
 function droppedFile(path: string) {
   return sourceFileAt(path)
+}
+
+/** Each source against the ones before it: distinct labels, folders and remote subfolders. */
+function checkSourceList(sources: readonly Source[]): void {
+  sources.forEach((source, index) => {
+    const problem = sourceProblem(source, sources.slice(0, index))
+    if (problem)
+      throw new AppError('invalid_setting', `"${source.label}" cannot be saved: ${problem}.`)
+  })
 }

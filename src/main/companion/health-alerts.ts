@@ -37,52 +37,72 @@ export function healthAlerts(
   now: number,
 ): HealthAlertView[] {
   const alerts: HealthAlertView[] = []
-  const watch = report.watch_folder
-  const newestWritten = watch.modified === null ? null : Date.parse(watch.modified)
-  if (watch.path !== null && !watch.ok) {
-    alerts.push({ key: 'watch-folder', ...watchFolderAlert(watch) })
+  const named = report.sources.length > 1
+  for (const source of report.sources) {
+    if (source.path !== null && !source.ok)
+      alerts.push({ key: `source:${source.id ?? source.path}`, ...sourceAlert(source, named) })
   }
+  // What Fermentrack wrote last, anywhere: a destination holding it has nothing to catch up on.
+  const written = report.sources.map((w) => (w.modified === null ? NaN : Date.parse(w.modified)))
+  const newestWritten = written.some((t) => !Number.isNaN(t))
+    ? Math.max(...written.filter((t) => !Number.isNaN(t)))
+    : null
   for (const d of report.destinations) {
-    if (d.ok) continue
     const info = destinations.get(d.connection_id)
     const label = info?.label ?? d.connection_id
-    const lastUpload = d.last_verified_upload === null ? null : Date.parse(d.last_verified_upload)
-    // When Fermentrack itself fell silent, a destination with its newest backup is not behind:
-    // the watch folder's alert names the cause, and the destination has nothing to catch up on.
-    if (lastUpload !== null && newestWritten !== null && lastUpload >= newestWritten) continue
-    if (d.age_seconds !== null) {
+    if (d.last_verify && !d.last_verify.ok)
       alerts.push({
-        key: `destination:${d.connection_id}`,
-        severity: 'warning',
-        message: `Nothing reached ${label} for ${silenceInWords(d.age_seconds)}: check the upload history for failures and that the account is still connected.`,
+        key: `verify:${d.connection_id}`,
+        severity: 'error',
+        message: `The last restore check at ${label} failed (${d.last_verify.reason ?? d.last_verify.outcome}): restore an older backup from Backups to be sure of it, and check that storage for damage.`,
       })
-      continue
-    }
-    // A destination connected a moment ago has had no chance yet; one connected long ago has.
-    const since = info?.since ?? null
-    if (since !== null && now - since > report.max_age_seconds * 1000)
-      alerts.push({
-        key: `destination:${d.connection_id}`,
-        severity: 'warning',
-        message: `Nothing has reached ${label} since it was connected ${silenceInWords((now - since) / 1000)} ago: check the upload history for failures.`,
-      })
+    const silence = silenceAt(d, label, info?.since ?? null, newestWritten, report, now)
+    if (silence)
+      alerts.push({ key: `destination:${d.connection_id}`, severity: 'warning', message: silence })
   }
   return alerts
 }
 
-function watchFolderAlert(watch: HealthReport['watch_folder']): Omit<HealthAlertView, 'key'> {
-  if (watch.age_seconds !== null)
+/** Why a destination is behind, in one sentence; null when it is not. */
+function silenceAt(
+  d: HealthReport['destinations'][number],
+  label: string,
+  since: number | null,
+  newestWritten: number | null,
+  report: HealthReport,
+  now: number,
+): string | null {
+  if (d.age_seconds !== null && d.age_seconds <= report.max_age_seconds) return null
+  const lastUpload = d.last_verified_upload === null ? null : Date.parse(d.last_verified_upload)
+  // When Fermentrack itself fell silent, a destination with its newest backup is not behind:
+  // the Fermentrack's alert names the cause, and the destination has nothing to catch up on.
+  if (lastUpload !== null && newestWritten !== null && lastUpload >= newestWritten) return null
+  if (d.age_seconds !== null)
+    return `Nothing reached ${label} for ${silenceInWords(d.age_seconds)}: check the upload history for failures and that the account is still connected.`
+  // A destination connected a moment ago has had no chance yet; one connected long ago has.
+  if (since !== null && now - since > report.max_age_seconds * 1000)
+    return `Nothing has reached ${label} since it was connected ${silenceInWords((now - since) / 1000)} ago: check the upload history for failures.`
+  return null
+}
+
+/** A silent Fermentrack: named by its label when there are several. */
+function sourceAlert(
+  source: HealthReport['sources'][number],
+  named: boolean,
+): Omit<HealthAlertView, 'key'> {
+  const where = named ? ` in ${source.label}` : ''
+  if (source.age_seconds !== null)
     return {
       severity: 'warning',
-      message: `No new Fermentrack backup for ${silenceInWords(watch.age_seconds)}: check that Fermentrack's backups are on.`,
+      message: `No new Fermentrack backup for ${silenceInWords(source.age_seconds)}${where}: check that Fermentrack's backups are on.`,
     }
-  if (watch.problem === 'no backup file in it')
+  if (source.problem === 'no backup file in it')
     return {
       severity: 'warning',
-      message: `No Fermentrack backup in ${watch.path} yet: check that Fermentrack's backups are on and saved to this folder.`,
+      message: `No Fermentrack backup in ${source.path} yet: check that Fermentrack's backups are on and saved to this folder.`,
     }
   return {
     severity: 'error',
-    message: `The backups folder ${watch.path} cannot be checked, ${watch.problem ?? 'for an unknown reason'}: check that its drive or share is mounted.`,
+    message: `The backups folder ${source.path} cannot be checked, ${source.problem ?? 'for an unknown reason'}: check that its drive or share is mounted.`,
   }
 }

@@ -11,7 +11,7 @@ export const HEALTH_INTERVAL_MS = 5 * 60_000
 const DEFAULT_MAX_AGE_SECONDS = 2 * 86_400
 
 export interface HealthMonitorOptions {
-  engine: Pick<Engine, 'settings' | 'connections' | 'uploads' | 'providers' | 'log'>
+  engine: Pick<Engine, 'settings' | 'connections' | 'uploads' | 'providers' | 'log' | 'verify'>
   now?: () => number
   intervalMs?: number
 }
@@ -79,7 +79,8 @@ export class HealthMonitor extends EventEmitter<{ changed: [HealthView] }> {
         jobs: uploads.store,
         destinations: uploads.destinations(),
         providerOf: (id) => connections.providerOf(id),
-        dir: s.watchFolder,
+        lastVerify: (id) => this.options.engine.verify.runs.last(id),
+        sources: s.sources.map(({ id, label, folder }) => ({ id, label, folder })),
         patterns: s.patterns,
         recursive: s.includeSubfolders,
         maxAgeSeconds: durationSeconds(s.alertAfter) ?? DEFAULT_MAX_AGE_SECONDS,

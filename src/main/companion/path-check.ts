@@ -2,9 +2,10 @@ import { realpath, stat } from 'node:fs/promises'
 import { isAbsolute, relative, resolve } from 'node:path'
 import { AppError } from '../../shared/app-error.ts'
 
-/** The settings that name a folder on this machine. */
-export const FOLDER_SETTINGS = ['watchFolder', 'localDestination'] as const
-export type FolderSetting = (typeof FOLDER_SETTINGS)[number]
+/** The settings that name a folder on this machine (each source's folder is checked too). */
+export const FOLDER_SETTINGS = ['localDestination'] as const
+/** The key of a setting that names a folder. */
+export type FolderSetting = string
 
 /**
  * Decides which folders the window may put into a setting. The window is a web page: if it were
@@ -28,23 +29,42 @@ export class FolderPathCheck {
     return chosen
   }
 
+  /**
+   * Each source's folder in `next`, checked as a folder setting of its own: one the source had
+   * already (or another source watched) passes, as a value already set does.
+   */
+  async checkSources(
+    next: ReadonlyArray<{ id: string; label: string; folder: string }>,
+    before: ReadonlyArray<{ id: string; folder: string }>,
+  ): Promise<void> {
+    for (const source of next) {
+      const current = before.find((s) => s.folder === source.folder)?.folder ?? null
+      await this.check('sources', source.folder, current, `The folder of "${source.label}"`)
+    }
+  }
+
   /** Resolves if `value` may be stored in `key`; otherwise an invalid_setting naming why. */
-  async check(key: FolderSetting, value: string | null, current: string | null): Promise<void> {
+  async check(
+    key: FolderSetting,
+    value: string | null,
+    current: string | null,
+    name = `"${key}"`,
+  ): Promise<void> {
     if (value === null || value === current || this.picked.has(value)) return
-    if (!isAbsolute(value)) throw refused(key, value, 'is not a full path')
+    if (!isAbsolute(value)) throw refused(name, value, 'is not a full path')
     const info = await stat(value).catch(() => undefined)
-    if (!info) throw refused(key, value, 'does not exist')
-    if (!info.isDirectory()) throw refused(key, value, 'is not a folder')
+    if (!info) throw refused(name, value, 'does not exist')
+    if (!info.isDirectory()) throw refused(name, value, 'is not a folder')
     if (await isWithin(value, this.home)) {
-      throw refused(key, value, `is inside the app's own data folder (${this.home})`)
+      throw refused(name, value, `is inside the app's own data folder (${this.home})`)
     }
   }
 }
 
-function refused(key: FolderSetting, value: string, reason: string): AppError {
+function refused(name: string, value: string, reason: string): AppError {
   return new AppError(
     'invalid_setting',
-    `"${key}" cannot be "${value}": it ${reason}. Pick the folder with Choose…, or type the full path of an existing folder outside the app's data folder.`,
+    `${name} cannot be "${value}": it ${reason}. Pick the folder with Choose…, or type the full path of an existing folder outside the app's data folder.`,
   )
 }
 

@@ -5,7 +5,8 @@ import type { Engine } from '../engine.ts'
 import type { Kept, Removal } from '../retention/plan.ts'
 import {
   checkedDestination,
-  planDestination,
+  planFolder,
+  pruneTargets,
   removePlanned,
   type DestinationPlan,
   type PruneDeps,
@@ -37,7 +38,7 @@ export class RetentionEditor {
 
   async preview(connectionId: string, policy: RetentionPolicy): Promise<RetentionPreview> {
     const id = checkedDestination(this.engine.connections, connectionId)
-    return previewOf(await planDestination(this.deps(), id, policy))
+    return previewOf(id, this.engine.connections.targetOf(id), await this.plan(id, policy))
   }
 
   /**
@@ -47,15 +48,23 @@ export class RetentionEditor {
    */
   async pruneNow(connectionId: string, confirmed: readonly string[]) {
     const id = checkedDestination(this.engine.connections, connectionId)
-    const deps = this.deps()
-    const planned = await planDestination(deps, id)
-    const planNames = (planned.plan?.remove ?? []).map((r) => r.backup.name)
+    const planned = await this.plan(id)
+    const planPaths = planned.flatMap((p) => (p.plan?.remove ?? []).map((r) => r.backup.path))
     const wanted = new Set(confirmed)
-    if (planNames.length !== wanted.size || !planNames.every((name) => wanted.has(name)))
+    if (planPaths.length !== wanted.size || !planPaths.every((path) => wanted.has(path)))
       throw new AppError('prune_list_changed')
-    await removePlanned(deps, planned)
-    const after = await planDestination(deps, id)
-    return { removed: planNames.length, preview: previewOf(after) }
+    for (const folder of planned) await removePlanned(this.deps(), folder)
+    const after = previewOf(id, this.engine.connections.targetOf(id), await this.plan(id))
+    return { removed: planPaths.length, preview: after }
+  }
+
+  /** Each remote folder at the destination (one per Fermentrack), planned as prune plans it. */
+  private async plan(id: string, draft?: RetentionPolicy): Promise<DestinationPlan[]> {
+    const deps = this.deps()
+    const targets = pruneTargets(this.engine.settings.get(), this.engine.connections, id)
+    const plans: DestinationPlan[] = []
+    for (const target of targets) plans.push(await planFolder(deps, target, draft))
+    return plans
   }
 
   save({ connectionId, policy }: RetentionSave): RetentionView {
@@ -81,26 +90,38 @@ export function retentionView(settings: Settings): RetentionView {
   return { retention: settings.retention, overrides: settings.retentionOverrides }
 }
 
-function previewOf({ connectionId, folder, plan }: DestinationPlan): RetentionPreview {
+/** The destination's folders together: a Fermentrack's own folder names it on each backup. */
+function previewOf(
+  connectionId: string,
+  folder: string,
+  plans: DestinationPlan[],
+): RetentionPreview {
+  const on = plans.some((p) => p.plan !== null)
+  const each = <T>(pick: (p: DestinationPlan) => T[]) => plans.flatMap(pick)
   return {
     connectionId,
     folder,
-    on: plan !== null,
-    remove: (plan?.remove ?? []).map(removedView),
-    keep: (plan?.keep ?? []).map(keptView),
-    ignored: plan?.ignored.length ?? 0,
+    on,
+    remove: each((p) => (p.plan?.remove ?? []).map((r) => removedView(r, p))),
+    keep: each((p) => (p.plan?.keep ?? []).map((k) => keptView(k, p))),
+    ignored: plans.reduce((n, p) => n + (p.plan?.ignored.length ?? 0), 0),
   }
 }
 
-function removedView({ backup, rule }: Removal) {
-  return { name: backup.name, time: backup.time, verified: backup.verified, why: rule }
-}
-
-function keptView({ backup, reasons }: Kept) {
+function backupView(backup: Removal['backup'], { source }: DestinationPlan) {
   return {
     name: backup.name,
+    path: backup.path,
+    source: source?.label ?? null,
     time: backup.time,
     verified: backup.verified,
-    why: reasons.join(', '),
   }
+}
+
+function removedView({ backup, rule }: Removal, plan: DestinationPlan) {
+  return { ...backupView(backup, plan), why: rule }
+}
+
+function keptView({ backup, reasons }: Kept, plan: DestinationPlan) {
+  return { ...backupView(backup, plan), why: reasons.join(', ') }
 }

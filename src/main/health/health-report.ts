@@ -36,11 +36,30 @@ export interface WatchFolderHealth {
   problem: string | null
 }
 
+/** One Fermentrack's folder: its newest backup, so a silent Pi is named. */
+export interface SourceHealth extends WatchFolderHealth {
+  /** The source's id; null for a folder given with --dir. */
+  id: string | null
+  label: string
+  /** For people: "No new Fermentrack backup for 3d in Brewhouse 2", or null when fresh. */
+  warning: string | null
+}
+
 export interface HealthReport {
   ok: boolean
   max_age_seconds: number
   destinations: DestinationHealth[]
+  /** Each watched Fermentrack folder; stale when its newest backup is older than the limit. */
+  sources: SourceHealth[]
+  /** The first source, as before there were several (kept for scripts that read it). */
   watch_folder: WatchFolderHealth
+}
+
+/** A folder to check: a source from the settings, or the one given with --dir. */
+export interface WatchedFolder {
+  id: string | null
+  label: string
+  folder: string
 }
 
 export interface HealthInputs {
@@ -49,7 +68,9 @@ export interface HealthInputs {
   providerOf: (id: string) => ProviderId | undefined
   /** The last recorded verify per destination; absent: not shown. */
   lastVerify?: (id: string) => VerifyRun | undefined
-  dir: string | null
+  /** The folders to check; `dir` (one unnamed folder) is read when this is absent. */
+  sources?: WatchedFolder[]
+  dir?: string | null
   patterns: readonly string[]
   recursive: boolean
   maxAgeSeconds: number
@@ -73,11 +94,59 @@ export async function healthReport(inputs: HealthInputs): Promise<HealthReport> 
       ok: fresh(age) && (verify?.ok ?? true),
     }
   })
-  const watch = await watchFolderHealth(inputs, ageOf)
-  watch.ok = fresh(watch.age_seconds)
-  // No destination at all is a silence too: nothing is being backed up anywhere.
-  const ok = destinations.length > 0 && destinations.every((d) => d.ok) && watch.ok
-  return { ok, max_age_seconds: inputs.maxAgeSeconds, destinations, watch_folder: watch }
+  const folders =
+    inputs.sources ?? (inputs.dir ? [{ id: null, label: inputs.dir, folder: inputs.dir }] : [])
+  const sources = await Promise.all(
+    folders.map(async (source): Promise<SourceHealth> => {
+      const health = await watchFolderHealth(source.folder, inputs, ageOf)
+      health.ok = fresh(health.age_seconds)
+      return { id: source.id, label: source.label, ...health, warning: warningFor(source, health) }
+    }),
+  )
+  const watch = sources[0] ? folderOnly(sources[0]) : noFolder()
+  // No destination, or no folder watched, is a silence too: nothing is being backed up.
+  const ok =
+    destinations.length > 0 &&
+    destinations.every((d) => d.ok) &&
+    sources.length > 0 &&
+    sources.every((s) => s.ok)
+  return { ok, max_age_seconds: inputs.maxAgeSeconds, destinations, sources, watch_folder: watch }
+}
+
+/** The sentence a person sees for a silent Fermentrack, naming it. */
+function warningFor(source: WatchedFolder, health: WatchFolderHealth): string | null {
+  if (health.ok) return null
+  const where = source.id === null ? source.folder : source.label
+  if (health.age_seconds === null) return `No Fermentrack backup in ${where}: ${health.problem}`
+  return `No new Fermentrack backup for ${spokenAge(health.age_seconds)} in ${where}`
+}
+
+/** "3 days", "5 hours", "1 minute": the largest whole unit, as a person says it. */
+function spokenAge(seconds: number): string {
+  const units: [string, number][] = [
+    ['day', 86_400],
+    ['hour', 3600],
+    ['minute', 60],
+    ['second', 1],
+  ]
+  const [unit, size] = units.find(([, size]) => seconds >= size) ?? units[units.length - 1]!
+  const n = Math.floor(seconds / size)
+  return `${n} ${unit}${n === 1 ? '' : 's'}`
+}
+
+function folderOnly({ id: _id, label: _label, warning: _warning, ...folder }: SourceHealth) {
+  return folder
+}
+
+function noFolder(): WatchFolderHealth {
+  return {
+    path: null,
+    newest_backup: null,
+    modified: null,
+    age_seconds: null,
+    ok: false,
+    problem: 'no Fermentrack folder is watched (add one with `sources add`, or give --dir)',
+  }
 }
 
 function lastVerify(run: VerifyRun | undefined): LastVerify | null {
@@ -86,13 +155,12 @@ function lastVerify(run: VerifyRun | undefined): LastVerify | null {
 }
 
 async function watchFolderHealth(
+  dir: string,
   inputs: HealthInputs,
   ageOf: (ms: number) => number,
 ): Promise<WatchFolderHealth> {
   const none = { newest_backup: null, modified: null, age_seconds: null, ok: false }
-  if (!inputs.dir)
-    return { path: null, ...none, problem: 'no watch folder is set (watchFolder, or --dir)' }
-  const path = resolve(inputs.dir)
+  const path = resolve(dir)
   try {
     const found = await newestBackup(path, inputs)
     if (!found) return { path, ...none, problem: 'no backup file in it' }

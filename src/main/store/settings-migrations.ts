@@ -14,6 +14,21 @@ export const MIGRATIONS: Migrations = {
       providers: { ...providers, dropbox: { ...providers.dropbox, clientId: dropboxAppKey } },
     }
   },
+  // The one watched folder became the first of a list of sources. It keeps uploading straight
+  // into each destination's folder (no subfolder) and to every destination, as it did.
+  2: ({ watchFolder, ...rest }) => {
+    // No folder set: no source (the default). A list already there is never overwritten.
+    if (typeof watchFolder !== 'string' || watchFolder === '' || rest.sources !== undefined)
+      return rest
+    const source = {
+      id: 'fermentrack',
+      label: 'Fermentrack',
+      folder: watchFolder,
+      remoteSubfolder: null,
+      destinations: null,
+    }
+    return { ...rest, sources: [source] }
+  },
 }
 
 /**

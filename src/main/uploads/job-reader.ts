@@ -67,6 +67,17 @@ export class JobReader {
     return new Set(rows.map((r) => baseName(String(r.path))))
   }
 
+  /** Names of files still on their way to `folder` at this destination (queued, uploading, verifying). */
+  openNames(connectionId: string, folder: string): Set<string> {
+    const rows = this.db
+      .prepare(
+        `SELECT DISTINCT name FROM jobs WHERE connection_id = ? AND remote_folder = ?
+         AND state IN ('queued', 'uploading', 'verifying')`,
+      )
+      .all(connectionId, folder) as Row[]
+    return new Set(rows.map((r) => String(r.name)))
+  }
+
   get(id: number): Job | undefined {
     const row = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as Row | undefined
     return row && toJob(row)

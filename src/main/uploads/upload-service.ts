@@ -1,10 +1,11 @@
 import { EventEmitter } from 'node:events'
 import { AppError } from '../../shared/app-error.ts'
-import { remoteFolderFor } from '../../shared/remote-folder.ts'
+import { remoteFolderFor, sourceFolder } from '../../shared/remote-folder.ts'
 import type { SlowDown } from '../../shared/slow-down.ts'
 import type { ConnectionService } from '../auth/connection-service.ts'
 import type { Logger } from '../log/logger.ts'
 import type { SettingsStore } from '../store/settings-store.ts'
+import type { Source } from '../../shared/settings-schema.ts'
 import { ArchiveGate } from './archive-gate.ts'
 import { ALL, JobStore } from './job-store.ts'
 import { LOCAL_DESTINATION_ID, type HistoryQuery, type Job } from './job-types.ts'
@@ -82,13 +83,15 @@ export class UploadService extends EventEmitter<UploadServiceEvents> {
 
   /**
    * Queues settled files for each destination they have not reached yet (or just `only`), in one
-   * transaction. Returns the jobs now responsible, including finished ones for files uploaded
-   * already.
+   * transaction. Files from a `source` go to its destinations only, into its remote subfolder.
+   * Returns the jobs now responsible, including finished ones for files uploaded already.
    */
-  offer(files: OfferedFile[], origin: Job['origin'], only?: string): Job[] {
-    const targets = only ? [this.checkedDestination(only)] : this.destinations()
+  offer(files: OfferedFile[], origin: Job['origin'], only?: string, source?: Source): Job[] {
+    const targets = only ? [this.checkedDestination(only)] : this.destinationsOf(source)
     if (targets.length === 0) throw new AppError('no_destination')
-    const bases = new Map(targets.map((id) => [id, this.options.connections.targetOf(id)]))
+    const bases = new Map(
+      targets.map((id) => [id, sourceFolder(this.options.connections.targetOf(id), source)]),
+    )
     const offers = files.flatMap(({ subfolder, ...file }) =>
       targets.map((connectionId) => ({
         ...file,
@@ -110,6 +113,13 @@ export class UploadService extends EventEmitter<UploadServiceEvents> {
           offers[i]!.connectionId,
         )!,
     )
+  }
+
+  /** A source's own destinations that exist now; every destination for a file without one. */
+  destinationsOf(source?: Pick<Source, 'destinations'>): string[] {
+    const all = this.destinations()
+    const chosen = source?.destinations
+    return chosen ? all.filter((id) => chosen.includes(id)) : all
   }
 
   private offerToStore(

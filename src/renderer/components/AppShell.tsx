@@ -1,6 +1,7 @@
 import { useEffect, useState, type ReactNode } from 'react'
 import { useCompanion } from '../companion-context.ts'
 import { listDestinations } from '../destinations.ts'
+import { firstSource } from '../../shared/source-names.ts'
 import { useActiveTransfers } from '../hooks/use-active-transfers.ts'
 import { useChooseFolder } from '../hooks/use-choose-folder.ts'
 import { useConnections } from '../hooks/use-connections.ts'
@@ -42,7 +43,7 @@ export function AppShell() {
   if (section === 'backups' && !backupsOpened) setBackupsOpened(true)
   const destinations = listDestinations(connections, providers, settings)
   const loaded = connections !== null && settings !== null
-  const setupNeeded = loaded && (destinations.length === 0 || !settings.watchFolder)
+  const setupNeeded = loaded && (destinations.length === 0 || settings.sources.length === 0)
 
   // Ctrl/⌘ + 1, 2, 3, 4 jump between sections, as in most desktop apps.
   useEffect(() => {
@@ -68,7 +69,7 @@ export function AppShell() {
 
   const chooseWatchFolder = async () => {
     const folder = await chooseFolder()
-    if (folder && (await saveSetting({ watchFolder: folder })))
+    if (folder && (await saveSetting({ sources: [firstSource(folder)] })))
       toast({ kind: 'success', title: 'Watching the backups folder', message: folder })
   }
 
@@ -168,6 +169,7 @@ export function AppShell() {
             settings={settings}
             status={status}
             loadError={settingsError}
+            destinations={destinations}
             onSaved={applySettings}
           />,
         )}

@@ -16,7 +16,7 @@ export function PreviewList(props: { label: string; items: Previewed[]; tone: 'r
     return (
       <ul className={`preview-list preview-${tone}`} aria-label={label}>
         {items.map((item) => (
-          <PreviewRow key={item.name} item={item} />
+          <PreviewRow key={item.path} item={item} />
         ))}
       </ul>
     )
@@ -40,7 +40,7 @@ function LongPreviewList({ label, items, tone }: Parameters<typeof PreviewList>[
       >
         {virtual.getVirtualItems().map((row) => (
           <PreviewRow
-            key={items[row.index]!.name}
+            key={items[row.index]!.path}
             item={items[row.index]!}
             style={{ position: 'absolute', top: row.start, left: 0, right: 0, height: ROW_HEIGHT }}
           />
@@ -53,9 +53,10 @@ function LongPreviewList({ label, items, tone }: Parameters<typeof PreviewList>[
 function PreviewRow({ item, style }: { item: Previewed; style?: React.CSSProperties }) {
   return (
     <li className="preview-row" style={style}>
-      <span className="preview-name mono ellipsis" title={item.name}>
+      <span className="preview-name mono ellipsis" title={item.path}>
         {item.name}
       </span>
+      {item.source !== null && <span className="pill muted">{item.source}</span>}
       {item.time !== null && (
         <span className="preview-time muted small" title={formatFullTime(item.time)}>
           {formatWhen(item.time)}

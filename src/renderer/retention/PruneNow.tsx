@@ -26,7 +26,7 @@ export function PruneNow(props: {
     setBusy(true)
     const result = await api['retention.pruneNow']({
       connectionId: preview.connectionId,
-      names: preview.remove.map((r) => r.name),
+      paths: preview.remove.map((r) => r.path),
     })
     setBusy(false)
     setConfirming(false)

@@ -122,8 +122,9 @@ export function RetentionSection() {
         </h2>
         <p className="muted small">
           How many backups each destination keeps. Nothing is deleted while you edit: the preview
-          only lists. A saved policy is applied with Prune now (or <code>prune</code> on the command
-          line). The newest verified backup is always kept, and so is anything that is not a backup.
+          only lists. A saved policy is applied after each verified upload, or at once with Prune
+          now. Each Fermentrack&apos;s folder is counted on its own. The newest verified backup is
+          always kept, and so is anything that is not a backup.
         </p>
       </div>
       {loadError && <ErrorNote error={loadError} />}

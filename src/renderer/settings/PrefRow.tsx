@@ -7,10 +7,12 @@ export function PrefRow(props: {
   hintId?: string
   error?: string
   errorId?: string
+  /** The control below the text, full width (a list), rather than beside it. */
+  wide?: boolean
   children: ReactNode
 }) {
   return (
-    <div className="pref">
+    <div className={props.wide ? 'pref pref-wide' : 'pref'}>
       <div className="pref-text">
         <div className="pref-label">{props.label}</div>
         {props.hint && (
@@ -28,5 +30,33 @@ export function PrefRow(props: {
         )}
       </div>
     </div>
+  )
+}
+
+/** A preference that is on or off: a labelled switch, its hint read with it. */
+export function SwitchPref(props: {
+  id: string
+  label: string
+  hint: string
+  checked: boolean
+  onChange: (checked: boolean) => void
+}) {
+  const hintId = `${props.id}-hint`
+  return (
+    <PrefRow
+      label={<label htmlFor={props.id}>{props.label}</label>}
+      hint={props.hint}
+      hintId={hintId}
+    >
+      <input
+        id={props.id}
+        type="checkbox"
+        role="switch"
+        className="switch"
+        checked={props.checked}
+        onChange={(e) => props.onChange(e.target.checked)}
+        aria-describedby={hintId}
+      />
+    </PrefRow>
   )
 }

@@ -10,12 +10,15 @@ import { ErrorNote } from '../components/ErrorNote.tsx'
 import { isPausedAll } from '../status-summary.ts'
 import { FolderField } from './FolderField.tsx'
 import { PauseSwitch } from './PauseSwitch.tsx'
-import { PrefRow } from './PrefRow.tsx'
+import { PrefRow, SwitchPref } from './PrefRow.tsx'
 import { RetentionSection } from '../retention/RetentionSection.tsx'
 import { ProviderSettingsSection } from './ProviderSettingsSection.tsx'
 import { SaveBar } from './SaveBar.tsx'
 import { ScanNowButton } from './ScanNowButton.tsx'
 import { changesFrom, toDraft, validateDraft, type Draft } from './settings-draft.ts'
+import { sourceErrors } from './source-draft.ts'
+import { SourcesField } from './SourcesField.tsx'
+import type { Destination } from '../destinations.ts'
 
 const NOTIFICATION_CHOICES: { value: NotificationLevel; label: string }[] = [
   { value: 'all', label: 'Every upload' },
@@ -27,10 +30,18 @@ export interface SettingsViewProps {
   settings: Settings | null
   status: StatusView | null
   loadError: ErrorInfo | null
+  /** Where a Fermentrack's backups may go, for its "Upload to" choice. */
+  destinations?: Destination[]
   onSaved: (settings: Settings) => void
 }
 
-export function SettingsView({ settings, status, loadError, onSaved }: SettingsViewProps) {
+export function SettingsView({
+  settings,
+  status,
+  loadError,
+  destinations = [],
+  onSaved,
+}: SettingsViewProps) {
   const api = useCompanion()
   const ids = useId()
   const id = (name: string) => `${ids}-${name}`
@@ -101,21 +112,22 @@ export function SettingsView({ settings, status, loadError, onSaved }: SettingsV
             Fermentrack backups
           </h2>
           <PrefRow
-            label="Backups folder"
-            hint="The folder Fermentrack saves its backups to. New files there are uploaded."
+            wide
+            label="Fermentracks"
+            hint="Each Fermentrack's backups folder; new files there are uploaded into its remote subfolder. A brewery with several Pis adds one each."
             hintId={id('watch-hint')}
           >
-            <FolderField
-              name="backups folder"
-              value={draft.watchFolder}
-              emptyText="Not chosen yet"
-              describedBy={id('watch-hint')}
-              onChange={(folder) => edit('watchFolder', folder)}
+            <SourcesField
+              sources={draft.sources}
+              errors={sourceErrors(draft.sources)}
+              destinations={destinations}
+              savedIds={settings.sources.map((s) => s.id)}
+              onChange={(sources) => edit('sources', sources)}
             />
-            {watch?.state === 'unavailable' && watch.error && !edits.watchFolder && (
+            {watch?.state === 'unavailable' && watch.error && !edits.sources && (
               <ErrorNote error={watch.error} />
             )}
-            {settings.watchFolder && edits.watchFolder === undefined && <ScanNowButton />}
+            {settings.sources.length > 0 && edits.sources === undefined && <ScanNowButton />}
           </PrefRow>
           <PrefRow
             label={<label htmlFor={id('patterns')}>Backup file names</label>}
@@ -197,6 +209,13 @@ export function SettingsView({ settings, status, loadError, onSaved }: SettingsV
               onChange={(folder) => edit('localDestination', folder)}
             />
           </PrefRow>
+          <SwitchPref
+            id={id('verify')}
+            label="Weekly restore check"
+            hint="Once a week, downloads the newest backup from each destination and checks it, as a restore would; a failure raises an alert."
+            checked={draft.verifySchedule === 'weekly'}
+            onChange={(on) => edit('verifySchedule', on ? 'weekly' : 'off')}
+          />
         </section>
 
         <section className="card prefs" aria-labelledby={id('app')}>
@@ -222,21 +241,13 @@ export function SettingsView({ settings, status, loadError, onSaved }: SettingsV
               ))}
             </div>
           </PrefRow>
-          <PrefRow
-            label={<label htmlFor={id('login')}>Start at login</label>}
+          <SwitchPref
+            id={id('login')}
+            label="Start at login"
             hint="Opens in the tray when you log in, so no backup is missed."
-            hintId={id('login-hint')}
-          >
-            <input
-              id={id('login')}
-              type="checkbox"
-              role="switch"
-              className="switch"
-              checked={draft.startAtLogin}
-              onChange={(e) => edit('startAtLogin', e.target.checked)}
-              aria-describedby={id('login-hint')}
-            />
-          </PrefRow>
+            checked={draft.startAtLogin}
+            onChange={(on) => edit('startAtLogin', on)}
+          />
         </section>
 
         <SaveBar

@@ -21,7 +21,7 @@ export interface UploadsViewProps {
 export function UploadsView(props: UploadsViewProps) {
   const { status, settings, transfers, destinations, loaded } = props
   const hasDestination = destinations.length > 0
-  const hasWatchFolder = Boolean(settings?.watchFolder)
+  const hasWatchFolder = (settings?.sources.length ?? 0) > 0
   const setupDone = !loaded || (hasDestination && hasWatchFolder)
   return (
     <div className="view view-uploads">

@@ -148,14 +148,19 @@ describe('registerIpcHandlers', () => {
 
   it('sets a folder only from the picker, or typed when it exists outside FTB_HOME', async () => {
     const { call } = setUp()
-    expect(await call('settings.update', fromApp, { watchFolder: '/chosen' })).toMatchObject({
+    const CHOSEN = {
+      sources: [
+        { id: 'ferm', label: 'Ferm', folder: '/chosen', remoteSubfolder: null, destinations: null },
+      ],
+    }
+    expect(await call('settings.update', fromApp, CHOSEN)).toMatchObject({
       ok: false,
       error: { code: 'invalid_setting', message: expect.stringContaining('does not exist') },
     })
     expect(await call('dialog.chooseFolder', fromApp)).toEqual({ ok: true, value: '/chosen' })
-    expect(await call('settings.update', fromApp, { watchFolder: '/chosen' })).toMatchObject({
+    expect(await call('settings.update', fromApp, CHOSEN)).toMatchObject({
       ok: true,
-      value: { watchFolder: '/chosen' },
+      value: CHOSEN,
     })
     const refused = await call('settings.update', fromApp, { localDestination: home })
     expect(refused).toMatchObject({
@@ -164,7 +169,7 @@ describe('registerIpcHandlers', () => {
     })
     expect(await service.invoke('settings.get', undefined)).toMatchObject({
       ok: true,
-      value: { watchFolder: '/chosen', localDestination: null },
+      value: { ...CHOSEN, localDestination: null },
     })
   })
 

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs'
+import { readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { CompanionService } from '../../../src/main/companion/companion-service.ts'
@@ -146,9 +146,12 @@ describe('CompanionService', () => {
       await service.invoke('settings.update', { localDestination: picker.next }),
     ).toMatchObject({ ok: true, value: { localDestination: '/mnt/nas/not-mounted-yet' } })
     const typed = tempDir('typed')
-    expect(await service.invoke('settings.update', { watchFolder: typed })).toMatchObject({
+    const sources = [
+      { id: 'ferm', label: 'Ferm', folder: typed, remoteSubfolder: null, destinations: null },
+    ]
+    expect(await service.invoke('settings.update', { sources })).toMatchObject({
       ok: true,
-      value: { watchFolder: typed },
+      value: { sources },
     })
   })
 
@@ -156,7 +159,24 @@ describe('CompanionService', () => {
     const { service, events, home } = await companion()
     const before = await service.invoke('settings.get', undefined)
     for (const [change, reason] of [
-      [{ watchFolder: home, concurrency: 5 }, "is inside the app's own data folder"],
+      [
+        {
+          sources: [
+            { id: 'a', label: 'A', folder: home, remoteSubfolder: null, destinations: null },
+          ],
+          concurrency: 5,
+        },
+        "is inside the app's own data folder",
+      ],
+      [
+        {
+          sources: [
+            { id: 'a', label: 'A', folder: tempDir('a'), remoteSubfolder: 'X', destinations: null },
+            { id: 'b', label: 'B', folder: tempDir('b'), remoteSubfolder: 'X', destinations: null },
+          ],
+        },
+        'the remote subfolder "X" is used by A already',
+      ],
       [{ localDestination: '/made/up', concurrency: 5 }, 'does not exist'],
       [{ localDestination: 'relative' }, 'is not a full path'],
     ] as const) {
@@ -167,5 +187,40 @@ describe('CompanionService', () => {
     }
     expect(await service.invoke('settings.get', undefined)).toEqual(before)
     expect(events.filter(([name]) => name === 'settings.changed')).toEqual([])
+  })
+})
+
+describe('CompanionService with several Fermentracks', () => {
+  const source = (id: string, folder: string, remoteSubfolder: string | null) => ({
+    id,
+    label: id,
+    folder,
+    remoteSubfolder,
+    destinations: null,
+  })
+
+  it('saving sources restarts watching: each uploads into its own subfolder; a missing one is named', async () => {
+    const { service, destination } = await companion({ next: '/mnt/not-mounted' })
+    const pi1 = tempDir('pi1')
+    const pi2 = tempDir('pi2')
+    const sources = [source('brewhouse-1', pi1, 'Brewhouse 1'), source('brewhouse-2', pi2, 'B2')]
+    expect(await service.invoke('settings.update', { sources })).toMatchObject({ ok: true })
+    await until(() => (service.currentStatus().watch.state === 'watching' ? true : undefined))
+    writeFileSync(join(pi1, 'one.tar.xz'), backupBytes(2048, 1))
+    writeFileSync(join(pi2, 'two.tar.xz'), backupBytes(2048, 2))
+    const remote = join(destination, 'Fermentrack Backups')
+    await until(() => (service.currentStatus().counts.done === 2 ? true : undefined), 30_000)
+    expect(readdirSync(join(remote, 'Brewhouse 1'))).toEqual(['one.tar.xz'])
+    expect(readdirSync(join(remote, 'B2'))).toEqual(['two.tar.xz'])
+
+    // A third Fermentrack on a share that is not mounted: the window's watch state names it.
+    expect(await service.invoke('dialog.chooseFolder', undefined)).toMatchObject({ ok: true })
+    const third = [...sources, source('share', '/mnt/not-mounted', 'Share')]
+    expect(await service.invoke('settings.update', { sources: third })).toMatchObject({ ok: true })
+    const watch = await until(() => {
+      const current = service.currentStatus().watch
+      return current.state === 'unavailable' ? current : undefined
+    })
+    expect(watch.folder).toBe('/mnt/not-mounted')
   })
 })

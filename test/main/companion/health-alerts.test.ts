@@ -23,6 +23,10 @@ function report(change: {
   watchProblem?: string | null
   watchPath?: string | null
   destinations?: [string, number | null][]
+  /** A second Fermentrack, silent this long (seconds). */
+  secondAge?: number
+  /** The destination whose last restore check failed. */
+  failedVerify?: string
 }): HealthReport {
   const max = 2 * DAY
   const watchAge = change.watchAge === undefined ? HOUR : change.watchAge
@@ -32,20 +36,32 @@ function report(change: {
     last_verified_upload: age === null ? null : iso(age),
     age_seconds: age,
     ok: age !== null && age <= max,
-    last_verify: null,
+    last_verify:
+      change.failedVerify === id
+        ? { at: iso(HOUR), ok: false, outcome: 'mismatch' as const, reason: 'sha256 differs' }
+        : null,
   }))
+  const folder = (path: string, age: number | null, problem: string | null) => ({
+    path,
+    newest_backup: age === null ? null : `${path}/b.tar.xz`,
+    modified: age === null ? null : iso(age),
+    age_seconds: age,
+    ok: age !== null && age <= max,
+    problem,
+  })
+  const first = folder('/home/pi/backups', watchAge, change.watchProblem ?? null)
+  const sources =
+    change.watchPath === null ? [] : [{ id: 'fermentrack', label: 'Fermentrack', ...first }]
+  if (change.secondAge !== undefined) {
+    const second = folder('/mnt/pi2/backups', change.secondAge, null)
+    sources.push({ id: 'brewhouse-2', label: 'Brewhouse 2', ...second })
+  }
   return {
     ok: false,
     max_age_seconds: max,
     destinations,
-    watch_folder: {
-      path: change.watchPath === undefined ? '/home/pi/backups' : change.watchPath,
-      newest_backup: watchAge === null ? null : '/home/pi/backups/b.tar.xz',
-      modified: watchAge === null ? null : iso(watchAge),
-      age_seconds: watchAge,
-      ok: watchAge !== null && watchAge <= max,
-      problem: change.watchProblem ?? null,
-    },
+    sources: sources.map((s) => ({ ...s, warning: null })),
+    watch_folder: first,
   }
 }
 
@@ -63,7 +79,7 @@ describe('healthAlerts', () => {
     // The destination has Fermentrack's newest backup: it is not behind, so only one alert.
     expect(alerts).toEqual([
       {
-        key: 'watch-folder',
+        key: 'source:fermentrack',
         severity: 'warning',
         message: "No new Fermentrack backup for 3 days: check that Fermentrack's backups are on.",
       },
@@ -106,9 +122,36 @@ describe('healthAlerts', () => {
       LABELS,
       NOW,
     )
-    expect(alert).toMatchObject({ key: 'watch-folder', severity: 'error' })
+    expect(alert).toMatchObject({ key: 'source:fermentrack', severity: 'error' })
     expect(alert?.message).toContain('the folder cannot be read (ENOENT)')
     expect(alert?.message).toContain('check that its drive or share is mounted')
+  })
+})
+
+describe('healthAlerts with several Fermentracks and restore checks', () => {
+  it('names the silent Fermentrack by its label when there are several', () => {
+    const alerts = healthAlerts(report({ secondAge: 3 * DAY + HOUR }), LABELS, NOW)
+    expect(alerts).toEqual([
+      {
+        key: 'source:brewhouse-2',
+        severity: 'warning',
+        message:
+          "No new Fermentrack backup for 3 days in Brewhouse 2: check that Fermentrack's backups are on.",
+      },
+    ])
+  })
+
+  it('raises a failed restore check at a destination, even when its uploads are fresh', () => {
+    const alerts = healthAlerts(report({ failedVerify: 'dbid:1' }), LABELS, NOW)
+    expect(alerts).toEqual([
+      {
+        key: 'verify:dbid:1',
+        severity: 'error',
+        message: expect.stringMatching(
+          /^The last restore check at Dropbox · Ada Brewer failed \(sha256 differs\): restore an older backup/,
+        ),
+      },
+    ])
   })
 })
 

@@ -1,4 +1,5 @@
 import { mkdirSync, utimesSync } from 'node:fs'
+import { firstSource } from '../../../src/shared/source-names.ts'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { CompanionService } from '../../../src/main/companion/companion-service.ts'
 import { startCompanion } from '../../support/companion-fixture.ts'
@@ -21,7 +22,7 @@ const DAY_MS = 86_400_000
 /** A companion watching `watched`, copying to a local folder. */
 async function companion(watched: string) {
   const home = tempDir('home')
-  writeSettings(home, { watchFolder: watched, settleSeconds: 0.2 })
+  writeSettings(home, { sources: [firstSource(watched)], settleSeconds: 0.2 })
   const { service, events } = await startCompanion({
     FTB_HOME: home,
     FTB_LOCAL_DESTINATION: tempDir('nas'),
@@ -50,14 +51,14 @@ describe('health in the window', () => {
     const view = await waitFor(
       async () => {
         const h = await health(service)
-        return h.alerts.some((a) => a.key === 'watch-folder') && h
+        return h.alerts.some((a) => a.key === 'source:fermentrack') && h
       },
       { what: 'the watch folder alert' },
     )
-    expect(view.alerts.find((a) => a.key === 'watch-folder')?.message).toBe(
+    expect(view.alerts.find((a) => a.key === 'source:fermentrack')?.message).toBe(
       "No new Fermentrack backup for 3 days: check that Fermentrack's backups are on.",
     )
-    expect(changes().some((c) => c.alerts.some((a) => a.key === 'watch-folder'))).toBe(true)
+    expect(changes().some((c) => c.alerts.some((a) => a.key === 'source:fermentrack'))).toBe(true)
   })
 
   it('knows the last backup after an upload finishes, and says so in health.changed', async () => {

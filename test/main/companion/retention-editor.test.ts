@@ -126,11 +126,11 @@ describe('the retention editor behind the window', () => {
       policy: { keepLast: 2 },
     })
     if (!preview.ok) throw new Error(preview.error.message)
-    const confirmed = preview.value.remove.map((r) => r.name)
+    const confirmed = preview.value.remove.map((r) => r.path)
 
     const pruned = await service.invoke('retention.pruneNow', {
       connectionId: 'local',
-      names: confirmed,
+      paths: confirmed,
     })
 
     expect(pruned.ok && pruned.value.removed).toBe(3)
@@ -148,7 +148,7 @@ describe('the retention editor behind the window', () => {
     // Confirmed from a keepLast=2 preview, but the saved policy removes one more.
     const stale = await service.invoke('retention.pruneNow', {
       connectionId: 'local',
-      names: names.slice(0, 2),
+      paths: names.slice(0, 2).map((name) => `/Fermentrack Backups/${name}`),
     })
     expect(stale).toMatchObject({
       ok: false,

@@ -15,6 +15,14 @@ function homeWith(content: string): string {
 /** Every setting at its default, as the schema gives them. */
 const DEFAULT_SETTINGS = Settings.parse({ version: SETTINGS_VERSION })
 
+const BREWHOUSE = {
+  id: 'brewhouse-1',
+  label: 'Brewhouse 1',
+  folder: '/srv/brewhouse-1',
+  remoteSubfolder: 'Brewhouse 1',
+  destinations: null,
+}
+
 const copies = (home: string) =>
   readdirSync(home).filter((name) => name.startsWith('settings.invalid-'))
 
@@ -29,11 +37,8 @@ describe('SettingsStore', () => {
 
   it('keeps changes across instances', () => {
     const home = tempDir('settings')
-    new SettingsStore(home).update((s) => ({ ...s, concurrency: 4, watchFolder: '/srv/backups' }))
-    expect(new SettingsStore(home).get()).toMatchObject({
-      concurrency: 4,
-      watchFolder: '/srv/backups',
-    })
+    new SettingsStore(home).update((s) => ({ ...s, concurrency: 4, sources: [BREWHOUSE] }))
+    expect(new SettingsStore(home).get()).toMatchObject({ concurrency: 4, sources: [BREWHOUSE] })
   })
 
   it('a long-lived instance reads what another process wrote since (a reconnect, say)', () => {
@@ -74,7 +79,7 @@ describe('SettingsStore', () => {
     const store = new SettingsStore(home)
     expect(store.get()).toMatchObject({
       concurrency: 2,
-      watchFolder: '/mnt/fermentrack',
+      sources: [{ folder: '/mnt/fermentrack' }],
       remoteFolder: '/Fermentrack Backups',
     })
     expect(store.warnings[0]).toContain('"concurrency" (Too big: expected number to be <=8)')
@@ -148,5 +153,54 @@ describe('migrateSettings', () => {
     })
     expect(migrateSettings({ a: 1 }, migrations, 2)).toEqual({ version: 2, a: 1, b: 2 })
     expect(migrateSettings({ version: 3 }, migrations, 3)).toEqual({ version: 3 })
+  })
+})
+
+describe('settings version 2 → 3: watchFolder becomes sources', () => {
+  it('a set watchFolder becomes one source with no subfolder, for every destination', () => {
+    const home = homeWith(JSON.stringify({ version: 2, watchFolder: '/mnt/fermentrack' }))
+    const store = new SettingsStore(home)
+    expect(store.warnings).toEqual([])
+    const saved = JSON.parse(readFileSync(join(home, 'settings.json'), 'utf8'))
+    expect(saved.version).toBe(3)
+    expect(saved).not.toHaveProperty('watchFolder')
+    expect(store.get().sources).toEqual([
+      {
+        id: 'fermentrack',
+        label: 'Fermentrack',
+        folder: '/mnt/fermentrack',
+        remoteSubfolder: null,
+        destinations: null,
+      },
+    ])
+  })
+
+  it.each([[{}], [{ watchFolder: null }], [{ watchFolder: '' }]])(
+    'no watch folder (%j) becomes no source',
+    (value) => {
+      const store = new SettingsStore(homeWith(JSON.stringify({ version: 2, ...value })))
+      expect(store.get().sources).toEqual([])
+      expect(store.warnings).toEqual([])
+    },
+  )
+
+  it('a hand-edited bad source is dropped with the usual message; the good one stays', () => {
+    const bad = { ...BREWHOUSE, id: 'b2', label: 'Brewhouse 2', folder: 'relative/path' }
+    const twice = { ...BREWHOUSE, label: 'Again', folder: '/srv/other' }
+    const home = homeWith(JSON.stringify({ version: 3, sources: [BREWHOUSE, bad, twice] }))
+    const store = new SettingsStore(home)
+    expect(store.get().sources).toEqual([BREWHOUSE])
+    expect(store.warnings).toHaveLength(1)
+    expect(store.warnings[0]).toContain('"sources.1.folder" (must be a full path)')
+    expect(store.warnings[0]).toContain('"sources.2.id" (is used twice)')
+    expect(store.warnings[0]).toContain('Kept a copy at')
+    expect(copies(home)).toHaveLength(1)
+  })
+
+  it('a remote subfolder that climbs out ("..") is refused', () => {
+    const climbing = { ...BREWHOUSE, remoteSubfolder: '../elsewhere' }
+    const store = new SettingsStore(homeWith(JSON.stringify({ version: 3, sources: [climbing] })))
+    expect(store.get().sources).toEqual([])
+    expect(store.warnings[0]).toContain('"sources.0.remoteSubfolder"')
   })
 })
