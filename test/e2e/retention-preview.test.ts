@@ -67,9 +67,10 @@ describe('the retention preview in the window, against the real engine', () => {
   })
 
   it('Prune now confirms the same list, then deletes exactly it: 3 backups and notes.txt stay', async () => {
-    const { app, names, folder } = await withVerifiedBackups(10, {
-      retention: { keepLast: 3 },
-    })
+    // Saved once the ten are up: saved before, each verified upload would have pruned at once.
+    const { app, names, folder } = await withVerifiedBackups(10)
+    const saved = await app.bridge.companion.invoke('retention.save', { policy: { keepLast: 3 } })
+    expect(saved.ok).toBe(true)
     const page = await app.open()
     const form = await openRetention(page)
     await until(() => form.getByText('These 7 backups would be removed').isVisible()).toBe(true)

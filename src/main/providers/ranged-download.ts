@@ -69,12 +69,15 @@ export async function writeFrom(
   start: number,
   options: DownloadOptions,
 ): Promise<void> {
-  const source = body instanceof Readable ? body : Readable.fromWeb(body as WebStream<Uint8Array>)
-  if (options.signal) addAbortSignal(options.signal, source)
   let file: FileHandle | undefined
+  let source: Readable | undefined
   try {
     if (start > 0) await keepFirst(target, start)
     file = await open(target, start > 0 ? 'a' : 'w')
+    // Made only now, and read at once: a Node stream made from a web body that broke while the
+    // file was being opened would otherwise emit its 'error' with no listener, and crash us.
+    source = body instanceof Readable ? body : Readable.fromWeb(body as WebStream<Uint8Array>)
+    if (options.signal) addAbortSignal(options.signal, source)
     let done = start
     for await (const chunk of source as AsyncIterable<Buffer>) {
       await file.write(chunk)
@@ -82,7 +85,9 @@ export async function writeFrom(
       options.onProgress?.(done)
     }
   } catch (error) {
-    source.destroy()
+    if (source) source.destroy()
+    else if (!(body instanceof Readable)) await body.cancel().catch(() => {})
+    else body.destroy()
     throw downloadError(error, target, options.signal)
   } finally {
     await file?.close()
