@@ -39,7 +39,9 @@ export function healthAlerts(
   const alerts: HealthAlertView[] = []
   const named = report.sources.length > 1
   for (const source of report.sources) {
-    if (source.path !== null && !source.ok)
+    // A folder chosen (or made) lately has had no chance to get a backup yet: not a silence.
+    const justSet = (source.empty_for_seconds ?? Infinity) <= report.max_age_seconds
+    if (source.path !== null && !source.ok && !justSet)
       alerts.push({ key: `source:${source.id ?? source.path}`, ...sourceAlert(source, named) })
   }
   // What Fermentrack wrote last, anywhere: a destination holding it has nothing to catch up on.

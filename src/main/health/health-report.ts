@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { ProviderId } from '../../shared/settings-schema.ts'
 import type { JobReader } from '../uploads/job-reader.ts'
@@ -34,6 +35,11 @@ export interface WatchFolderHealth {
   ok: boolean
   /** Why there is no newest backup: no folder set, the folder unreadable, or no backup in it. */
   problem: string | null
+  /**
+   * With no backup in it: how long since the folder itself last changed (its mtime), so the
+   * window can tell a folder chosen a minute ago from one Fermentrack has left empty for days.
+   */
+  empty_for_seconds?: number
 }
 
 /** One Fermentrack's folder: its newest backup, so a silent Pi is named. */
@@ -163,7 +169,10 @@ async function watchFolderHealth(
   const path = resolve(dir)
   try {
     const found = await newestBackup(path, inputs)
-    if (!found) return { path, ...none, problem: 'no backup file in it' }
+    if (!found) {
+      const { mtimeMs } = await stat(path)
+      return { path, ...none, problem: 'no backup file in it', empty_for_seconds: ageOf(mtimeMs) }
+    }
     return {
       path,
       newest_backup: found.path,

@@ -27,6 +27,8 @@ function report(change: {
   secondAge?: number
   /** The destination whose last restore check failed. */
   failedVerify?: string
+  /** With no backup in the folder: how long since the folder changed. */
+  emptyFor?: number
 }): HealthReport {
   const max = 2 * DAY
   const watchAge = change.watchAge === undefined ? HOUR : change.watchAge
@@ -49,7 +51,10 @@ function report(change: {
     ok: age !== null && age <= max,
     problem,
   })
-  const first = folder('/home/pi/backups', watchAge, change.watchProblem ?? null)
+  const first = {
+    ...folder('/home/pi/backups', watchAge, change.watchProblem ?? null),
+    ...(change.emptyFor === undefined ? {} : { empty_for_seconds: change.emptyFor }),
+  }
   const sources =
     change.watchPath === null ? [] : [{ id: 'fermentrack', label: 'Fermentrack', ...first }]
   if (change.secondAge !== undefined) {
@@ -152,6 +157,21 @@ describe('healthAlerts with several Fermentracks and restore checks', () => {
         ),
       },
     ])
+  })
+})
+
+describe('healthAlerts on an empty folder', () => {
+  const empty = (emptyFor: number) =>
+    report({ watchAge: null, watchProblem: 'no backup file in it', emptyFor })
+
+  it('gives a folder chosen lately time for its first backup', () => {
+    expect(healthAlerts(empty(HOUR), LABELS, NOW)).toEqual([])
+  })
+
+  it('raises a folder left empty past the limit, with the fix', () => {
+    const [alert] = healthAlerts(empty(3 * DAY), LABELS, NOW)
+    expect(alert).toMatchObject({ key: 'source:fermentrack', severity: 'warning' })
+    expect(alert?.message).toMatch(/^No Fermentrack backup in \/home\/pi\/backups yet: check/)
   })
 })
 
