@@ -7,9 +7,9 @@ import type { DriveType } from '../emulators/graph/index.ts'
 import type { ConformanceTarget } from './harness.ts'
 import { describeConformance } from './suite.ts'
 
-/** chunkSize 4 MiB gives fragments of 13 × 320 KiB. */
+/** chunkSize 4 MiB gives fragments of 12 × 320 KiB (3.75 MiB). */
 const CHUNK = 4 * MIB
-const FRAGMENT = 13 * 320 * 1024
+const FRAGMENT = 12 * 320 * 1024
 
 /**
  * OneDrive, against the strict Graph emulator (test/emulators/graph), connected through the

@@ -22,11 +22,13 @@ export interface DriveItem {
 export class DriveStore {
   private readonly items = new Map<string, DriveItem>()
 
-  constructor(
-    readonly appName: string,
-    readonly driveType: DriveType,
-    readonly driveId = randomBytes(8).toString('hex'),
-  ) {
+  readonly appName: string
+  readonly driveType: DriveType
+  readonly driveId = randomBytes(8).toString('hex')
+
+  constructor(appName: string, driveType: DriveType) {
+    this.appName = appName
+    this.driveType = driveType
     this.put({ path: '', name: appName, isFolder: true, bytes: Buffer.alloc(0) })
   }
 

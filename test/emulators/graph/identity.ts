@@ -38,11 +38,15 @@ export class Identity {
   /** Refresh grants seen, for tests: rotation means each token is used at most once. */
   readonly refreshed: string[] = []
 
-  constructor(
-    private readonly clientId: string,
-    private readonly redirectUris: readonly string[],
-    private readonly accessTtlMs: () => number,
-  ) {}
+  private readonly clientId: string
+  private readonly redirectUris: readonly string[]
+  private readonly accessTtlMs: () => number
+
+  constructor(clientId: string, redirectUris: readonly string[], accessTtlMs: () => number) {
+    this.clientId = clientId
+    this.redirectUris = redirectUris
+    this.accessTtlMs = accessTtlMs
+  }
 
   authorize(url: URL): Reply {
     const params = url.searchParams

@@ -30,10 +30,13 @@ export type Commit = (session: UploadSession, bytes: Buffer) => Reply
 export class UploadSessions {
   private readonly sessions = new Map<string, UploadSession>()
 
-  constructor(
-    private readonly lifetimeMs: () => number,
-    private readonly now: () => number,
-  ) {}
+  private readonly lifetimeMs: () => number
+  private readonly now: () => number
+
+  constructor(lifetimeMs: () => number, now: () => number) {
+    this.lifetimeMs = lifetimeMs
+    this.now = now
+  }
 
   create(path: string, name: string, conflictBehavior: string, origin: string): Reply {
     const session: UploadSession = {

@@ -1,4 +1,5 @@
 import { AppError } from '../../../shared/app-error.ts'
+import { pkceClientFor } from '../pkce-provider-client.ts'
 import type {
   AccessTokens,
   AccountInfo,
