@@ -276,6 +276,18 @@ describe('Graph emulator: upload sessions', () => {
     expect((await fragment(other, Buffer.alloc(UNIT), 0, 2 * UNIT)).status).toBe(404)
   })
 
+  it('refuses a fragment of 60 MiB or more (413), whatever its multiple of 320 KiB', async () => {
+    const e = await emulator()
+    const { access_token: token } = await signIn(e)
+    const url = await session(e, token!, '/huge.bin')
+    const big = Buffer.alloc(192 * UNIT) // exactly 60 MiB
+    const response = await fragment(url, big, 0, big.length + UNIT)
+    expect(response.status).toBe(413)
+    expect((await (await fetch(url)).json()) as object).toMatchObject({
+      nextExpectedRanges: ['0-'],
+    })
+  })
+
   it('refuses a session for a taken name under "fail" (409 nameAlreadyExists)', async () => {
     const e = await emulator()
     const { access_token: token } = await signIn(e)
