@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FetchFn } from '../../../../src/main/net/fetch-with-retry.ts'
 import type { RemoteFile, UploadContext } from '../../../../src/main/uploads/uploader.ts'
@@ -67,7 +68,6 @@ function uploadRequests(from: number) {
 }
 
 async function expectStored(placed: RemoteFile, path: string) {
-  const { readFile } = await import('node:fs/promises')
   expect(emulator.stored(placed.remotePath)?.bytes.equals(await readFile(path))).toBe(true)
 }
 
@@ -160,7 +160,6 @@ describe('OneDrive uploader against the Graph emulator', () => {
 
   it('a name taken between the look and the upload: the same bytes are already present, others become "name (2)"', async () => {
     const path = await writeBackup(tempDir('od'), 'raced.tar.xz', LARGE, 26)
-    const { readFile } = await import('node:fs/promises')
     const bytes = await readFile(path)
     const planting =
       (planted: Buffer): FetchFn =>
