@@ -175,10 +175,20 @@ export class Identity {
         'invalid_grant',
         'AADSTS70000: The provided grant has expired due to it being revoked, or it was already used.',
       )
+    // Microsoft's reference marks `scope` required here, yet a refresh without one gets the
+    // scopes first granted (for Graph, the default resource), which clients such as rclone's
+    // rely on; with one, it must be within the grant.
+    const asked = form.get('scope')?.split(' ').filter(Boolean)
+    if (asked?.some((s) => !scopes.includes(s)))
+      return oauthError(
+        400,
+        'invalid_grant',
+        'AADSTS65001: The user or administrator has not consented to use the application for the scopes requested.',
+      )
     // Rotation: the token just used is spent.
     this.refresh.delete(old)
     this.refreshed.push(old)
-    return this.issue(scopes)
+    return this.issue(asked ?? scopes)
   }
 
   private issue(scopes: string[]): Reply {
