@@ -32,6 +32,9 @@ describe('README', () => {
     'FTB_DROPBOX_API_URL',
     'FTB_DROPBOX_CONTENT_URL',
     'FTB_LOCAL_DESTINATION',
+    'ONEDRIVE_CLIENT_ID',
+    'FTB_MICROSOFT_LOGIN_URL',
+    'FTB_GRAPH_API_URL',
   ])('documents the environment variable %s', (name) => expect(readme).toContain(`\`${name}\``))
 
   it.each(Object.keys(Settings.shape))('documents the setting %s', (key) =>

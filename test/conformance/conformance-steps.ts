@@ -4,6 +4,7 @@ import { basename } from 'node:path'
 import { expect } from 'vitest'
 import { createEngine } from '../../src/main/engine.ts'
 import type { RemoteFile, SourceFile } from '../../src/main/uploads/uploader.ts'
+import { quickXorOf } from '../emulators/graph/index.ts'
 import { dropboxContentHashOf } from '../support/backup-files.ts'
 import { runCli } from '../support/cli-process.ts'
 import { parseJson, type UploadReport } from '../support/upload-fixture.ts'
@@ -110,6 +111,7 @@ const INDEPENDENT: Record<string, (bytes: Buffer) => string> = {
   'dropbox-content-hash': dropboxContentHashOf,
   sha256: (bytes) => createHash('sha256').update(bytes).digest('hex'),
   md5: (bytes) => createHash('md5').update(bytes).digest('hex'),
+  quickxorhash: quickXorOf,
 }
 
 /** `connections --json`: each connection's status as the CLI shows it. */

@@ -74,9 +74,17 @@ export function dropboxHomePerTest(): typeof dropboxHome {
 }
 
 /** `connect dropbox` through the real CLI, the browser played by a fetch; returns the id. */
-export async function connectDropbox(env: NodeJS.ProcessEnv): Promise<string> {
+export function connectDropbox(env: NodeJS.ProcessEnv): Promise<string> {
+  return connectOAuthThroughCli('dropbox', env)
+}
+
+/** `connect <provider>` for an OAuth provider, through the real CLI, the browser played by a fetch. */
+export async function connectOAuthThroughCli(
+  providerId: string,
+  env: NodeJS.ProcessEnv,
+): Promise<string> {
   const cli = startCli(
-    ['connect', 'dropbox', '--redirect', 'loopback', '--no-browser', '--json'],
+    ['connect', providerId, '--redirect', 'loopback', '--no-browser', '--json'],
     env,
   )
   const authorizeUrl = await cli.firstLine

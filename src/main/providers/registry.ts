@@ -2,6 +2,7 @@ import { PROVIDER_IDS, type ProviderId } from '../../shared/provider-settings.ts
 import { dropboxProvider } from './dropbox/dropbox-provider.ts'
 import { localProvider } from './local/local-provider.ts'
 import { nextcloudProvider } from './nextcloud/nextcloud-provider.ts'
+import { oneDriveProvider } from './onedrive/onedrive-provider.ts'
 import type { Provider } from './provider.ts'
 import { s3Provider } from './s3/s3-provider.ts'
 import { webdavProvider } from './webdav/webdav-provider.ts'
@@ -12,6 +13,7 @@ import { webdavProvider } from './webdav/webdav-provider.ts'
  */
 const BUILT: readonly Provider[] = [
   dropboxProvider,
+  oneDriveProvider,
   nextcloudProvider,
   webdavProvider,
   s3Provider,

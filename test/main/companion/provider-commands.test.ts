@@ -50,7 +50,7 @@ describe('provider settings through the contract', () => {
     expect(settings.map((v) => [v.provider_id, v.available])).toEqual([
       ['dropbox', true],
       ['google-drive', false],
-      ['onedrive', false],
+      ['onedrive', true],
       ['nextcloud', true],
       ['webdav', true],
       ['s3', true],
