@@ -74,11 +74,13 @@ export function dropboxHomePerTest(): typeof dropboxHome {
 }
 
 /** `connect dropbox` through the real CLI, the browser played by a fetch; returns the id. */
-export async function connectDropbox(env: NodeJS.ProcessEnv): Promise<string> {
-  const cli = startCli(
-    ['connect', 'dropbox', '--redirect', 'loopback', '--no-browser', '--json'],
-    env,
-  )
+export function connectDropbox(env: NodeJS.ProcessEnv): Promise<string> {
+  return connectThroughCli(['dropbox', '--redirect', 'loopback'], env)
+}
+
+/** `connect <args> --no-browser --json`, the browser's part played by a fetch; returns the id. */
+export async function connectThroughCli(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  const cli = startCli(['connect', ...args, '--no-browser', '--json'], env)
   const authorizeUrl = await cli.firstLine
   if (!authorizeUrl.startsWith('http')) {
     const ended = await cli.done

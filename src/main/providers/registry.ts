@@ -1,5 +1,6 @@
 import { PROVIDER_IDS, type ProviderId } from '../../shared/provider-settings.ts'
 import { dropboxProvider } from './dropbox/dropbox-provider.ts'
+import { googleDriveProvider } from './google-drive/google-drive-provider.ts'
 import { localProvider } from './local/local-provider.ts'
 import { nextcloudProvider } from './nextcloud/nextcloud-provider.ts'
 import type { Provider } from './provider.ts'
@@ -12,6 +13,7 @@ import { webdavProvider } from './webdav/webdav-provider.ts'
  */
 const BUILT: readonly Provider[] = [
   dropboxProvider,
+  googleDriveProvider,
   nextcloudProvider,
   webdavProvider,
   s3Provider,

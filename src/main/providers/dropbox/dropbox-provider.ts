@@ -1,5 +1,5 @@
 import { AppError } from '../../../shared/app-error.ts'
-import { PkceClient } from '../../auth/pkce-client.ts'
+import { pkceClientFrom } from '../oauth-settings.ts'
 import type { Credentials, Provider, ProviderContext } from '../provider.ts'
 import { hashFile } from './content-hash.ts'
 import { DropboxApi } from './dropbox-api.ts'
@@ -49,20 +49,7 @@ export const dropboxProvider: Provider = {
     return { enabled: true }
   },
   oauthClient(context) {
-    const { settings } = context
-    if (!settings.clientId) throw new AppError('provider_not_enabled')
-    return new PkceClient(
-      {
-        id: 'dropbox',
-        displayName: 'Dropbox',
-        clientId: settings.clientId,
-        authorizationUrl: settings.authorizationUrl,
-        authorizationUrlOptions: settings.authorizationUrlOptions,
-        tokenUrl: settings.tokenUrl,
-        scopes: settings.scopes,
-      },
-      context.fetch,
-    )
+    return pkceClientFrom(dropboxProvider, context)
   },
   async connect(request, context) {
     if (!request.tokens) throw new AppError('needs_reauth')
