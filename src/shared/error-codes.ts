@@ -63,7 +63,7 @@ export const ERROR_CODES = {
   },
   redirect_timeout: {
     cause: 'The browser never came back with a sign-in answer.',
-    fix: 'If the provider\'s page said the redirect URI is invalid, add the redirect URI printed here to your app registration there, exactly; or use `--redirect manual` and paste the code where the provider allows it.',
+    fix: "If the provider's page said the redirect URI is invalid, add the redirect URI printed here to your app registration there, exactly; or use `--redirect manual` and paste the code where the provider allows it.",
   },
   loopback_port_in_use: {
     cause: 'The local port for the sign-in redirect is already in use.',

@@ -172,7 +172,10 @@ export class ProviderConfig {
   /** What the user registers at the provider: only the redirects it accepts, as it accepts them. */
   private redirectUris(provider: Provider): string[] {
     const port = provider.anyLoopbackPort ? '<any port>' : loopbackPort(this.options.env)
-    const uris = { scheme: SCHEME_REDIRECT_URI, loopback: `http://127.0.0.1:${port}/oauth/callback` }
+    const uris = {
+      scheme: SCHEME_REDIRECT_URI,
+      loopback: `http://127.0.0.1:${port}/oauth/callback`,
+    }
     const kinds = provider.redirects ?? ['scheme', 'loopback']
     return kinds.flatMap((kind) => (kind === 'manual' ? [] : [uris[kind]]))
   }
