@@ -15,6 +15,8 @@ import {
 } from './resumable-session.ts'
 
 const VERIFIED_BY = "Google Drive's SHA-256 of what it stored"
+/** Drive's upload guide: multipart is for small files, 5 MB or less; larger ones go resumable. */
+const MULTIPART_MAX_BYTES = 5 * 1000 * 1000
 /** Names tried before giving up: "name (2)" … "name (99)". */
 const MAX_COPIES = 99
 
@@ -55,7 +57,7 @@ export class DriveUploader implements Uploader {
       if (place.present)
         return this.verified(place.present, place.name, remoteFolder, file, sha256, true)
       const stored =
-        file.size <= this.chunkSize
+        file.size <= Math.min(this.chunkSize, MULTIPART_MAX_BYTES)
           ? await this.multipart(reader, file, place.name, folderId!, context)
           : await this.resumable(reader, file, place.name, folderId!, remoteFolder, sha256, context)
       await reader.checkUnchanged()
