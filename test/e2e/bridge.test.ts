@@ -46,8 +46,8 @@ describe('the browser bridge', () => {
           connectFields: [{ name: 'folder', label: 'Folder', kind: 'text', required: true }],
         }),
         expect.objectContaining({
-          provider_id: 'google-drive',
-          display_name: 'Google Drive',
+          provider_id: 'onedrive',
+          display_name: 'OneDrive',
           is_enabled: false,
           available: false,
           reason: expect.stringMatching(/coming soon/i),

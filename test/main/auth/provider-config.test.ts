@@ -29,7 +29,7 @@ describe('provider settings', () => {
       's3',
       'local',
     ])
-    expect(list.find((p) => p.provider_id === 'google-drive')).toMatchObject({
+    expect(list.find((p) => p.provider_id === 'onedrive')).toMatchObject({
       is_enabled: false,
       reason: expect.stringMatching(/coming soon/i),
     })
@@ -88,7 +88,7 @@ describe('provider settings', () => {
       config.configure({ provider: 'local', changes: { clientId: 'x' } }),
     ).rejects.toMatchObject({ code: 'invalid_setting' })
     await expect(
-      config.configure({ provider: 'google-drive', changes: { enabled: true } }),
+      config.configure({ provider: 'onedrive', changes: { enabled: true } }),
     ).rejects.toMatchObject({ code: 'provider_not_enabled' })
     await expect(config.view('ftp')).rejects.toMatchObject({ code: 'unknown_provider' })
     expect(readFileSync(join(home, 'settings.json'), 'utf8')).toBe(before)
