@@ -159,4 +159,20 @@ describe('gdrive emulator: Drive v3', () => {
     expect(JSON.stringify(await second.json())).toContain('userRateLimitExceeded')
     expect((await call('/drive/v3/files')).status).toBe(200)
   })
+
+  it('sends only kind, id, name and mimeType without fields, and refuses a parent this client cannot see', async () => {
+    const parent = await folder('F')
+    const bare = (await (await call(`/drive/v3/files/${parent}`)).json()) as Record<string, unknown>
+    expect(Object.keys(bare).sort()).toEqual(['id', 'kind', 'mimeType', 'name'])
+    const theirs = emulator.addForeignFile('Theirs', Buffer.alloc(0)).id
+    const response = await call('/drive/v3/files', jsonBody({ name: 'x', parents: [theirs] }))
+    expect(response.status).toBe(404)
+  })
+
+  it('refuses a chunk whose Content-Range does not match its body, or that passes the declared size', async () => {
+    const uri = await startSession(await folder('F'), 'd.tar.xz', 10)
+    expect((await put(uri, 'bytes 0-9/10', Buffer.from('short'))).status).toBe(400)
+    expect((await put(uri, 'bytes 0-10/11', Buffer.from('0123456789a'))).status).toBe(400)
+    expect((await put(uri, 'bytes */10')).headers.get('range')).toBeNull()
+  })
 })
