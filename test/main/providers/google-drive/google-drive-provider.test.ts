@@ -70,6 +70,34 @@ describe('Google Drive provider against the strict emulator', () => {
     }
   })
 
+  it('finds the target folder by name and its mark when the remembered id is gone, and makes no second one', async () => {
+    const folder = emulator.fileAt(TARGET)!
+    const c = await openConnection(home)
+    try {
+      const forgotten = {
+        ...c.credentials,
+        config: { folderId: 'no-such-id', folderName: 'Fermentrack Backups' },
+      }
+      const uploader = c.provider.uploader(forgotten, c.context)
+      const path = await writeBackup(dir, 'found.tar.xz', 1500, 9)
+      await uploader.upload(await sourceFile(path), TARGET, {
+        signal: new AbortController().signal,
+        onProgress: () => {},
+        resume: undefined,
+        saveResume: () => {},
+      })
+      expect(emulator.store.files.get(emulator.fileAt(`${TARGET}/found.tar.xz`)!.parents[0]!)).toBe(
+        folder,
+      )
+      const folders = [...emulator.store.files.values()].filter(
+        (f) => f.name === 'Fermentrack Backups',
+      )
+      expect(folders).toHaveLength(1)
+    } finally {
+      await c.close()
+    }
+  })
+
   it("does not see another app's file of the same name (drive.file): the upload keeps its name", async () => {
     const folder = emulator.fileAt(TARGET)!
     const foreign = emulator.addForeignFile('theirs.tar.xz', Buffer.from('not ours'), folder.id)
