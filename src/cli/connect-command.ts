@@ -2,10 +2,9 @@ import { createInterface } from 'node:readline'
 import { AppError, isAppError } from '../shared/app-error.ts'
 import { parseCallbackUrl, SCHEME_REDIRECT_URI } from '../main/auth/callback-url.ts'
 import { sendOpenUrl } from '../main/auth/instance-channel.ts'
-import { LoopbackReceiver, loopbackPort } from '../main/auth/loopback-receiver.ts'
 import { ManualReceiver } from '../main/auth/manual-receiver.ts'
-import type { RedirectKind, RedirectReceiver } from '../main/auth/redirect-receiver.ts'
-import { SchemeReceiver } from '../main/auth/scheme-receiver.ts'
+import type { RedirectKind } from '../main/auth/redirect-receiver.ts'
+import { chooseRedirect, makeReceiver } from '../main/auth/redirect-choice.ts'
 import { isSchemeHandlerRegistered } from '../main/auth/scheme-registration.ts'
 import type { Engine } from '../main/engine.ts'
 import { signInTtlMs } from '../main/engine.ts'
@@ -25,12 +24,14 @@ export interface ConnectArgs {
 
 export async function connectCommand(engine: Engine, args: ConnectArgs, env: NodeJS.ProcessEnv) {
   const { provider } = await engine.providers.enabled(args.provider)
+  const oauth = provider.auth === 'oauth-pkce'
+  // Checked before anything is read from stdin: a refused redirect changes nothing.
+  const kind = oauth ? chooseRedirect(provider, redirectKind(args.redirect), defaultKind) : null
   const stdin = stdinLines()
   const fields = await connectFieldValues(args.provider, args.values, stdin.next).finally(
     stdin.close,
   )
-  const oauth = provider.auth === 'oauth-pkce'
-  const receiver = oauth ? makeReceiver(redirectKind(args.redirect), engine.home, env) : undefined
+  const receiver = kind ? makeReceiver(provider, kind, engine.home, env) : undefined
   const cancel = new AbortController()
   const onSignal = () =>
     cancel.abort(new AppError('authorization_denied', 'The sign-in was cancelled.'))
@@ -73,16 +74,14 @@ export async function openUrlCommand(engine: Engine, url: string) {
   process.stdout.write('Sign-in answer accepted.\n')
 }
 
-function redirectKind(value: string | undefined): RedirectKind {
-  if (value === undefined) return isSchemeHandlerRegistered() ? 'scheme' : 'loopback'
-  if (value === 'scheme' || value === 'loopback' || value === 'manual') return value
-  throw new AppError('usage', `--redirect must be scheme, loopback or manual, not "${value}".`)
+function defaultKind(): RedirectKind {
+  return isSchemeHandlerRegistered() ? 'scheme' : 'loopback'
 }
 
-function makeReceiver(kind: RedirectKind, home: string, env: NodeJS.ProcessEnv): RedirectReceiver {
-  if (kind === 'scheme') return new SchemeReceiver(home)
-  if (kind === 'loopback') return new LoopbackReceiver(loopbackPort(env))
-  return new ManualReceiver()
+function redirectKind(value: string | undefined): RedirectKind | undefined {
+  if (value === undefined) return undefined
+  if (value === 'scheme' || value === 'loopback' || value === 'manual') return value
+  throw new AppError('usage', `--redirect must be scheme, loopback or manual, not "${value}".`)
 }
 
 /** Reads pasted codes until one is accepted; a wrong one is explained and another is asked for. */

@@ -50,8 +50,8 @@ export const ERROR_CODES = {
     fix: 'Use the whole fermentrack-backup://oauth/callback?... address the browser was sent to, or start again.',
   },
   authorization_denied: {
-    cause: 'Dropbox did not grant access (the sign-in was cancelled or refused).',
-    fix: 'Start again and choose "Allow" on the Dropbox page.',
+    cause: 'The provider did not grant access (the sign-in was cancelled or refused).',
+    fix: 'Start again and choose "Allow" (or "Continue") on the provider\'s page.',
   },
   no_sign_in_waiting: {
     cause: 'No `connect` is waiting for a sign-in answer.',
@@ -63,15 +63,15 @@ export const ERROR_CODES = {
   },
   redirect_timeout: {
     cause: 'The browser never came back with a sign-in answer.',
-    fix: 'If Dropbox showed "Invalid redirect_uri", add the redirect URI printed here to your Dropbox app, exactly; or use `--redirect manual` and paste the code.',
+    fix: "If the provider's page said the redirect URI is invalid, add the redirect URI printed here to your app registration there, exactly; or use `--redirect manual` and paste the code where the provider allows it.",
   },
   loopback_port_in_use: {
     cause: 'The local port for the sign-in redirect is already in use.',
-    fix: 'Close the program using it, or set FTB_LOOPBACK_PORT to a free port and register http://127.0.0.1:<port>/oauth/callback in your Dropbox app; or use `--redirect manual`.',
+    fix: 'Close the program using it, or set FTB_LOOPBACK_PORT to a free port and register http://127.0.0.1:<port>/oauth/callback in your app registration at the provider; or use `--redirect manual`.',
   },
   invalid_code: {
-    cause: 'Dropbox refused the authorization code (mistyped, already used or expired).',
-    fix: 'Start again and paste the whole code Dropbox shows, within a few minutes.',
+    cause: 'The provider refused the authorization code (mistyped, already used or expired).',
+    fix: 'Start again and paste the whole code the provider shows, within a few minutes.',
   },
   token_refresh_failed: {
     cause: 'The provider did not renew the access token.',

@@ -32,6 +32,8 @@ export const ProviderView = z.object({
   /** The README section on setting it up. */
   docsUrl: z.string(),
   connectFields: z.array(ConnectFieldView),
+  /** OAuth providers that take no pasted code (Google): the window offers none. Absent: they do. */
+  pastedCode: z.boolean().optional(),
 })
 export type ProviderView = z.infer<typeof ProviderView>
 

@@ -248,7 +248,10 @@ describe('providers configure refuses bad input: exit 2, one line naming the fla
     [['dropbox', '--dir', '/tmp'], /^Error: --dir is not an option here/],
     [['dropbox'], /^Error: Nothing to change/],
     [['gdrive', '--enabled', 'true'], /^Error: There is no provider "gdrive"/],
-    [['google-drive', '--client-id', 'x'], /^Error: Google Drive is coming soon/],
+    [
+      ['onedrive', '--client-secret-stdin'],
+      /^Error: --client-secret-stdin does not apply to OneDrive/,
+    ],
     [['local', '--client-id', 'x'], /^Error: --client-id does not apply to Local or NAS folder/],
     // A good flag beside a bad one: the good one is not saved either.
     [

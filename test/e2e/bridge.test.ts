@@ -46,11 +46,11 @@ describe('the browser bridge', () => {
           connectFields: [{ name: 'folder', label: 'Folder', kind: 'text', required: true }],
         }),
         expect.objectContaining({
-          provider_id: 'google-drive',
-          display_name: 'Google Drive',
+          provider_id: 'onedrive',
+          display_name: 'OneDrive',
           is_enabled: false,
-          available: false,
-          reason: expect.stringMatching(/coming soon/i),
+          available: true,
+          reason: expect.stringContaining('Client ID'),
         }),
       ]),
     })

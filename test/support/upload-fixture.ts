@@ -75,18 +75,17 @@ export function dropboxHomePerTest(): typeof dropboxHome {
 
 /** `connect dropbox` through the real CLI, the browser played by a fetch; returns the id. */
 export function connectDropbox(env: NodeJS.ProcessEnv): Promise<string> {
-  return connectOAuthThroughCli('dropbox', env)
+  return connectThroughCli(['dropbox', '--redirect', 'loopback'], env)
 }
 
-/** `connect <provider>` for an OAuth provider, through the real CLI, the browser played by a fetch. */
-export async function connectOAuthThroughCli(
-  providerId: string,
-  env: NodeJS.ProcessEnv,
-): Promise<string> {
-  const cli = startCli(
-    ['connect', providerId, '--redirect', 'loopback', '--no-browser', '--json'],
-    env,
-  )
+/** `connect <provider> --redirect loopback` for an OAuth provider; returns the id. */
+export function connectOAuthThroughCli(providerId: string, env: NodeJS.ProcessEnv) {
+  return connectThroughCli([providerId, '--redirect', 'loopback'], env)
+}
+
+/** `connect <args> --no-browser --json`, the browser's part played by a fetch; returns the id. */
+export async function connectThroughCli(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  const cli = startCli(['connect', ...args, '--no-browser', '--json'], env)
   const authorizeUrl = await cli.firstLine
   if (!authorizeUrl.startsWith('http')) {
     const ended = await cli.done

@@ -15,16 +15,22 @@ export function loopbackPort(env: NodeJS.ProcessEnv): number {
   return port
 }
 
-/** Answers through http://127.0.0.1:PORT/oauth/callback; serves one good answer, then closes. */
+/**
+ * Answers through http://127.0.0.1:PORT/oauth/callback; serves one good answer, then closes.
+ * Port 0 lets the OS pick a free one, for providers that accept any loopback port (Google); the
+ * redirect URI is known once `start` has bound it.
+ */
 export class LoopbackReceiver implements RedirectReceiver {
   readonly kind = 'loopback'
-  readonly redirectUri: string
-  private readonly port: number
+  private port: number
   private server: Server | undefined
 
   constructor(port: number) {
     this.port = port
-    this.redirectUri = `http://127.0.0.1:${port}/oauth/callback`
+  }
+
+  get redirectUri(): string {
+    return `http://127.0.0.1:${this.port}/oauth/callback`
   }
 
   async start(deliver: DeliverAnswer): Promise<void> {
@@ -43,6 +49,7 @@ export class LoopbackReceiver implements RedirectReceiver {
       )
       server.listen(this.port, '127.0.0.1', () => resolve())
     })
+    this.port = (server.address() as { port: number }).port
   }
 
   async close(): Promise<void> {

@@ -10,6 +10,8 @@ export interface TokenGrant {
 /** The OAuth side of a provider: everything a sign-in and a token refresh need. */
 export interface OAuthProvider {
   readonly id: ProviderId
+  /** How the user knows the provider, in messages about the sign-in ("Google Drive did not …"). */
+  readonly displayName: string
   authorizeUrl(request: { state: string; codeChallenge: string; redirectUri?: string }): string
   exchangeCode(request: {
     code: string

@@ -24,6 +24,7 @@ export interface PkceClientConfig {
  */
 export class PkceClient implements OAuthProvider {
   readonly id: ProviderId
+  readonly displayName: string
   private readonly config: PkceClientConfig
   private readonly as: oauth.AuthorizationServer
   private readonly client: oauth.Client
@@ -32,6 +33,7 @@ export class PkceClient implements OAuthProvider {
 
   constructor(config: PkceClientConfig, fetchFn: FetchFn = fetch) {
     this.id = config.id
+    this.displayName = config.displayName
     this.config = config
     this.as = {
       issuer: new URL(config.authorizationUrl).origin,
@@ -91,7 +93,11 @@ export class PkceClient implements OAuthProvider {
       return await oauth.processGenericTokenEndpointResponse(this.as, this.client, response)
     } catch (error) {
       if (isOAuthError(error, 'invalid_grant'))
-        throw new AppError('invalid_code', undefined, { cause: error })
+        throw new AppError(
+          'invalid_code',
+          `${this.config.displayName} refused the authorization code (mistyped, already used or expired).`,
+          { cause: error },
+        )
       throw this.asAppError(
         error,
         'provider_error',

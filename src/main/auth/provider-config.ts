@@ -164,12 +164,20 @@ export class ProviderConfig {
       env: this.options.env,
       builtIn: this.options.builtIn ?? BUILT_IN_CLIENT_IDS,
       clientSecret,
-      redirectUris: [
-        SCHEME_REDIRECT_URI,
-        `http://127.0.0.1:${loopbackPort(this.options.env)}/oauth/callback`,
-      ],
+      redirectUris: this.redirectUris(provider),
       remoteFolder: settings.remoteFolder,
     })
+  }
+
+  /** What the user registers at the provider: only the redirects it accepts, as it accepts them. */
+  private redirectUris(provider: Provider): string[] {
+    const port = provider.anyLoopbackPort ? '<any port>' : loopbackPort(this.options.env)
+    const uris = {
+      scheme: SCHEME_REDIRECT_URI,
+      loopback: `http://127.0.0.1:${port}/oauth/callback`,
+    }
+    const kinds = provider.redirects ?? ['scheme', 'loopback']
+    return kinds.flatMap((kind) => (kind === 'manual' ? [] : [uris[kind]]))
   }
 
   private built(id: string): Provider {

@@ -23,15 +23,19 @@ export interface SignInOptions {
  */
 export async function signIn(options: SignInOptions): Promise<TokenGrant> {
   const { provider, receiver, states } = options
-  const pending = await states.begin(provider.id, receiver.redirectUri)
-  const codeChallenge = await oauth.calculatePKCECodeChallenge(pending.codeVerifier)
   let settle: { resolve: (grant: TokenGrant) => void; reject: (error: unknown) => void }
   const outcome = new Promise<TokenGrant>((resolve, reject) => (settle = { resolve, reject }))
-  const timer = setTimeout(() => settle.reject(timeoutError(receiver)), options.timeoutMs)
+  const timer = setTimeout(
+    () => settle.reject(timeoutError(receiver, provider.displayName)),
+    options.timeoutMs,
+  )
   const onAbort = () => settle.reject(options.signal?.reason)
   options.signal?.addEventListener('abort', onAbort, { once: true })
+  // The receiver listens first: a loopback on a port the OS picks knows its redirect URI only then.
+  let pending: PendingSignIn | undefined
   try {
     await receiver.start(async (answer) => {
+      if (!pending) throw new AppError('no_sign_in_waiting')
       try {
         settle.resolve(await answerToGrant(answer, pending, options))
       } catch (error) {
@@ -39,6 +43,8 @@ export async function signIn(options: SignInOptions): Promise<TokenGrant> {
         throw error
       }
     })
+    pending = await states.begin(provider.id, receiver.redirectUri)
+    const codeChallenge = await oauth.calculatePKCECodeChallenge(pending.codeVerifier)
     await options.onAuthorizeUrl(
       provider.authorizeUrl({
         state: pending.state,
@@ -50,7 +56,7 @@ export async function signIn(options: SignInOptions): Promise<TokenGrant> {
   } finally {
     clearTimeout(timer)
     options.signal?.removeEventListener('abort', onAbort)
-    states.abandon(pending.state)
+    if (pending) states.abandon(pending.state)
     await receiver.close()
   }
 }
@@ -61,7 +67,7 @@ async function answerToGrant(answer: SignInAnswer, pending: PendingSignIn, optio
     // The pasted code carries no state; the person pasting it is the channel.
     const code = answer.code.trim()
     if (!/^[\w.~-]{10,512}$/.test(code))
-      throw new AppError('invalid_code', 'That does not look like a Dropbox code.')
+      throw new AppError('invalid_code', `That does not look like a ${provider.displayName} code.`)
     return provider.exchangeCode({ code, codeVerifier: pending.codeVerifier })
   }
   const params = parseCallbackUrl(answer.url, receiver.redirectUri!)
@@ -69,7 +75,10 @@ async function answerToGrant(answer: SignInAnswer, pending: PendingSignIn, optio
   const error = params.get('error')
   if (error) {
     const said = printable(params.get('error_description')) || printable(error)
-    throw new AppError('authorization_denied', `Dropbox did not grant access: ${said}.`)
+    throw new AppError(
+      'authorization_denied',
+      `${provider.displayName} did not grant access: ${said}.`,
+    )
   }
   return provider.exchangeCode({
     code: params.get('code')!,
@@ -78,9 +87,9 @@ async function answerToGrant(answer: SignInAnswer, pending: PendingSignIn, optio
   })
 }
 
-function timeoutError(receiver: RedirectReceiver): AppError {
+function timeoutError(receiver: RedirectReceiver, providerName: string): AppError {
   const where = receiver.redirectUri
-    ? `No sign-in answer arrived. The redirect URI that must be registered in your Dropbox app, exactly, is ${receiver.redirectUri} .`
+    ? `No sign-in answer arrived. The redirect URI that must be registered in your ${providerName} app, exactly, is ${receiver.redirectUri} .`
     : 'No code was pasted in time.'
   return new AppError('redirect_timeout', where)
 }

@@ -12,7 +12,9 @@ export async function providerViews(providers: ProviderConfig): Promise<Provider
 }
 
 function toProviderView(view: ProviderSettingsView): ProviderView {
-  const fields = providerById(view.provider_id)?.connectFields ?? []
+  const provider = providerById(view.provider_id)
+  const fields = provider?.connectFields ?? []
+  const redirects = provider?.redirects
   return {
     provider_id: view.provider_id,
     display_name: view.display_name,
@@ -21,6 +23,7 @@ function toProviderView(view: ProviderSettingsView): ProviderView {
     auth: view.auth,
     available: view.available,
     docsUrl: view.docsUrl,
+    ...(redirects && !redirects.includes('manual') ? { pastedCode: false } : {}),
     connectFields: fields.map(({ name, label, kind, required, hint }) => ({
       name,
       label,

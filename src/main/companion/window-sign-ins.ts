@@ -2,12 +2,11 @@ import { randomUUID } from 'node:crypto'
 import { AppError, isAppError } from '../../shared/app-error.ts'
 import type { Connection } from '../../shared/settings-schema.ts'
 import type { ConnectionService } from '../auth/connection-service.ts'
-import { LoopbackReceiver, loopbackPort } from '../auth/loopback-receiver.ts'
 import { ManualReceiver } from '../auth/manual-receiver.ts'
+import { makeReceiver } from '../auth/redirect-choice.ts'
 import type { RedirectKind, RedirectReceiver } from '../auth/redirect-receiver.ts'
-import { SchemeReceiver } from '../auth/scheme-receiver.ts'
 import { SIGN_IN_TTL_MS } from '../auth/sign-in-states.ts'
-import type { AuthMethod } from '../providers/provider.ts'
+import type { AuthMethod, Provider } from '../providers/provider.ts'
 import { providerById } from '../providers/registry.ts'
 
 export interface SignInOutcome {
@@ -63,8 +62,10 @@ export class WindowSignIns {
   start(request: WindowConnect): Promise<ConnectStarted> {
     const { onUrl, onEnd } = request
     const signInId = randomUUID()
-    const auth = providerById(request.provider)?.auth
-    const receiver = auth === 'oauth-pkce' ? this.receiver(request.redirect) : undefined
+    const provider = providerById(request.provider)
+    const auth = provider?.auth
+    const receiver =
+      provider && auth === 'oauth-pkce' ? this.receiver(provider, request.redirect) : undefined
     const abort = new AbortController()
     this.running.set(signInId, { abort, receiver })
     return new Promise((resolve, reject) => {
@@ -108,9 +109,10 @@ export class WindowSignIns {
       ?.abort.abort(new AppError('authorization_denied', 'The sign-in was cancelled.'))
   }
 
-  private receiver(kind: RedirectKind): RedirectReceiver {
-    if (kind === 'scheme') return new SchemeReceiver(this.home)
-    if (kind === 'loopback') return new LoopbackReceiver(loopbackPort(this.env))
-    return new ManualReceiver()
+  /** The window's usual redirect, or the provider's default where it does not accept that one. */
+  private receiver(provider: Provider, asked: RedirectKind): RedirectReceiver {
+    const allowed = provider.redirects
+    const kind = !allowed || allowed.includes(asked) ? asked : allowed[0]!
+    return makeReceiver(provider, kind, this.home, this.env)
   }
 }

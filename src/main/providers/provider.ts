@@ -1,5 +1,6 @@
 import type { ProviderId } from '../../shared/provider-settings.ts'
 import type { OAuthProvider } from '../auth/oauth-provider.ts'
+import type { RedirectKind } from '../auth/redirect-receiver.ts'
 import type { FetchFn } from '../net/fetch-with-retry.ts'
 import type { Uploader } from '../uploads/uploader.ts'
 
@@ -15,6 +16,16 @@ export interface Provider {
   readonly auth: AuthMethod
   /** OAuth providers: the defaults of Kasm's fields (env may point them at a test server). */
   oauthDefaults?(env: NodeJS.ProcessEnv): OAuthDefaults
+  /**
+   * OAuth providers: the redirects it accepts, the first being the default; absent, all of them
+   * (Google accepts no custom scheme and no pasted code, so it says ['loopback']).
+   */
+  readonly redirects?: readonly RedirectKind[]
+  /**
+   * OAuth providers: true when any loopback port is accepted (Google's desktop clients), so the
+   * OS picks a free one; otherwise the registered, fixed port (Dropbox matches it exactly).
+   */
+  readonly anyLoopbackPort?: boolean
   /** What `connect` asks for (CLI flags, the window's form); secrets are marked. */
   readonly connectFields: readonly ConnectField[]
   /** The largest file it takes, in bytes. */

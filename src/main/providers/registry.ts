@@ -1,5 +1,6 @@
 import { PROVIDER_IDS, type ProviderId } from '../../shared/provider-settings.ts'
 import { dropboxProvider } from './dropbox/dropbox-provider.ts'
+import { googleDriveProvider } from './google-drive/google-drive-provider.ts'
 import { localProvider } from './local/local-provider.ts'
 import { nextcloudProvider } from './nextcloud/nextcloud-provider.ts'
 import { oneDriveProvider } from './onedrive/onedrive-provider.ts'
@@ -13,6 +14,7 @@ import { webdavProvider } from './webdav/webdav-provider.ts'
  */
 const BUILT: readonly Provider[] = [
   dropboxProvider,
+  googleDriveProvider,
   oneDriveProvider,
   nextcloudProvider,
   webdavProvider,

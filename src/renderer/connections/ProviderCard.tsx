@@ -42,6 +42,8 @@ export function ProviderCard(props: {
         Connect {name}
       </button>
     )
+    if (provider.auth === 'oauth-pkce' && provider.pastedCode === false)
+      return <div className="card-actions">{connectButton}</div>
     if (provider.auth === 'oauth-pkce')
       return (
         <div className="card-actions">

@@ -41,7 +41,7 @@ export function SignInProgress({ signIn }: { signIn: SignIn }) {
           <button type="button" className="button" onClick={signIn.cancel}>
             Cancel sign-in
           </button>
-          {oauth && (
+          {oauth && state.provider.pastedCode !== false && (
             <button
               type="button"
               className="button button-link"

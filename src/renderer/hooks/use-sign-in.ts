@@ -5,7 +5,10 @@ import { useToast } from '../toast-context.ts'
 import { useCompanionEvent } from './use-companion-event.ts'
 
 /** What a sign-in needs to know of its provider: which one, its name, and how it signs in. */
-export type SignInProvider = Pick<ProviderView, 'provider_id' | 'display_name' | 'auth'>
+export type SignInProvider = Pick<
+  ProviderView,
+  'provider_id' | 'display_name' | 'auth' | 'pastedCode'
+>
 
 /** `target`: the connection being reconnected, or null for a new account. */
 export type SignInPhase =

@@ -17,7 +17,7 @@ function setup(env: NodeJS.ProcessEnv = {}, builtIn: Record<string, string> = {}
 }
 
 describe('provider settings', () => {
-  it('lists every provider; those not built yet are "coming soon"', async () => {
+  it('lists every provider; an OAuth one without a client id says what to do', async () => {
     const { config } = setup()
     const list = await config.list()
     expect(list.map((p) => p.provider_id)).toEqual([
@@ -29,9 +29,9 @@ describe('provider settings', () => {
       's3',
       'local',
     ])
-    expect(list.find((p) => p.provider_id === 'google-drive')).toMatchObject({
+    expect(list.find((p) => p.provider_id === 'onedrive')).toMatchObject({
       is_enabled: false,
-      reason: expect.stringMatching(/coming soon/i),
+      reason: expect.stringContaining('Client ID'),
     })
     expect(list.find((p) => p.provider_id === 'local')).toMatchObject({ is_enabled: true })
   })
@@ -87,9 +87,6 @@ describe('provider settings', () => {
     await expect(
       config.configure({ provider: 'local', changes: { clientId: 'x' } }),
     ).rejects.toMatchObject({ code: 'invalid_setting' })
-    await expect(
-      config.configure({ provider: 'google-drive', changes: { enabled: true } }),
-    ).rejects.toMatchObject({ code: 'provider_not_enabled' })
     await expect(config.view('ftp')).rejects.toMatchObject({ code: 'unknown_provider' })
     expect(readFileSync(join(home, 'settings.json'), 'utf8')).toBe(before)
   })

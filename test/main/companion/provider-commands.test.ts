@@ -49,7 +49,7 @@ describe('provider settings through the contract', () => {
     const settings = valueOf(await invoke('providers.settings'))
     expect(settings.map((v) => [v.provider_id, v.available])).toEqual([
       ['dropbox', true],
-      ['google-drive', false],
+      ['google-drive', true],
       ['onedrive', true],
       ['nextcloud', true],
       ['webdav', true],
@@ -208,11 +208,15 @@ describe('connecting through the contract', () => {
       ok: false,
       error: { code: 'provider_not_enabled', message: expect.stringContaining('Client ID') },
     })
-    expect(
-      await invoke('connections.connect', { provider: 'google-drive', fields: {} }),
-    ).toMatchObject({
+    expect(await invoke('connections.connect', { provider: 'onedrive', fields: {} })).toMatchObject(
+      {
+        ok: false,
+        error: { code: 'provider_not_enabled', message: expect.stringContaining('Client ID') },
+      },
+    )
+    expect(await invoke('connections.connect', { provider: 'google-drive' })).toMatchObject({
       ok: false,
-      error: { code: 'provider_not_enabled', message: expect.stringMatching(/coming soon/i) },
+      error: { code: 'provider_not_enabled', message: expect.stringContaining('Client ID') },
     })
     expect(
       await invoke('connections.connect', { provider: 'local', fields: { folder: '/tmp' } }),

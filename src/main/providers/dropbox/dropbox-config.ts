@@ -1,4 +1,4 @@
-import { AppError } from '../../../shared/app-error.ts'
+import { endpointFromEnv as checked } from '../oauth-settings.ts'
 
 /** Where Dropbox lives. Tests point these at the emulator through FTB_DROPBOX_* variables. */
 export interface DropboxEndpoints {
@@ -22,20 +22,6 @@ export function dropboxEndpoints(env: NodeJS.ProcessEnv = process.env): DropboxE
       checked('FTB_DROPBOX_CONTENT_URL', env, 'https://content.dropboxapi.com'),
     ),
   }
-}
-
-/** Tokens must never travel in clear text: plain http is accepted only on this machine (tests). */
-function checked(name: string, env: NodeJS.ProcessEnv, fallback: string): string {
-  const value = env[name] || fallback
-  let url: URL
-  try {
-    url = new URL(value)
-  } catch {
-    throw new AppError('usage', `${name} is not a URL.`)
-  }
-  const local = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)
-  if (url.protocol === 'https:' || (url.protocol === 'http:' && local)) return value
-  throw new AppError('usage', `${name} must be an https URL (plain http only on 127.0.0.1).`)
 }
 
 function trimSlash(url: string): string {

@@ -1,5 +1,5 @@
 import { AppError } from '../../../shared/app-error.ts'
-import { pkceClientFor } from '../pkce-provider-client.ts'
+import { pkceClientFrom } from '../oauth-settings.ts'
 import type { Credentials, Provider, ProviderContext } from '../provider.ts'
 import { hashFile } from './content-hash.ts'
 import { DropboxApi } from './dropbox-api.ts'
@@ -49,7 +49,7 @@ export const dropboxProvider: Provider = {
     return { enabled: true }
   },
   oauthClient(context) {
-    return pkceClientFor(dropboxProvider, context)
+    return pkceClientFrom(dropboxProvider, context)
   },
   async connect(request, context) {
     if (!request.tokens) throw new AppError('needs_reauth')

@@ -1,4 +1,4 @@
-import { AppError } from '../../../shared/app-error.ts'
+import { endpointFromEnv } from '../oauth-settings.ts'
 
 /**
  * Where Microsoft lives. Tests point both at the Graph emulator, which serves the identity
@@ -21,15 +21,7 @@ export function oneDriveEndpoints(env: NodeJS.ProcessEnv = process.env): OneDriv
   }
 }
 
-/** Bearer tokens never travel in clear text: http is allowed for this machine only (tests). */
+/** As every provider's endpoints: https, or http on this machine only (tests). */
 function endpoint(variable: string, env: NodeJS.ProcessEnv, fallback: string): string {
-  const raw = env[variable] || fallback
-  const url = URL.canParse(raw) ? new URL(raw) : undefined
-  const loopback = url !== undefined && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)
-  if (url?.protocol === 'https:' || (url?.protocol === 'http:' && loopback))
-    return raw.replace(/\/+$/, '')
-  throw new AppError(
-    'usage',
-    `${variable} must be an https URL such as ${fallback} (plain http only on 127.0.0.1).`,
-  )
+  return endpointFromEnv(variable, env, fallback).replace(/\/+$/, '')
 }

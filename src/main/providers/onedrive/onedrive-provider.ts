@@ -1,5 +1,5 @@
 import { AppError } from '../../../shared/app-error.ts'
-import { pkceClientFor } from '../pkce-provider-client.ts'
+import { pkceClientFrom } from '../oauth-settings.ts'
 import type {
   AccessTokens,
   AccountInfo,
@@ -55,6 +55,8 @@ export const oneDriveProvider: Provider = {
   id: 'onedrive',
   displayName: 'OneDrive',
   auth: 'oauth-pkce',
+  // Microsoft shows no page with a code to paste for a desktop app: the two redirects it takes.
+  redirects: ['scheme', 'loopback'],
   connectFields: [],
   maxFileBytes: MAX_FILE_BYTES,
   docsAnchor: 'onedrive',
@@ -82,7 +84,7 @@ export const oneDriveProvider: Provider = {
     return { enabled: true }
   },
   oauthClient(context) {
-    return pkceClientFor(oneDriveProvider, context)
+    return pkceClientFrom(oneDriveProvider, context)
   },
   async connect(request, context) {
     return {

@@ -1,0 +1,242 @@
+import { readFile, rm } from 'node:fs/promises'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { isAppError } from '../../../../src/shared/app-error.ts'
+import { openConnection, sourceFile, type Home } from '../../../conformance/conformance-steps.ts'
+import type { GdriveEmulator } from '../../../emulators/gdrive/index.ts'
+import { MIB, writeBackup } from '../../../support/backup-files.ts'
+import { tempDir } from '../../../support/cli-process.ts'
+import {
+  configureGoogle,
+  connectGoogle,
+  GOOGLE_CLIENT_ID,
+  googleEnv,
+  startGoogle,
+} from '../../../support/gdrive-fixture.ts'
+import { writeSettings } from '../../../support/upload-fixture.ts'
+
+const TEST_MS = 60_000
+const TARGET = '/Fermentrack Backups'
+
+let emulator: GdriveEmulator
+let home: Home
+let dir: string
+
+beforeAll(async () => {
+  emulator = await startGoogle()
+  const env = googleEnv(emulator)
+  await configureGoogle(env)
+  const connectionId = await connectGoogle(env)
+  writeSettings(env.FTB_HOME!, { chunkSize: 4 * MIB })
+  home = { env, home: env.FTB_HOME!, connectionId }
+  dir = tempDir('gdrive')
+}, TEST_MS)
+afterAll(async () => {
+  await emulator?.close()
+  if (dir) await rm(dir, { recursive: true, force: true })
+})
+
+const since = (from: number) => emulator.requests.slice(from)
+
+describe('Google Drive provider against the strict emulator', () => {
+  it('made the target folder at connect, marked with appProperties, and remembers its id', async () => {
+    const folder = emulator.fileAt(TARGET)!
+    expect(folder.mimeType).toBe('application/vnd.google-apps.folder')
+    expect(folder.appProperties).toEqual({ fermentrackBackup: 'folder' })
+    const c = await openConnection(home)
+    try {
+      expect(c.credentials.config.folderId).toBe(folder.id)
+    } finally {
+      await c.close()
+    }
+  })
+
+  it('finds the target folder again after the user moved it, and makes no second one', async () => {
+    const folder = emulator.fileAt(TARGET)!
+    const elsewhere = emulator.store.create(
+      { name: 'Archive', mimeType: folder.mimeType, parents: ['root'], appProperties: {} },
+      GOOGLE_CLIENT_ID,
+      null,
+    )
+    folder.parents = [elsewhere.id]
+    const c = await openConnection(home)
+    try {
+      const path = await writeBackup(dir, 'moved.tar.xz', 1000, 2)
+      await c.upload(path)
+      expect(emulator.fileAt('/Archive/Fermentrack Backups/moved.tar.xz')).toBeDefined()
+      expect(emulator.fileAt(TARGET)).toBeUndefined()
+    } finally {
+      folder.parents = [emulator.store.rootId]
+      await c.close()
+    }
+  })
+
+  it('finds the target folder by name and its mark when the remembered id is gone, and makes no second one', async () => {
+    const folder = emulator.fileAt(TARGET)!
+    const c = await openConnection(home)
+    try {
+      const forgotten = {
+        ...c.credentials,
+        config: { folderId: 'no-such-id', folderName: 'Fermentrack Backups' },
+      }
+      const uploader = c.provider.uploader(forgotten, c.context)
+      const path = await writeBackup(dir, 'found.tar.xz', 1500, 9)
+      await uploader.upload(await sourceFile(path), TARGET, {
+        signal: new AbortController().signal,
+        onProgress: () => {},
+        resume: undefined,
+        saveResume: () => {},
+      })
+      expect(emulator.store.files.get(emulator.fileAt(`${TARGET}/found.tar.xz`)!.parents[0]!)).toBe(
+        folder,
+      )
+      const folders = [...emulator.store.files.values()].filter(
+        (f) => f.name === 'Fermentrack Backups',
+      )
+      expect(folders).toHaveLength(1)
+    } finally {
+      await c.close()
+    }
+  })
+
+  it("does not see another app's file of the same name (drive.file): the upload keeps its name", async () => {
+    const folder = emulator.fileAt(TARGET)!
+    const foreign = emulator.addForeignFile('theirs.tar.xz', Buffer.from('not ours'), folder.id)
+    const c = await openConnection(home)
+    try {
+      const placed = await c.upload(await writeBackup(dir, 'theirs.tar.xz', 2000, 3))
+      expect(placed.remotePath).toBe(`${TARGET}/theirs.tar.xz`)
+      expect(placed.renamed).toBe(false)
+      const listed = await c.provider.list(c.credentials, TARGET, c.context)
+      expect(listed.filter((e) => e.name === 'theirs.tar.xz')).toHaveLength(1)
+      expect(emulator.store.files.get(foreign.id)!.content!.toString()).toBe('not ours')
+    } finally {
+      await c.close()
+    }
+  })
+
+  it(
+    'renews an expired access token once and replays the call',
+    async () => {
+      const c = await openConnection(home)
+      try {
+        emulator.oauth.expireAccessTokens()
+        const from = emulator.requests.length
+        const placed = await c.upload(await writeBackup(dir, 'renewed.tar.xz', 3000, 4))
+        expect(placed.alreadyPresent).toBe(false)
+        const seen = since(from).map((r) => `${r.method} ${r.path} ${r.status}`)
+        expect(seen).toContain('POST /token 200')
+        expect(seen.some((line) => line.endsWith(' 401'))).toBe(true)
+      } finally {
+        await c.close()
+      }
+    },
+    TEST_MS,
+  )
+
+  it(
+    'waits out 429, 403 userRateLimitExceeded and 503, then completes the upload',
+    async () => {
+      const c = await openConnection(home)
+      try {
+        emulator.failNext('rate_limit_429', '/upload/')
+        emulator.failNext('user_rate_limit_403', '/upload/')
+        emulator.failNext('server_error_503', '/upload/')
+        const from = emulator.requests.length
+        const path = await writeBackup(dir, 'limited.tar.xz', 4000, 5)
+        const placed = await c.upload(path)
+        const statuses = since(from)
+          .filter((r) => r.path.startsWith('/upload/'))
+          .map((r) => r.status)
+        expect(statuses).toEqual([429, 403, 503, 200])
+        expect(emulator.fileAt(placed.remotePath)!.content!.equals(await readFile(path))).toBe(true)
+      } finally {
+        await c.close()
+      }
+    },
+    TEST_MS,
+  )
+
+  it(
+    'goes on in the saved session after an interruption, sending only the rest, and starts a fresh session when it expired',
+    async () => {
+      const size = 9 * MIB + 77
+      const path = await writeBackup(dir, 'big.tar.xz', size, 6)
+      const c = await openConnection(home)
+      try {
+        const uploader = c.provider.uploader(c.credentials, c.context)
+        let saved: unknown
+        const stop = new AbortController()
+        const first = uploader.upload(await sourceFile(path), c.folder, {
+          signal: stop.signal,
+          onProgress: (done) => done >= 4 * MIB && stop.abort(new Error('stopped')),
+          resume: undefined,
+          saveResume: (state) => (saved = state),
+        })
+        await expect(first).rejects.toThrow()
+        expect(saved).toMatchObject({ offset: 4 * MIB })
+
+        const before = emulator.uploadBytes()
+        const from = emulator.requests.length
+        const again = await uploader.upload(await sourceFile(path), c.folder, {
+          signal: new AbortController().signal,
+          onProgress: () => {},
+          resume: saved,
+          saveResume: (state) => (saved = state),
+        })
+        expect(emulator.uploadBytes() - before).toBe(size - 4 * MIB)
+        expect(
+          since(from).some((r) => r.contentRange === `bytes */${size}` && r.status === 308),
+        ).toBe(true)
+        expect(emulator.fileAt(again.remotePath)!.content!.equals(await readFile(path))).toBe(true)
+
+        // The same again, but the session has expired by the time it resumes.
+        const path2 = await writeBackup(dir, 'big2.tar.xz', size, 7)
+        const stop2 = new AbortController()
+        await expect(
+          uploader.upload(await sourceFile(path2), c.folder, {
+            signal: stop2.signal,
+            onProgress: (done) => done >= 4 * MIB && stop2.abort(new Error('stopped')),
+            resume: undefined,
+            saveResume: (state) => (saved = state),
+          }),
+        ).rejects.toThrow()
+        emulator.uploads.expireAll()
+        const from2 = emulator.requests.length
+        const fresh = await uploader.upload(await sourceFile(path2), c.folder, {
+          signal: new AbortController().signal,
+          onProgress: () => {},
+          resume: saved,
+          saveResume: () => {},
+        })
+        const seen = since(from2).map((r) => `${r.method} ${r.contentRange ?? ''} ${r.status}`)
+        expect(seen).toContain(`PUT bytes */${size} 404`)
+        expect(
+          since(from2).filter((r) => r.query.includes('uploadType=resumable&fields')),
+        ).toHaveLength(1)
+        expect(emulator.fileAt(fresh.remotePath)!.content!.equals(await readFile(path2))).toBe(true)
+      } finally {
+        await c.close()
+      }
+    },
+    TEST_MS,
+  )
+
+  it('maps a full Drive to insufficient_space and a revoked grant to needs_reauth', async () => {
+    const c = await openConnection(home)
+    const quota = emulator.store.quotaBytes
+    try {
+      emulator.store.quotaBytes = emulator.store.usedBytes() + 10
+      const full = await c.upload(await writeBackup(dir, 'full.tar.xz', 5000, 8)).catch((e) => e)
+      expect(isAppError(full, 'insufficient_space')).toBe(true)
+      emulator.store.quotaBytes = quota
+      await c.provider.disconnect(c.credentials, c.context)
+      expect(emulator.requests.at(-1)).toMatchObject({ path: '/revoke', status: 200 })
+      emulator.oauth.expireAccessTokens()
+      const revoked = await c.provider.account(c.credentials, c.context).catch((e) => e)
+      expect(isAppError(revoked, 'needs_reauth')).toBe(true)
+    } finally {
+      emulator.store.quotaBytes = quota
+      await c.close()
+    }
+  })
+})
