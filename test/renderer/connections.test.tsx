@@ -40,7 +40,7 @@ describe('connections list', () => {
     await openConnections(new FakeCompanion({ connections: [makeConnection()] }))
     const account = card('Dropbox account Bob Brewer')
     expect(within(account).getByText('Connected')).toBeTruthy()
-    expect(within(account).getByText('bob@homebrew.example')).toBeTruthy()
+    expect(within(account).getByText('Dropbox · bob@homebrew.example')).toBeTruthy()
     const meter = within(account).getByRole('meter', { name: '400 GB of 2.00 TB used' })
     expect(meter.getAttribute('value')).toBe('400000000000')
     expect(meter.getAttribute('max')).toBe('2000000000000')

@@ -60,7 +60,11 @@ export function AccountCard(props: AccountCardProps) {
             </span>
           )}
         </div>
-        <p className="account-email">{account.email}</p>
+        {/* Which service this account is at: two accounts may share a name and an address. */}
+        <p className="account-email">
+          {providerName}
+          {account.email && ` · ${account.email}`}
+        </p>
         {missingPermission && (
           <p className="account-problem" role="note">
             {connectionProblem(connection.status)}
