@@ -1,4 +1,4 @@
-import { AppError } from '../../shared/app-error.ts'
+import { AppError, isAppError } from '../../shared/app-error.ts'
 import { sourceFolder } from '../../shared/remote-folder.ts'
 import type { RetentionPolicy, Settings } from '../../shared/settings-schema.ts'
 import type { ConnectionService } from '../auth/connection-service.ts'
@@ -92,7 +92,11 @@ export async function planFolder(
   if (activeRules(policy).length === 0)
     return { connectionId: id, folder, source, policy, plan: null }
   const { provider, credentials, context } = await deps.connections.open(id)
-  const listed = await provider.list(credentials, folder, context)
+  const listed = await provider.list(credentials, folder, context).catch((error: unknown) => {
+    // A Fermentrack whose folder got no upload yet has no folder there: nothing to plan.
+    if (isAppError(error, 'remote_not_found')) return []
+    throw error
+  })
   const verified = deps.jobs.verifiedNames(id, folder)
   // A copy still being uploaded or verified is left out: deleting it would fail its upload, and
   // it is planned (and marked in the history) after its upload is done.

@@ -17,13 +17,16 @@ afterEach(async () => {
 async function withBackups(count: number) {
   const nas = tempDir('nas')
   const home = tempDir('home')
-  const { service, events } = await startCompanion({ FTB_HOME: home, FTB_LOCAL_DESTINATION: nas })
+  const { service, events, engine } = await startCompanion({
+    FTB_HOME: home,
+    FTB_LOCAL_DESTINATION: nas,
+  })
   services.push(service)
   const names = nightlyNames(count)
   await uploadVerified(service, tempDir('backups'), names)
   const folder = join(nas, 'Fermentrack Backups')
   writeFileSync(join(folder, 'notes.txt'), 'brew day notes')
-  return { service, names, folder, home, events }
+  return { service, names, folder, home, events, engine }
 }
 
 const savedSettings = (home: string) =>
@@ -116,6 +119,36 @@ describe('the retention editor behind the window', () => {
     const defaultToDefault = await service.invoke('retention.save', { policy: null })
     expect(defaultToDefault.ok).toBe(false)
     expect(readFileSync(join(home, 'settings.json'), 'utf8')).toBe(before)
+  })
+
+  it('previews a Fermentrack whose own folder got no upload yet as nothing there, not an error', async () => {
+    const { service, names, engine } = await withBackups(4)
+    engine.settings.update((s) => ({
+      ...s,
+      sources: [
+        ...s.sources,
+        {
+          id: 'brewhouse-2',
+          label: 'Brewhouse 2',
+          folder: tempDir('pi-2'),
+          remoteSubfolder: 'Brewhouse 2',
+          destinations: null,
+        },
+      ],
+    }))
+
+    const preview = await service.invoke('retention.preview', {
+      connectionId: 'local',
+      policy: { keepLast: 2 },
+    })
+
+    if (!preview.ok) throw new Error(preview.error.message)
+    expect(preview.value.remove.map((r) => [r.name, r.source])).toEqual(
+      names
+        .slice(0, 2)
+        .reverse()
+        .map((name) => [name, null]),
+    )
   })
 
   it('prunes now exactly the confirmed list with the saved policy, leaving notes.txt', async () => {
