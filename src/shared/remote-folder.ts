@@ -14,3 +14,36 @@ export function remoteFolderFor(base: string, subfolder?: string): string {
 export function sourceFolder(target: string, source?: { remoteSubfolder: string | null }): string {
   return remoteFolderFor(target, source?.remoteSubfolder ?? undefined)
 }
+
+/** A remote folder at a destination, and the Fermentrack whose own folder it is (if any). */
+export interface FolderAt {
+  folder: string
+  source: { id: string; label: string } | null
+}
+
+/**
+ * The backup folders at one destination: its own folder (dropped files, and a Fermentrack with
+ * no subfolder), then each Fermentrack's own subfolder that uploads to it. Listing, restore and
+ * retention all look in exactly these.
+ */
+export function foldersAt(
+  target: string,
+  sources: readonly {
+    id: string
+    label: string
+    remoteSubfolder: string | null
+    destinations: string[] | null
+  }[],
+  connectionId: string,
+): FolderAt[] {
+  const folders: FolderAt[] = [{ folder: target, source: null }]
+  for (const source of sources) {
+    if (source.destinations && !source.destinations.includes(connectionId)) continue
+    const folder = sourceFolder(target, source)
+    const known = folders.find((f) => f.folder === folder)
+    const named = { id: source.id, label: source.label }
+    if (!known) folders.push({ folder, source: named })
+    else known.source ??= named
+  }
+  return folders
+}

@@ -13,6 +13,8 @@ export interface RemoteBackup {
   content_hash?: string
   checksum_algorithm?: string
   uploaded_by_us: boolean
+  /** The Fermentrack whose own remote folder holds it; null for the destination's folder. */
+  source?: string | null
 }
 
 /** Fermentrack writes its backups as "..._YYYY-MM-DDTHH.MM.SS.tar.xz" (local time, no zone). */
@@ -32,6 +34,11 @@ export function backupTime(entry: Pick<RemoteEntry, 'name' | 'modified'>): numbe
   return Number.isNaN(modified) ? 0 : modified
 }
 
+/** Newest first by backupTime, ties by name, so the order never depends on the listing's. */
+export function newestFirst(a: Pick<RemoteEntry, 'name' | 'modified'>, b: typeof a): number {
+  return backupTime(b) - backupTime(a) || b.name.localeCompare(a.name)
+}
+
 /**
  * The backups among a remote folder's entries, newest first, each marked with our upload record.
  * Only files whose names match the backup patterns count: notes.txt and folders are left out.
@@ -45,7 +52,7 @@ export function backupsIn(
   const filter = createFileFilter('/', { patterns })
   return entries
     .filter((entry) => !entry.isFolder && filter.isCandidate(entry.name))
-    .sort((a, b) => backupTime(b) - backupTime(a) || b.name.localeCompare(a.name))
+    .sort(newestFirst)
     .map((entry) => {
       const job = jobs.doneAt(connectionId, entry.path)
       return {

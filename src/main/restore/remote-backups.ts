@@ -1,10 +1,11 @@
 import { homedir } from 'node:os'
 import { join } from 'node:path'
-import { isAppError } from '../../shared/app-error.ts'
+import { AppError, isAppError } from '../../shared/app-error.ts'
 import type { ConnectionService } from '../auth/connection-service.ts'
 import type { SettingsStore } from '../store/settings-store.ts'
 import type { JobReader } from '../uploads/job-reader.ts'
-import { backupsIn, type RemoteBackup } from './backup-listing.ts'
+import { backupsIn, newestFirst, type RemoteBackup } from './backup-listing.ts'
+import { foldersAt } from '../../shared/remote-folder.ts'
 import { restoreBackup, type RestoreOptions, type RestoreResult } from './restore-backup.ts'
 
 export interface RemoteBackupsDeps {
@@ -36,27 +37,50 @@ export class RemoteBackups {
     options: RestoreOptions = {},
   ): Promise<RestoreResult> {
     const { connections, jobs } = this.deps
+    const path = backup.startsWith('/') ? backup : await this.pathOf(connectionId, backup)
     const connection = await connections.open(connectionId)
     return restoreBackup(
       connection,
-      { backup, folder: connections.targetOf(connectionId), toDir, ...options },
+      { backup: path, folder: connections.targetOf(connectionId), toDir, ...options },
       (remotePath) => jobs.doneAt(connectionId, remotePath),
     )
   }
 
+  /**
+   * A backup named without its folder: found in whichever backup folder holds it (a
+   * Fermentrack's own, say). A name two folders share needs its path; one nowhere is left to the
+   * restore, which says so and how to see the names.
+   */
+  private async pathOf(connectionId: string, name: string): Promise<string> {
+    const found = (await this.listOne(connectionId)).filter((b) => b.name === name)
+    if (found.length > 1)
+      throw new AppError(
+        'usage',
+        `"${name}" is in several folders there; name one by its path: ${found.map((b) => b.path).join(', ')}.`,
+      )
+    return found[0]?.path ?? name
+  }
+
+  /** Every backup folder there (its own, and each Fermentrack's), newest first across them. */
   private async listOne(id: string): Promise<RemoteBackup[]> {
     const { connections, settings, jobs } = this.deps
     const { provider, credentials, context } = await connections.open(id)
-    const entries = await provider
-      .list(credentials, connections.targetOf(id), context)
-      // Nothing uploaded there yet: the folder does not exist, and there are no backups.
-      .catch((error: unknown) => {
-        if (isAppError(error) && error.code === 'remote_not_found') return []
-        throw error
+    const { patterns, sources } = settings.get()
+    const all: RemoteBackup[] = []
+    for (const { folder, source } of foldersAt(connections.targetOf(id), sources, id)) {
+      const entries = await provider
+        .list(credentials, folder, context)
+        // Nothing uploaded there yet: the folder does not exist, and there are no backups.
+        .catch((error: unknown) => {
+          if (isAppError(error) && error.code === 'remote_not_found') return []
+          throw error
+        })
+      const found = backupsIn(id, entries, patterns, {
+        doneAt: (connectionId, remotePath) => jobs.doneAt(connectionId, remotePath),
       })
-    return backupsIn(id, entries, settings.get().patterns, {
-      doneAt: (connectionId, remotePath) => jobs.doneAt(connectionId, remotePath),
-    })
+      all.push(...found.map((backup) => ({ ...backup, source: source?.label ?? null })))
+    }
+    return all.sort(newestFirst)
   }
 }
 

@@ -1,5 +1,5 @@
 import { AppError, isAppError } from '../../shared/app-error.ts'
-import { sourceFolder } from '../../shared/remote-folder.ts'
+import { foldersAt } from '../../shared/remote-folder.ts'
 import type { RetentionPolicy, Settings } from '../../shared/settings-schema.ts'
 import type { ConnectionService } from '../auth/connection-service.ts'
 import type { Logger } from '../log/logger.ts'
@@ -59,17 +59,8 @@ export function pruneTargets(
   connections: Pick<ConnectionService, 'targetOf'>,
   id: string,
 ): PruneTarget[] {
-  const target = connections.targetOf(id)
-  const targets: PruneTarget[] = [{ connectionId: id, folder: target, source: null }]
-  for (const source of settings.sources) {
-    if (source.destinations && !source.destinations.includes(id)) continue
-    const folder = sourceFolder(target, source)
-    const known = targets.find((t) => t.folder === folder)
-    const named = { id: source.id, label: source.label }
-    if (!known) targets.push({ connectionId: id, folder, source: named })
-    else known.source ??= named
-  }
-  return targets
+  const at = foldersAt(connections.targetOf(id), settings.sources, id)
+  return at.map(({ folder, source }) => ({ connectionId: id, folder, source }))
 }
 
 /** Lists one destination's backups folder and plans what its policy removes there. */
