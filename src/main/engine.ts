@@ -9,6 +9,8 @@ import { openSecretStore, secretStoreKind } from './secrets/open-secret-store.ts
 import type { SecretStore } from './secrets/secret-store.ts'
 import { homePaths, resolveHome } from './store/home.ts'
 import { SettingsStore } from './store/settings-store.ts'
+import { uploadBucket } from './net/bandwidth-limit.ts'
+import { applyBandwidthLimit } from './net/bandwidth-setting.ts'
 import { isStorageFailure } from './uploads/storage-failure.ts'
 import { UploadService } from './uploads/upload-service.ts'
 import { RemoteBackups } from './restore/remote-backups.ts'
@@ -92,6 +94,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   const paths = homePaths(home)
   const log = createLogger({ file: paths.log, level: parseLogLevel(env.FTB_LOG_LEVEL) })
   const settings = new SettingsStore(home)
+  const stopCap = applyBandwidthLimit(env, settings, uploadBucket)
   const warnings = [...settings.warnings]
   for (const warning of warnings) log.warn(warning)
   const kind = secretStoreKind(env, settings.get().secretStore)
@@ -184,6 +187,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
       await autoPrune.settle()
       await ping.settle()
       uploads.close()
+      stopCap()
     },
   }
 }

@@ -109,6 +109,8 @@ export const Settings = z.object({
     })
     .default(8 * 1024 * 1024),
   secretStore: z.enum(['keychain', 'file']).default('keychain'),
+  /** All uploads together stay under this many bytes per second; 0 = unlimited. */
+  bandwidthLimit: z.number().int().min(0).default(0),
   /** `health` calls a destination or the watched folder stale past this age ("2d", "36h", "90m"). */
   alertAfter: z
     .string()

@@ -1,6 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import { Readable } from 'node:stream'
+import { capped } from './bandwidth-limit.ts'
 import type { FetchFn } from './fetch-with-retry.ts'
 
 /** undici's default headersTimeout and bodyTimeout: a stalled server fails as it did with fetch. */
@@ -28,6 +29,8 @@ export const httpFetch: FetchFn = async (input, init = {}) => {
     // A stream is sent as it is read; its length must be known, as servers want it up front.
     if (!headers['content-length']) throw new TypeError('httpFetch streams need a content-length')
   } else headers['content-length'] = String(body.length)
+  // Every upload body of every provider that sends through here shares the one cap.
+  const sent = capped(body)
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest
   const req = send(url, { method: init.method ?? 'GET', headers })
   const closed = new Promise<void>((resolve) => req.once('close', resolve))
@@ -45,10 +48,10 @@ export const httpFetch: FetchFn = async (input, init = {}) => {
   signal?.addEventListener('abort', onAbort, { once: true })
   req.setTimeout(IDLE_TIMEOUT_MS, () => req.destroy(new Error('The server stopped answering.')))
   try {
-    if (body instanceof Readable) {
-      body.once('error', (error) => req.destroy(error))
-      body.pipe(req)
-    } else req.end(body)
+    if (sent instanceof Readable) {
+      sent.once('error', (error) => req.destroy(error))
+      sent.pipe(req)
+    } else req.end(sent)
     return await answer
   } catch (error) {
     req.destroy()

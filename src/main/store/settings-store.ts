@@ -24,6 +24,7 @@ export class SettingsStore {
   readonly file: string
   private readonly conf: Conf<Settings>
   readonly warnings: string[]
+  private readonly listeners = new Set<(settings: Settings) => void>()
 
   constructor(home: string) {
     this.file = join(home, 'settings.json')
@@ -56,7 +57,14 @@ export class SettingsStore {
   update(change: (current: Settings) => Settings): Settings {
     const next = Settings.parse(change(this.get()))
     this.conf.store = next
+    for (const listener of this.listeners) listener(next)
     return next
+  }
+
+  /** Called after each update in this process, for settings applied live (the bandwidth cap). */
+  onChange(listener: (settings: Settings) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
   }
 }
 

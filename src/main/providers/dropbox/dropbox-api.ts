@@ -49,12 +49,20 @@ export class DropboxApi {
   /** For content uploads: httpFetch sends the chunk buffer without fetch's copy of it. */
   private readonly uploadFn: FetchFn
 
-  /** `fetchFn`, when given (tests), carries every request, uploads included. */
-  constructor(endpoints: DropboxEndpoints, tokens: AccessTokens, fetchFn?: FetchFn) {
+  /**
+   * `uploadFetch` (ProviderContext.uploadFetch) carries content uploads; without it, `fetchFn`
+   * when given (tests) carries every request, uploads included.
+   */
+  constructor(
+    endpoints: DropboxEndpoints,
+    tokens: AccessTokens,
+    fetchFn?: FetchFn,
+    uploadFetch?: FetchFn,
+  ) {
     this.endpoints = endpoints
     this.tokens = tokens
     this.fetchFn = fetchFn ?? fetch
-    this.uploadFn = fetchFn ?? httpFetch
+    this.uploadFn = uploadFetch ?? fetchFn ?? httpFetch
   }
 
   /** Calls an RPC route; `arg` undefined means a void route, sent with no body at all. */

@@ -12,7 +12,9 @@ const AUTHORIZE_URL = 'https://www.dropbox.com/oauth2/authorize'
 
 function api(credentials: Credentials, context: ProviderContext): DropboxApi {
   if (!credentials.tokens) throw new AppError('needs_reauth')
-  return new DropboxApi(dropboxEndpoints(context.env), credentials.tokens, context.fetch)
+  const { env, fetch, uploadFetch } = context
+  // Uploads through uploadFetch: node:http, with no copy of each chunk, and under the bandwidth cap.
+  return new DropboxApi(dropboxEndpoints(env), credentials.tokens, fetch, uploadFetch)
 }
 
 /** Dropbox: OAuth with PKCE into an App folder; uploads verified by content_hash. */

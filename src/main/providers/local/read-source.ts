@@ -3,6 +3,7 @@ import { open, stat, type FileHandle } from 'node:fs/promises'
 import { AppError } from '../../../shared/app-error.ts'
 import { createHash } from 'node:crypto'
 import type { SourceFile } from '../../uploads/uploader.ts'
+import { pace, uploadBucket } from '../../net/bandwidth-limit.ts'
 import { destinationError, sourceError } from './local-errors.ts'
 
 const CHUNK = 1024 * 1024
@@ -52,7 +53,11 @@ export async function readSource(file: SourceFile, options: ReadSourceOptions): 
       if (done > file.size) throw changed(file, 'grew')
       const chunk = buffer.subarray(0, bytesRead)
       hasher.update(chunk)
-      if (sink && done > sink.from) await writeFrom(sink, chunk, done - bytesRead)
+      if (sink && done > sink.from) {
+        // A copy to a folder is an upload too (often a NAS over the same link): under the cap.
+        await pace(uploadBucket, bytesRead, signal)
+        await writeFrom(sink, chunk, done - bytesRead)
+      }
       onBytes?.(done)
       await checkpoint?.(done)
     }

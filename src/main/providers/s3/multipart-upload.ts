@@ -1,4 +1,5 @@
 import { HeadObjectCommand, UploadPartCommand, type Part } from '@aws-sdk/client-s3'
+import { capped } from '../../net/bandwidth-limit.ts'
 import { AppError } from '../../../shared/app-error.ts'
 import { wasCancelled } from '../../uploads/job-cancelled.ts'
 import { compositeSha256, multipartEtag, partDigests, unquote } from './file-digests.ts'
@@ -110,7 +111,7 @@ async function sendPart(
         Key: state.key,
         UploadId: state.uploadId,
         PartNumber: n,
-        Body: data,
+        Body: capped(data),
         ContentLength: data.length,
         ContentMD5: digests.md5Base64,
         ...(state.checksums ? { ChecksumSHA256: digests.sha256Base64 } : {}),

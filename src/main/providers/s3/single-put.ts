@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs'
 import { PutObjectCommand } from '@aws-sdk/client-s3'
 import { AppError } from '../../../shared/app-error.ts'
+import { capped } from '../../net/bandwidth-limit.ts'
 import { unquote } from './file-digests.ts'
 import { objectMetadata, type UploadTarget, type Verified } from './upload-target.ts'
 
@@ -20,7 +21,7 @@ export async function putWhole(target: UploadTarget): Promise<Verified> {
       new PutObjectCommand({
         Bucket: bucket,
         Key: key,
-        Body: file.size === 0 ? Buffer.alloc(0) : createReadStream(file.path),
+        Body: file.size === 0 ? Buffer.alloc(0) : capped(createReadStream(file.path)),
         ContentLength: file.size,
         ContentMD5: Buffer.from(digests.md5Hex, 'hex').toString('base64'),
         ChecksumSHA256: digests.sha256Base64,
