@@ -3,7 +3,6 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
-  rmSync,
   statSync,
   utimesSync,
   writeFileSync,
@@ -13,7 +12,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest'
 import type { RemoteBackup } from '../../src/main/restore/backup-listing.ts'
 import { partialPath } from '../../src/main/restore/partial-download.ts'
 import { MIB, writeBackup } from '../support/backup-files.ts'
-import { runCli, startCli, tempDir, type CliResult } from '../support/cli-process.ts'
+import { runCli, startCli, tempDirsPerTest, type CliResult } from '../support/cli-process.ts'
 import {
   dropboxHome,
   stderrBeyondWarnings,
@@ -44,15 +43,7 @@ interface Destination {
 /** The CLI's JSON contract is the engine's type. */
 type Listed = RemoteBackup
 
-const made: string[] = []
-function dir(prefix: string): string {
-  const path = tempDir(prefix)
-  made.push(path)
-  return path
-}
-afterEach(() => {
-  for (const path of made.splice(0)) rmSync(path, { recursive: true, force: true })
-})
+const dir = tempDirsPerTest()
 
 async function localFolder(): Promise<Destination> {
   const nas = dir('restore-nas')

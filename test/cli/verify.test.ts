@@ -3,15 +3,14 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
-  rmSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { VerifyRun } from '../../src/main/verify/verify-runs.ts'
 import { writeBackup } from '../support/backup-files.ts'
-import { runCli, tempDir, type CliResult } from '../support/cli-process.ts'
+import { runCli, tempDirsPerTest, type CliResult } from '../support/cli-process.ts'
 import { startWatch, stopCli, writeSettings } from '../support/upload-fixture.ts'
 import { waitFor } from '../support/wait-for.ts'
 
@@ -22,15 +21,7 @@ const REMOTE = 'Fermentrack Backups'
 const OLDER = 'dbBackup-Fermentrack_2026-03-01T08.00.00.tar.xz'
 const NEWER = 'dbBackup-Fermentrack_2026-03-02T08.00.00.tar.xz'
 
-const made: string[] = []
-function dir(prefix: string): string {
-  const path = tempDir(prefix)
-  made.push(path)
-  return path
-}
-afterEach(() => {
-  for (const path of made.splice(0)) rmSync(path, { recursive: true, force: true })
-})
+const dir = tempDirsPerTest()
 
 /** A home whose destination is a local folder (the NAS), with two backups uploaded to it. */
 async function homeWithTwoBackups() {

@@ -1,6 +1,6 @@
 import { AppError } from '../../shared/app-error.ts'
 import { PkceClient } from '../auth/pkce-client.ts'
-import type { ProviderContext } from './provider.ts'
+import type { Provider, ProviderContext, ProviderSettings } from './provider.ts'
 
 /**
  * The PKCE client built from a provider's effective settings (Kasm's fields), the client secret
@@ -42,4 +42,17 @@ export function endpointFromEnv(name: string, env: NodeJS.ProcessEnv, fallback: 
   const local = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)
   if (url.protocol === 'https:' || (url.protocol === 'http:' && local)) return value
   throw new AppError('usage', `${name} must be an https URL (plain http only on 127.0.0.1).`)
+}
+
+/**
+ * `isEnabled` for an OAuth provider: switched on, and a client id to sign in with. `missing`
+ * says where that id comes from for this provider (an app key, an Entra registration …).
+ */
+export function clientIdRequired(name: string, missing: string): Provider['isEnabled'] {
+  return (settings: ProviderSettings) => {
+    if (!settings.enabled)
+      return { enabled: false, reason: `${name} is switched off in its settings.` }
+    if (!settings.clientId) return { enabled: false, reason: missing }
+    return { enabled: true }
+  }
 }

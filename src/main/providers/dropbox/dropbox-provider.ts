@@ -1,5 +1,5 @@
 import { AppError } from '../../../shared/app-error.ts'
-import { pkceClientFrom } from '../oauth-settings.ts'
+import { clientIdRequired, pkceClientFrom } from '../oauth-settings.ts'
 import type { Credentials, Provider, ProviderContext } from '../provider.ts'
 import { hashFile } from './content-hash.ts'
 import { DropboxApi } from './dropbox-api.ts'
@@ -39,17 +39,10 @@ export const dropboxProvider: Provider = {
       clientIdEnv: ['DROPBOX_APP_KEY'],
     }
   },
-  isEnabled(settings) {
-    if (!settings.enabled)
-      return { enabled: false, reason: 'Dropbox is switched off in its settings.' }
-    if (!settings.clientId)
-      return {
-        enabled: false,
-        reason:
-          'Dropbox needs an app key: enter your Dropbox app key as the Client ID (or set DROPBOX_APP_KEY).',
-      }
-    return { enabled: true }
-  },
+  isEnabled: clientIdRequired(
+    'Dropbox',
+    'Dropbox needs an app key: enter your Dropbox app key as the Client ID (or set DROPBOX_APP_KEY).',
+  ),
   oauthClient(context) {
     return pkceClientFrom(dropboxProvider, context)
   },

@@ -1,5 +1,5 @@
 import { AppError } from '../../../shared/app-error.ts'
-import { pkceClientFrom } from '../oauth-settings.ts'
+import { clientIdRequired, pkceClientFrom } from '../oauth-settings.ts'
 import type {
   AccessTokens,
   AccountInfo,
@@ -79,17 +79,10 @@ export const googleDriveProvider: Provider = {
       clientIdEnv: ['GOOGLE_CLIENT_ID'],
     }
   },
-  isEnabled(settings) {
-    if (!settings.enabled)
-      return { enabled: false, reason: 'Google Drive is switched off in its settings.' }
-    if (!settings.clientId)
-      return {
-        enabled: false,
-        reason:
-          'Google Drive needs an OAuth client: enter the Client ID (and Client Secret) of your "Desktop app" client from the Google Cloud console.',
-      }
-    return { enabled: true }
-  },
+  isEnabled: clientIdRequired(
+    'Google Drive',
+    'Google Drive needs an OAuth client: enter the Client ID (and Client Secret) of your "Desktop app" client from the Google Cloud console.',
+  ),
   oauthClient(context) {
     return pkceClientFrom(googleDriveProvider, context)
   },

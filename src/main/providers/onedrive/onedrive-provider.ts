@@ -1,5 +1,5 @@
 import { AppError } from '../../../shared/app-error.ts'
-import { pkceClientFrom } from '../oauth-settings.ts'
+import { clientIdRequired, pkceClientFrom } from '../oauth-settings.ts'
 import type {
   AccessTokens,
   AccountInfo,
@@ -72,17 +72,10 @@ export const oneDriveProvider: Provider = {
       clientIdEnv: ['ONEDRIVE_CLIENT_ID'],
     }
   },
-  isEnabled(settings) {
-    if (!settings.enabled)
-      return { enabled: false, reason: 'OneDrive is switched off in its settings.' }
-    if (!settings.clientId)
-      return {
-        enabled: false,
-        reason:
-          'OneDrive needs a client id: register an app in Microsoft Entra and enter its Application (client) ID as the Client ID (or set ONEDRIVE_CLIENT_ID).',
-      }
-    return { enabled: true }
-  },
+  isEnabled: clientIdRequired(
+    'OneDrive',
+    'OneDrive needs a client id: register an app in Microsoft Entra and enter its Application (client) ID as the Client ID (or set ONEDRIVE_CLIENT_ID).',
+  ),
   oauthClient(context) {
     return pkceClientFrom(oneDriveProvider, context)
   },
