@@ -108,6 +108,11 @@ export const Settings = z.object({
       message: 'must be a multiple of 4 MiB (4194304), at most 150 MiB',
     })
     .default(8 * 1024 * 1024),
+  /**
+   * Chunked uploads size their chunks from the measured rate (so one takes a few seconds),
+   * starting at chunkSize; false keeps every chunk at chunkSize.
+   */
+  adaptiveChunkSize: z.boolean().default(true),
   secretStore: z.enum(['keychain', 'file']).default('keychain'),
   /** All uploads together stay under this many bytes per second; 0 = unlimited. */
   bandwidthLimit: z.number().int().min(0).default(0),

@@ -128,6 +128,8 @@ export interface ProviderContext {
   uploadFetch?: FetchFn
   /** Bytes per request for chunked uploads, where the provider lets us choose. */
   chunkSize: number
+  /** Whether chunk sizes follow the measured rate (ChunkSizer); absent = true. */
+  adaptiveChunks?: boolean
   now: () => number
 }
 
