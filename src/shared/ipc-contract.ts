@@ -105,6 +105,8 @@ export const SettingsView = Settings.pick({
   startAtLogin: true,
   localDestination: true,
   verifySchedule: true,
+  bandwidthLimit: true,
+  bandwidthSchedule: true,
 })
 export type SettingsView = z.infer<typeof SettingsView>
 
