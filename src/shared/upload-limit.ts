@@ -21,7 +21,7 @@ export const BandwidthSchedule = z
   .object({ fullSpeedFrom: clockTime, fullSpeedTo: clockTime })
   .strict()
   .refine((s) => s.fullSpeedFrom !== s.fullSpeedTo, {
-    message: 'must end at another time than it starts',
+    message: 'must differ from the start time',
     path: ['fullSpeedTo'],
   })
 export type BandwidthSchedule = z.infer<typeof BandwidthSchedule>
