@@ -83,24 +83,18 @@ export function UploadLimitFields(props: {
           errorId={id('hours-error')}
         >
           <div className="inline-field">
-            <input
-              className="input"
-              type="time"
-              aria-label="Full speed from"
-              value={fullSpeed.from}
-              onChange={(e) => props.onFullSpeed({ ...fullSpeed, from: e.target.value })}
-              aria-invalid={Boolean(props.fullSpeedError)}
-              aria-describedby={describedBy('hours', props.fullSpeedError)}
-            />
-            <input
-              className="input"
-              type="time"
-              aria-label="Full speed until"
-              value={fullSpeed.to}
-              onChange={(e) => props.onFullSpeed({ ...fullSpeed, to: e.target.value })}
-              aria-invalid={Boolean(props.fullSpeedError)}
-              aria-describedby={describedBy('hours', props.fullSpeedError)}
-            />
+            {(['from', 'to'] as const).map((edge) => (
+              <input
+                key={edge}
+                className="input"
+                type="time"
+                aria-label={edge === 'from' ? 'Full speed from' : 'Full speed until'}
+                value={fullSpeed[edge]}
+                onChange={(e) => props.onFullSpeed({ ...fullSpeed, [edge]: e.target.value })}
+                aria-invalid={Boolean(props.fullSpeedError)}
+                aria-describedby={describedBy('hours', props.fullSpeedError)}
+              />
+            ))}
           </div>
         </PrefRow>
       )}
