@@ -3,6 +3,7 @@ import { DURATION_HINT, durationSeconds } from './duration.ts'
 import { ProviderId, ProviderOverrides } from './provider-settings.ts'
 import { REMOTE_FOLDER } from './remote-folder.ts'
 import { ABSOLUTE_PATH, REMOTE_SUBFOLDER, SOURCE_ID } from './source-names.ts'
+import { BandwidthLimit, BandwidthSchedule } from './upload-limit.ts'
 
 export { ProviderId } from './provider-settings.ts'
 
@@ -115,7 +116,9 @@ export const Settings = z.object({
   adaptiveChunkSize: z.boolean().default(true),
   secretStore: z.enum(['keychain', 'file']).default('keychain'),
   /** All uploads together stay under this many bytes per second; 0 = unlimited. */
-  bandwidthLimit: z.number().int().min(0).default(0),
+  bandwidthLimit: BandwidthLimit.default(0),
+  /** Local hours when bandwidthLimit is lifted; null: the limit holds all day. */
+  bandwidthSchedule: BandwidthSchedule.nullable().default(null),
   /** `health` calls a destination or the watched folder stale past this age ("2d", "36h", "90m"). */
   alertAfter: z
     .string()

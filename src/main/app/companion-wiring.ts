@@ -141,6 +141,10 @@ export async function wireCompanion(context: WiringContext): Promise<Wired> {
         pause: () => void run('uploads.pause', {}).then(reportFailure('Could not pause')),
         resume: () => void run('uploads.resume', {}).then(reportFailure('Could not resume')),
         openWindow: () => window.show(),
+        setUploadLimit: (bandwidthLimit) =>
+          void run('settings.update', { bandwidthLimit }).then(
+            reportFailure('Could not change the upload speed limit'),
+          ),
         openBackupsFolder: () => {
           const folder = companion.currentStatus().watch.folder
           if (folder === null) return
@@ -153,7 +157,12 @@ export async function wireCompanion(context: WiringContext): Promise<Wired> {
       onDropFiles: (paths) =>
         void run('uploads.enqueue', { paths }).then(reportFailure('Dropped files not uploaded')),
     },
-    initialTrayState(status, active.ok ? active.value : [], health.ok ? health.value.alerts : []),
+    initialTrayState(
+      status,
+      active.ok ? active.value : [],
+      health.ok ? health.value.alerts : [],
+      settings.ok ? settings.value.bandwidthLimit : 0,
+    ),
   )
   app.on('will-quit', () => tray.destroy())
 
