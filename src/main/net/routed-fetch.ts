@@ -1,4 +1,4 @@
-import { ProxyAgent, fetch as undiciFetch } from 'undici'
+import type { ProxyAgent } from 'undici'
 import type { FetchFn } from './fetch-with-retry.ts'
 import { isFirstHopError, proxyRefusal, proxyUnreachable } from './proxy-errors.ts'
 import type { ProxyRoute } from './proxy-route.ts'
@@ -14,27 +14,26 @@ import type { ProxyRoute } from './proxy-route.ts'
  */
 export function routedFetch(route: ProxyRoute, direct: FetchFn = fetch): FetchFn {
   const dispatchers = new Map<string, ProxyAgent>()
-  const dispatcherFor = (proxy: URL) => {
-    let dispatcher = dispatchers.get(proxy.href)
-    if (!dispatcher) dispatchers.set(proxy.href, (dispatcher = new ProxyAgent(proxy.href)))
-    return dispatcher
-  }
   return async (input, init) => {
     if (input instanceof Request) throw new TypeError('routedFetch takes a URL, not a Request')
     const target = new URL(input)
     const proxy = await route(target)
     if (!proxy) return direct(input, init)
-    const options = { ...init, dispatcher: dispatcherFor(proxy) }
+    const undici = await loadUndici()
+    let dispatcher = dispatchers.get(proxy.href)
+    if (!dispatcher) dispatchers.set(proxy.href, (dispatcher = new undici.ProxyAgent(proxy.href)))
+    const options = { ...init, dispatcher } as Parameters<typeof undici.fetch>[1]
     try {
-      return (await undiciFetch(
-        target,
-        options as Parameters<typeof undiciFetch>[1],
-      )) as unknown as Response
+      return (await undici.fetch(target, options)) as unknown as Response
     } catch (error) {
       throw proxyFailure(error, proxy, target)
     }
   }
 }
+
+/** Loaded on the first proxied request only: importing undici costs the CLI's start ~0.1–0.5 s. */
+let undiciModule: Promise<typeof import('undici')> | undefined
+const loadUndici = () => (undiciModule ??= import('undici'))
 
 /** undici's rejection when the proxy was the cause, as an AppError naming the proxy. */
 function proxyFailure(error: unknown, proxy: URL, target: URL): unknown {
