@@ -53,6 +53,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([proxy?.close(), guarded?.close(), content?.close()])
   await Promise.all([dropbox?.close(), s3?.close()])
+  ca?.remove()
 })
 
 /** No proxy setting of the machine running the tests leaks into the CLI's. */

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { tempDir } from './cli-process.ts'
 
@@ -10,6 +10,8 @@ export interface TestCa {
   /** The server's key and certificate (for 127.0.0.1 and localhost), signed by the CA. */
   key: string
   cert: string
+  /** Removes the CA's folder (its key included). */
+  remove(): void
 }
 
 /**
@@ -71,5 +73,6 @@ export function makeTestCa(): TestCa {
     ca: readFileSync(at('ca.pem'), 'utf8'),
     key: readFileSync(at('server.key'), 'utf8'),
     cert: readFileSync(at('server.pem'), 'utf8'),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
   }
 }
