@@ -27,6 +27,7 @@ import type { MainWindow } from './main-window.ts'
 import { Notifier } from './notifier.ts'
 import { registerRendererProtocol } from './renderer-protocol.ts'
 import { electronRestoreShell } from './restore-shell.ts'
+import { systemProxyRoute } from './system-proxy-route.ts'
 import { TrayController } from './tray-controller.ts'
 import { APP_NAME } from './tray-menu.ts'
 import { initialTrayState } from './tray-state.ts'
@@ -64,7 +65,11 @@ export async function wireCompanion(context: WiringContext): Promise<Wired> {
     Menu.buildFromTemplate(applicationMenuTemplate(platform, app.isPackaged, APP_NAME)),
   )
 
-  const engine = await createEngine({ env, defaultHome: context.userData })
+  const engine = await createEngine({
+    env,
+    defaultHome: context.userData,
+    proxyRoute: systemProxyRoute(electron.session.defaultSession, env),
+  })
   for (const warning of engine.warnings) log.warn(warning)
   const companion = new CompanionService({
     engine,
