@@ -12,6 +12,9 @@ export { ProviderId } from './provider-settings.ts'
  */
 export const SETTINGS_VERSION = 3
 
+/** The secret store backends (src/main/secrets/), as FTB_SECRET_STORE and the setting name them. */
+export const SECRET_STORE_KINDS = ['keychain', 'keyring-napi', 'file'] as const
+
 /** missing_permission: the Dropbox app lacks a scope (App Console); a reconnect follows the fix. */
 export const ConnectionStatus = z.enum(['connected', 'needs_reauth', 'missing_permission'])
 export type ConnectionStatus = z.infer<typeof ConnectionStatus>
@@ -108,7 +111,8 @@ export const Settings = z.object({
       message: 'must be a multiple of 4 MiB (4194304), at most 150 MiB',
     })
     .default(8 * 1024 * 1024),
-  secretStore: z.enum(['keychain', 'file']).default('keychain'),
+  /** Where tokens live: keytar's OS keychain, the same through @napi-rs/keyring, or a file. */
+  secretStore: z.enum(SECRET_STORE_KINDS).default('keychain'),
   /** All uploads together stay under this many bytes per second; 0 = unlimited. */
   bandwidthLimit: z.number().int().min(0).default(0),
   /** `health` calls a destination or the watched folder stale past this age ("2d", "36h", "90m"). */
