@@ -7,6 +7,7 @@ import { connectFlagOptions } from './connect-fields.ts'
 import { connectionsCommand, disconnectCommand } from './connections-commands.ts'
 import { exitOnUncaught } from './fatal-errors.ts'
 import { healthCommand } from './health-command.ts'
+import { secretsCommand } from './secrets-command.ts'
 import { providersCommand } from './provider-commands.ts'
 import { CONFIGURE_FLAGS } from './provider-flags.ts'
 import { backupsCommand, restoreCommand } from './restore-commands.ts'
@@ -83,6 +84,12 @@ Commands:
                                      Delete the backups the retention policy lets go, each
                                      Fermentrack's folder counted on its own, and say which
                                      rule let each go (--dry-run only lists them)
+
+  secrets migrate --to keychain|keyring-napi|file [--json]
+                                     Move every token to another secret store (keytar's OS
+                                     keychain, the same through @napi-rs/keyring, or the
+                                     unencrypted file), check each, then switch the secretStore
+                                     setting and remove the old copies; quit the app first
 
 Environment: FTB_HOME, DROPBOX_APP_KEY, FTB_SECRET_STORE, FTB_LOCAL_DESTINATION,
 FTB_LOOPBACK_PORT, FTB_LOG_LEVEL (see the README's configuration reference).
@@ -229,6 +236,8 @@ async function dispatch(
     case 'retention':
       arity(0, '[--connection ID] [--keep-last N] [--off] [--json]')
       return retentionCommand(engine, values)
+    case 'secrets':
+      return secretsCommand(engine, args, values)
     case 'prune':
       arity(0, '[--connection ID] [--dry-run] [--json]')
       return pruneCommand(engine, values)
