@@ -15,8 +15,7 @@ import {
   unusedShipped,
 } from './package-check/packaged-app-checks.ts'
 import { stageProject } from './package-check/staged-project.ts'
-import { fuseIndices, writeStandInElectron } from './package-check/stand-in-electron.ts'
-import { FuseV1Options } from '@electron/fuses'
+import { fuseIndex, fuseIndices, writeStandInElectron } from './package-check/stand-in-electron.ts'
 
 const run = promisify(execFile)
 const projectDir = path.resolve(import.meta.dirname, '..')
@@ -40,7 +39,7 @@ async function packageApp(config: Configuration): Promise<PackagedApp> {
   const fuses = (config.electronFuses ?? {}) as Record<string, boolean>
   const configured = new Map<number, boolean>()
   for (const [name, value] of Object.entries(fuses)) {
-    const index = (FuseV1Options as unknown as Record<string, number>)[capitalize(name)]
+    const index = fuseIndex(name)
     if (index !== undefined) configured.set(index, value)
   }
   const electronDist = path.join(stageDir, 'electron-dist')
@@ -48,7 +47,8 @@ async function packageApp(config: Configuration): Promise<PackagedApp> {
   console.log(
     `package check: stand-in Electron ${electron.version} with ${fuseIndices().length} fuses`,
   )
-  // Not execFile's buffered output: electron-builder's progress lines are the useful log here.
+  // electron-builder's progress lines are printed once it is done; on failure step() prints
+  // its error output.
   await run(
     path.join(stageDir, 'node_modules', '.bin', 'electron-builder'),
     ['--linux', 'dir', `-c.electronDist=${electronDist}`],
@@ -72,8 +72,6 @@ async function packageApp(config: Configuration): Promise<PackagedApp> {
     fuses,
   }
 }
-
-const capitalize = (name: string) => name.charAt(0).toUpperCase() + name.slice(1)
 
 await step('npm run build', () => run('npm', ['run', '--silent', 'build'], { cwd: projectDir }))
 await step('staging the project', () => stageProject(projectDir, stageDir))

@@ -3,7 +3,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { extractFile, listPackage, statFile } from '@electron/asar'
-import { FuseV1Options, getCurrentFuseWire } from '@electron/fuses'
+import { getCurrentFuseWire } from '@electron/fuses'
+import { fuseIndex } from './stand-in-electron.ts'
 import {
   importedPackages,
   type Manifest,
@@ -186,6 +187,7 @@ export const checks: Check[] = [
         const index = fuseIndex(name)
         if (index === undefined)
           return [`electronFuses.${name} is not a fuse @electron/fuses knows`]
+        // The wire holds ASCII '1' (49) or '0' (48); 'r' (114) marks a removed fuse.
         const state = (wire as Record<number, number>)[index]
         const actual = state === 49 ? true : state === 48 ? false : `state ${state}`
         return actual === wanted ? [] : [`${name} reads ${actual}, configured ${wanted}`]
@@ -202,11 +204,4 @@ export function unusedShipped(app: PackagedApp): string[] {
 
 export function asarBytes(app: PackagedApp): number {
   return statSync(asarPath(app)).size
-}
-
-// electron-builder's names are FuseV1Options' with a lower-case first letter.
-function fuseIndex(name: string): number | undefined {
-  const key = name[0]?.toUpperCase() + name.slice(1)
-  const index = (FuseV1Options as unknown as Record<string, number | undefined>)[key]
-  return typeof index === 'number' ? index : undefined
 }

@@ -12,6 +12,13 @@ const FUSE_WIRE_VERSION = 1
 const DISABLED = '0'
 const ENABLED = '1'
 
+/** The wire index of an electron-builder fuse name (`runAsNode` is FuseV1Options.RunAsNode). */
+export function fuseIndex(name: string): number | undefined {
+  const key = name.charAt(0).toUpperCase() + name.slice(1)
+  const index = (FuseV1Options as unknown as Record<string, number | undefined>)[key]
+  return typeof index === 'number' ? index : undefined
+}
+
 /** The fuse indices this version of @electron/fuses knows, in wire order. */
 export function fuseIndices(): number[] {
   return Object.values(FuseV1Options)
