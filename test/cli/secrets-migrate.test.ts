@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import keytar from 'keytar'
 // The binding's own keytar-style functions: what @napi-rs/keyring really holds, not our adapter.
@@ -99,6 +99,21 @@ describe('secrets migrate', () => {
     expect(await inKeytar()).toEqual([token, PING_URL, DRIVE_SECRET])
     expect(await inNapi()).toEqual([null, null, null])
     expect(secretStoreSetting()).toBe('keychain')
+  })
+
+  it('moves them to the owner-only file for a machine without a keyring', async () => {
+    const result = await migrate('file')
+    expect(result.code, result.stderr).toBe(0)
+    expect(result.stdout).toMatch(/^Copied 3 token\(s\) from keychain to file/)
+    const file = join(home(), 'secrets.json')
+    expect(statSync(file).mode & 0o777).toBe(0o600)
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
+      [connection]: token,
+      [PING]: PING_URL,
+      [CLIENT_SECRET]: DRIVE_SECRET,
+    })
+    expect(await inKeytar()).toEqual([null, null, null])
+    expect(secretStoreSetting()).toBe('file')
   })
 
   it('completes a run interrupted while copying: the setting was never switched', async () => {
