@@ -108,6 +108,11 @@ export const Settings = z.object({
       message: 'must be a multiple of 4 MiB (4194304), at most 150 MiB',
     })
     .default(8 * 1024 * 1024),
+  /**
+   * Chunks of one large Dropbox upload on the wire at once (a concurrent upload session), so the
+   * round trip does not idle the link; 1 = one chunk after the other (a sequential session).
+   */
+  parallelChunks: z.number().int().min(1).max(16).default(4),
   secretStore: z.enum(['keychain', 'file']).default('keychain'),
   /** All uploads together stay under this many bytes per second; 0 = unlimited. */
   bandwidthLimit: z.number().int().min(0).default(0),

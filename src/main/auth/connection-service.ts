@@ -277,6 +277,7 @@ export class ConnectionService extends EventEmitter<{ changed: [Connection[]] }>
       fetch: this.options.fetch ?? fetch,
       uploadFetch: this.options.fetch ?? httpFetch,
       chunkSize: this.options.settings.get().chunkSize,
+      parallelChunks: this.options.settings.get().parallelChunks,
       now: this.now,
     }
   }

@@ -128,6 +128,8 @@ export interface ProviderContext {
   uploadFetch?: FetchFn
   /** Bytes per request for chunked uploads, where the provider lets us choose. */
   chunkSize: number
+  /** Chunks of one upload on the wire at once, where the provider's protocol allows it. */
+  parallelChunks?: number
   now: () => number
 }
 

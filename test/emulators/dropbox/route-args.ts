@@ -47,6 +47,7 @@ export function contentArgs(
   if (denied) return denied
   const arg = readHeaderArg(ctx)
   if (!arg.ok) return arg.reply
+  ctx.record.arg = arg.value
   const fields = parseArg(ctx, HEADER_WHERE, () => new Fields(arg.value, allowed))
   return isReply(fields) ? fields : { fields, where: HEADER_WHERE }
 }

@@ -32,6 +32,8 @@ export interface RequestRecord {
   bodyBytes: number
   /** The Range header it came with (content downloads), so tests can see what was asked. */
   range?: string
+  /** Content uploads: the Dropbox-API-Arg as parsed (e.g. an append's cursor and close). */
+  arg?: unknown
 }
 
 export type Fault =
@@ -85,6 +87,8 @@ export interface DropboxEmulator {
   close(): Promise<void>
   requests: RequestRecord[]
   count(path: string): number
+  /** The most requests to `path` ever open at once, from arrival until answered or dropped. */
+  peakInFlight(path: string): number
   /** Every code, access token and refresh token ever issued. */
   issuedSecrets(): string[]
   expireAccessTokens(): void
