@@ -48,8 +48,10 @@ const dropboxTarget: ConformanceTarget = {
         emulator.revokeAll()
       },
       resumesAfterRestart: true,
-      // Five 4 MiB requests (the last one short).
-      largeFileBytes: 4 * CHUNK + 12_345,
+      // Seventeen 4 MiB requests (the last one short), up to four of them on the wire at once
+      // (parallelChunks): at a kill, the ones in flight are lost, four chunks at most, which must
+      // stay well under half the file for the resume check to tell resuming from starting over.
+      largeFileBytes: 16 * CHUNK + 12_345,
       async close() {
         await content.close()
         await emulator.close()

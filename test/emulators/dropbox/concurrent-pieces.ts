@@ -25,8 +25,8 @@ const aligned = (n: number): boolean => n % CONTENT_HASH_BLOCK === 0
  */
 export class ConcurrentPieces {
   private readonly pieces = new Map<number, Piece>()
-  /** Ranges being written right now, so two requests never write the same bytes at once. */
-  private readonly writing = new Map<number, number>()
+  /** Requests writing right now, so two never write the same bytes at once. */
+  private readonly writing = new Set<{ offset: number; length: number; done: Promise<void> }>()
   /** Set by the append with close:true: where the file ends. */
   end: number | undefined
 
@@ -40,17 +40,25 @@ export class ConcurrentPieces {
     return undefined
   }
 
-  /** Holds [offset, offset + length) for one request; false when another request holds it. */
-  reserve(offset: number, length: number): boolean {
-    for (const [from, size] of this.writing) {
-      if (offset < from + size && from < offset + Math.max(length, 1)) return false
+  /**
+   * Waits until no other request writes into [offset, offset + length), e.g. a retry racing
+   * the attempt it repeats (as a sequential session serialises its requests), then holds the
+   * range; call the returned release when done.
+   */
+  async reserve(offset: number, length: number): Promise<() => void> {
+    const end = offset + Math.max(length, 1)
+    for (;;) {
+      const busy = [...this.writing].find((w) => offset < w.offset + w.length && w.offset < end)
+      if (!busy) break
+      await busy.done
     }
-    this.writing.set(offset, length)
-    return true
-  }
-
-  release(offset: number): void {
-    this.writing.delete(offset)
+    let release = (): void => {}
+    const entry = { offset, length: end - offset, done: new Promise<void>((r) => (release = r)) }
+    this.writing.add(entry)
+    return () => {
+      this.writing.delete(entry)
+      release()
+    }
   }
 
   add(piece: Piece): void {

@@ -181,12 +181,12 @@ async function appendPiece(
   }
   const length = Number(declared)
   if (length > MAX_REQUEST_BYTES) return endpointError({ '.tag': 'payload_too_large' })
-  const rejection = pieces.check(offset, length, arg.close)
-  if (rejection) return endpointError({ '.tag': rejection })
-  if (!pieces.reserve(offset, length)) {
-    return endpointError({ '.tag': 'concurrent_session_invalid_offset' })
-  }
+  const release = await pieces.reserve(offset, length)
   try {
+    // Checked once the range is ours: a request before us may have closed or filled it.
+    if (session.committed || session.closed) return endpointError({ '.tag': 'closed' })
+    const rejection = pieces.check(offset, length, arg.close)
+    if (rejection) return endpointError({ '.tag': rejection })
     const appended = await state.sessions.appendPiece(session, ctx, offset, arg.contentHash)
     if (!appended.ok) return endpointError({ '.tag': appended.tag })
     if (arg.close) {
@@ -195,7 +195,7 @@ async function appendPiece(
     }
     return jsonReply(200, null)
   } finally {
-    pieces.release(offset)
+    release()
   }
 }
 

@@ -57,7 +57,11 @@ export const dropboxProvider: Provider = {
     }
   },
   uploader(credentials, context) {
-    return new DropboxUploader({ api: api(credentials, context), chunkSize: context.chunkSize })
+    return new DropboxUploader({
+      api: api(credentials, context),
+      chunkSize: context.chunkSize,
+      parallelChunks: context.parallelChunks,
+    })
   },
   async account(credentials, context) {
     const client = api(credentials, context)
