@@ -28,7 +28,10 @@ const dropboxTarget: ConformanceTarget = {
         })
         const connectionId = await connectDropbox(env)
         // The smallest chunk Dropbox's hashing allows, so the large file takes several requests.
-        writeSettings(env.FTB_HOME!, { chunkSize: CHUNK })
+        // One at a time: the suite's kill test allows for one request in flight at the kill,
+        // while a concurrent session loses up to parallelChunks adaptive-size pieces there
+        // (test/cli/concurrent-crash.test.ts covers that path and its exact resume).
+        writeSettings(env.FTB_HOME!, { chunkSize: CHUNK, parallelChunks: 1 })
         return { env, home: env.FTB_HOME!, connectionId }
       },
       async stored(remotePath) {
@@ -48,10 +51,8 @@ const dropboxTarget: ConformanceTarget = {
         emulator.revokeAll()
       },
       resumesAfterRestart: true,
-      // Seventeen 4 MiB requests (the last one short), up to four of them on the wire at once
-      // (parallelChunks): at a kill, the ones in flight are lost, four chunks at most, which must
-      // stay well under half the file for the resume check to tell resuming from starting over.
-      largeFileBytes: 16 * CHUNK + 12_345,
+      // Five 4 MiB requests (the last one short).
+      largeFileBytes: 4 * CHUNK + 12_345,
       async close() {
         await content.close()
         await emulator.close()

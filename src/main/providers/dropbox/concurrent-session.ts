@@ -60,6 +60,8 @@ export class ConcurrentSession {
   private readonly options: ConcurrentSessionOptions
   private session: Session | undefined
   private acked = new PieceSet()
+  /** Cut and on the wire (or cut by a process that crashed): re-sent exactly as cut. */
+  private sending = new PieceSet()
   private sessions = 0
 
   constructor(options: ConcurrentSessionOptions) {
@@ -67,7 +69,10 @@ export class ConcurrentSession {
     const { resume } = options
     if (resume?.pieces) {
       this.session = { sessionId: resume.sessionId, createdAt: resume.createdAt }
-      this.acked = new PieceSet(resume.pieces.map(([offset, length]) => ({ offset, length })))
+      const pieces = (list: Array<[number, number]>) =>
+        new PieceSet(list.map(([offset, length]) => ({ offset, length })))
+      this.acked = pieces(resume.pieces)
+      this.sending = pieces(resume.sending ?? [])
     }
   }
 
@@ -93,6 +98,7 @@ export class ConcurrentSession {
   forget(): void {
     this.session = undefined
     this.acked = new PieceSet()
+    this.sending = new PieceSet()
   }
 
   private async start(): Promise<Session> {
@@ -130,7 +136,7 @@ export class ConcurrentSession {
         while (running.size > 0 && !failure) await settleOne()
         if (failure || lost) break
       }
-      const outgoing = await this.prepare(piece)
+      const outgoing = await this.prepare(session, piece)
       while (running.size >= parallel) await settleOne()
       const sent = this.send(session, outgoing)
         .then(
@@ -169,15 +175,16 @@ export class ConcurrentSession {
         at += held.length
         continue
       }
-      const until = this.acked.nextAfter(at) ?? size
-      const length = Math.min(this.options.sizer.size, until - at)
+      const cut = this.sending.at(at)
+      const until = Math.min(this.acked.nextAfter(at) ?? size, this.sending.nextAfter(at) ?? size)
+      const length = cut?.length ?? Math.min(this.options.sizer.size, until - at)
       yield { offset: at, length, final: at + length === size }
       at += length
     }
   }
 
   /** Reads a piece into a free buffer, checks the file is the settled one, hashes it in order. */
-  private async prepare(piece: Piece & { final: boolean }): Promise<Outgoing> {
+  private async prepare(session: Session, piece: Piece & { final: boolean }): Promise<Outgoing> {
     const { reader, hash, io, buffers } = this.options
     const { offset, length } = piece
     // + 1: the read that ends the file also checks that nothing follows (SourceReader.read).
@@ -192,6 +199,10 @@ export class ConcurrentSession {
       throw error
     }
     hash.feed(offset, data)
+    if (!this.sending.at(offset)) {
+      this.sending.add({ offset, length })
+      this.save(session)
+    }
     return { ...piece, buffer, data, contentHash: hash.rangeHash(offset, length) }
   }
 
@@ -238,6 +249,7 @@ export class ConcurrentSession {
 
   private acknowledge(session: Session, piece: Piece): void {
     this.acked.add({ offset: piece.offset, length: piece.length })
+    this.sending.remove(piece.offset)
     this.save(session)
     this.options.onProgress(this.acked.bytes)
   }
@@ -250,7 +262,12 @@ export class ConcurrentSession {
       offset: this.acked.prefix,
       size: file.size,
       mtimeMs: file.mtimeMs,
-      pieces: this.acked.list().map((piece) => [piece.offset, piece.length]),
+      pieces: pairs(this.acked),
+      sending: pairs(this.sending),
     })
   }
+}
+
+function pairs(set: PieceSet): Array<[number, number]> {
+  return set.list().map((piece) => [piece.offset, piece.length])
 }

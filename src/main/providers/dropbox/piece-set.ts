@@ -21,6 +21,11 @@ export class PieceSet {
     this.pieces.splice(index < 0 ? this.pieces.length : index, 0, { ...piece })
   }
 
+  remove(offset: number): void {
+    const index = this.pieces.findIndex((piece) => piece.offset === offset)
+    if (index >= 0) this.pieces.splice(index, 1)
+  }
+
   /** The piece that starts exactly at `offset`. */
   at(offset: number): Piece | undefined {
     return this.pieces.find((piece) => piece.offset === offset)

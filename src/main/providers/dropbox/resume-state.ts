@@ -18,6 +18,11 @@ export interface DropboxResume {
    * prefix, as they come back in any order. Absent: a sequential session (`offset` is the truth).
    */
   pieces?: Array<[number, number]>
+  /**
+   * Pieces on the wire, not yet acknowledged: after a crash they are sent again cut exactly the
+   * same, as Dropbox may hold them already and a piece overlapping one it holds is refused.
+   */
+  sending?: Array<[number, number]>
 }
 
 /**
@@ -42,15 +47,20 @@ export function usableResume(
   if (resume.size !== file.size || resume.mtimeMs !== file.mtimeMs) return undefined
   if (resume.offset < 0 || resume.offset > file.size) return undefined
   if (now - resume.createdAt >= SESSION_LIFETIME_MS) return undefined
-  if (resume.pieces !== undefined && !validPieces(resume.pieces, file.size)) return undefined
+  if (resume.pieces !== undefined && !validPieces(resume.pieces, resume.sending, file.size)) {
+    return undefined
+  }
   return resume
 }
 
-/** Pieces on 4 MiB offsets, inside the file, in order, none overlapping the next. */
-function validPieces(pieces: unknown, size: number): boolean {
-  if (!Array.isArray(pieces)) return false
+/** Pieces on 4 MiB offsets, inside the file, none overlapping another. */
+function validPieces(pieces: unknown, sending: unknown, size: number): boolean {
+  if (!Array.isArray(pieces) || !(sending === undefined || Array.isArray(sending))) return false
+  const all = [...(pieces as unknown[]), ...((sending as unknown[] | undefined) ?? [])]
+  const offsetOf = (piece: unknown) => (Array.isArray(piece) ? Number(piece[0]) : NaN)
+  all.sort((a, b) => offsetOf(a) - offsetOf(b))
   let end = 0
-  for (const piece of pieces as unknown[]) {
+  for (const piece of all) {
     if (!Array.isArray(piece) || piece.length !== 2) return false
     const [offset, length] = piece as unknown[]
     if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length)) return false
