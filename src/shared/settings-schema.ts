@@ -113,6 +113,11 @@ export const Settings = z.object({
    * round trip does not idle the link; 1 = one chunk after the other (a sequential session).
    */
   parallelChunks: z.number().int().min(1).max(16).default(4),
+  /**
+   * Chunked uploads size their chunks from the measured rate (so one takes a few seconds),
+   * starting at chunkSize; false keeps every chunk at chunkSize.
+   */
+  adaptiveChunkSize: z.boolean().default(true),
   secretStore: z.enum(['keychain', 'file']).default('keychain'),
   /** All uploads together stay under this many bytes per second; 0 = unlimited. */
   bandwidthLimit: z.number().int().min(0).default(0),

@@ -130,6 +130,8 @@ export interface ProviderContext {
   chunkSize: number
   /** Chunks of one upload on the wire at once, where the provider's protocol allows it. */
   parallelChunks?: number
+  /** Whether chunk sizes follow the measured rate (ChunkSizer); absent = true. */
+  adaptiveChunks?: boolean
   now: () => number
 }
 

@@ -61,6 +61,7 @@ export const dropboxProvider: Provider = {
       api: api(credentials, context),
       chunkSize: context.chunkSize,
       parallelChunks: context.parallelChunks,
+      adaptiveChunks: context.adaptiveChunks,
     })
   },
   async account(credentials, context) {

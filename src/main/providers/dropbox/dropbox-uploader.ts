@@ -32,6 +32,8 @@ export type DropboxUploaderOptions = (
    * default) keeps every file in a sequential session.
    */
   parallelChunks?: number
+  /** Whether piece sizes follow the measured rate (default true); false keeps them at chunkSize. */
+  adaptiveChunks?: boolean
   /** Test seam: the buffer pool of each concurrent upload, so a test can see its peak. */
   chunkBuffers?: (limit: number) => ChunkBuffers
   /** Waits between retries; tests pass one that returns at once. */
@@ -73,6 +75,7 @@ export class DropboxUploader implements Uploader {
   private readonly api: DropboxApi
   private readonly chunkSize: number
   private readonly parallelChunks: number
+  private readonly adaptiveChunks: boolean
   private readonly chunkBuffers: (limit: number) => ChunkBuffers
   private readonly sleep: Sleep
   private readonly now: () => number
@@ -86,6 +89,7 @@ export class DropboxUploader implements Uploader {
         : new DropboxApi(options.endpoints, options.tokens, options.fetch)
     this.chunkSize = checkedChunkSize(options.chunkSize)
     this.parallelChunks = options.parallelChunks ?? 1
+    this.adaptiveChunks = options.adaptiveChunks ?? true
     this.chunkBuffers = options.chunkBuffers ?? ((limit) => new ChunkBuffers(limit))
     this.sleep = options.sleep ?? realSleep
     this.now = options.now ?? Date.now
@@ -162,7 +166,7 @@ export class DropboxUploader implements Uploader {
       ...common,
       parallel,
       buffers: this.chunkBuffers(parallel + 1),
-      sizer: new ChunkSizer(DROPBOX_CHUNK_RULES, this.chunkSize),
+      sizer: new ChunkSizer(DROPBOX_CHUNK_RULES, this.chunkSize, this.adaptiveChunks),
       clock: this.clock,
     })
   }

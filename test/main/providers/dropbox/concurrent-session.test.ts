@@ -185,6 +185,17 @@ describe('concurrent upload sessions', () => {
     }
   })
 
+  it('keeps every piece at chunkSize when adaptive sizing is off', async () => {
+    const data = randomData(40 * MiB + 3)
+    let ticks = 0
+    const clock = () => (ticks += 100)
+    const result = await account
+      .uploader({ chunkSize: 8 * MiB, parallelChunks: 2, clock, adaptiveChunks: false })
+      .upload(sourceFile('fixed.tar.xz', data), FOLDER, recorder().context)
+    expectStored(account.emulator, result.remotePath, data)
+    expect(appends().map((r) => r.bodyBytes)).toEqual([...Array(5).fill(8 * MiB), 3])
+  })
+
   it('starts a new session when Dropbox lost the old one (not_found), and still stores the file', async () => {
     const data = randomData(4 * 4 * MiB + 1)
     const file = sourceFile('lost.tar.xz', data)
