@@ -116,7 +116,12 @@ describe('kill -9 at random moments, run after run', () => {
     const chunkSize = 4 * MIB
     const local = tempDir('nas')
     dirs.push(local)
-    const h = await openHome({ chunkSize, concurrency: 2 }, { FTB_LOCAL_DESTINATION: local })
+    // Sequential sessions keep each upload long enough for the kills to land inside them; a
+    // kill inside a concurrent session has its own test (concurrent-crash.test.ts).
+    const h = await openHome(
+      { chunkSize, concurrency: 2, parallelChunks: 1 },
+      { FTB_LOCAL_DESTINATION: local },
+    )
     const files = [
       { name: 'a-small.tar.xz', size: 20_000 },
       // The smallest complete .xz: one of 0 bytes is no archive, and waits for its writer.

@@ -32,7 +32,7 @@ export interface RequestRecord {
   bodyBytes: number
   /** The Range header it came with (content downloads), so tests can see what was asked. */
   range?: string
-  /** Content uploads: the Dropbox-API-Arg as parsed (e.g. an append's cursor and close). */
+  /** Upload session requests: the Dropbox-API-Arg as parsed (an append's cursor and close). */
   arg?: unknown
 }
 
