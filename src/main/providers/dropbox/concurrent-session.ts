@@ -122,44 +122,41 @@ export class ConcurrentSession {
 
   /** True once every piece is in and the session closed; false when the session is gone. */
   private async sendMissing(session: Session): Promise<boolean> {
-    const { parallel, io } = this.options
-    const running = new Set<Promise<boolean>>()
-    let lost = false
-    let failure: { error: unknown } | undefined
-    const settleOne = async (): Promise<void> => {
-      await Promise.race(running)
-    }
-    for (const piece of this.missing()) {
-      if (failure || lost) break
-      if (piece.final) {
-        // An append after the closing one would be refused: the others must be in first.
-        while (running.size > 0 && !failure) await settleOne()
-        if (failure || lost) break
-      }
-      const outgoing = await this.prepare(session, piece)
-      while (running.size >= parallel) await settleOne()
-      const sent = this.send(session, outgoing)
-        .then(
-          (ok) => {
-            lost ||= !ok
-            return ok
-          },
-          (error: unknown) => {
-            failure ??= { error }
-            return false
-          },
-        )
-        .finally(() => {
+    const running = new Set<Promise<void>>()
+    const outcome: { lost: boolean; failure?: { error: unknown } } = { lost: false }
+    const stopped = () => outcome.lost || outcome.failure !== undefined
+    try {
+      for (const piece of this.missing()) {
+        if (piece.final) {
+          // An append after the closing one would be refused: the others must be in first.
+          while (running.size > 0 && !stopped()) await Promise.race(running)
+        }
+        if (stopped()) break
+        const outgoing = await this.prepare(session, piece)
+        while (running.size >= this.options.parallel) await Promise.race(running)
+        if (stopped()) {
           this.options.buffers.release(outgoing.buffer)
-          running.delete(sent)
-        })
-      running.add(sent)
-      if (piece.final) await sent
+          break
+        }
+        const sent = this.send(session, outgoing)
+          .then(
+            (ok) => void (outcome.lost ||= !ok),
+            (error: unknown) => void (outcome.failure ??= { error }),
+          )
+          .finally(() => {
+            this.options.buffers.release(outgoing.buffer)
+            running.delete(sent)
+          })
+        running.add(sent)
+        if (piece.final) await sent
+      }
+    } finally {
+      // Nothing of this upload may still be on the wire once it returns or throws.
+      await Promise.allSettled(running)
     }
-    await Promise.allSettled(running)
-    if (failure) throw failure.error
-    io.signal.throwIfAborted()
-    return !lost && this.acked.covers(this.options.reader.file.size)
+    if (outcome.failure) throw outcome.failure.error
+    this.options.io.signal.throwIfAborted()
+    return !outcome.lost && this.acked.covers(this.options.reader.file.size)
   }
 
   /**
