@@ -113,6 +113,11 @@ export const Settings = z.object({
     })
     .default(8 * 1024 * 1024),
   /**
+   * Chunks of one large Dropbox upload on the wire at once (a concurrent upload session), so the
+   * round trip does not idle the link; 1 = one chunk after the other (a sequential session).
+   */
+  parallelChunks: z.number().int().min(1).max(16).default(4),
+  /**
    * Chunked uploads size their chunks from the measured rate (so one takes a few seconds),
    * starting at chunkSize; false keeps every chunk at chunkSize.
    */

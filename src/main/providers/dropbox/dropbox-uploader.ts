@@ -2,17 +2,20 @@ import { AppError } from '../../../shared/app-error.ts'
 import { sleep as realSleep, type FetchFn } from '../../net/fetch-with-retry.ts'
 import type { RemoteFile, SourceFile, UploadContext, Uploader } from '../../uploads/uploader.ts'
 import { remotePath } from './commit-info.ts'
+import { ChunkSizer } from '../chunk-sizer.ts'
+import { ChunkBuffers } from './chunk-buffers.ts'
 import { CommitLock } from './commit-lock.ts'
+import { ConcurrentSession } from './concurrent-session.ts'
 import { DropboxApi, type AccessTokens } from './dropbox-api.ts'
 import type { DropboxEndpoints } from './dropbox-config.ts'
 import { HashCursor } from './hash-cursor.ts'
 import { metadataAt, remoteFile } from './remote-metadata.ts'
-import { usableResume } from './resume-state.ts'
+import { usableResume, type DropboxResume } from './resume-state.ts'
 import { abortableWait, type Sleep } from './retry-wait.ts'
 import { finishSession } from './session-commit.ts'
 import { uploadWhole } from './single-upload.ts'
 import { SourceReader } from '../../uploads/source-reader.ts'
-import { checkedChunkSize, MAX_FILE_BYTES } from './upload-limits.ts'
+import { checkedChunkSize, DROPBOX_CHUNK_RULES, MAX_FILE_BYTES } from './upload-limits.ts'
 import type { UploadIo } from './upload-io.ts'
 import { UploadSession } from './upload-session.ts'
 
@@ -24,14 +27,37 @@ export type DropboxUploaderOptions = (
    * one chunk goes up in a single files/upload, a larger one through an upload session.
    */
   chunkSize?: number
+  /**
+   * Chunks on the wire at once for large files, through a concurrent upload session; 1 (the
+   * default) keeps every file in a sequential session.
+   */
+  parallelChunks?: number
+  /** Whether piece sizes follow the measured rate (default true); false keeps them at chunkSize. */
+  adaptiveChunks?: boolean
+  /** Test seam: the buffer pool of each concurrent upload, so a test can see its peak. */
+  chunkBuffers?: (limit: number) => ChunkBuffers
   /** Waits between retries; tests pass one that returns at once. */
   sleep?: Sleep
   /** Clock for the 7-day session lifetime (epoch ms). */
   now?: () => number
+  /** Monotonic ms for the time a chunk takes on the wire (adaptive chunk size). */
+  clock?: () => number
 }
 
 /** finish → send what the session lacks → finish again, at most this often. */
 const FINISH_ROUNDS = 3
+/**
+ * A concurrent session costs an empty start and waits for all other pieces before the closing
+ * one, so it pays only from three chunks on; smaller files go through a sequential session.
+ */
+const CONCURRENT_FROM_CHUNKS = 3
+
+/** What the uploader needs of a sequential or a concurrent session. */
+interface SessionUpload {
+  upload(): Promise<string>
+  moveTo(offset: number): void
+  forget(): void
+}
 
 interface Job {
   io: UploadIo
@@ -48,8 +74,12 @@ interface Job {
 export class DropboxUploader implements Uploader {
   private readonly api: DropboxApi
   private readonly chunkSize: number
+  private readonly parallelChunks: number
+  private readonly adaptiveChunks: boolean
+  private readonly chunkBuffers: (limit: number) => ChunkBuffers
   private readonly sleep: Sleep
   private readonly now: () => number
+  private readonly clock: () => number
   private readonly commits = new CommitLock()
 
   constructor(options: DropboxUploaderOptions) {
@@ -58,8 +88,12 @@ export class DropboxUploader implements Uploader {
         ? options.api
         : new DropboxApi(options.endpoints, options.tokens, options.fetch)
     this.chunkSize = checkedChunkSize(options.chunkSize)
+    this.parallelChunks = options.parallelChunks ?? 1
+    this.adaptiveChunks = options.adaptiveChunks ?? true
+    this.chunkBuffers = options.chunkBuffers ?? ((limit) => new ChunkBuffers(limit))
     this.sleep = options.sleep ?? realSleep
     this.now = options.now ?? Date.now
+    this.clock = options.clock ?? (() => performance.now())
   }
 
   async upload(file: SourceFile, folder: string, context: UploadContext): Promise<RemoteFile> {
@@ -91,19 +125,10 @@ export class DropboxUploader implements Uploader {
   }
 
   private async uploadInChunks(job: Job): Promise<RemoteFile> {
-    const { io, reader, hash, folder, context } = job
+    const { io, reader, hash, folder } = job
     const present = await this.identicalCopy(job)
     if (present) return present
-    const session = new UploadSession({
-      io,
-      reader,
-      hash,
-      chunkSize: this.chunkSize,
-      now: this.now,
-      saveResume: (state) => context.saveResume(state),
-      onProgress: (bytes) => context.onProgress(bytes),
-      resume: usableResume(context.resume, reader.file, this.now()),
-    })
+    const session = this.session(job)
     for (let round = 1; ; round++) {
       const sessionId = await session.upload()
       const target = { folder, reader, contentHash: hash.digest() }
@@ -115,6 +140,35 @@ export class DropboxUploader implements Uploader {
       if (result.kind === 'offset') session.moveTo(result.correctOffset)
       else session.forget()
     }
+  }
+
+  /**
+   * A concurrent session for a large file (or to continue one), else a sequential one, which is
+   * also what a saved sequential session continues in.
+   */
+  private session(job: Job): SessionUpload {
+    const { io, reader, hash, context } = job
+    const resume = usableResume(context.resume, reader.file, this.now())
+    const common = {
+      io,
+      reader,
+      hash,
+      now: this.now,
+      saveResume: (state: DropboxResume) => context.saveResume(state),
+      onProgress: (bytes: number) => context.onProgress(bytes),
+      resume,
+    }
+    const large = reader.file.size >= CONCURRENT_FROM_CHUNKS * this.chunkSize
+    const concurrent = resume ? resume.pieces !== undefined : large && this.parallelChunks > 1
+    if (!concurrent) return new UploadSession({ ...common, chunkSize: this.chunkSize })
+    const parallel = this.parallelChunks
+    return new ConcurrentSession({
+      ...common,
+      parallel,
+      buffers: this.chunkBuffers(parallel + 1),
+      sizer: new ChunkSizer(DROPBOX_CHUNK_RULES, this.chunkSize, this.adaptiveChunks),
+      clock: this.clock,
+    })
   }
 
   /**

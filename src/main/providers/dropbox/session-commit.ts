@@ -77,7 +77,10 @@ export async function finishSession(
           return { kind: 'offset', correctOffset: correct }
         return afterLostSession(io, path, target, renamed)
       }
+      // A concurrent session short of a piece, or not closed: its pieces can't be trusted.
       case 'not_found':
+      case 'concurrent_session_missing_data':
+      case 'concurrent_session_not_closed':
         return afterLostSession(io, path, target, renamed)
       default:
         throw uploadFailureToError(failure, FINISH)
