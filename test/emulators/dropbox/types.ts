@@ -32,6 +32,8 @@ export interface RequestRecord {
   bodyBytes: number
   /** The Range header it came with (content downloads), so tests can see what was asked. */
   range?: string
+  /** upload_session/finish_batch_v2: how many entries the request carried. */
+  batchEntries?: number
 }
 
 export type Fault =

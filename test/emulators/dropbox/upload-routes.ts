@@ -5,8 +5,9 @@ import { badInput, endpointError, jsonReply, type Reply } from './reply.ts'
 import type { EmulatorState, RouteContext, RouteHandler } from './route-context.ts'
 import { contentArgs, isReply, parseArg, readContentHash, unsupportedTarget } from './route-args.ts'
 import type { UploadSession } from './upload-sessions.ts'
+import type { CommitFault } from './faults.ts'
 
-function blobOf(session: UploadSession): Blob {
+export function blobOf(session: UploadSession): Blob {
   return {
     localPath: session.localPath,
     size: session.offset,
@@ -14,12 +15,12 @@ function blobOf(session: UploadSession): Blob {
   }
 }
 
-interface Cursor {
+export interface Cursor {
   sessionId: string
   offset: number
 }
 
-function readCursor(fields: Fields): Cursor {
+export function readCursor(fields: Fields): Cursor {
   const cursor = fields.struct('cursor', ['session_id', 'offset'])
   return {
     sessionId: cursor.str('session_id', { required: true }) ?? '',
@@ -99,7 +100,7 @@ export const startRoute: RouteHandler = async (state, ctx) => {
 }
 
 /** Shared lookup rules (files.stone UploadSessionLookupError). */
-function lookupProblem(
+export function lookupProblem(
   session: UploadSession,
   cursor: Cursor,
   forFinish: boolean,
@@ -174,12 +175,24 @@ async function commitSession(
   session: UploadSession,
   commit: CommitInfo,
 ): Promise<Reply> {
-  const result = await state.files.commit(blobOf(session), commit, ctx.commitFault)
+  const result = await commitClosed(state, session, commit, ctx.commitFault)
+  return result.ok ? jsonReply(200, result.metadata) : endpointError(result.error)
+}
+
+/** Commits a session's bytes; a failure is an UploadSessionFinishError (finish and finish_batch_v2). */
+export async function commitClosed(
+  state: EmulatorState,
+  session: UploadSession,
+  commit: CommitInfo,
+  fault: CommitFault | undefined,
+): Promise<{ ok: true; metadata: unknown } | { ok: false; error: Record<string, unknown> }> {
+  const result = await state.files.commit(blobOf(session), commit, fault)
   if (result.ok) {
     await state.sessions.markCommitted(session, result.written)
-    return jsonReply(200, result.metadata)
+    return { ok: true, metadata: result.metadata }
   }
   // UploadSessionFinishError has its own too_many_write_operations member.
-  if (result.error['.tag'] === 'too_many_write_operations') return endpointError(result.error)
-  return endpointError({ '.tag': 'path', path: result.error })
+  if (result.error['.tag'] === 'too_many_write_operations')
+    return { ok: false, error: result.error }
+  return { ok: false, error: { '.tag': 'path', path: result.error } }
 }
