@@ -2,8 +2,8 @@ import { ArgError, Fields } from './arg-reader.ts'
 import { COMMIT_FIELDS, readCommitInfo, type CommitInfo } from './commit-info.ts'
 import { ContentHasher } from './content-hash.ts'
 import type { CommitFault } from './faults.ts'
-import { jsonReply, type Reply } from './reply.ts'
-import type { EmulatorState, RouteContext, RouteHandler } from './route-context.ts'
+import { jsonReply } from './reply.ts'
+import type { EmulatorState, RouteHandler } from './route-context.ts'
 import { isReply, parseArg, readContentHash, rpcArgs, unsupportedTarget } from './route-args.ts'
 import { commitClosed, lookupProblem, readCursor, type Cursor } from './upload-routes.ts'
 
@@ -93,5 +93,5 @@ export const finishBatchRoute: RouteHandler = async (state, ctx) => {
     results.push(await finishEntry(state, entry, fault ?? ctx.nextCommitFault()))
     fault = undefined
   }
-  return jsonReply(200, { entries: results }) satisfies Reply
+  return jsonReply(200, { entries: results })
 }

@@ -2,6 +2,7 @@ import { AppError } from '../../../shared/app-error.ts'
 import { sleep as realSleep, type FetchFn } from '../../net/fetch-with-retry.ts'
 import type { RemoteFile, SourceFile, UploadContext, Uploader } from '../../uploads/uploader.ts'
 import { remotePath } from './commit-info.ts'
+import { CommitBatcher } from './commit-batcher.ts'
 import { CommitLock } from './commit-lock.ts'
 import { DropboxApi, type AccessTokens } from './dropbox-api.ts'
 import type { DropboxEndpoints } from './dropbox-config.ts'
@@ -28,6 +29,8 @@ export type DropboxUploaderOptions = (
   sleep?: Sleep
   /** Clock for the 7-day session lifetime (epoch ms). */
   now?: () => number
+  /** How long a commit waits for others to join its finish_batch_v2 (default 500 ms). */
+  batchWindowMs?: number
 }
 
 /** finish → send what the session lacks → finish again, at most this often. */
@@ -42,8 +45,9 @@ interface Job {
 }
 
 /**
- * Uploads backups to one Dropbox account: small files in one request, larger ones through a
- * resumable upload session; each verified against the content_hash computed while reading.
+ * Uploads backups to one Dropbox account: a small file alone in one request, larger ones (and
+ * small ones while others are under way) through a resumable upload session whose commit joins
+ * the account's finish_batch_v2; each verified against the content_hash computed while reading.
  */
 export class DropboxUploader implements Uploader {
   private readonly api: DropboxApi
@@ -51,6 +55,9 @@ export class DropboxUploader implements Uploader {
   private readonly sleep: Sleep
   private readonly now: () => number
   private readonly commits = new CommitLock()
+  private readonly batcher: CommitBatcher
+  /** upload() calls in progress: the batcher's "everyone is waiting" count. */
+  private underway = 0
 
   constructor(options: DropboxUploaderOptions) {
     this.api =
@@ -60,6 +67,12 @@ export class DropboxUploader implements Uploader {
     this.chunkSize = checkedChunkSize(options.chunkSize)
     this.sleep = options.sleep ?? realSleep
     this.now = options.now ?? Date.now
+    this.batcher = new CommitBatcher({
+      lock: this.commits,
+      sleep: this.sleep,
+      underway: () => this.underway,
+      windowMs: options.batchWindowMs,
+    })
   }
 
   async upload(file: SourceFile, folder: string, context: UploadContext): Promise<RemoteFile> {
@@ -68,16 +81,43 @@ export class DropboxUploader implements Uploader {
     const { signal } = context
     signal.throwIfAborted()
     const io: UploadIo = { api: this.api, signal, wait: abortableWait(this.sleep, signal) }
+    this.underway += 1
+    try {
+      return await this.uploadFile(file, folder, context, io)
+    } finally {
+      this.underway -= 1
+    }
+  }
+
+  private async uploadFile(
+    file: SourceFile,
+    folder: string,
+    context: UploadContext,
+    io: UploadIo,
+  ): Promise<RemoteFile> {
     const reader = await SourceReader.open(file)
     try {
       const job: Job = { io, reader, hash: new HashCursor(reader), folder, context }
-      const uploaded =
-        file.size <= this.chunkSize ? await this.uploadWhole(job) : await this.uploadInChunks(job)
+      const uploaded = this.inOneRequest(job)
+        ? await this.uploadWhole(job)
+        : await this.uploadInChunks(job)
       context.onProgress(file.size)
       return uploaded
     } finally {
       await reader.close()
     }
+  }
+
+  /**
+   * files/upload when the file fits in one request and is the only upload under way: one request
+   * beats a session's start plus a commit. With others under way, even a small file goes through
+   * a session (start with close: true carrying the bytes), so its commit joins theirs in one
+   * finish_batch_v2; so does one whose session from an earlier attempt still holds its bytes.
+   */
+  private inOneRequest(job: Job): boolean {
+    const { file } = job.reader
+    if (file.size > this.chunkSize) return false
+    return this.underway <= 1 && !usableResume(job.context.resume, file, this.now())
   }
 
   private async uploadWhole(job: Job): Promise<RemoteFile> {
@@ -107,7 +147,7 @@ export class DropboxUploader implements Uploader {
     for (let round = 1; ; round++) {
       const sessionId = await session.upload()
       const target = { folder, reader, contentHash: hash.digest() }
-      const result = await this.commits.run(() => finishSession(io, sessionId, target), io.signal)
+      const result = await finishSession(io, sessionId, target, { batcher: this.batcher })
       if (result.kind === 'committed') return result.file
       if (round >= FINISH_ROUNDS) {
         throw new AppError('provider_error', 'Dropbox did not accept the finished upload session.')
