@@ -78,6 +78,24 @@ describe('batched commits through the queue', () => {
     )
   })
 
+  it('waits out a 503 and a 429 on finish_batch_v2, and every backup arrives once', async () => {
+    const h = await openHome({ concurrency: 4 })
+    const paths = await oldBackups(h)
+    h.emulator.injectFault(BATCH, { kind: 'status', status: 503 })
+    h.emulator.injectFault(BATCH, { kind: 'rate_limit', retryAfter: 1, body: 'json' })
+    const run = startCli(['upload', ...paths, '--json'], h.env)
+    run.child.stdin.end()
+    const result = await run.done
+    expect(result.code, result.stderr).toBe(0)
+    expect(
+      batchCalls(h)
+        .map((r) => r.status)
+        .slice(0, 2),
+    ).toEqual([503, 429])
+    expectEachStoredOnce(h, paths)
+    expect((await history(h.env)).jobs.every((j) => j.status === 'done')).toBe(true)
+  })
+
   it.each([
     [
       'committed, its answer lost',
