@@ -56,11 +56,12 @@ export async function finishSession(
   options: FinishOptions = {},
 ): Promise<FinishResult> {
   const { name, size } = target.reader.file
+  let { batcher } = options
   let busy = 0
   for (let copy = options.firstCopy ?? 1; copy <= MAX_COPIES;) {
     const path = remotePath(target.folder, conflictName(name, copy))
     const renamed = copy > 1
-    const outcome = await finishAt(io, sessionId, path, target, options.batcher)
+    const outcome = await finishAt(io, sessionId, path, target, batcher)
     if (outcome.ok) {
       const file = remoteFile(verified(outcome.value, target), { renamed, alreadyPresent: false })
       return { kind: 'committed', file }
@@ -87,6 +88,12 @@ export async function finishSession(
       }
       case 'not_found':
         return afterLostSession(io, path, target, renamed)
+      case 'not_closed':
+        // A batch takes closed sessions only; one left open (e.g. by an older version of the
+        // app) is committed on its own, which upload_session/finish allows.
+        if (!batcher) throw uploadFailureToError(failure, FINISH)
+        batcher = undefined
+        break
       default:
         throw uploadFailureToError(failure, FINISH)
     }

@@ -117,6 +117,40 @@ describe('batched commits', () => {
     expect(names.filter((n) => n.startsWith('lost-'))).toHaveLength(3)
   })
 
+  it('commits a session left open (by an older version) on its own when its batch refuses it', async () => {
+    const [open, other] = burst('open', [4000, 5000])
+    // An earlier attempt sent every byte without close: true, and saved where it was.
+    const started = await fetch(`${account.emulator.url}/2/files/upload_session/start`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${await account.tokens.accessToken()}`,
+        'content-type': 'application/octet-stream',
+        'dropbox-api-arg': '{}',
+      },
+      body: open!.data,
+    })
+    const { session_id: sessionId } = (await started.json()) as { session_id: string }
+    const { size, mtimeMs } = open!.file
+    const resume = {
+      kind: 'dropbox-upload-session',
+      sessionId,
+      offset: size,
+      createdAt: account.clock.now,
+      size,
+      mtimeMs,
+    }
+    const uploader = account.uploader({ chunkSize: 4 * MiB, ...NO_WINDOW })
+    const from = account.emulator.requests.length
+    await Promise.all([
+      uploader.upload(open!.file, FOLDER, recorder({ resume }).context),
+      uploader.upload(other!.file, FOLDER, recorder().context),
+    ])
+    expect(batches(from)[0]).toBe(2)
+    expect(contentTraffic(account.emulator, from)).toMatchObject({ start: 1, finish: 1 })
+    expectStored(account.emulator, `${FOLDER}/open-0.tar.xz`, open!.data)
+    expectStored(account.emulator, `${FOLDER}/open-1.tar.xz`, other!.data)
+  })
+
   it('lets an aborted upload leave its batch without holding up the others', async () => {
     const files = burst('aborted', [100, 200, 300])
     const uploader = account.uploader({ chunkSize: 4 * MiB, ...NO_WINDOW })
