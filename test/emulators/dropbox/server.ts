@@ -125,6 +125,7 @@ export async function startDropboxEmulator(
       url,
       route: routeName(url.pathname),
       commitFault: undefined,
+      nextCommitFault: () => faults.takeCommit(url.pathname),
     }
     handle(state, faults, ctx, res).catch((error: unknown) => {
       // A client that vanished mid-body lands here; so does an emulator bug, reported as a 500.

@@ -39,6 +39,8 @@ export interface RequestRecord {
   range?: string
   /** Upload session requests: the Dropbox-API-Arg as parsed (an append's cursor and close). */
   arg?: unknown
+  /** upload_session/finish_batch_v2: how many entries the request carried. */
+  batchEntries?: number
 }
 
 export type Fault =

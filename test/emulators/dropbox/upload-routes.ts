@@ -7,8 +7,9 @@ import type { EmulatorState, RouteContext, RouteHandler } from './route-context.
 import { contentArgs, isReply, parseArg, readContentHash, unsupportedTarget } from './route-args.ts'
 import { bodyChunks } from './request-body.ts'
 import { MAX_REQUEST_BYTES, type UploadSession } from './upload-sessions.ts'
+import type { CommitFault } from './faults.ts'
 
-function blobOf(session: UploadSession): Blob {
+export function blobOf(session: UploadSession): Blob {
   return {
     localPath: session.localPath,
     size: session.offset,
@@ -16,12 +17,12 @@ function blobOf(session: UploadSession): Blob {
   }
 }
 
-interface Cursor {
+export interface Cursor {
   sessionId: string
   offset: number
 }
 
-function readCursor(fields: Fields): Cursor {
+export function readCursor(fields: Fields): Cursor {
   const cursor = fields.struct('cursor', ['session_id', 'offset'])
   return {
     sessionId: cursor.str('session_id', { required: true }) ?? '',
@@ -118,7 +119,7 @@ async function bodyLength(ctx: RouteContext): Promise<number> {
 }
 
 /** Shared lookup rules (files.stone UploadSessionLookupError). */
-function lookupProblem(
+export function lookupProblem(
   session: UploadSession,
   cursor: Cursor,
   forFinish: boolean,
@@ -200,9 +201,8 @@ async function appendPiece(
 }
 
 /**
- * finish on a concurrent session: no data (concurrent_session_data_not_allowed), closed
- * (concurrent_session_not_closed), every piece up to the end present
- * (concurrent_session_missing_data), and the cursor at the end.
+ * finish on a concurrent session: no data (concurrent_session_data_not_allowed), then the rules
+ * of assembleConcurrent.
  */
 async function finishConcurrent(
   state: EmulatorState,
@@ -215,20 +215,35 @@ async function finishConcurrent(
   }
   if ((await bodyLength(ctx)) > 0)
     return endpointError({ '.tag': 'concurrent_session_data_not_allowed' })
-  if (!session.closed) return endpointError({ '.tag': 'concurrent_session_not_closed' })
+  const problem = await assembleConcurrent(session, arg.cursor)
+  if (problem) return endpointError(problem)
+  return commitSession(state, ctx, session, arg.commit)
+}
+
+/**
+ * Joins a concurrent session's pieces into its file before a commit (finish or a
+ * finish_batch_v2 entry): closed (concurrent_session_not_closed), every piece up to the end
+ * present (concurrent_session_missing_data), and the cursor at the end. The UploadSessionFinishError
+ * when a rule is broken.
+ */
+export async function assembleConcurrent(
+  session: UploadSession,
+  cursor: Cursor,
+): Promise<Record<string, unknown> | undefined> {
+  if (!session.closed) return { '.tag': 'concurrent_session_not_closed' }
   const assembled = session.concurrent!.assemble()
-  if (!assembled.ok) return endpointError({ '.tag': 'concurrent_session_missing_data' })
-  if (arg.cursor.offset !== assembled.size) {
-    return endpointError({
+  if (!assembled.ok) return { '.tag': 'concurrent_session_missing_data' }
+  if (cursor.offset !== assembled.size) {
+    return {
       '.tag': 'lookup_failed',
       lookup_failed: { '.tag': 'incorrect_offset', correct_offset: assembled.size },
-    })
+    }
   }
   // Bytes of rejected pieces past the end are cut off; within it, pieces wrote over them.
   await truncate(session.localPath, assembled.size)
   session.offset = assembled.size
   session.hasher = assembled.hasher
-  return commitSession(state, ctx, session, arg.commit)
+  return undefined
 }
 
 /**
@@ -271,12 +286,24 @@ async function commitSession(
   session: UploadSession,
   commit: CommitInfo,
 ): Promise<Reply> {
-  const result = await state.files.commit(blobOf(session), commit, ctx.commitFault)
+  const result = await commitClosed(state, session, commit, ctx.commitFault)
+  return result.ok ? jsonReply(200, result.metadata) : endpointError(result.error)
+}
+
+/** Commits a session's bytes; a failure is an UploadSessionFinishError (finish and finish_batch_v2). */
+export async function commitClosed(
+  state: EmulatorState,
+  session: UploadSession,
+  commit: CommitInfo,
+  fault: CommitFault | undefined,
+): Promise<{ ok: true; metadata: unknown } | { ok: false; error: Record<string, unknown> }> {
+  const result = await state.files.commit(blobOf(session), commit, fault)
   if (result.ok) {
     await state.sessions.markCommitted(session, result.written)
-    return jsonReply(200, result.metadata)
+    return { ok: true, metadata: result.metadata }
   }
   // UploadSessionFinishError has its own too_many_write_operations member.
-  if (result.error['.tag'] === 'too_many_write_operations') return endpointError(result.error)
-  return endpointError({ '.tag': 'path', path: result.error })
+  if (result.error['.tag'] === 'too_many_write_operations')
+    return { ok: false, error: result.error }
+  return { ok: false, error: { '.tag': 'path', path: result.error } }
 }

@@ -4,6 +4,7 @@ import type { RemoteFile, SourceFile, UploadContext, Uploader } from '../../uplo
 import { remotePath } from './commit-info.ts'
 import { ChunkSizer } from '../chunk-sizer.ts'
 import { ChunkBuffers } from './chunk-buffers.ts'
+import { CommitBatcher } from './commit-batcher.ts'
 import { CommitLock } from './commit-lock.ts'
 import { ConcurrentSession } from './concurrent-session.ts'
 import { DropboxApi, type AccessTokens } from './dropbox-api.ts'
@@ -42,6 +43,8 @@ export type DropboxUploaderOptions = (
   now?: () => number
   /** Monotonic ms for the time a chunk takes on the wire (adaptive chunk size). */
   clock?: () => number
+  /** How long a commit waits for others to join its finish_batch_v2 (default 500 ms). */
+  batchWindowMs?: number
 }
 
 /** finish → send what the session lacks → finish again, at most this often. */
@@ -68,8 +71,9 @@ interface Job {
 }
 
 /**
- * Uploads backups to one Dropbox account: small files in one request, larger ones through a
- * resumable upload session; each verified against the content_hash computed while reading.
+ * Uploads backups to one Dropbox account: a small file alone in one request, larger ones (and
+ * small ones while others are under way) through a resumable upload session whose commit joins
+ * the account's finish_batch_v2; each verified against the content_hash computed while reading.
  */
 export class DropboxUploader implements Uploader {
   private readonly api: DropboxApi
@@ -81,6 +85,9 @@ export class DropboxUploader implements Uploader {
   private readonly now: () => number
   private readonly clock: () => number
   private readonly commits = new CommitLock()
+  private readonly batcher: CommitBatcher
+  /** upload() calls in progress: the batcher's "everyone is waiting" count. */
+  private underway = 0
 
   constructor(options: DropboxUploaderOptions) {
     this.api =
@@ -94,6 +101,12 @@ export class DropboxUploader implements Uploader {
     this.sleep = options.sleep ?? realSleep
     this.now = options.now ?? Date.now
     this.clock = options.clock ?? (() => performance.now())
+    this.batcher = new CommitBatcher({
+      lock: this.commits,
+      sleep: this.sleep,
+      underway: () => this.underway,
+      windowMs: options.batchWindowMs,
+    })
   }
 
   async upload(file: SourceFile, folder: string, context: UploadContext): Promise<RemoteFile> {
@@ -102,16 +115,43 @@ export class DropboxUploader implements Uploader {
     const { signal } = context
     signal.throwIfAborted()
     const io: UploadIo = { api: this.api, signal, wait: abortableWait(this.sleep, signal) }
+    this.underway += 1
+    try {
+      return await this.uploadFile(file, folder, context, io)
+    } finally {
+      this.underway -= 1
+    }
+  }
+
+  private async uploadFile(
+    file: SourceFile,
+    folder: string,
+    context: UploadContext,
+    io: UploadIo,
+  ): Promise<RemoteFile> {
     const reader = await SourceReader.open(file)
     try {
       const job: Job = { io, reader, hash: new HashCursor(reader), folder, context }
-      const uploaded =
-        file.size <= this.chunkSize ? await this.uploadWhole(job) : await this.uploadInChunks(job)
+      const uploaded = this.inOneRequest(job)
+        ? await this.uploadWhole(job)
+        : await this.uploadInChunks(job)
       context.onProgress(file.size)
       return uploaded
     } finally {
       await reader.close()
     }
+  }
+
+  /**
+   * files/upload when the file fits in one request and is the only upload under way: one request
+   * beats a session's start plus a commit. With others under way, even a small file goes through
+   * a session (start with close: true carrying the bytes), so its commit joins theirs in one
+   * finish_batch_v2; so does one whose session from an earlier attempt still holds its bytes.
+   */
+  private inOneRequest(job: Job): boolean {
+    const { file } = job.reader
+    if (file.size > this.chunkSize) return false
+    return this.underway <= 1 && !usableResume(job.context.resume, file, this.now())
   }
 
   private async uploadWhole(job: Job): Promise<RemoteFile> {
@@ -132,7 +172,7 @@ export class DropboxUploader implements Uploader {
     for (let round = 1; ; round++) {
       const sessionId = await session.upload()
       const target = { folder, reader, contentHash: hash.digest() }
-      const result = await this.commits.run(() => finishSession(io, sessionId, target), io.signal)
+      const result = await finishSession(io, sessionId, target, { batcher: this.batcher })
       if (result.kind === 'committed') return result.file
       if (round >= FINISH_ROUNDS) {
         throw new AppError('provider_error', 'Dropbox did not accept the finished upload session.')
