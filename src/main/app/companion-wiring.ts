@@ -59,7 +59,12 @@ export async function wireCompanion(context: WiringContext): Promise<Wired> {
   const { app, Menu, clipboard, dialog, ipcMain, net, protocol, shell } = electron
   const { platform, argv, env, execPath } = environment
 
-  registerRendererProtocol({ protocol, net, rootDir: path.join(environment.outDir, 'renderer') })
+  registerRendererProtocol({
+    protocol,
+    net,
+    rootDir: path.join(environment.outDir, 'renderer'),
+    log,
+  })
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(applicationMenuTemplate(platform, app.isPackaged, APP_NAME)),
   )

@@ -1,6 +1,8 @@
 // Just enough of Electron's main-process modules for desktop-shell.ts to start, record what it
 // does, and let a test play the parts of the OS, the window and the user.
 import { EventEmitter } from 'node:events'
+import { readFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
 import type { ElectronModules } from '../../../src/main/app/shell-inputs.ts'
 
 type Handler = (event: unknown, ...args: unknown[]) => Promise<unknown>
@@ -87,6 +89,20 @@ export class FakeNotification extends EventEmitter {
   }
 }
 
+/**
+ * Electron's net.fetch for file: URLs as it behaves: the file's bytes, or a rejection (never a
+ * 404 response) when the file is missing. Other URLs go to Node's fetch.
+ */
+export async function fakeNetFetch(input: string | Request): Promise<Response> {
+  const url = typeof input === 'string' ? input : input.url
+  if (!url.startsWith('file:')) return fetch(input)
+  try {
+    return new Response(await readFile(fileURLToPath(url)))
+  } catch (cause) {
+    throw new TypeError('net::ERR_FILE_NOT_FOUND', { cause })
+  }
+}
+
 /** `appData` is the folder the app's shared home (userData) is made in. */
 export function fakeElectron(options: { appData: string; singleInstance?: boolean }) {
   const paths = new Map([['appData', options.appData]])
@@ -139,7 +155,7 @@ export function fakeElectron(options: { appData: string; singleInstance?: boolea
       handle: (channel: string, handler: Handler) => void handlers.set(channel, handler),
       removeHandler: (channel: string) => void handlers.delete(channel),
     },
-    net: { fetch: async () => new Response('') },
+    net: { fetch: fakeNetFetch },
     protocol: {
       registerSchemesAsPrivileged: record('registerSchemesAsPrivileged'),
       handle: record('protocol.handle'),
