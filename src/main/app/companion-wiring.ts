@@ -118,12 +118,19 @@ export async function wireCompanion(context: WiringContext): Promise<Wired> {
   const active = await run('uploads.active')
   const health = await run('health.get')
   const status = companion.currentStatus()
+  let notificationsFailed = false
   const notifier = new Notifier({
     create: (options) => new electron.Notification(options),
     isSupported: () => electron.Notification.isSupported(),
     level: settings.ok ? settings.value.notifications : 'all',
     watch: status.watch,
     onClick: () => window.show(),
+    onFailed: (content, error) => {
+      // Logged once: on an unsigned macOS build every notification fails the same way.
+      if (!notificationsFailed) log.warn('the OS refused a notification; using the tray', { error })
+      notificationsFailed = true
+      tray.showNotice(content)
+    },
     alerts: new AlertLedger(path.join(engine.home, 'health-alerts.json')),
   })
   running.notifier = notifier

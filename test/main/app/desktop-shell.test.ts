@@ -135,6 +135,25 @@ describe('startDesktopShell', () => {
     }
   })
 
+  it('puts a notification the OS refused (`failed`) in the tray and logs it', async () => {
+    const { app, becomeReady, shell, quit } = await start()
+    FakeNotification.failWith = 'not allowed: the app is not signed'
+    becomeReady()
+    await shell.ready
+    app.emit('second-instance', {}, ['/opt/fbc/fermentrack-backup-companion', LINK], '/', {})
+    const [tray] = FakeTray.created
+    await expect.poll(() => tray!.tooltip, { timeout: 5000 }).toContain('Sign-in not completed')
+    expect(tray!.menu[0]!.label).toMatch(/^Sign-in not completed: /)
+    expect(FakeNotification.shown).toEqual([])
+    const log = await readFile(shell.log.file, 'utf8')
+    expect(log).toContain('the OS refused a notification')
+    expect(log).toContain('not allowed: the app is not signed')
+    // Opening the window from the tray clears it.
+    tray!.menu.find((item) => item.label?.startsWith('Open Fermentrack'))!.click!()
+    expect(tray!.tooltip).not.toContain('Sign-in not completed')
+    await quit()
+  })
+
   it('notifies when a link arrives with no sign-in waiting', async () => {
     const { app, becomeReady, shell, quit } = await start()
     becomeReady()

@@ -51,6 +51,7 @@ export class FakeTray extends EventEmitter {
   images: string[] = []
   tooltip = ''
   menu: { label?: string; click?: () => void }[] = []
+  balloons: { title: string; content: string }[] = []
   destroyed = false
   constructor(image: { file: string }) {
     super()
@@ -62,6 +63,10 @@ export class FakeTray extends EventEmitter {
   }
   setToolTip(text: string) {
     this.tooltip = text
+  }
+  /** Windows only in Electron; recorded on every platform here. */
+  displayBalloon(options: { title: string; content: string }) {
+    this.balloons.push(options)
   }
   setContextMenu(menu: FakeTray['menu']) {
     this.menu = menu
@@ -76,6 +81,11 @@ export class FakeTray extends EventEmitter {
 
 export class FakeNotification extends EventEmitter {
   static shown: { title?: string; body?: string }[] = []
+  /**
+   * Set to make every notification report `failed` with this error after show(), as Electron 42+
+   * does for an unsigned macOS app; null (the default) shows them.
+   */
+  static failWith: string | null = null
   static isSupported() {
     return true
   }
@@ -85,7 +95,10 @@ export class FakeNotification extends EventEmitter {
     this.options = options
   }
   show() {
-    FakeNotification.shown.push(this.options)
+    const error = FakeNotification.failWith
+    if (error === null) FakeNotification.shown.push(this.options)
+    // Asynchronously, as the OS answers later.
+    else setImmediate(() => this.emit('failed', {}, error))
   }
 }
 
@@ -109,6 +122,7 @@ export function fakeElectron(options: { appData: string; singleInstance?: boolea
   FakeWindow.created = []
   FakeTray.created = []
   FakeNotification.shown = []
+  FakeNotification.failWith = null
   let becomeReady!: () => void
   const whenReady = new Promise<void>((resolve) => (becomeReady = resolve))
   const calls: unknown[][] = []
