@@ -7,25 +7,49 @@ import type { ElectronModules } from '../../../src/main/app/shell-inputs.ts'
 
 type Handler = (event: unknown, ...args: unknown[]) => Promise<unknown>
 
+type Rectangle = { x: number; y: number; width: number; height: number }
+
 export class FakeWindow extends EventEmitter {
   static created: FakeWindow[] = []
-  readonly options: unknown
+  readonly options: Partial<Rectangle> & { webPreferences?: { preload?: string } }
   readonly sent: [string, unknown][] = []
-  readonly webContents = {
+  /** Its own emitter: did-fail-load and render-process-gone are webContents events. */
+  readonly webContents = Object.assign(new EventEmitter(), {
     id: FakeWindow.created.length + 1,
     send: (channel: string, payload: unknown) => void this.sent.push([channel, payload]),
     isDestroyed: () => this.destroyed,
-  }
+    getURL: () => this.loaded.at(-1) ?? '',
+    isLoading: () => this.loading,
+  })
   visible = false
   destroyed = false
+  maximized = false
+  /** Set false to play a load that has ended (failed or not) without a paint. */
+  loading = true
   loaded: string[] = []
-  constructor(options: unknown) {
+  bounds: Rectangle
+  constructor(options: FakeWindow['options']) {
     super()
     this.options = options
+    this.bounds = {
+      x: options.x ?? 100,
+      y: options.y ?? 100,
+      width: options.width ?? 800,
+      height: options.height ?? 600,
+    }
     FakeWindow.created.push(this)
   }
   show() {
     this.visible = true
+  }
+  maximize() {
+    this.maximized = true
+  }
+  isMaximized() {
+    return this.maximized
+  }
+  getNormalBounds() {
+    return { ...this.bounds }
   }
   hide() {
     this.visible = false
@@ -116,9 +140,28 @@ export async function fakeNetFetch(input: string | Request): Promise<Response> {
   }
 }
 
-/** `appData` is the folder the app's shared home (userData) is made in. */
-export function fakeElectron(options: { appData: string; singleInstance?: boolean }) {
+/** One 1920x1080 display with a 40-pixel panel, unless a test gives others. */
+export const DEFAULT_DISPLAYS = [{ workArea: { x: 0, y: 0, width: 1920, height: 1040 } }]
+
+export interface FakeElectronOptions {
+  /** The folder the app's shared home (userData) is made in. */
+  appData: string
+  singleInstance?: boolean
+  platform?: NodeJS.Platform
+  /**
+   * Linux: whether the app has a .desktop entry. Without one Electron's
+   * setAsDefaultProtocolClient (xdg-settings) fails and returns false, as for `npm start`.
+   */
+  desktopEntry?: boolean
+  displays?: { workArea: Rectangle }[]
+  /** Become ready by itself just after the first whenReady() (a whole process, the smoke test). */
+  readyOnRequest?: boolean
+}
+
+export function fakeElectron(options: FakeElectronOptions) {
   const paths = new Map([['appData', options.appData]])
+  const platform = options.platform ?? 'linux'
+  const displays = options.displays ?? DEFAULT_DISPLAYS
   FakeWindow.created = []
   FakeTray.created = []
   FakeNotification.shown = []
@@ -139,13 +182,20 @@ export function fakeElectron(options: { appData: string; singleInstance?: boolea
     quit: record('quit'),
     exit: record('exit'),
     setAppUserModelId: record('setAppUserModelId'),
-    setAsDefaultProtocolClient: record('setAsDefaultProtocolClient', true),
+    setAsDefaultProtocolClient: record(
+      'setAsDefaultProtocolClient',
+      platform !== 'linux' || options.desktopEntry === true,
+    ),
     setLoginItemSettings: record('setLoginItemSettings'),
     getLoginItemSettings: () => ({ wasOpenedAtLogin: false }),
     getPath: (name: string) => paths.get(name) ?? '/nowhere',
     setPath: (name: string, value: string) => void paths.set(name, value),
     getAppPath: () => '/repo',
-    whenReady: () => whenReady,
+    getVersion: () => '0.1.0',
+    whenReady: () => {
+      if (options.readyOnRequest) setImmediate(becomeReady)
+      return whenReady
+    },
   })
   const handlers = new Map<string, Handler>()
   const modules = {
@@ -166,10 +216,16 @@ export function fakeElectron(options: { appData: string; singleInstance?: boolea
       showErrorBox: record('showErrorBox'),
     },
     ipcMain: {
+      // electron-store listens for its renderer API on construction.
+      on: record('ipcMain.on'),
       handle: (channel: string, handler: Handler) => void handlers.set(channel, handler),
       removeHandler: (channel: string) => void handlers.delete(channel),
     },
     net: { fetch: fakeNetFetch },
+    screen: {
+      getAllDisplays: () => displays,
+      getPrimaryDisplay: () => displays[0]!,
+    },
     protocol: {
       registerSchemesAsPrivileged: record('registerSchemesAsPrivileged'),
       handle: record('protocol.handle'),
