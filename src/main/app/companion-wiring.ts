@@ -26,6 +26,9 @@ import { LoginItem, launchedHidden } from './login-item.ts'
 import type { MainWindow } from './main-window.ts'
 import { Notifier } from './notifier.ts'
 import { registerRendererProtocol } from './renderer-protocol.ts'
+import type { ShellState } from './shell-state.ts'
+import { hasTrayHost } from './tray-host.ts'
+import { loginStart, trayHintMessage } from './tray-hint.ts'
 import { electronRestoreShell } from './restore-shell.ts'
 import { TrayController } from './tray-controller.ts'
 import { APP_NAME } from './tray-menu.ts'
@@ -46,7 +49,16 @@ export interface WiringContext {
   running: Running
   appOrigin: string
   userData: string
+  shellState: ShellState
 }
+
+const exec = promisify(execFile)
+/** Runs a desktop tool, in the environment the app was given (its session bus, its PATH). */
+const commandRunner =
+  (env: NodeJS.ProcessEnv) =>
+  async (command: string, args: readonly string[]): Promise<string> =>
+    (await exec(command, [...args], { timeout: 10_000, env: { PATH: process.env.PATH, ...env } }))
+      .stdout
 
 export interface Wired {
   engine: Engine
@@ -55,7 +67,7 @@ export interface Wired {
 }
 
 export async function wireCompanion(context: WiringContext): Promise<Wired> {
-  const { electron, environment, log, window, router, running, appOrigin } = context
+  const { electron, environment, log, window, router, running, appOrigin, shellState } = context
   const { app, Menu, clipboard, dialog, ipcMain, net, protocol, shell } = electron
   const { platform, argv, env, execPath } = environment
 
@@ -108,7 +120,17 @@ export async function wireCompanion(context: WiringContext): Promise<Wired> {
   })
   forwardEvents(companion, () => window.contents())
   const hidden = launchedHidden(argv, platform, app)
-  if (!hidden) window.show()
+  const start = loginStart({
+    hidden,
+    trayHost: hidden ? await hasTrayHost(platform, commandRunner(env)) : undefined,
+    hintSeen: shellState.trayHintSeen(),
+  })
+  if (start.show) window.show()
+  if (start.hint) {
+    log.info('start at login: showing the window once', { hint: start.hint })
+    shellState.markTrayHintSeen()
+    void dialog.showMessageBox(trayHintMessage(start.hint, platform))
+  }
 
   await companion.start()
 
@@ -185,10 +207,9 @@ export async function wireCompanion(context: WiringContext): Promise<Wired> {
   // Alerts found before the tray listened; the ledger keeps a repeat from notifying twice.
   if (health.ok) notifier.update('health.changed', health.value)
   if (platform === 'linux') {
-    const exec = promisify(execFile)
     void installAppImageUrlHandler({
       env,
-      run: async (command, args) => void (await exec(command, args, { timeout: 10_000 })),
+      run: async (command, args) => void (await commandRunner(process.env)(command, args)),
       log,
     }).catch((error: unknown) => log.warn('could not write the AppImage link handler', { error }))
   }

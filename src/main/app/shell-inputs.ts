@@ -15,6 +15,7 @@ export interface ElectronModules {
   ipcMain: Electron.IpcMain
   net: Electron.Net
   protocol: Electron.Protocol
+  screen: Pick<Electron.Screen, 'getAllDisplays'>
   shell: Electron.Shell
 }
 

@@ -214,6 +214,10 @@ export function fakeElectron(options: FakeElectronOptions) {
     dialog: {
       showOpenDialog: async () => ({ canceled: false, filePaths: ['/picked'] }),
       showErrorBox: record('showErrorBox'),
+      showMessageBox: record(
+        'showMessageBox',
+        Promise.resolve({ response: 0, checkboxChecked: false }),
+      ),
     },
     ipcMain: {
       // electron-store listens for its renderer API on construction.
