@@ -5,6 +5,12 @@ import os from 'node:os'
 import path from 'node:path'
 import { fakeElectron } from '../../main/app/fake-electron.ts'
 
+// Electron sets this on `process` before the app's code runs; the packaged app finds its
+// extraResources (the tray icons) there.
+if (process.env.FAKE_ELECTRON_RESOURCES) {
+  Object.assign(process, { resourcesPath: process.env.FAKE_ELECTRON_RESOURCES })
+}
+
 export const fake = fakeElectron({
   appData: process.env.FAKE_ELECTRON_APP_DATA ?? path.join(os.tmpdir(), 'fake-electron-appData'),
   readyOnRequest: process.env.FAKE_ELECTRON_READY === 'on-request',
