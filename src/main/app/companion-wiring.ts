@@ -104,6 +104,7 @@ export async function wireCompanion(context: WiringContext): Promise<Wired> {
         : dialog.showOpenDialog(options))
       return result.canceled ? null : (result.filePaths[0] ?? null)
     },
+    windowMemory: shellState,
     restoreShell: electronRestoreShell({
       dialog,
       shell,

@@ -7,6 +7,8 @@
 // (tests resolve `electron` to the fake module: test/support/electron/).
 import Store from 'electron-store'
 import { z } from 'zod'
+import { WindowMemory, type WindowMemoryChange } from '../../shared/ipc-contract.ts'
+import { MAX_DISMISSED, withDismissed, type WindowMemoryStore } from '../companion/window-memory.ts'
 import { WindowPlacement } from './window-placement.ts'
 
 /** desktop-state.json, next to (not inside) the engine's settings. */
@@ -14,13 +16,13 @@ export const SHELL_STATE_NAME = 'desktop-state'
 
 const fields = {
   window: WindowPlacement,
-  lastView: z.string().max(64),
-  dismissedBanners: z.array(z.string().max(64)).max(100),
+  lastView: WindowMemory.shape.lastView.unwrap(),
+  dismissedBanners: WindowMemory.shape.dismissedBanners.max(MAX_DISMISSED),
   trayHintSeen: z.boolean(),
 }
 type Fields = { [K in keyof typeof fields]: z.infer<(typeof fields)[K]> }
 
-export class ShellState {
+export class ShellState implements WindowMemoryStore {
   private readonly store: Store<Partial<Fields>>
 
   /** `dir`: the app's userData. */
@@ -51,21 +53,22 @@ export class ShellState {
     this.store.set('window', placement)
   }
 
-  lastView(): string | undefined {
-    return this.read('lastView')
+  memory(): WindowMemory {
+    return {
+      lastView: this.read('lastView') ?? null,
+      dismissedBanners: this.read('dismissedBanners') ?? [],
+    }
   }
 
-  setLastView(view: string): void {
-    this.store.set('lastView', view)
-  }
-
-  dismissedBanners(): string[] {
-    return this.read('dismissedBanners') ?? []
-  }
-
-  dismissBanner(id: string): void {
-    const dismissed = this.dismissedBanners()
-    if (!dismissed.includes(id)) this.store.set('dismissedBanners', [...dismissed, id])
+  remember({ lastView, dismissBanner }: WindowMemoryChange): WindowMemory {
+    if (lastView !== undefined) this.store.set('lastView', lastView)
+    if (dismissBanner !== undefined) {
+      this.store.set(
+        'dismissedBanners',
+        withDismissed(this.memory().dismissedBanners, dismissBanner),
+      )
+    }
+    return this.memory()
   }
 
   trayHintSeen(): boolean {

@@ -259,6 +259,32 @@ describe('startDesktopShell', () => {
     await quit()
   })
 
+  it("keeps the window's memory (last view, closed banners) in desktop-state.json, not settings", async () => {
+    const { becomeReady, shell, handlers, quit } = await start()
+    becomeReady()
+    await shell.ready
+    const [window] = FakeWindow.created
+    const call = (name: string, input?: unknown) =>
+      handlers.get(IPC_PREFIX + name)!(fromWindow(window!), input)
+    await call('window.remember', { lastView: 'backups' })
+    expect(await call('window.remember', { dismissBanner: 'last-problem:network:x' })).toEqual({
+      ok: true,
+      value: { lastView: 'backups', dismissedBanners: ['last-problem:network:x'] },
+    })
+    expect(await call('window.remember', { lastView: 'backups', extra: 1 })).toMatchObject({
+      ok: false,
+    })
+    const userData = path.join(dir, 'appData', 'fermentrack-backup-companion')
+    const state = JSON.parse(await readFile(path.join(userData, 'desktop-state.json'), 'utf8'))
+    expect(state).toMatchObject({
+      lastView: 'backups',
+      dismissedBanners: ['last-problem:network:x'],
+    })
+    const settings = await readFile(path.join(dir, 'home', 'settings.json'), 'utf8')
+    expect(JSON.parse(settings)).not.toHaveProperty('lastView')
+    await quit()
+  })
+
   it('reopens the window where it was, kept on the display', async () => {
     const userData = path.join(dir, 'appData', 'fermentrack-backup-companion')
     await mkdir(userData, { recursive: true })
