@@ -30,6 +30,7 @@ export const {
   net,
   protocol,
   screen,
+  session,
   shell,
 } = modules
 export default modules
