@@ -1,5 +1,7 @@
 import { AppError } from '../../shared/app-error.ts'
 import { askedWait, fullJitter, type Random } from './jitter.ts'
+import { parseRetryAfter, retryAfterMs } from './retry-after.ts'
+import type { RetryGate } from './retry-gate.ts'
 
 export type FetchFn = typeof fetch
 
@@ -12,13 +14,18 @@ export interface RetryOptions {
   retryNetworkErrors?: boolean
   sleep?: (ms: number) => Promise<void>
   random?: Random
+  /** Shared by the requests to one account, so one Retry-After holds all of them back. */
+  gate?: RetryGate
+  /** The clock an HTTP-date Retry-After is counted from. */
+  now?: () => number
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 /**
  * fetch that retries 429 and 5xx (and, when safe, network errors) with exponential backoff and
- * full jitter, honouring Retry-After. The last answer is returned as it is for the caller to map.
+ * full jitter, honouring Retry-After (never sooner; jitter only on top), and holding the gate's
+ * other requests back as long. The last answer is returned as it is for the caller to map.
  */
 export async function fetchWithRetry(
   fetchFn: FetchFn,
@@ -28,9 +35,13 @@ export async function fetchWithRetry(
 ): Promise<Response> {
   const { attempts = 5, baseDelayMs = 500, maxDelayMs = 30_000, random = Math.random } = options
   const wait = options.sleep ?? sleep
+  const { gate, now = Date.now } = options
   for (let attempt = 1; ; attempt++) {
     const last = attempt >= attempts
     const backoff = fullJitter(Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1)), random)
+    const held = gate?.remaining() ?? 0
+    // Spread over the first half-second after the gate opens, not all on its tick.
+    if (held > 0) await wait(askedWait(held, random))
     let response: Response
     try {
       response = await fetchFn(url, init)
@@ -42,20 +53,19 @@ export async function fetchWithRetry(
       await wait(backoff)
       continue
     }
-    if (last || (response.status !== 429 && response.status < 500)) return response
-    const retryAfter = retryAfterMs(response.headers, await response.text().catch(() => ''))
-    await wait(retryAfter === undefined ? backoff : askedWait(retryAfter, random))
-  }
-}
-
-/** Dropbox sends Retry-After in seconds, and also `retry_after` in a JSON 429 body. */
-export function retryAfterMs(headers: Headers, text: string): number | undefined {
-  const header = Number(headers.get('retry-after'))
-  if (Number.isFinite(header) && header > 0) return header * 1000
-  try {
-    const seconds = (JSON.parse(text) as { error?: { retry_after?: unknown } }).error?.retry_after
-    return typeof seconds === 'number' && seconds > 0 ? seconds * 1000 : undefined
-  } catch {
-    return undefined
+    if (response.status !== 429 && response.status < 500) return response
+    if (last) {
+      // The caller reads the body; the header alone still holds this account's other requests.
+      const asked = parseRetryAfter(response.headers.get('retry-after'), now())
+      if (asked !== undefined) gate?.holdFor(asked)
+      return response
+    }
+    const retryAfter = retryAfterMs(response.headers, await response.text().catch(() => ''), now())
+    if (retryAfter === undefined) {
+      await wait(backoff)
+      continue
+    }
+    gate?.holdFor(retryAfter)
+    await wait(askedWait(retryAfter, random))
   }
 }

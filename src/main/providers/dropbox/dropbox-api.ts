@@ -1,6 +1,7 @@
 import { AppError } from '../../../shared/app-error.ts'
 import { fetchWithRetry, type FetchFn } from '../../net/fetch-with-retry.ts'
 import { httpFetch } from '../../net/http-fetch.ts'
+import { RetryGate } from '../../net/retry-gate.ts'
 import type { DropboxEndpoints } from './dropbox-config.ts'
 import type { AccessTokens, AccountSummary, SpaceUsage } from '../provider.ts'
 import {
@@ -48,6 +49,8 @@ export class DropboxApi {
   private readonly fetchFn: FetchFn
   /** For content uploads: httpFetch sends the chunk buffer without fetch's copy of it. */
   private readonly uploadFn: FetchFn
+  /** Dropbox's Retry-After is for the whole account: every upload of this connection waits. */
+  private readonly gate = new RetryGate()
 
   /**
    * `uploadFetch` (ProviderContext.uploadFetch) carries content uploads; without it, `fetchFn`
@@ -171,7 +174,7 @@ export class DropboxApi {
         upload ? this.uploadFn : this.fetchFn,
         url,
         { method: 'POST', headers: headers(token), body, signal: options.signal },
-        { retryNetworkErrors: options.idempotent ?? true, sleep: options.sleep },
+        { retryNetworkErrors: options.idempotent ?? true, sleep: options.sleep, gate: this.gate },
       )
       if (response.ok || options.accept?.includes(response.status))
         return { ok: true, value: await read(response) }

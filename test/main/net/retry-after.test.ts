@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest'
+import { fetchWithRetry } from '../../../src/main/net/fetch-with-retry.ts'
+import { parseRetryAfter, retryAfterMs } from '../../../src/main/net/retry-after.ts'
+import { RetryGate } from '../../../src/main/net/retry-gate.ts'
+
+const NOW = Date.UTC(2026, 11, 6, 10, 0, 0)
+const httpDate = (ms: number) => new Date(ms).toUTCString()
+
+describe('Retry-After is read as the server wrote it (RFC 9110 §10.2.3)', () => {
+  it('delta-seconds, to the millisecond', () => {
+    expect(parseRetryAfter('7', NOW)).toBe(7000)
+    expect(parseRetryAfter(' 120 ', NOW)).toBe(120_000)
+    expect(parseRetryAfter('1.5', NOW)).toBe(1500)
+  })
+
+  it('an HTTP-date, counted from our clock', () => {
+    expect(parseRetryAfter(httpDate(NOW + 30_000), NOW)).toBe(30_000)
+    expect(parseRetryAfter('Sun, 06 Dec 2026 10:01:00 GMT', NOW)).toBe(60_000)
+  })
+
+  it('nothing usable: absent, zero, garbage, or a date already past', () => {
+    for (const value of [null, undefined, '', '0', 'soon', '-5', httpDate(NOW - 1000)])
+      expect(parseRetryAfter(value, NOW)).toBeUndefined()
+  })
+
+  it("the header wins over Dropbox's JSON retry_after, which is used without it", () => {
+    const body = JSON.stringify({ error: { retry_after: 4 } })
+    expect(retryAfterMs(new Headers({ 'retry-after': '2' }), body, NOW)).toBe(2000)
+    expect(retryAfterMs(new Headers(), body, NOW)).toBe(4000)
+    expect(retryAfterMs(new Headers(), 'Too many requests', NOW)).toBeUndefined()
+  })
+})
+
+/** The waits fetchWithRetry takes for these answers in turn, on a clock it moves itself. */
+async function waitsFor(answers: Response[], draw: number, gate?: RetryGate) {
+  const clock = { now: NOW }
+  const waits: number[] = []
+  await fetchWithRetry(
+    async () => answers.shift() ?? new Response('ok'),
+    'http://127.0.0.1:9/2/route',
+    {},
+    {
+      random: () => draw,
+      now: () => clock.now,
+      gate,
+      sleep: async (ms) => {
+        waits.push(ms)
+        clock.now += ms
+      },
+    },
+  )
+  return waits
+}
+
+describe('fetchWithRetry waits at least what was asked, jitter only on top', () => {
+  it('an HTTP-date on a 503 is waited out to the second, whatever the draw', async () => {
+    for (const draw of [0, 0.5, 0.999999]) {
+      const answer = new Response('down', {
+        status: 503,
+        headers: { 'retry-after': httpDate(NOW + 42_000) },
+      })
+      const [wait] = await waitsFor([answer], draw)
+      expect(wait).toBeGreaterThanOrEqual(42_000)
+    }
+  })
+
+  it('one Retry-After holds back the other requests sharing the gate, not only the refused one', async () => {
+    const clock = { now: NOW }
+    const gate = new RetryGate(() => clock.now)
+    const refused = new Response('{}', { status: 429, headers: { 'retry-after': '9' } })
+    // The last try returns the 429 to its caller, and still closes the gate for 9 s.
+    await fetchWithRetry(async () => refused, 'http://127.0.0.1:9/a', {}, { attempts: 1, gate })
+    expect(gate.remaining()).toBe(9000)
+    const waits: number[] = []
+    await fetchWithRetry(
+      async () => new Response('ok'),
+      'http://127.0.0.1:9/b',
+      {},
+      { gate, random: () => 0, sleep: async (ms) => void waits.push(ms) },
+    )
+    expect(waits).toEqual([9000])
+    clock.now += 9000
+    expect(gate.remaining()).toBe(0)
+  })
+
+  it('a longer hold already asked for is not shortened by a later, shorter one', () => {
+    const clock = { now: NOW }
+    const gate = new RetryGate(() => clock.now)
+    gate.holdFor(30_000)
+    gate.holdFor(1000)
+    expect(gate.remaining()).toBe(30_000)
+  })
+})
