@@ -24,8 +24,9 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 
 /**
  * fetch that retries 429 and 5xx (and, when safe, network errors) with exponential backoff and
- * full jitter, honouring Retry-After (never sooner; jitter only on top), and holding the gate's
- * other requests back as long. The last answer is returned as it is for the caller to map.
+ * full jitter, honouring Retry-After (never sooner; jitter only on top). With a gate, the waits
+ * are the account's (see RetryGate): every request through it waits while it is closed. The last
+ * answer is returned as it is for the caller to map.
  */
 export async function fetchWithRetry(
   fetchFn: FetchFn,
@@ -39,33 +40,57 @@ export async function fetchWithRetry(
   for (let attempt = 1; ; attempt++) {
     const last = attempt >= attempts
     const backoff = fullJitter(Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1)), random)
-    const held = gate?.remaining() ?? 0
-    // Spread over the first half-second after the gate opens, not all on its tick.
-    if (held > 0) await wait(askedWait(held, random))
+    await waitAtGate(gate, wait, random)
     let response: Response
     try {
       response = await fetchFn(url, init)
     } catch (error) {
-      if (init.signal?.aborted) throw error
+      if (init.signal?.aborted) {
+        gate?.abandoned()
+        throw error
+      }
       if (last || !options.retryNetworkErrors) {
+        gate?.failed(random)
         throw new AppError('network', `Cannot reach ${new URL(url).host}.`, { cause: error })
       }
-      await wait(backoff)
+      if (gate) gate.failed(random)
+      else await wait(backoff)
       continue
     }
-    if (response.status !== 429 && response.status < 500) return response
+    if (response.status !== 429 && response.status < 500) {
+      gate?.passed()
+      return response
+    }
     if (last) {
       // The caller reads the body; the header alone still holds this account's other requests.
       const asked = parseRetryAfter(response.headers.get('retry-after'), now())
-      if (asked !== undefined) gate?.holdFor(asked)
+      if (asked === undefined) gate?.failed(random)
+      else gate?.refused(asked, random)
       return response
     }
     const retryAfter = retryAfterMs(response.headers, await response.text().catch(() => ''), now())
-    if (retryAfter === undefined) {
-      await wait(backoff)
-      continue
-    }
-    gate?.holdFor(retryAfter)
-    await wait(askedWait(retryAfter, random))
+    if (gate) {
+      if (retryAfter === undefined) gate.failed(random)
+      else gate.refused(retryAfter, random)
+    } else await wait(retryAfter === undefined ? backoff : askedWait(retryAfter, random))
+  }
+}
+
+/** Rounds of waiting at a closed gate: a bound, so a sleep that returns at once cannot spin. */
+const GATE_ROUNDS = 3
+
+/** Waits while the gate is closed or its probe is out, rechecking after each wait. */
+async function waitAtGate(
+  gate: RetryGate | undefined,
+  wait: (ms: number) => Promise<void>,
+  random: Random,
+): Promise<void> {
+  for (let round = 0; gate && round < GATE_ROUNDS; round++) {
+    const held = gate.waitFor(random)
+    if (held === 0) return
+    const before = gate.now()
+    await wait(held)
+    // A sleep that came back early (a test's, which only records the wait) is not taken again.
+    if (gate.now() - before < held / 2) return
   }
 }

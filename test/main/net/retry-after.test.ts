@@ -68,26 +68,104 @@ describe('fetchWithRetry waits at least what was asked, jitter only on top', () 
     const clock = { now: NOW }
     const gate = new RetryGate(() => clock.now)
     const refused = new Response('{}', { status: 429, headers: { 'retry-after': '9' } })
-    // The last try returns the 429 to its caller, and still closes the gate for 9 s.
-    await fetchWithRetry(async () => refused, 'http://127.0.0.1:9/a', {}, { attempts: 1, gate })
+    // The last try returns the 429 to its caller, and still closes the gate: 9 s and a spread.
+    await fetchWithRetry(
+      async () => refused,
+      'http://127.0.0.1:9/a',
+      {},
+      {
+        attempts: 1,
+        gate,
+        random: () => 0,
+      },
+    )
     expect(gate.remaining()).toBe(9000)
     const waits: number[] = []
     await fetchWithRetry(
       async () => new Response('ok'),
       'http://127.0.0.1:9/b',
       {},
-      { gate, random: () => 0, sleep: async (ms) => void waits.push(ms) },
+      {
+        gate,
+        random: () => 0,
+        sleep: async (ms) => {
+          waits.push(ms)
+          clock.now += ms
+        },
+      },
     )
     expect(waits).toEqual([9000])
-    clock.now += 9000
     expect(gate.remaining()).toBe(0)
   })
+})
 
-  it('a longer hold already asked for is not shortened by a later, shorter one', () => {
+describe('a gate spreads the installs refused together, wider each time', () => {
+  const gateAt = () => {
     const clock = { now: NOW }
-    const gate = new RetryGate(() => clock.now)
-    gate.holdFor(30_000)
-    gate.holdFor(1000)
+    return { clock, gate: new RetryGate(() => clock.now) }
+  }
+
+  it('a Retry-After is never shortened; the spread on top doubles with each refusal in a row', () => {
+    const { clock, gate } = gateAt()
+    const spreads: number[] = []
+    for (let refusal = 0; refusal < 5; refusal++) {
+      gate.refused(1000, () => 0)
+      expect(gate.remaining()).toBe(1000)
+      clock.now += gate.remaining()
+      gate.refused(1000, () => 0.999999)
+      spreads.push(gate.remaining() - 1000)
+      clock.now += gate.remaining()
+    }
+    // Two refusals per round: 500 ms × 2, × 8, × 32 … up to the one-minute cap.
+    expect(spreads[0]).toBeLessThanOrEqual(1000)
+    expect(spreads[1]).toBeGreaterThan(3000)
+    expect(spreads[4]).toBeLessThanOrEqual(60_000)
+    expect(spreads[4]).toBeGreaterThan(59_000)
+  })
+
+  it('answers that get through narrow it again, one step each', () => {
+    const { clock, gate } = gateAt()
+    for (let i = 0; i < 3; i++) gate.refused(1000, () => 0)
+    gate.passed()
+    gate.passed()
+    clock.now += 10_000
+    gate.refused(1000, () => 0.999999)
+    expect(gate.remaining()).toBeLessThanOrEqual(1000 + 1000)
+    expect(gate.remaining()).toBeGreaterThan(1000 + 500)
+  })
+
+  it('an outage (5xx, no Retry-After) reopens after full jitter from 4 s, doubling', () => {
+    const { clock, gate } = gateAt()
+    gate.failed(() => 0.999999)
+    expect(gate.remaining()).toBeLessThanOrEqual(4000)
+    expect(gate.remaining()).toBeGreaterThan(3900)
+    clock.now += 4000
+    gate.failed(() => 0.5)
+    expect(gate.remaining()).toBe(4000)
+  })
+
+  it('a longer hold already set is not shortened by a later, shorter one', () => {
+    const { gate } = gateAt()
+    gate.refused(30_000, () => 0)
+    gate.refused(1000, () => 0)
     expect(gate.remaining()).toBe(30_000)
+  })
+
+  it('after a refusal one request goes first; the others wait for its answer', () => {
+    const { clock, gate } = gateAt()
+    gate.failed(() => 0.5)
+    clock.now += gate.remaining()
+    expect(gate.waitFor(() => 0)).toBe(0) // the probe
+    expect(gate.waitFor(() => 0.5)).toBe(250) // the next one waits while it is out
+    gate.passed()
+    expect(gate.waitFor(() => 0.5)).toBe(0)
+  })
+
+  it('each request waiting at a closed gate adds up to half a second of its own', () => {
+    const { gate } = gateAt()
+    expect(gate.waitFor(() => 0.999999)).toBe(0)
+    gate.refused(2000, () => 0)
+    expect(gate.waitFor(() => 0)).toBe(2000)
+    expect(gate.waitFor(() => 0.999999)).toBeLessThanOrEqual(2500)
   })
 })

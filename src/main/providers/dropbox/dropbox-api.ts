@@ -50,22 +50,24 @@ export class DropboxApi {
   /** For content uploads: httpFetch sends the chunk buffer without fetch's copy of it. */
   private readonly uploadFn: FetchFn
   /** Dropbox's Retry-After is for the whole account: every upload of this connection waits. */
-  private readonly gate = new RetryGate()
+  private readonly gate: RetryGate
 
   /**
    * `uploadFetch` (ProviderContext.uploadFetch) carries content uploads; without it, `fetchFn`
-   * when given (tests) carries every request, uploads included.
+   * when given (tests) carries every request, uploads included. `now` is the gate's clock.
    */
   constructor(
     endpoints: DropboxEndpoints,
     tokens: AccessTokens,
     fetchFn?: FetchFn,
     uploadFetch?: FetchFn,
+    now?: () => number,
   ) {
     this.endpoints = endpoints
     this.tokens = tokens
     this.fetchFn = fetchFn ?? fetch
     this.uploadFn = uploadFetch ?? fetchFn ?? httpFetch
+    this.gate = new RetryGate(now)
   }
 
   /** Calls an RPC route; `arg` undefined means a void route, sent with no body at all. */

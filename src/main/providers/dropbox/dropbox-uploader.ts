@@ -56,7 +56,7 @@ export class DropboxUploader implements Uploader {
     this.api =
       'api' in options
         ? options.api
-        : new DropboxApi(options.endpoints, options.tokens, options.fetch)
+        : new DropboxApi(options.endpoints, options.tokens, options.fetch, undefined, options.now)
     this.chunkSize = checkedChunkSize(options.chunkSize)
     this.sleep = options.sleep ?? realSleep
     this.now = options.now ?? Date.now

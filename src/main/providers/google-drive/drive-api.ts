@@ -1,5 +1,5 @@
 import { fetchWithRetry, sleep, type FetchFn } from '../../net/fetch-with-retry.ts'
-import { askedWait, fullJitter } from '../../net/jitter.ts'
+import { fullJitter } from '../../net/jitter.ts'
 import { RetryGate } from '../../net/retry-gate.ts'
 import type { AccessTokens } from '../provider.ts'
 import { failureToError, isRateLimit, readFailure } from './drive-errors.ts'
@@ -90,11 +90,9 @@ export class DriveApi {
       }
       if (isRateLimit(failure) && ++rateLimited < RATE_LIMIT_TRIES) {
         // Drive's advice for userRateLimitExceeded: exponential backoff with jitter.
-        const ceiling = RATE_LIMIT_BASE_MS * 2 ** rateLimited
-        if (failure.retryAfterMs) this.gate.holdFor(failure.retryAfterMs)
-        await this.wait(
-          failure.retryAfterMs ? askedWait(failure.retryAfterMs) : fullJitter(ceiling),
-        )
+        // A Retry-After holds the whole account: the next try waits at the gate with the rest.
+        if (failure.retryAfterMs) this.gate.refused(failure.retryAfterMs)
+        else await this.wait(fullJitter(RATE_LIMIT_BASE_MS * 2 ** rateLimited))
         continue
       }
       throw failureToError(failure, request.what)
