@@ -2,6 +2,7 @@
 // each request as it arrives, however busy the process of the clients is.
 import { startDropboxEmulator } from '../test/emulators/dropbox/index.ts'
 import { APP_KEY, REDIRECT_URI } from '../test/main/providers/dropbox/emulator-account.ts'
+import { serveParent } from './ipc-child.ts'
 import type { EmulatorCommand } from './remote-emulator.ts'
 
 const emulator = await startDropboxEmulator({
@@ -9,11 +10,7 @@ const emulator = await startDropboxEmulator({
   redirectUris: [REDIRECT_URI],
   storageDir: process.argv[2],
 })
-process.send!({ id: 0, result: { url: emulator.url, authorizeUrl: emulator.authorizeUrl } })
-
-process.on('message', (command: EmulatorCommand) => {
-  void answer(command).then((result) => process.send!({ id: command.id, result }))
-})
+serveParent<EmulatorCommand>({ url: emulator.url, authorizeUrl: emulator.authorizeUrl }, answer)
 
 async function answer(command: EmulatorCommand): Promise<unknown> {
   switch (command.op) {

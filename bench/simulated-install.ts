@@ -9,7 +9,6 @@ import { JobStore } from '../src/main/uploads/job-store.ts'
 import type { Job } from '../src/main/uploads/job-types.ts'
 import { UploadQueue } from '../src/main/uploads/upload-queue.ts'
 import { APP_KEY, linkAccount } from '../test/main/providers/dropbox/emulator-account.ts'
-import type { RemoteEmulator } from './remote-emulator.ts'
 
 /** A backup an install queued: where it is, and where Dropbox must end up holding its bytes. */
 export interface QueuedBackup {
@@ -35,7 +34,7 @@ const CHUNK_SIZE = 8 * 1024 * 1024
  * own signed-in token. What the app adds around it (watcher, window, tray) sends no requests.
  */
 export async function simulatedInstall(
-  emulator: Pick<RemoteEmulator, 'url' | 'authorizeUrl'>,
+  emulator: { url: string; authorizeUrl: string },
   home: string,
   name: string,
   sizes: number[],
