@@ -69,10 +69,10 @@ export async function fetchWithRetry(
       return response
     }
     const retryAfter = retryAfterMs(response.headers, await response.text().catch(() => ''), now())
-    if (gate) {
-      if (retryAfter === undefined) gate.failed(random)
-      else gate.refused(retryAfter, random)
-    } else await wait(retryAfter === undefined ? backoff : askedWait(retryAfter, random))
+    if (retryAfter === undefined) {
+      if (gate) gate.failed(random)
+      else await wait(backoff)
+    } else if (!gate?.refused(retryAfter, random)) await wait(askedWait(retryAfter, random))
   }
 }
 

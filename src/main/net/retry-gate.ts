@@ -6,6 +6,11 @@ const MAX_SPREAD_MS = 60_000
 const OUTAGE_BASE_MS = 4000
 /** Each request waiting at a gate adds up to this of its own, so peers don't leave together. */
 const OWN_SPREAD_MS = 500
+/**
+ * Longer waits are not held here: the upload queue keeps them (durably, and shown in status) for
+ * the job that was told, as it does for any wait a request may not sit through.
+ */
+export const MAX_HOLD_MS = 5 * 60 * 1000
 /** A probe whose answer never came (its caller gave up) stops holding the others after this. */
 const PROBE_TIMEOUT_MS = 30_000
 
@@ -32,10 +37,15 @@ export class RetryGate {
     this.now = now
   }
 
-  /** The server asked for `ms` (Retry-After): at least that, plus a spread that grows. */
-  refused(ms: number, random: Random = Math.random): void {
+  /**
+   * The server asked for `ms` (Retry-After): at least that, plus a spread that grows. False when
+   * the wait is too long to hold here (MAX_HOLD_MS): the caller waits on its own then.
+   */
+  refused(ms: number, random: Random = Math.random): boolean {
+    if (ms > MAX_HOLD_MS) return false
     const spread = Math.min(MAX_SPREAD_MS, Math.max(500, ms / 10) * 2 ** this.streak)
     this.hold(ms + fullJitter(spread, random))
+    return true
   }
 
   /** A 5xx or a lost connection, with no word on when to return: full jitter, doubling. */

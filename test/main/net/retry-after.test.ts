@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { fetchWithRetry } from '../../../src/main/net/fetch-with-retry.ts'
 import { parseRetryAfter, retryAfterMs } from '../../../src/main/net/retry-after.ts'
-import { RetryGate } from '../../../src/main/net/retry-gate.ts'
+import { MAX_HOLD_MS, RetryGate } from '../../../src/main/net/retry-gate.ts'
 
 const NOW = Date.UTC(2026, 11, 6, 10, 0, 0)
 const httpDate = (ms: number) => new Date(ms).toUTCString()
@@ -142,6 +142,28 @@ describe('a gate spreads the installs refused together, wider each time', () => 
     clock.now += 4000
     gate.failed(() => 0.5)
     expect(gate.remaining()).toBe(4000)
+  })
+
+  it('a wait longer than five minutes is left to the queue: the gate stays open', async () => {
+    const { gate } = gateAt()
+    expect(gate.refused(MAX_HOLD_MS + 1000)).toBe(false)
+    expect(gate.remaining()).toBe(0)
+    const waits: number[] = []
+    const tooLong = new Response('{}', { status: 429, headers: { 'retry-after': '400' } })
+    await fetchWithRetry(
+      async () => tooLong,
+      'http://127.0.0.1:9/a',
+      {},
+      {
+        attempts: 2,
+        gate,
+        random: () => 0,
+        sleep: async (ms) => void waits.push(ms),
+      },
+    )
+    // The request itself still waits what it was told (a provider hands that to the queue).
+    expect(waits).toEqual([400_000])
+    expect(gate.remaining()).toBe(0)
   })
 
   it('a longer hold already set is not shortened by a later, shorter one', () => {

@@ -1,5 +1,5 @@
 import { fetchWithRetry, sleep, type FetchFn } from '../../net/fetch-with-retry.ts'
-import { fullJitter } from '../../net/jitter.ts'
+import { askedWait, fullJitter } from '../../net/jitter.ts'
 import { RetryGate } from '../../net/retry-gate.ts'
 import type { AccessTokens } from '../provider.ts'
 import { failureToError, isRateLimit, readFailure } from './drive-errors.ts'
@@ -91,8 +91,9 @@ export class DriveApi {
       if (isRateLimit(failure) && ++rateLimited < RATE_LIMIT_TRIES) {
         // Drive's advice for userRateLimitExceeded: exponential backoff with jitter.
         // A Retry-After holds the whole account: the next try waits at the gate with the rest.
-        if (failure.retryAfterMs) this.gate.refused(failure.retryAfterMs)
-        else await this.wait(fullJitter(RATE_LIMIT_BASE_MS * 2 ** rateLimited))
+        const asked = failure.retryAfterMs
+        if (asked === undefined) await this.wait(fullJitter(RATE_LIMIT_BASE_MS * 2 ** rateLimited))
+        else if (!this.gate.refused(asked)) await this.wait(askedWait(asked))
         continue
       }
       throw failureToError(failure, request.what)
