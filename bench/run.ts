@@ -1,4 +1,4 @@
-// npm run bench [hash throughput memory latency startup webdav cap]: every figure measured side by side
+// npm run bench [hash throughput memory latency startup webdav cap scale]: every figure measured side by side
 // with its reference in this one run, against the Dropbox emulator (webdav: rclone serve webdav)
 // on 127.0.0.1.
 import { cpus } from 'node:os'
@@ -6,6 +6,7 @@ import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { bandwidthCap } from './figures/bandwidth-cap.ts'
 import { hashThroughput } from './figures/hash-throughput.ts'
+import { scaleHerd } from './figures/scale-herd.ts'
 import { startupIdle } from './figures/startup-idle.ts'
 import { uploadMemory } from './figures/upload-memory.ts'
 import { uploadThroughput } from './figures/upload-throughput.ts'
@@ -16,7 +17,16 @@ import { GIB } from './stats.ts'
 import { Teardown } from './teardown.ts'
 import { createWorkspace, requireFreeSpace, writeRandomFile } from './workspace.ts'
 
-const KEYS = ['hash', 'throughput', 'memory', 'latency', 'startup', 'webdav', 'cap'] as const
+const KEYS = [
+  'hash',
+  'throughput',
+  'memory',
+  'latency',
+  'startup',
+  'webdav',
+  'cap',
+  'scale',
+] as const
 const ROUNDS = 3
 const LATENCY_REPEATS = 5
 const STARTUP_FILES = 10_000
@@ -105,6 +115,7 @@ try {
   if (wanted('webdav'))
     await figure('6 P6 WebDAV upload vs rclone copy', (scope) => webdavP6(root, ROUNDS, scope))
   if (wanted('cap')) await figure('7 bandwidth cap', (scope) => bandwidthCap(root, scope))
+  if (wanted('scale')) await figure('8 at scale', (scope) => scaleHerd(root, scope))
   outcomes.sort((a, b) => a.name.localeCompare(b.name))
   summary(outcomes)
   process.stdout.write(`After: ${machineLoad()}\n`)

@@ -90,6 +90,7 @@ describe('injectFault', () => {
     expect(emulator.requests.at(-1)).toEqual({
       method: 'POST',
       path: SPACE,
+      receivedAt: expect.any(Number),
       status: 200,
       bodyBytes: 4,
     })

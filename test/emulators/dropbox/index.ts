@@ -14,3 +14,4 @@ export type {
   RequestRecord,
   StoredFile,
 } from './types.ts'
+export type { RateLimit } from './traffic-limits.ts'

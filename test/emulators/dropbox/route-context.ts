@@ -4,6 +4,7 @@ import type { ListCursors } from './list-cursors.ts'
 import type { Reply } from './reply.ts'
 import type { BodySource } from './request-body.ts'
 import type { TokenStore } from './token-store.ts'
+import type { TrafficLimits } from './traffic-limits.ts'
 import type { UploadSessions } from './upload-sessions.ts'
 
 export interface Account {
@@ -27,6 +28,8 @@ export interface EmulatorState {
   /** The scopes ticked on the app's App Console Permissions tab. */
   appScopes: string[]
   lastAuthorizeParams: URLSearchParams | undefined
+  /** The app-wide rate limit and outages, checked before anything else. */
+  limits: TrafficLimits
 }
 
 export interface RouteContext extends BodySource {

@@ -19,6 +19,7 @@ import { drainBody, firstBodyBytes, sleep } from './request-body.ts'
 import type { EmulatorState, RouteContext } from './route-context.ts'
 import { dispatch, routeName } from './routes.ts'
 import { TokenStore } from './token-store.ts'
+import { TrafficLimits } from './traffic-limits.ts'
 import type { DropboxEmulator, DropboxEmulatorOptions, RequestRecord } from './types.ts'
 import { UploadSessions } from './upload-sessions.ts'
 
@@ -46,6 +47,12 @@ async function handle(
   res: ServerResponse,
 ): Promise<void> {
   const { req } = ctx
+  const refused = state.limits.refusal()
+  if (refused) {
+    await drainBody(ctx)
+    send(res, ctx.record, refused)
+    return
+  }
   const fault = faults.take(ctx.url.pathname)
   let dropResponse = false
   if (fault?.kind === 'reset_mid_body') {
@@ -102,6 +109,7 @@ export async function startDropboxEmulator(
     denyNextAuthorization: false,
     appScopes: [...(options.appScopes ?? APP_SCOPES)],
     lastAuthorizeParams: undefined,
+    limits: new TrafficLimits(now),
   }
   const faults = new FaultQueue()
   const requests: RequestRecord[] = []
@@ -112,6 +120,7 @@ export async function startDropboxEmulator(
     const record: RequestRecord = {
       method: req.method ?? '',
       path: url.pathname,
+      receivedAt: now(),
       status: 0,
       bodyBytes: 0,
       ...(req.headers.range === undefined ? {} : { range: req.headers.range }),
@@ -170,6 +179,8 @@ export async function startDropboxEmulator(
       state.appScopes = [...scopes]
     },
     injectFault: (path, fault, times) => faults.inject(path, fault, times),
+    setRateLimit: (limit) => state.limits.setRateLimit(limit),
+    startOutage: (ms) => state.limits.startOutage(ms),
     files: () => state.files.snapshot(),
     get lastAuthorizeParams() {
       return state.lastAuthorizeParams

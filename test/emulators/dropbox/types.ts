@@ -1,4 +1,5 @@
 /** Public types of the Dropbox API v2 emulator (see index.ts). */
+import type { RateLimit } from './traffic-limits.ts'
 
 export interface DropboxEmulatorOptions {
   /** The only client_id accepted. */
@@ -31,6 +32,8 @@ export interface RequestRecord {
   method: string
   /** Path without the query string. */
   path: string
+  /** When the request arrived, by the emulator's clock (the `now` option), epoch ms. */
+  receivedAt: number
   /** Response status; 0 while in flight or when no response was sent (reset/dropped). */
   status: number
   /** Request body bytes the emulator read. */
@@ -109,6 +112,14 @@ export interface DropboxEmulator {
   setAppScopes(scopes: string[]): void
   /** Queue a fault for the next `times` (default 1) requests to `path`; '*' = any path. */
   injectFault(path: string, fault: Fault, times?: number): void
+  /**
+   * An app-wide rate limit over every route (all users and tokens together): a request beyond
+   * `requestsPerSecond` in the last second gets 429 too_many_requests with Retry-After, in whole
+   * seconds, until the window has room. Undefined lifts it.
+   */
+  setRateLimit(limit: RateLimit | undefined): void
+  /** An outage: 503 (plain text, no Retry-After) to every request for `ms` from now. */
+  startOutage(ms: number): void
   /** Snapshot: path_lower -> stored file. */
   files(): Map<string, StoredFile>
   lastAuthorizeParams: URLSearchParams | undefined

@@ -1,6 +1,7 @@
 import { AppError } from '../../../shared/app-error.ts'
 import { fetchWithRetry, type FetchFn } from '../../net/fetch-with-retry.ts'
 import { httpFetch } from '../../net/http-fetch.ts'
+import { RetryGate } from '../../net/retry-gate.ts'
 import type { DropboxEndpoints } from './dropbox-config.ts'
 import type { AccessTokens, AccountSummary, SpaceUsage } from '../provider.ts'
 import {
@@ -48,21 +49,25 @@ export class DropboxApi {
   private readonly fetchFn: FetchFn
   /** For content uploads: httpFetch sends the chunk buffer without fetch's copy of it. */
   private readonly uploadFn: FetchFn
+  /** Dropbox's Retry-After is for the whole account: every upload of this connection waits. */
+  private readonly gate: RetryGate
 
   /**
    * `uploadFetch` (ProviderContext.uploadFetch) carries content uploads; without it, `fetchFn`
-   * when given (tests) carries every request, uploads included.
+   * when given (tests) carries every request, uploads included. `now` is the gate's clock.
    */
   constructor(
     endpoints: DropboxEndpoints,
     tokens: AccessTokens,
     fetchFn?: FetchFn,
     uploadFetch?: FetchFn,
+    now?: () => number,
   ) {
     this.endpoints = endpoints
     this.tokens = tokens
     this.fetchFn = fetchFn ?? fetch
     this.uploadFn = uploadFetch ?? fetchFn ?? httpFetch
+    this.gate = new RetryGate(now)
   }
 
   /** Calls an RPC route; `arg` undefined means a void route, sent with no body at all. */
@@ -171,7 +176,7 @@ export class DropboxApi {
         upload ? this.uploadFn : this.fetchFn,
         url,
         { method: 'POST', headers: headers(token), body, signal: options.signal },
-        { retryNetworkErrors: options.idempotent ?? true, sleep: options.sleep },
+        { retryNetworkErrors: options.idempotent ?? true, sleep: options.sleep, gate: this.gate },
       )
       if (response.ok || options.accept?.includes(response.status))
         return { ok: true, value: await read(response) }

@@ -1,7 +1,7 @@
 import { AppError } from '../../../shared/app-error.ts'
 import { missingPermissionMessage } from '../../../shared/connection-status.ts'
 import { printable } from '../../auth/callback-url.ts'
-import { retryAfterMs } from '../../net/fetch-with-retry.ts'
+import { retryAfterMs } from '../../net/retry-after.ts'
 
 /** A Dropbox error answer: JSON with a tag tree for 401/409/429, plain text for 400 and most 5xx. */
 export interface DropboxFailure {
@@ -10,7 +10,7 @@ export interface DropboxFailure {
   tag: string | undefined
   summary: string
   body: unknown
-  /** A 429's Retry-After (header or JSON retry_after), for the queue to wait out. */
+  /** A 429's or 503's Retry-After (header or JSON retry_after), for the queue to wait out. */
   retryAfterMs?: number
 }
 
@@ -24,7 +24,9 @@ export async function readFailure(response: Response): Promise<DropboxFailure> {
   }
   const error = (body as { error?: { '.tag'?: string } } | null)?.error
   const summary = (body as { error_summary?: string } | null)?.error_summary ?? printable(text)
-  const retryAfter = response.status === 429 ? retryAfterMs(response.headers, text) : undefined
+  // A 503 may say when to come back as well (RFC 9110 §10.2.3); other answers are not waits.
+  const asks = response.status === 429 || response.status === 503
+  const retryAfter = asks ? retryAfterMs(response.headers, text) : undefined
   return { status: response.status, tag: error?.['.tag'], summary, body, retryAfterMs: retryAfter }
 }
 
@@ -53,6 +55,7 @@ export function failureToError(failure: DropboxFailure, route: string): AppError
     return new AppError(
       'provider_error',
       `Dropbox is having trouble (HTTP ${status}) with ${route}.`,
+      { retryAfterMs: failure.retryAfterMs },
     )
   return new AppError(
     'provider_error',

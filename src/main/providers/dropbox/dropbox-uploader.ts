@@ -93,7 +93,7 @@ export class DropboxUploader implements Uploader {
     this.api =
       'api' in options
         ? options.api
-        : new DropboxApi(options.endpoints, options.tokens, options.fetch)
+        : new DropboxApi(options.endpoints, options.tokens, options.fetch, undefined, options.now)
     this.chunkSize = checkedChunkSize(options.chunkSize)
     this.parallelChunks = options.parallelChunks ?? 1
     this.adaptiveChunks = options.adaptiveChunks ?? true

@@ -1,5 +1,6 @@
 import { fetchWithRetry, sleep, type FetchFn } from '../../net/fetch-with-retry.ts'
 import { askedWait, fullJitter } from '../../net/jitter.ts'
+import { RetryGate } from '../../net/retry-gate.ts'
 import type { AccessTokens } from '../provider.ts'
 import { failureToError, isRateLimit, readFailure } from './drive-errors.ts'
 import type { GoogleEndpoints } from './google-config.ts'
@@ -35,6 +36,8 @@ export class DriveApi {
   private readonly fetchFn: FetchFn
   private readonly uploadFn: FetchFn
   private readonly wait: (ms: number) => Promise<void>
+  /** A Retry-After holds back every request of this account, not just the refused one. */
+  private readonly gate = new RetryGate()
 
   constructor(options: {
     endpoints: GoogleEndpoints
@@ -72,7 +75,7 @@ export class DriveApi {
           // A session's 308 is "resume incomplete", not a redirect to follow.
           redirect: 'manual',
         },
-        { retryNetworkErrors: !request.upload, sleep: this.wait },
+        { retryNetworkErrors: !request.upload, sleep: this.wait, gate: this.gate },
       )
       if (response.ok || request.accept?.includes(response.status)) return response
       const failure = await readFailure(response)
@@ -87,10 +90,10 @@ export class DriveApi {
       }
       if (isRateLimit(failure) && ++rateLimited < RATE_LIMIT_TRIES) {
         // Drive's advice for userRateLimitExceeded: exponential backoff with jitter.
-        const ceiling = RATE_LIMIT_BASE_MS * 2 ** rateLimited
-        await this.wait(
-          failure.retryAfterMs ? askedWait(failure.retryAfterMs) : fullJitter(ceiling),
-        )
+        // A Retry-After holds the whole account: the next try waits at the gate with the rest.
+        const asked = failure.retryAfterMs
+        if (asked === undefined) await this.wait(fullJitter(RATE_LIMIT_BASE_MS * 2 ** rateLimited))
+        else if (!this.gate.refused(asked)) await this.wait(askedWait(asked))
         continue
       }
       throw failureToError(failure, request.what)

@@ -1,5 +1,5 @@
 import { AppError } from '../../../shared/app-error.ts'
-import { retryAfterMs } from '../../net/fetch-with-retry.ts'
+import { retryAfterMs } from '../../net/retry-after.ts'
 
 /** What Drive said when it refused: the HTTP status and the first error's reason. */
 export interface DriveFailure {

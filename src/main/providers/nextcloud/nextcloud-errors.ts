@@ -1,5 +1,5 @@
 import { AppError } from '../../../shared/app-error.ts'
-import { retryAfterMs } from '../../net/fetch-with-retry.ts'
+import { retryAfterMs } from '../../net/retry-after.ts'
 
 /** Sabre's <s:message> from a WebDAV error body, for the one line a user sees. */
 function sabreMessage(body: string): string | undefined {
@@ -32,6 +32,11 @@ export function nextcloudError(response: Response, body: string, what: string): 
       })
     case 507:
       return new AppError('insufficient_space', detail)
+    // Maintenance mode answers 503, possibly with when to come back: the queue waits that long.
+    case 503:
+      return new AppError('provider_error', detail, {
+        retryAfterMs: retryAfterMs(response.headers, body),
+      })
     default:
       return new AppError('provider_error', detail)
   }

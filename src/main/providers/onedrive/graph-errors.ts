@@ -1,4 +1,5 @@
 import { AppError } from '../../../shared/app-error.ts'
+import { parseRetryAfter } from '../../net/retry-after.ts'
 
 /** What Graph said went wrong: the status and its `{"error":{"code","message"}}`. */
 export interface GraphFailure {
@@ -16,12 +17,11 @@ export async function readFailure(response: Response): Promise<GraphFailure> {
   } catch {
     // Not Graph's JSON (a proxy's page): the status says enough.
   }
-  const seconds = Number(response.headers.get('retry-after'))
   return {
     status: response.status,
     code: typeof error.code === 'string' ? error.code : '',
     message: typeof error.message === 'string' ? error.message : '',
-    retryAfterMs: Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined,
+    retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
   }
 }
 

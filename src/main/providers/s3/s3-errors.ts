@@ -1,4 +1,5 @@
 import { AppError, isAppError } from '../../../shared/app-error.ts'
+import { parseRetryAfter } from '../../net/retry-after.ts'
 
 /** What the SDK throws: a service error carries the S3 code as `name` and the HTTP status. */
 interface SdkError {
@@ -21,9 +22,7 @@ export function codeOf(error: unknown): string {
 }
 
 function retryAfterMs(error: SdkError): number | undefined {
-  const header = error.$response?.headers?.['retry-after']
-  const seconds = header === undefined ? NaN : Number(header)
-  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined
+  return parseRetryAfter(error.$response?.headers?.['retry-after'])
 }
 
 /**

@@ -1,5 +1,6 @@
 import { AppError } from '../../../shared/app-error.ts'
-import { cannotReach, retryAfterMs } from '../../net/fetch-with-retry.ts'
+import { cannotReach } from '../../net/fetch-with-retry.ts'
+import { retryAfterMs } from '../../net/retry-after.ts'
 
 /** A WebDAV answer this app did not expect, as an error whose code tells the queue what to do. */
 export function statusError(response: Response, what: string): AppError {
@@ -22,6 +23,11 @@ export function statusError(response: Response, what: string): AppError {
       const wait = retryAfterMs(response.headers, '')
       return new AppError('rate_limited', detail, { retryAfterMs: wait })
     }
+    // A 503 may say when the server is back (RFC 9110 §10.2.3): the queue waits that long.
+    case 503:
+      return new AppError('provider_error', detail, {
+        retryAfterMs: retryAfterMs(response.headers, ''),
+      })
     // 423 Locked (RFC 4918 §11.3): someone else holds a lock; it is released in time.
     case 423:
       return new AppError('provider_error', `${what} hit a WebDAV lock (423).`)

@@ -4,6 +4,9 @@ import type { AccessTokens } from '../../../../src/main/providers/dropbox/dropbo
 import type { DropboxEndpoints } from '../../../../src/main/providers/dropbox/dropbox-config.ts'
 import type { DropboxEmulator } from '../../../emulators/dropbox/index.ts'
 
+/** What signing in needs of an emulator: where it is (also one in another process). */
+type EmulatorAddress = Pick<DropboxEmulator, 'url' | 'authorizeUrl'>
+
 export const APP_KEY = 'uploader-test-app'
 export const REDIRECT_URI = 'http://127.0.0.1:53682/callback'
 
@@ -18,9 +21,9 @@ export class EmulatorTokens implements AccessTokens {
   missingPermission: string | undefined
   private current: string
   private readonly refreshToken: string
-  private readonly emulator: DropboxEmulator
+  private readonly emulator: EmulatorAddress
 
-  constructor(emulator: DropboxEmulator, accessToken: string, refreshToken: string) {
+  constructor(emulator: EmulatorAddress, accessToken: string, refreshToken: string) {
     this.emulator = emulator
     this.current = accessToken
     this.refreshToken = refreshToken
@@ -52,12 +55,12 @@ export class EmulatorTokens implements AccessTokens {
   }
 }
 
-function tokenRequest(emulator: DropboxEmulator, form: Record<string, string>): Promise<Response> {
+function tokenRequest(emulator: EmulatorAddress, form: Record<string, string>): Promise<Response> {
   return fetch(`${emulator.url}/oauth2/token`, { method: 'POST', body: new URLSearchParams(form) })
 }
 
 /** The PKCE authorization-code dance, done with plain fetch as a browser + client would. */
-export async function linkAccount(emulator: DropboxEmulator): Promise<EmulatorTokens> {
+export async function linkAccount(emulator: EmulatorAddress): Promise<EmulatorTokens> {
   const grant = await linkGrant(emulator)
   return new EmulatorTokens(emulator, grant.access_token, grant.refresh_token)
 }
@@ -69,7 +72,7 @@ export interface LinkGrant {
 }
 
 /** The token endpoint's answer to a fresh sign-in, as the app would receive it. */
-export async function linkGrant(emulator: DropboxEmulator): Promise<LinkGrant> {
+export async function linkGrant(emulator: EmulatorAddress): Promise<LinkGrant> {
   const verifier = randomBytes(64).toString('base64url')
   const authorize = new URL(emulator.authorizeUrl)
   authorize.search = new URLSearchParams({

@@ -29,7 +29,7 @@ const CONTENT_ROUTES = [
 export interface Account {
   emulator: DropboxEmulator
   tokens: EmulatorTokens
-  /** Every wait the uploader asked for, in ms; they return at once. */
+  /** Every wait the uploader asked for, in ms; they return at once, moving `clock` on. */
   waits: number[]
   clock: { now: number }
   uploader(options?: Partial<DropboxUploaderOptions>): DropboxUploader
@@ -50,7 +50,10 @@ export async function startAccount(quotaBytes?: number): Promise<Account> {
     new DropboxUploader({
       endpoints: endpointsOf(emulator),
       tokens,
-      sleep: async (ms) => void waits.push(ms),
+      sleep: async (ms) => {
+        waits.push(ms)
+        clock.now += ms
+      },
       now: () => clock.now,
       ...options,
     } as DropboxUploaderOptions)
