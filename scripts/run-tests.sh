@@ -5,6 +5,11 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p test-results
+# Every temporary folder of the run (the tests', the CLI processes', the servers') goes under one
+# folder that is removed at the end, so a test that keeps its folder for a look cannot fill /tmp.
+test_tmp=$(mktemp -d "${TMPDIR:-/tmp}/ftb-tests.XXXXXX")
+export TMPDIR="$test_tmp"
+trap 'rm -rf "$test_tmp"' EXIT
 # Every server the tests start is on loopback: a proxy set for this machine (HTTPS_PROXY) must not
 # carry their requests. The proxy tests set their own variables.
 loopback=127.0.0.1,localhost,::1
