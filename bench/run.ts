@@ -1,4 +1,4 @@
-// npm run bench [hash throughput memory latency startup webdav cap]: every figure measured side by side
+// npm run bench [hash throughput memory latency startup shaped webdav cap]: every figure measured side by side
 // with its reference in this one run, against the Dropbox emulator (webdav: rclone serve webdav)
 // on 127.0.0.1.
 import { cpus } from 'node:os'
@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { bandwidthCap } from './figures/bandwidth-cap.ts'
 import { hashThroughput } from './figures/hash-throughput.ts'
 import { startupIdle } from './figures/startup-idle.ts'
+import { shapedLinkUpload } from './figures/shaped-link.ts'
 import { uploadMemory } from './figures/upload-memory.ts'
 import { uploadThroughput } from './figures/upload-throughput.ts'
 import { watchLatency } from './figures/watch-latency.ts'
@@ -16,7 +17,16 @@ import { GIB } from './stats.ts'
 import { Teardown } from './teardown.ts'
 import { createWorkspace, requireFreeSpace, writeRandomFile } from './workspace.ts'
 
-const KEYS = ['hash', 'throughput', 'memory', 'latency', 'startup', 'webdav', 'cap'] as const
+const KEYS = [
+  'hash',
+  'throughput',
+  'memory',
+  'latency',
+  'startup',
+  'shaped',
+  'webdav',
+  'cap',
+] as const
 const ROUNDS = 3
 const LATENCY_REPEATS = 5
 const STARTUP_FILES = 10_000
@@ -102,8 +112,10 @@ try {
     await figure(`5 start-up, ${STARTUP_FILES} done`, (scope) =>
       startupIdle(root, STARTUP_FILES, scope),
     )
+  if (wanted('shaped'))
+    await figure('6 shaped link', (scope) => shapedLinkUpload(root, ROUNDS, scope))
   if (wanted('webdav'))
-    await figure('6 P6 WebDAV upload vs rclone copy', (scope) => webdavP6(root, ROUNDS, scope))
+    await figure('P6 WebDAV upload vs rclone copy', (scope) => webdavP6(root, ROUNDS, scope))
   if (wanted('cap')) await figure('7 bandwidth cap', (scope) => bandwidthCap(root, scope))
   outcomes.sort((a, b) => a.name.localeCompare(b.name))
   summary(outcomes)
