@@ -33,10 +33,16 @@ interface Timed {
   endToEnd: number
 }
 
-interface OurRun extends Timed {
+/** How the emulator saw a run's upload requests. */
+interface Traffic {
   requests: number
   /** The most upload requests the emulator had in hand at once. */
   mostInFlight: number
+  /** Time within the span with no request in hand: the link idle for round trips and client work. */
+  idle: number
+}
+
+interface OurRun extends Timed, Traffic {
   cliCpu: number
 }
 
@@ -73,7 +79,7 @@ export async function shapedLinkUpload(
 
   const ours: OurRun[] = []
   const sink: Timed[] = []
-  const session: Timed[] = []
+  const session: Array<Timed & Traffic> = []
   const contenders = [
     async (round: number) => ours.push(await ourUpload(dropbox, link, file, round, teardown)),
     async () =>
@@ -119,7 +125,15 @@ export async function shapedLinkUpload(
 
 const rate = (ms: number) => `${seconds(ms, 2)} (${fixed(mbPerSecond(SIZE, ms), 1)} MB/s)`
 
-function judge(ours: OurRun[], sink: Timed[], session: Timed[]): Figure {
+const middle = <T extends Timed>(runs: T[]) =>
+  [...runs].sort((x, y) => x.atEmulator - y.atEmulator)[runs.length >> 1]!
+
+const describe = (run: Timed & Traffic) =>
+  `${run.requests} upload requests, at most ${run.mostInFlight} at once at the emulator, ` +
+  `none in hand for ${seconds(run.idle, 2)} of ${seconds(run.atEmulator, 2)} (round trips and ` +
+  `client work)`
+
+function judge(ours: OurRun[], sink: Timed[], session: Array<Timed & Traffic>): Figure {
   const at = (runs: Timed[]) => median(runs.map((r) => r.atEmulator))
   const e2e = (runs: Timed[]) => median(runs.map((r) => r.endToEnd))
   const linkSeconds = (SIZE * 8) / (LINK.mbit * 1e6)
@@ -136,10 +150,10 @@ function judge(ours: OurRun[], sink: Timed[], session: Timed[]): Figure {
       `${rate(e2e(sink))}, sequential session ${rate(e2e(session))}; ratios ` +
       `${fixed(e2e(sink) / e2e(ours))}x the link, ${fixed(e2e(session) / e2e(ours))}x the session`,
   )
-  const typical = [...ours].sort((x, y) => x.atEmulator - y.atEmulator)[ours.length >> 1]!
+  const typical = middle(ours)
   detail(
-    `CLI median run: ${typical.requests} upload requests, at most ${typical.mostInFlight} in ` +
-      `flight at once at the emulator, CLI CPU ${seconds(typical.cliCpu, 2)}`,
+    `CLI median run: ${describe(typical)}; CLI CPU ${seconds(typical.cliCpu, 2)}. Sequential ` +
+      `session's median run: ${describe(middle(session))}`,
   )
   detail(`after: ${machineLoad()}`)
   const linkRatio = at(sink) / at(ours)
@@ -162,11 +176,11 @@ async function timed(
   dropbox: ConnectedDropbox,
   match: (a: Arrival) => boolean,
   run: () => Promise<number>,
-): Promise<Timed> {
+): Promise<Timed & Traffic> {
   const from = performance.now()
   const endToEnd = await run()
   const seen = dropbox.clock.between(from, performance.now()).filter(match)
-  return { atEmulator: span(seen), endToEnd }
+  return { atEmulator: span(seen), endToEnd, ...traffic(seen) }
 }
 
 async function ourUpload(
@@ -199,8 +213,7 @@ async function ourUpload(
   return {
     atEmulator: span(uploads),
     endToEnd: exit.endedAt - running.startedAt,
-    requests: uploads.length,
-    mostInFlight: mostAtOnce(uploads),
+    ...traffic(uploads),
     cliCpu: report.read().cpuMs,
   }
 }
@@ -214,14 +227,21 @@ function span(arrivals: Arrival[]): number {
   return Math.max(...arrivals.map((a) => a.answeredAt!)) - first.arrivedAt
 }
 
-function mostAtOnce(arrivals: Arrival[]): number {
+function traffic(arrivals: Arrival[]): Traffic {
   const events = arrivals.flatMap((a) => [
     { at: a.arrivedAt, step: 1 },
     { at: a.answeredAt!, step: -1 },
   ])
-  events.sort((x, y) => x.at - y.at || x.step - y.step)
-  let now = 0
+  events.sort((x, y) => x.at - y.at || y.step - x.step)
+  let inHand = 0
   let most = 0
-  for (const { step } of events) most = Math.max(most, (now += step))
-  return most
+  let idle = 0
+  let idleSince = events[0]?.at ?? 0
+  for (const { at, step } of events) {
+    if (inHand === 0) idle += at - idleSince
+    inHand += step
+    most = Math.max(most, inHand)
+    if (inHand === 0) idleSince = at
+  }
+  return { requests: arrivals.length, mostInFlight: most, idle }
 }
