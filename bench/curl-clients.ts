@@ -16,7 +16,11 @@ import { finished, startProcess, type Running } from './child-process.ts'
 import type { Teardown } from './teardown.ts'
 
 const TIMEOUT_MS = 300_000
-const OCTETS = ['-H', 'Content-Type: application/octet-stream']
+/**
+ * The body's type, and no `Expect: 100-continue`: curl asks for it before a body over 1 MB and
+ * waits for the answer, a round trip per request on a real link that no other client pays.
+ */
+const OCTETS = ['-H', 'Content-Type: application/octet-stream', '-H', 'Expect:']
 
 /** curl is the reference; a missing one is installed only where that is plainly possible. */
 export function ensureCurl(say: (text: string) => void): void {
