@@ -44,6 +44,8 @@ interface Traffic {
 
 interface OurRun extends Timed, Traffic {
   cliCpu: number
+  /** CPU time of this process meanwhile: the emulator hashing and storing every byte. */
+  emulatorCpu: number
 }
 
 /**
@@ -152,7 +154,8 @@ function judge(ours: OurRun[], sink: Timed[], session: Array<Timed & Traffic>): 
   )
   const typical = middle(ours)
   detail(
-    `CLI median run: ${describe(typical)}; CLI CPU ${seconds(typical.cliCpu, 2)}. Sequential ` +
+    `CLI median run: ${describe(typical)}; CPU: the CLI ${seconds(typical.cliCpu, 2)}, the ` +
+      `emulator ${seconds(typical.emulatorCpu, 2)} (its sink route needs next to none). Sequential ` +
       `session's median run: ${describe(middle(session))}`,
   )
   detail(`after: ${machineLoad()}`)
@@ -203,8 +206,10 @@ async function ourUpload(
     FTB_DROPBOX_CONTENT_URL: link.url,
   }
   const args = ['upload', path, '--json']
+  const cpuBefore = process.cpuUsage()
   const running = startCli(args, env, teardown, EXIT_REPORT_PRELOAD, link.exec)
   const exit = await finished(running, RUN_TIMEOUT_MS, 'upload over the shaped link')
+  const emulatorCpu = process.cpuUsage(cpuBefore)
   const [job] = JSON.parse(exit.stdout) as Array<{ status: string; remote_path?: string }>
   if (job?.status !== 'done') throw new Error(`upload did not finish: ${exit.stdout}`)
   const uploads = dropbox.clock.between(running.startedAt, exit.endedAt).filter(isUploadRoute)
@@ -215,6 +220,7 @@ async function ourUpload(
     endToEnd: exit.endedAt - running.startedAt,
     ...traffic(uploads),
     cliCpu: report.read().cpuMs,
+    emulatorCpu: (emulatorCpu.user + emulatorCpu.system) / 1000,
   }
 }
 
