@@ -1,6 +1,6 @@
 // npm run bench [hash throughput memory latency startup shaped webdav cap]: every figure measured side by side
 // with its reference in this one run, against the Dropbox emulator (webdav: rclone serve webdav)
-// on 127.0.0.1.
+// on 127.0.0.1 (shaped: across a shaped link into a network namespace, bench/shaped-link.ts).
 import { cpus } from 'node:os'
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
