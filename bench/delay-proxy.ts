@@ -98,3 +98,6 @@ server.listen(0, listenHost, () => {
   process.stdout.write(`listening ${(server.address() as AddressInfo).port}\n`)
 })
 process.once('SIGTERM', () => process.exit(0))
+// A bench killed with -9 cannot stop its proxies: they go when their parent does.
+const parent = process.ppid
+setInterval(() => process.ppid !== parent && process.exit(0), 1000).unref()
