@@ -85,24 +85,9 @@ export class JobStore extends JobReader {
     return this.transition(job, state, '', [])
   }
 
-  /**
-   * Not a transition: written only while the job is still as its uploader holds it. Written
-   * without the fsync of synchronous=FULL (each takes 4-7 ms on a VM disk, paid between two
-   * chunks: most of the client's time between requests in figure 1). In WAL mode the commit
-   * still survives kill -9 (it is in the OS's cache); only a power loss can take the latest ones
-   * back. A resume state older than the server's is already the case after a kill between the
-   * server's answer and this write, and every provider resumes from it (the server's offset or
-   * its list of parts is the truth), so losing a few more costs a re-send, never wrong bytes.
-   * The next FULL commit (a transition) syncs these too.
-   */
+  /** Not a transition: written only while the job is still as its uploader holds it. */
   saveResume(job: Held, resume: unknown): boolean {
-    this.db.exec('PRAGMA synchronous = NORMAL')
-    try {
-      const value = resume === undefined ? null : JSON.stringify(resume)
-      return this.update(job, 'resume = ?', [value])
-    } finally {
-      this.db.exec('PRAGMA synchronous = FULL')
-    }
+    return this.update(job, 'resume = ?', [resume === undefined ? null : JSON.stringify(resume)])
   }
 
   setBytesDone(job: Held, bytesDone: number): boolean {
