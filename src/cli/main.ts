@@ -5,6 +5,7 @@ import { isStorageFailure, storageFailure } from '../main/uploads/storage-failur
 import { connectCommand, openUrlCommand } from './connect-command.ts'
 import { connectFlagOptions } from './connect-fields.ts'
 import { connectionsCommand, disconnectCommand } from './connections-commands.ts'
+import { BANDWIDTH_FLAGS, bandwidthCommand, type BandwidthOptions } from './bandwidth-command.ts'
 import { exitOnUncaught } from './fatal-errors.ts'
 import { healthCommand } from './health-command.ts'
 import { providersCommand } from './provider-commands.ts'
@@ -79,13 +80,18 @@ Commands:
             [--keep-weekly N] [--keep-monthly N] [--off] [--json]
                                      Show or set how many backups to keep: the default for
                                      all destinations, or one destination's own
+  bandwidth [--rate RATE] [--full-speed HH:MM-HH:MM|off] [--json]
+                                     Show or set the upload speed limit for all uploads
+                                     together (RATE: 8M, 500K, bytes per second; 0 = unlimited)
+                                     and the local hours when it is lifted (e.g. 00:00-06:00)
   prune [--connection ID] [--dry-run] [--json]
                                      Delete the backups the retention policy lets go, each
                                      Fermentrack's folder counted on its own, and say which
                                      rule let each go (--dry-run only lists them)
 
 Environment: FTB_HOME, DROPBOX_APP_KEY, FTB_SECRET_STORE, FTB_LOCAL_DESTINATION,
-FTB_LOOPBACK_PORT, FTB_LOG_LEVEL (see the README's configuration reference).
+FTB_LOOPBACK_PORT, FTB_LOG_LEVEL, FTB_BANDWIDTH_LIMIT (see the README's configuration
+reference).
 `
 
 const OPTIONS = {
@@ -93,6 +99,7 @@ const OPTIONS = {
   ...CONFIGURE_FLAGS,
   ...RETENTION_FLAGS,
   ...SOURCE_FLAGS,
+  ...BANDWIDTH_FLAGS,
   json: { type: 'boolean' },
   redirect: { type: 'string' },
   'no-browser': { type: 'boolean' },
@@ -128,7 +135,8 @@ type Options = { json: boolean } & Partial<
     Record<'no-browser' | 'all-failed' | 'set-ping-url-stdin' | 'clear-ping-url', boolean>
 > &
   RetentionOptions &
-  Omit<SourceOptions, 'json'>
+  Omit<SourceOptions, 'json'> &
+  Omit<BandwidthOptions, 'json'>
 
 /** The running engine, for the last-resort handler's log and clean stop. */
 let current: Engine | undefined
@@ -229,6 +237,9 @@ async function dispatch(
     case 'retention':
       arity(0, '[--connection ID] [--keep-last N] [--off] [--json]')
       return retentionCommand(engine, values)
+    case 'bandwidth':
+      arity(0, '[--rate RATE] [--full-speed HH:MM-HH:MM|off] [--json]')
+      return bandwidthCommand(engine, values, process.env)
     case 'prune':
       arity(0, '[--connection ID] [--dry-run] [--json]')
       return pruneCommand(engine, values)

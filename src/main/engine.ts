@@ -5,6 +5,8 @@ import { SignInStates, SIGN_IN_TTL_MS } from './auth/sign-in-states.ts'
 import { HealthPing } from './health/health-ping.ts'
 import { createLogger, parseLogLevel, type Logger } from './log/logger.ts'
 import type { FetchFn } from './net/fetch-with-retry.ts'
+import { envProxyRoute, type ProxyRoute } from './net/proxy-route.ts'
+import { routedTransports } from './net/transports.ts'
 import { openSecretStore, secretStoreKind } from './secrets/open-secret-store.ts'
 import type { SecretStore } from './secrets/secret-store.ts'
 import { homePaths, resolveHome } from './store/home.ts'
@@ -31,6 +33,11 @@ export interface EngineOptions {
   /** The Electron shell passes its userData directory; FTB_HOME still wins. */
   defaultHome?: string
   fetch?: FetchFn
+  /**
+   * Which proxy each request goes through. Absent: HTTPS_PROXY/HTTP_PROXY/NO_PROXY (the CLI);
+   * the desktop app passes the system's (app/system-proxy-route.ts).
+   */
+  proxyRoute?: ProxyRoute
   now?: () => number
   /** Client ids built into this release (tests pass their own). */
   builtIn?: Readonly<Record<string, string>>
@@ -125,6 +132,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     builtIn: options.builtIn,
     docsBase: options.docsBase,
   })
+  const transports = routedTransports(options.proxyRoute ?? envProxyRoute())
   const connections = new ConnectionService({
     settings,
     providers,
@@ -133,10 +141,16 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     env,
     log,
     fetch: options.fetch,
+    transports,
     now: options.now,
   })
   const uploads = new UploadService({ home, settings, connections, env, log, now: options.now })
-  const ping = new HealthPing({ settings, secrets: openSecrets, log })
+  const ping = new HealthPing({
+    settings,
+    secrets: openSecrets,
+    log,
+    fetch: options.fetch ?? transports.fetch,
+  })
   uploads.on('job', (job) => ping.jobFinished(job))
   const backups = new RemoteBackups({ connections, settings, jobs: uploads.store })
   const verify = verifyFacade({ home, settings, uploads, backups, log, now: options.now })

@@ -117,6 +117,15 @@ export const ERROR_CODES = {
     cause: 'The storage provider could not be reached.',
     fix: 'Check the internet connection (and proxy settings); the app retries by itself.',
   },
+  proxy_refused: {
+    cause:
+      'The proxy did not pass the request on: it could not be reached, or it refused the connection.',
+    fix: "Check the proxy named in the message: that it runs at that address and port, allows this computer, and allows CONNECT to the server's port (443). The CLI takes it from HTTPS_PROXY/HTTP_PROXY (NO_PROXY lists the hosts reached directly), the desktop app from the system proxy settings.",
+  },
+  proxy_auth_required: {
+    cause: 'The proxy asks for a user name and password (407 Proxy Authentication Required).',
+    fix: "For the CLI, put them in the proxy URL: HTTPS_PROXY=http://user:password@host:port. The desktop app cannot answer a proxy's password prompt: use a proxy that does not ask for one, or start the app with HTTPS_PROXY set that way.",
+  },
   rate_limited: {
     cause: 'The storage provider asked the app to slow down (rate limit).',
     fix: 'Nothing to do: the app waits as long as the provider asks and then retries.',

@@ -105,8 +105,26 @@ export const SettingsView = Settings.pick({
   startAtLogin: true,
   localDestination: true,
   verifySchedule: true,
+  bandwidthLimit: true,
+  bandwidthSchedule: true,
 })
 export type SettingsView = z.infer<typeof SettingsView>
+
+/**
+ * settings.update's input: the settings to change, and only those. Not SettingsView.partial():
+ * zod 4 fills a missing key's default even under optional(), so changing one setting would put
+ * every other one the window did not send back to its default.
+ */
+export const SettingsChange = z
+  .object(
+    Object.fromEntries(
+      Object.entries(SettingsView.shape).map(([key, schema]) => [
+        key,
+        (schema instanceof z.ZodDefault ? schema.unwrap() : schema).optional(),
+      ]),
+    ),
+  )
+  .strict() as unknown as z.ZodType<Partial<SettingsView>, Partial<SettingsView>>
 
 export const HistoryRequest = z.object({
   status: JobState.optional(),
@@ -375,7 +393,7 @@ export const commands = {
   'uploads.scanNow': { input: z.void(), output: z.void() },
   'status.get': { input: z.void(), output: StatusView },
   'settings.get': { input: z.void(), output: SettingsView },
-  'settings.update': { input: SettingsView.partial().strict(), output: SettingsView },
+  'settings.update': { input: SettingsChange, output: SettingsView },
   'dialog.chooseFolder': { input: z.void(), output: z.string().nullable() },
   'app.openExternal': { input: z.object({ url: z.string().url().max(2000) }), output: z.void() },
   /** Main writes the clipboard: the sandboxed window is refused the clipboard permission. */

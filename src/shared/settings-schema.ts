@@ -3,6 +3,7 @@ import { DURATION_HINT, durationSeconds } from './duration.ts'
 import { ProviderId, ProviderOverrides } from './provider-settings.ts'
 import { REMOTE_FOLDER } from './remote-folder.ts'
 import { ABSOLUTE_PATH, REMOTE_SUBFOLDER, SOURCE_ID } from './source-names.ts'
+import { BandwidthLimit, BandwidthSchedule } from './upload-limit.ts'
 
 export { ProviderId } from './provider-settings.ts'
 
@@ -108,9 +109,16 @@ export const Settings = z.object({
       message: 'must be a multiple of 4 MiB (4194304), at most 150 MiB',
     })
     .default(8 * 1024 * 1024),
+  /**
+   * Chunked uploads size their chunks from the measured rate (so one takes a few seconds),
+   * starting at chunkSize; false keeps every chunk at chunkSize.
+   */
+  adaptiveChunkSize: z.boolean().default(true),
   secretStore: z.enum(['keychain', 'file']).default('keychain'),
   /** All uploads together stay under this many bytes per second; 0 = unlimited. */
-  bandwidthLimit: z.number().int().min(0).default(0),
+  bandwidthLimit: BandwidthLimit.default(0),
+  /** Local hours when bandwidthLimit is lifted; null: the limit holds all day. */
+  bandwidthSchedule: BandwidthSchedule.nullable().default(null),
   /** `health` calls a destination or the watched folder stale past this age ("2d", "36h", "90m"). */
   alertAfter: z
     .string()

@@ -29,7 +29,8 @@ const googleDriveTarget: ConformanceTarget = {
         const env = googleEnv(emulator, { FTB_GOOGLE_API_URL: api.url })
         await configureGoogle(env)
         const connectionId = await connectGoogle(env)
-        writeSettings(env.FTB_HOME!, { chunkSize: CHUNK })
+        // Fixed chunks, so the kill lands at a known point of the session.
+        writeSettings(env.FTB_HOME!, { chunkSize: CHUNK, adaptiveChunkSize: false })
         return { env, home: env.FTB_HOME!, connectionId }
       },
       async stored(remotePath) {

@@ -29,7 +29,8 @@ function oneDriveTarget(driveType: DriveType): ConformanceTarget {
         async connectHome() {
           const env = oneDriveEnv(emulator, loopbackPort, { FTB_GRAPH_API_URL: proxy.url })
           const connectionId = await connectOneDrive(env)
-          writeSettings(env.FTB_HOME!, { chunkSize: CHUNK })
+          // Fixed chunks, so the kill lands at a known point of the session.
+          writeSettings(env.FTB_HOME!, { chunkSize: CHUNK, adaptiveChunkSize: false })
           return { env, home: env.FTB_HOME!, connectionId }
         },
         async stored(remotePath) {

@@ -85,6 +85,8 @@ export function makeSettings(overrides: Partial<SettingsView> = {}): SettingsVie
     startAtLogin: false,
     localDestination: null,
     verifySchedule: 'off',
+    bandwidthLimit: 0,
+    bandwidthSchedule: null,
     ...overrides,
   }
 }

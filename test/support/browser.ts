@@ -10,9 +10,15 @@ export async function authorizeRedirect(authorizeUrl: string): Promise<string> {
   return location
 }
 
-/** The paste-the-code flow: Dropbox shows the code on its page instead of redirecting. */
-export async function authorizeShownCode(authorizeUrl: string): Promise<string> {
-  const html = await (await fetch(authorizeUrl)).text()
+/**
+ * The paste-the-code flow: Dropbox shows the code on its page instead of redirecting. `fetchFn`:
+ * a browser that trusts a test CA, for an https emulator.
+ */
+export async function authorizeShownCode(
+  authorizeUrl: string,
+  fetchFn: typeof fetch = fetch,
+): Promise<string> {
+  const html = await (await fetchFn(authorizeUrl)).text()
   const code = /<code id="auth-code">([^<]+)<\/code>/.exec(html)?.[1]
   if (!code) throw new Error(`no code on the authorize page: ${html.slice(0, 200)}`)
   return code

@@ -27,6 +27,7 @@ import type { MainWindow } from './main-window.ts'
 import { Notifier } from './notifier.ts'
 import { registerRendererProtocol } from './renderer-protocol.ts'
 import { electronRestoreShell } from './restore-shell.ts'
+import { systemProxyRoute } from './system-proxy-route.ts'
 import { TrayController } from './tray-controller.ts'
 import { APP_NAME } from './tray-menu.ts'
 import { initialTrayState } from './tray-state.ts'
@@ -64,7 +65,11 @@ export async function wireCompanion(context: WiringContext): Promise<Wired> {
     Menu.buildFromTemplate(applicationMenuTemplate(platform, app.isPackaged, APP_NAME)),
   )
 
-  const engine = await createEngine({ env, defaultHome: context.userData })
+  const engine = await createEngine({
+    env,
+    defaultHome: context.userData,
+    proxyRoute: systemProxyRoute(electron.session.defaultSession, env),
+  })
   for (const warning of engine.warnings) log.warn(warning)
   const companion = new CompanionService({
     engine,
@@ -141,6 +146,10 @@ export async function wireCompanion(context: WiringContext): Promise<Wired> {
         pause: () => void run('uploads.pause', {}).then(reportFailure('Could not pause')),
         resume: () => void run('uploads.resume', {}).then(reportFailure('Could not resume')),
         openWindow: () => window.show(),
+        setUploadLimit: (bandwidthLimit) =>
+          void run('settings.update', { bandwidthLimit }).then(
+            reportFailure('Could not change the upload speed limit'),
+          ),
         openBackupsFolder: () => {
           const folder = companion.currentStatus().watch.folder
           if (folder === null) return
@@ -153,7 +162,12 @@ export async function wireCompanion(context: WiringContext): Promise<Wired> {
       onDropFiles: (paths) =>
         void run('uploads.enqueue', { paths }).then(reportFailure('Dropped files not uploaded')),
     },
-    initialTrayState(status, active.ok ? active.value : [], health.ok ? health.value.alerts : []),
+    initialTrayState(
+      status,
+      active.ok ? active.value : [],
+      health.ok ? health.value.alerts : [],
+      settings.ok ? settings.value.bandwidthLimit : 0,
+    ),
   )
   app.on('will-quit', () => tray.destroy())
 

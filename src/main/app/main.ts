@@ -13,6 +13,7 @@ import {
   nativeImage,
   net,
   protocol,
+  session,
   shell,
 } from 'electron'
 import { startDesktopShell } from './desktop-shell.ts'
@@ -30,6 +31,7 @@ const desktop = startDesktopShell(
     ipcMain,
     net,
     protocol,
+    session,
     shell,
   },
   {

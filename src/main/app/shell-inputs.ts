@@ -15,6 +15,8 @@ export interface ElectronModules {
   ipcMain: Electron.IpcMain
   net: Electron.Net
   protocol: Electron.Protocol
+  /** For the system proxy (system-proxy-route.ts); its defaultSession exists once ready. */
+  session: typeof Electron.session
   shell: Electron.Shell
 }
 

@@ -88,6 +88,15 @@ export class TrayController {
   }
 }
 
+/** What the menu shows, submenus and radio marks included; the click handlers are left out. */
 function menuKey(template: MenuItemConstructorOptions[]): string {
-  return JSON.stringify(template.map(({ label, enabled, type }) => [label, enabled, type]))
+  const shown = (items: MenuItemConstructorOptions[]): unknown[] =>
+    items.map(({ label, enabled, type, checked, submenu }) => [
+      label,
+      enabled,
+      type,
+      checked,
+      Array.isArray(submenu) ? shown(submenu) : null,
+    ])
+  return JSON.stringify(shown(template))
 }

@@ -1,6 +1,7 @@
 // The tray's icon, tooltip and menu, computed from state alone so each state can be tested.
 import type { MenuItemConstructorOptions } from 'electron'
 import type { StatusView } from '../../shared/ipc-contract.ts'
+import { formatRate, KB, MB } from '../../shared/upload-limit.ts'
 import type { ActiveUpload, TrayState } from './tray-state.ts'
 
 export type TrayIcon = StatusView['tray'] | 'warning'
@@ -17,8 +18,13 @@ export interface TrayActions {
   openWindow(): void
   /** Opens the watched folder as it is when clicked (the menu may be older than the state). */
   openBackupsFolder(): void
+  /** Saves the upload speed limit (bytes per second, 0 = unlimited). */
+  setUploadLimit(bytesPerSecond: number): void
   quit(): void
 }
+
+/** The tray's choices: a video call's worth of room on a slow line, a middling one, a fast one. */
+export const UPLOAD_LIMIT_PRESETS = [0, 256 * KB, 1 * MB, 5 * MB]
 
 export function shorten(text: string, max: number): string {
   return text.length <= max ? text : text.slice(0, max - 1).trimEnd() + '…'
@@ -83,6 +89,7 @@ export function trayMenuTemplate(
     paused
       ? { label: 'Resume auto-upload', click: () => actions.resume() }
       : { label: 'Pause auto-upload', click: () => actions.pause() },
+    { label: 'Limit upload speed', submenu: uploadLimitItems(state.uploadLimit, actions) },
     { type: 'separator' },
     { label: `Open ${APP_NAME}`, click: () => actions.openWindow() },
     {
@@ -93,6 +100,19 @@ export function trayMenuTemplate(
     { type: 'separator' },
     { label: 'Quit', click: () => actions.quit() },
   ]
+}
+
+/** One radio item per preset, and the saved limit too when it is none of them (set elsewhere). */
+function uploadLimitItems(current: number, actions: TrayActions): MenuItemConstructorOptions[] {
+  const rates = UPLOAD_LIMIT_PRESETS.includes(current)
+    ? UPLOAD_LIMIT_PRESETS
+    : [...UPLOAD_LIMIT_PRESETS, current].sort((a, b) => a - b)
+  return rates.map((rate) => ({
+    label: formatRate(rate),
+    type: 'radio',
+    checked: rate === current,
+    click: () => actions.setUploadLimit(rate),
+  }))
 }
 
 /** The icon file for a state: macOS template images (tinted by the menu bar), colour elsewhere. */

@@ -5,6 +5,7 @@ import type {
   HealthView,
   JobView,
   ProgressView,
+  SettingsView,
   StatusView,
 } from '../../shared/ipc-contract.ts'
 
@@ -22,6 +23,8 @@ export interface TrayState {
   uploads: ActiveUpload[]
   /** Silences the health monitor found: a stale destination, Fermentrack writing nothing. */
   alerts: HealthAlertView[]
+  /** The saved upload speed limit (bandwidthLimit), bytes per second; 0 = unlimited. */
+  uploadLimit: number
 }
 
 /**
@@ -45,10 +48,12 @@ export function initialTrayState(
   status: StatusView,
   active: readonly JobView[],
   alerts: readonly HealthAlertView[] = [],
+  uploadLimit = 0,
 ): TrayState {
   return {
     status,
     alerts: [...alerts],
+    uploadLimit,
     uploads: active
       .filter(isActive)
       .map(toUpload)
@@ -60,6 +65,10 @@ export function initialTrayState(
 export function reduceTrayState(state: TrayState, name: EventName, payload: unknown): TrayState {
   if (name === 'status.changed') return { ...state, status: payload as StatusView }
   if (name === 'health.changed') return { ...state, alerts: (payload as HealthView).alerts }
+  if (name === 'settings.changed') {
+    const { bandwidthLimit } = payload as SettingsView
+    return bandwidthLimit === state.uploadLimit ? state : { ...state, uploadLimit: bandwidthLimit }
+  }
   if (name === 'uploads.job') {
     const job = payload as JobView
     const others = state.uploads.filter((upload) => upload.id !== job.id)

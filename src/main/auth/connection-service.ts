@@ -5,7 +5,8 @@ import { LOCAL_DESTINATION_ID } from '../../shared/provider-settings.ts'
 import type { Connection, ConnectionStatus, ProviderId } from '../../shared/settings-schema.ts'
 import type { Logger } from '../log/logger.ts'
 import type { FetchFn } from '../net/fetch-with-retry.ts'
-import { httpFetch } from '../net/http-fetch.ts'
+import { envProxyRoute } from '../net/proxy-route.ts'
+import { routedTransports, type Transports } from '../net/transports.ts'
 import type {
   AccessTokens,
   AccountInfo,
@@ -32,7 +33,10 @@ export interface ConnectionServiceOptions {
   states: SignInStates
   env: NodeJS.ProcessEnv
   log: Logger
+  /** Tests substitute one fetch for every request. */
   fetch?: FetchFn
+  /** Absent: on the route the environment's HTTPS_PROXY/NO_PROXY give. */
+  transports?: Transports
   now?: () => number
 }
 
@@ -53,11 +57,13 @@ export class ConnectionService extends EventEmitter<{ changed: [Connection[]] }>
   private readonly options: ConnectionServiceOptions
   private readonly now: () => number
   private readonly tokenManagers = new Map<string, TokenManager>()
+  private readonly transports: Transports
 
   constructor(options: ConnectionServiceOptions) {
     super()
     this.options = options
     this.now = options.now ?? Date.now
+    this.transports = options.transports ?? routedTransports(envProxyRoute())
   }
 
   providers(): Promise<ProviderInfo[]> {
@@ -274,9 +280,11 @@ export class ConnectionService extends EventEmitter<{ changed: [Connection[]] }>
     return {
       settings,
       env: this.options.env,
-      fetch: this.options.fetch ?? fetch,
-      uploadFetch: this.options.fetch ?? httpFetch,
+      fetch: this.options.fetch ?? this.transports.fetch,
+      uploadFetch: this.options.fetch ?? this.transports.uploadFetch,
+      agents: this.transports.agents,
       chunkSize: this.options.settings.get().chunkSize,
+      adaptiveChunks: this.options.settings.get().adaptiveChunkSize,
       now: this.now,
     }
   }

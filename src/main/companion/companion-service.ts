@@ -299,6 +299,8 @@ export class CompanionService extends EventEmitter<Emitted> {
       startAtLogin: s.startAtLogin,
       localDestination: s.localDestination,
       verifySchedule: s.verifySchedule,
+      bandwidthLimit: s.bandwidthLimit,
+      bandwidthSchedule: s.bandwidthSchedule,
     }
   }
 

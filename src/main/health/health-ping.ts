@@ -1,5 +1,6 @@
 import { AppError } from '../../shared/app-error.ts'
 import type { Logger } from '../log/logger.ts'
+import type { FetchFn } from '../net/fetch-with-retry.ts'
 import type { SecretStore } from '../secrets/secret-store.ts'
 import type { SettingsStore } from '../store/settings-store.ts'
 import type { Job } from '../uploads/job-types.ts'
@@ -14,6 +15,8 @@ export interface HealthPingOptions {
   settings: SettingsStore
   secrets: () => Promise<SecretStore>
   log: Logger
+  /** The engine's fetch, so a ping takes the proxy route too. Absent: Node's fetch. */
+  fetch?: FetchFn
 }
 
 /**
@@ -71,7 +74,8 @@ export class HealthPing {
     try {
       const url = await (await this.options.secrets()).get(PING_ACCOUNT)
       if (!url) return
-      const response = await fetch(url + suffix, { signal: AbortSignal.timeout(PING_TIMEOUT_MS) })
+      const fetchFn = this.options.fetch ?? fetch
+      const response = await fetchFn(url + suffix, { signal: AbortSignal.timeout(PING_TIMEOUT_MS) })
       await response.body?.cancel()
       if (!response.ok)
         this.options.log.warn('health ping refused', { event, jobId, status: response.status })

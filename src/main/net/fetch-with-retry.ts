@@ -1,4 +1,4 @@
-import { AppError } from '../../shared/app-error.ts'
+import { AppError, isAppError } from '../../shared/app-error.ts'
 import { askedWait, fullJitter, type Random } from './jitter.ts'
 
 export type FetchFn = typeof fetch
@@ -37,7 +37,7 @@ export async function fetchWithRetry(
     } catch (error) {
       if (init.signal?.aborted) throw error
       if (last || !options.retryNetworkErrors) {
-        throw new AppError('network', `Cannot reach ${new URL(url).host}.`, { cause: error })
+        throw cannotReach(url, error)
       }
       await wait(backoff)
       continue
@@ -46,6 +46,15 @@ export async function fetchWithRetry(
     const retryAfter = retryAfterMs(response.headers, await response.text().catch(() => ''))
     await wait(retryAfter === undefined ? backoff : askedWait(retryAfter, random))
   }
+}
+
+/**
+ * A request to `url` that got no answer, as the error to show: the transport's own AppError when
+ * it has one (a proxy that refused names the proxy), else `network` naming the server.
+ */
+export function cannotReach(url: string, error: unknown): AppError {
+  if (isAppError(error)) return error
+  return new AppError('network', `Cannot reach ${new URL(url).host}.`, { cause: error })
 }
 
 /** Dropbox sends Retry-After in seconds, and also `retry_after` in a JSON 429 body. */

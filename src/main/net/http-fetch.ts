@@ -3,6 +3,7 @@ import { request as httpsRequest } from 'node:https'
 import { Readable } from 'node:stream'
 import { capped } from './bandwidth-limit.ts'
 import type { FetchFn } from './fetch-with-retry.ts'
+import type { RoutedAgents } from './routed-agents.ts'
 
 /** undici's default headersTimeout and bodyTimeout: a stalled server fails as it did with fetch. */
 const IDLE_TIMEOUT_MS = 300_000
@@ -16,9 +17,21 @@ const IDLE_TIMEOUT_MS = 300_000
  * So the buffer can be reused, the promise settles only once the socket is done with the body:
  * after the whole body went out, or after the request was destroyed (an answer that came early,
  * an error, an abort). Rejections look like fetch's: the abort reason, or an error that
- * fetchWithRetry maps to `network`.
+ * fetchWithRetry maps to `network`. With `agents` (routed-agents.ts), connections go the way the
+ * proxy route says; without, Node's global agents connect directly.
  */
-export const httpFetch: FetchFn = async (input, init = {}) => {
+export function routedHttpFetch(agents?: RoutedAgents): FetchFn {
+  return (input, init) => send(input, init, agents)
+}
+
+/** httpFetch with direct connections. */
+export const httpFetch: FetchFn = routedHttpFetch()
+
+async function send(
+  input: Parameters<FetchFn>[0],
+  init: RequestInit = {},
+  agents: RoutedAgents | undefined,
+): Promise<Response> {
   if (input instanceof Request) throw new TypeError('httpFetch takes a URL, not a Request')
   const url = new URL(input)
   const body = bodyBytes(init.body as RequestInit['body'] | Readable)
@@ -31,8 +44,13 @@ export const httpFetch: FetchFn = async (input, init = {}) => {
   } else headers['content-length'] = String(body.length)
   // Every upload body of every provider that sends through here shares the one cap.
   const sent = capped(body)
-  const send = url.protocol === 'https:' ? httpsRequest : httpRequest
-  const req = send(url, { method: init.method ?? 'GET', headers })
+  const secure = url.protocol === 'https:'
+  const agent = secure ? agents?.https : agents?.http
+  const req = (secure ? httpsRequest : httpRequest)(url, {
+    method: init.method ?? 'GET',
+    headers,
+    ...(agent ? { agent } : {}),
+  })
   const closed = new Promise<void>((resolve) => req.once('close', resolve))
   const answer = new Promise<Response>((resolve, reject) => {
     req.on('error', reject)

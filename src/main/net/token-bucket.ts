@@ -12,6 +12,7 @@ export class TokenBucket {
   private rate: number
   private tokens = 0
   private last: number
+  private drawn = 0
   private readonly now: () => number
 
   constructor(rate: number, now: () => number) {
@@ -53,6 +54,12 @@ export class TokenBucket {
     if (this.rate === 0) return
     this.refill()
     this.tokens -= bytes
+    this.drawn += bytes
+  }
+
+  /** Bytes spent under a cap since the bucket was made: which bodies the cap really paced. */
+  get bytesDrawn(): number {
+    return this.drawn
   }
 
   private refill(): void {

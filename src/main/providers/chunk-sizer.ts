@@ -22,8 +22,12 @@ export class ChunkSizer {
   private bytesPerSecond: number | undefined
   private current: number
 
-  constructor(rules: ChunkRules, initial: number) {
+  private readonly adaptive: boolean
+
+  /** `adaptive` false: every chunk stays at `initial` (fitted), whatever the link does. */
+  constructor(rules: ChunkRules, initial: number, adaptive = true) {
     this.rules = rules
+    this.adaptive = adaptive
     this.current = this.fit(initial)
   }
 
@@ -34,7 +38,8 @@ export class ChunkSizer {
 
   /** One chunk of `bytes` was acknowledged `ms` after it started going out. */
   record(bytes: number, ms: number): void {
-    if (bytes < this.rules.granule || ms <= 0) return // a tail chunk says little about the link
+    // A tail chunk says little about the link.
+    if (!this.adaptive || bytes < this.rules.granule || ms <= 0) return
     const measured = (bytes * 1000) / ms
     this.bytesPerSecond =
       this.bytesPerSecond === undefined

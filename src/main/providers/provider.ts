@@ -2,6 +2,7 @@ import type { ProviderId } from '../../shared/provider-settings.ts'
 import type { OAuthProvider } from '../auth/oauth-provider.ts'
 import type { RedirectKind } from '../auth/redirect-receiver.ts'
 import type { FetchFn } from '../net/fetch-with-retry.ts'
+import type { RoutedAgents } from '../net/routed-agents.ts'
 import type { Uploader } from '../uploads/uploader.ts'
 
 /**
@@ -126,8 +127,15 @@ export interface ProviderContext {
    * same as `fetch` where tests substitute one. Absent: use `fetch`.
    */
   uploadFetch?: FetchFn
+  /**
+   * node:http agents on the engine's proxy route, for an SDK that brings its own transport (the
+   * S3 client). Absent: the SDK's default agents, direct.
+   */
+  agents?: RoutedAgents
   /** Bytes per request for chunked uploads, where the provider lets us choose. */
   chunkSize: number
+  /** Whether chunk sizes follow the measured rate (ChunkSizer); absent = true. */
+  adaptiveChunks?: boolean
   now: () => number
 }
 

@@ -18,6 +18,7 @@ import { ScanNowButton } from './ScanNowButton.tsx'
 import { changesFrom, toDraft, validateDraft, type Draft } from './settings-draft.ts'
 import { sourceErrors } from './source-draft.ts'
 import { SourcesField } from './SourcesField.tsx'
+import { UploadLimitFields } from './UploadLimitFields.tsx'
 import type { Destination } from '../destinations.ts'
 
 const NOTIFICATION_CHOICES: { value: NotificationLevel; label: string }[] = [
@@ -209,6 +210,14 @@ export function SettingsView({
               onChange={(folder) => edit('localDestination', folder)}
             />
           </PrefRow>
+          <UploadLimitFields
+            limit={draft.uploadLimit}
+            fullSpeed={draft.fullSpeed}
+            limitError={errors.uploadLimit}
+            fullSpeedError={errors.fullSpeed}
+            onLimit={(limit) => edit('uploadLimit', limit)}
+            onFullSpeed={(fullSpeed) => edit('fullSpeed', fullSpeed)}
+          />
           <SwitchPref
             id={id('verify')}
             label="Weekly restore check"

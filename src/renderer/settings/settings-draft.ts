@@ -7,6 +7,15 @@ import {
   toSourceDrafts,
   type SourceDraft,
 } from './source-draft.ts'
+import {
+  fullSpeedSchedule,
+  isError,
+  toFullSpeedDraft,
+  toUploadLimitDraft,
+  uploadLimitBytes,
+  type FullSpeedDraft,
+  type UploadLimitDraft,
+} from './upload-limit-draft.ts'
 
 /** The form's values: as SettingsView, but patterns (and subfolders) as the text typed. */
 export interface Draft {
@@ -18,15 +27,20 @@ export interface Draft {
   startAtLogin: boolean
   localDestination: string | null
   verifySchedule: SettingsView['verifySchedule']
+  uploadLimit: UploadLimitDraft
+  fullSpeed: FullSpeedDraft
 }
 
 export type DraftErrors = Partial<Record<keyof Draft, string>>
 
 export function toDraft(settings: SettingsView): Draft {
+  const { bandwidthLimit, bandwidthSchedule, ...rest } = settings
   return {
-    ...settings,
+    ...rest,
     sources: toSourceDrafts(settings.sources),
     patterns: settings.patterns.join(', '),
+    uploadLimit: toUploadLimitDraft(bandwidthLimit),
+    fullSpeed: toFullSpeedDraft(bandwidthSchedule),
   }
 }
 
@@ -46,6 +60,10 @@ export function validateDraft(draft: Draft): DraftErrors {
   if (!REMOTE_FOLDER.test(draft.remoteFolder))
     errors.remoteFolder =
       'Start with “/” and leave off a “/” at the end, for example /Fermentrack Backups.'
+  const limit = uploadLimitBytes(draft.uploadLimit)
+  if (isError(limit)) errors.uploadLimit = limit.error
+  const schedule = fullSpeedSchedule(draft.fullSpeed)
+  if (isError(schedule)) errors.fullSpeed = schedule.error
   return errors
 }
 
@@ -63,5 +81,15 @@ export function changesFrom(saved: SettingsView, draft: Draft): Partial<Settings
   if (draft.verifySchedule !== saved.verifySchedule) change.verifySchedule = draft.verifySchedule
   if (draft.localDestination !== saved.localDestination)
     change.localDestination = draft.localDestination
+  const limit = uploadLimitBytes(draft.uploadLimit)
+  if (!isError(limit) && limit !== saved.bandwidthLimit) change.bandwidthLimit = limit
+  const schedule = fullSpeedSchedule(draft.fullSpeed)
+  if (!isError(schedule) && !sameSchedule(schedule, saved.bandwidthSchedule))
+    change.bandwidthSchedule = schedule
   return change
+}
+
+type Schedule = SettingsView['bandwidthSchedule']
+function sameSchedule(a: Schedule, b: Schedule): boolean {
+  return a?.fullSpeedFrom === b?.fullSpeedFrom && a?.fullSpeedTo === b?.fullSpeedTo
 }

@@ -1,5 +1,11 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type ServerResponse,
+} from 'node:http'
+import { createServer as createTlsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -99,7 +105,7 @@ export async function startDropboxEmulator(
   const faults = new FaultQueue()
   const requests: RequestRecord[] = []
 
-  const server = createServer((req, res) => {
+  const listener: RequestListener = (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
     const record: RequestRecord = {
       method: req.method ?? '',
@@ -125,11 +131,12 @@ export async function startDropboxEmulator(
       const message = error instanceof Error ? error.message : String(error)
       send(res, record, textReply(500, `Dropbox emulator internal error: ${message}`))
     })
-  })
+  }
+  const server = options.tls ? createTlsServer(options.tls, listener) : createServer(listener)
   server.requestTimeout = 0
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
-  const url = `http://127.0.0.1:${port}`
+  const url = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`
 
   return {
     url,

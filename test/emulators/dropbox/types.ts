@@ -20,6 +20,11 @@ export interface DropboxEmulatorOptions {
   account?: { name: string; email: string }
   /** Clock in epoch milliseconds, for code/token/session expiry; default Date.now. */
   now?: () => number
+  /**
+   * Serve https with this key and certificate (a test CA's, for the proxy tests) instead of
+   * http; the routes and their answers are the same.
+   */
+  tls?: { key: string; cert: string }
 }
 
 export interface RequestRecord {
@@ -79,7 +84,7 @@ export interface FolderMetadata {
 export type StoredFile = FileMetadata & { localPath: string }
 
 export interface DropboxEmulator {
-  /** 'http://127.0.0.1:<port>'; serves the www, api and content routes alike. */
+  /** 'http://127.0.0.1:<port>' (https with `tls`); serves the www, api and content routes alike. */
   url: string
   authorizeUrl: string
   close(): Promise<void>

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer as createTlsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -69,6 +70,7 @@ export class S3Emulator {
   /** Where holdAt stops letting bytes in, and the release of what it holds. */
   private hold: { total: number; released: Promise<void>; release: () => void } | undefined
   private server!: Server
+  private secure = false
 
   private readonly options: S3EmulatorOptions
   private readonly backend: S3rverBackend
@@ -81,24 +83,31 @@ export class S3Emulator {
     this.keys.set(options.accessKeyId, options.secretAccessKey)
   }
 
-  static async start(options: Partial<S3EmulatorOptions> = {}): Promise<S3Emulator> {
+  /** `tls`: serve https with this key and certificate (a test CA's) instead of http. */
+  static async start(
+    options: Partial<S3EmulatorOptions> & { tls?: { key: string; cert: string } } = {},
+  ): Promise<S3Emulator> {
+    const { tls, ...rest } = options
     const full: S3EmulatorOptions = {
       bucket: 'backups',
       accessKeyId: 'AKIAEMULATOR0000001',
       secretAccessKey: 'emulator-secret-access-key-0001',
       region: 'us-east-1',
-      ...options,
+      ...rest,
     }
     const directory = await mkdtemp(join(tmpdir(), 'ftb-s3rver-'))
     const backend = await S3rverBackend.start(directory, [full.bucket])
     const emulator = new S3Emulator(full, backend, directory)
-    emulator.server = createServer((req, res) => void emulator.handle(req, res))
+    const listener = (req: IncomingMessage, res: ServerResponse) => void emulator.handle(req, res)
+    emulator.server = tls ? createTlsServer(tls, listener) : createServer(listener)
+    emulator.secure = tls !== undefined
     await new Promise<void>((resolve) => emulator.server.listen(0, '127.0.0.1', resolve))
     return emulator
   }
 
   get endpoint(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`
+    const scheme = this.secure ? 'https' : 'http'
+    return `${scheme}://127.0.0.1:${(this.server.address() as AddressInfo).port}`
   }
 
   get bucket(): string {

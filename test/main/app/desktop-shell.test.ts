@@ -7,6 +7,7 @@ import { startDesktopShell } from '../../../src/main/app/desktop-shell.ts'
 import type { ShellEnvironment } from '../../../src/main/app/shell-inputs.ts'
 import { listenInstanceChannel } from '../../../src/main/auth/instance-channel.ts'
 import { IPC_PREFIX, commands } from '../../../src/shared/ipc-contract.ts'
+import { freePort } from '../../support/dropbox-fixture.ts'
 import { FakeNotification, FakeTray, FakeWindow, fakeElectron } from './fake-electron.ts'
 
 const LINK = 'fermentrack-backup://oauth/callback?code=the-code&state=the-state'
@@ -35,8 +36,8 @@ function environment(argv: string[]): ShellEnvironment {
   }
 }
 
-async function start(argv: string[] = []) {
-  const electron = fakeElectron({ appData: path.join(dir, 'appData') })
+async function start(argv: string[] = [], resolveProxy?: (url: string) => string) {
+  const electron = fakeElectron({ appData: path.join(dir, 'appData'), resolveProxy })
   const shell = startDesktopShell(electron.modules, environment(argv))!
   const quit = async () => {
     electron.app.emit('before-quit')
@@ -115,6 +116,30 @@ describe('startDesktopShell', () => {
     const [tray] = FakeTray.created
     expect(tray!.images).toEqual(['/opt/fbc/resources/tray/tray-idle.png'])
     expect(tray!.menu.map((item) => item.label)).toContain('Quit')
+    await quit()
+  })
+
+  it('takes the system proxy from the session for each request, and names it when it refuses', async () => {
+    const closed = await freePort()
+    const { becomeReady, shell, handlers, named, quit } = await start(
+      [],
+      () => `PROXY 127.0.0.1:${closed}`,
+    )
+    becomeReady()
+    await shell.ready
+    const [window] = FakeWindow.created
+    const answer = await handlers.get(IPC_PREFIX + 'connections.test')!(fromWindow(window!), {
+      provider: 'webdav',
+      fields: { url: 'https://nas.example/dav/backups/', username: 'brewer', password: 'pw' },
+    })
+    expect(named('resolveProxy')).toContainEqual(['https://nas.example/dav/backups/'])
+    expect(answer).toMatchObject({
+      ok: false,
+      error: {
+        code: 'proxy_refused',
+        message: expect.stringContaining(`The proxy 127.0.0.1:${closed} cannot be reached`),
+      },
+    })
     await quit()
   })
 

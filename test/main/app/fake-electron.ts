@@ -88,7 +88,15 @@ export class FakeNotification extends EventEmitter {
 }
 
 /** `appData` is the folder the app's shared home (userData) is made in. */
-export function fakeElectron(options: { appData: string; singleInstance?: boolean }) {
+/**
+ * `resolveProxy`: what Chromium would say is the system proxy for a URL, in PAC form
+ * ("PROXY host:port", "DIRECT"); default DIRECT.
+ */
+export function fakeElectron(options: {
+  appData: string
+  singleInstance?: boolean
+  resolveProxy?: (url: string) => string
+}) {
   const paths = new Map([['appData', options.appData]])
   FakeWindow.created = []
   FakeTray.created = []
@@ -140,6 +148,14 @@ export function fakeElectron(options: { appData: string; singleInstance?: boolea
       removeHandler: (channel: string) => void handlers.delete(channel),
     },
     net: { fetch: async () => new Response('') },
+    session: {
+      defaultSession: {
+        resolveProxy: async (url: string) => {
+          calls.push(['resolveProxy', url])
+          return options.resolveProxy?.(url) ?? 'DIRECT'
+        },
+      },
+    },
     protocol: {
       registerSchemesAsPrivileged: record('registerSchemesAsPrivileged'),
       handle: record('protocol.handle'),

@@ -47,10 +47,12 @@ function setUp(platform: NodeJS.Platform, state = initialTrayState(status(), [])
   const dropped: string[][] = []
   const images: FakeImage[] = []
   const actions = Object.fromEntries(
-    ['scanNow', 'pause', 'resume', 'openWindow', 'openBackupsFolder', 'quit'].map((name) => [
-      name,
-      () => calls.push(name),
-    ]),
+    ['scanNow', 'pause', 'resume', 'openWindow', 'openBackupsFolder', 'setUploadLimit', 'quit'].map(
+      (name) => [
+        name,
+        (...args: unknown[]) => calls.push(args.length ? `${name}(${args.join()})` : name),
+      ],
+    ),
   ) as unknown as TrayActions
   const options: TrayControllerOptions = {
     createTray: (image) => (tray = new FakeTray(image)) as never,
@@ -123,6 +125,26 @@ describe('TrayController', () => {
     expect(tray.menus.at(-1)![1]!.label).toBe('backup-2026-11-20.tar.xz: 11%')
     controller.update('connections.changed', [])
     expect(tray.menus).toHaveLength(3)
+  })
+
+  it('rebuilds the menu when the saved upload limit changes, with the new rate checked', () => {
+    const { controller, tray, calls } = setUp('linux')
+    const checked = () => {
+      const limit = tray.menus.at(-1)!.find((item) => item.label === 'Limit upload speed')!
+      const items = limit.submenu as MenuItemConstructorOptions[]
+      return items.filter((item) => item.checked).map((item) => item.label)
+    }
+    expect(checked()).toEqual(['Unlimited'])
+    const limit = tray.menus.at(-1)!.find((item) => item.label === 'Limit upload speed')!
+    const fiveMb = (limit.submenu as MenuItemConstructorOptions[]).find(
+      (item) => item.label === '5 MB/s',
+    )!
+    ;(fiveMb.click as () => void)()
+    expect(calls).toEqual(['setUploadLimit(5242880)'])
+    // The save comes back as settings.changed, as the companion sends it.
+    controller.update('settings.changed', { bandwidthLimit: 5 * 1024 * 1024 })
+    expect(tray.menus).toHaveLength(2)
+    expect(checked()).toEqual(['5 MB/s'])
   })
 
   it('opens the window on click outside macOS, where a click opens the menu instead', () => {

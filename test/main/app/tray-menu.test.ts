@@ -25,6 +25,7 @@ function recordingActions() {
     resume: () => calls.push('resume'),
     openWindow: () => calls.push('openWindow'),
     openBackupsFolder: () => calls.push('openBackupsFolder'),
+    setUploadLimit: (rate) => calls.push(`setUploadLimit(${rate})`),
     quit: () => calls.push('quit'),
   }
   return { calls, actions }
@@ -59,6 +60,7 @@ describe('the tray menu in each state', () => {
       '---',
       'Upload new backups now',
       'Pause auto-upload',
+      'Limit upload speed',
       '---',
       'Open Fermentrack Backup Companion',
       'Open backups folder',
@@ -132,6 +134,65 @@ describe('the tray menu in each state', () => {
   it('queued but idle (say, waiting for a reconnect): how many are waiting', () => {
     const state = initialTrayState(status({ counts: { ...status().counts, queued: 1 } }), [])
     expect(statusLine(state)).toBe('1 backup waiting to upload')
+  })
+})
+
+/** The "Limit upload speed" submenu as "label" lines, "(•)" on the checked radio item. */
+function limitChoices(template: Template): string[] {
+  const submenu = template.find((item) => item.label === 'Limit upload speed')?.submenu
+  if (!Array.isArray(submenu)) throw new Error('no Limit upload speed submenu')
+  return submenu.map((item) => `${item.label}${item.checked ? ' (•)' : ''} [${item.type}]`)
+}
+
+describe('the Limit upload speed submenu', () => {
+  it('offers Unlimited and three rates as radio items, the saved one checked', () => {
+    const template = trayMenuTemplate(
+      initialTrayState(status(), [], [], 1024 * 1024),
+      recordingActions().actions,
+    )
+    expect(limitChoices(template)).toEqual([
+      'Unlimited [radio]',
+      '256 KB/s [radio]',
+      '1 MB/s (•) [radio]',
+      '5 MB/s [radio]',
+    ])
+  })
+
+  it('adds a limit saved elsewhere (window, settings file) in its place, checked', () => {
+    const template = trayMenuTemplate(
+      initialTrayState(status(), [], [], 1536 * 1024),
+      recordingActions().actions,
+    )
+    expect(limitChoices(template)).toEqual([
+      'Unlimited [radio]',
+      '256 KB/s [radio]',
+      '1 MB/s [radio]',
+      '1.5 MB/s (•) [radio]',
+      '5 MB/s [radio]',
+    ])
+  })
+
+  it('saves the rate clicked, in bytes per second', () => {
+    const { actions, calls } = recordingActions()
+    const template = trayMenuTemplate(initialTrayState(status(), []), actions)
+    expect(limitChoices(template)[0]).toBe('Unlimited (•) [radio]')
+    const submenu = template.find((item) => item.label === 'Limit upload speed')!
+      .submenu as Template
+    for (const label of ['256 KB/s', '5 MB/s', 'Unlimited']) click(submenu, label)
+    expect(calls).toEqual([
+      'setUploadLimit(262144)',
+      'setUploadLimit(5242880)',
+      'setUploadLimit(0)',
+    ])
+  })
+
+  it('follows the saved limit as settings change, from the window or the tray itself', () => {
+    const state = initialTrayState(status(), [])
+    // Only the limit matters to the tray; the rest of SettingsView is left out.
+    const settings = { bandwidthLimit: 256 * 1024 }
+    const next = reduceTrayState(state, 'settings.changed', settings)
+    expect(next.uploadLimit).toBe(256 * 1024)
+    expect(reduceTrayState(next, 'settings.changed', settings)).toBe(next)
   })
 })
 

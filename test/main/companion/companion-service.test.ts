@@ -135,6 +135,27 @@ describe('CompanionService', () => {
     expect(events).toContainEqual(['settings.changed', expect.objectContaining({ concurrency: 3 })])
   })
 
+  it('changes only the settings sent: the others keep their saved values', async () => {
+    const { service } = await companion()
+    await service.invoke('settings.update', { concurrency: 3, bandwidthLimit: 1024 })
+    expect(
+      await service.invoke('settings.update', {
+        bandwidthSchedule: { fullSpeedFrom: '00:00', fullSpeedTo: '06:00' },
+      }),
+    ).toMatchObject({
+      ok: true,
+      value: {
+        concurrency: 3,
+        bandwidthLimit: 1024,
+        bandwidthSchedule: { fullSpeedFrom: '00:00', fullSpeedTo: '06:00' },
+      },
+    })
+    expect(await service.invoke('settings.update', { bandwidthLimit: 0 })).toMatchObject({
+      ok: true,
+      value: { concurrency: 3, bandwidthLimit: 0, bandwidthSchedule: { fullSpeedFrom: '00:00' } },
+    })
+  })
+
   it('takes a folder from its own picker, or a typed existing folder outside FTB_HOME', async () => {
     const picker = { next: '/mnt/nas/not-mounted-yet' as string | null }
     const { service } = await companion(picker)

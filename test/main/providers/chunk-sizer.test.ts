@@ -42,3 +42,12 @@ describe('ChunkSizer', () => {
     expect(sizer.size).toBe(8 * MiB)
   })
 })
+
+describe('ChunkSizer, not adaptive (adaptiveChunkSize false)', () => {
+  it('keeps every chunk at the fitted starting size', () => {
+    const sizer = new ChunkSizer(rules, 8 * MiB, false)
+    sizer.record(8 * MiB, 10)
+    sizer.record(8 * MiB, 100_000)
+    expect(sizer.size).toBe(8 * MiB)
+  })
+})

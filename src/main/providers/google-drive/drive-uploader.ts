@@ -1,4 +1,5 @@
 import { AppError } from '../../../shared/app-error.ts'
+import type { ChunkSizer } from '../chunk-sizer.ts'
 import { conflictName } from '../../uploads/conflict-name.ts'
 import { sha256File } from '../../uploads/file-sha256.ts'
 import { fileError, SourceReader } from '../../uploads/source-reader.ts'
@@ -7,7 +8,7 @@ import type { DriveApi } from './drive-api.ts'
 import { FILE_FIELDS, filesNamed, type DriveFileResource } from './drive-files.ts'
 import { segmentsOf, type DriveFolders } from './drive-folders.ts'
 import {
-  chunkBytes,
+  driveChunkSizer,
   ResumableSession,
   SessionGone,
   sessionStateOf,
@@ -29,12 +30,13 @@ const MAX_COPIES = 99
 export class DriveUploader implements Uploader {
   private readonly api: DriveApi
   private readonly folders: DriveFolders
-  private readonly chunkSize: number
+  /** One per uploader: what a chunk taught about the link carries over to the next file. */
+  private readonly sizer: ChunkSizer
 
-  constructor(api: DriveApi, folders: DriveFolders, chunkSize: number) {
+  constructor(api: DriveApi, folders: DriveFolders, chunkSize: number, adaptive?: boolean) {
     this.api = api
     this.folders = folders
-    this.chunkSize = chunkBytes(chunkSize)
+    this.sizer = driveChunkSizer(chunkSize, adaptive)
   }
 
   async upload(
@@ -57,7 +59,7 @@ export class DriveUploader implements Uploader {
       if (place.present)
         return this.verified(place.present, place.name, remoteFolder, file, sha256, true)
       const stored =
-        file.size <= Math.min(this.chunkSize, MULTIPART_MAX_BYTES)
+        file.size <= Math.min(this.sizer.size, MULTIPART_MAX_BYTES)
           ? await this.multipart(reader, file, place.name, folderId!, context)
           : await this.resumable(reader, file, place.name, folderId!, remoteFolder, sha256, context)
       await reader.checkUnchanged()
@@ -134,7 +136,7 @@ export class DriveUploader implements Uploader {
         state,
       )
       try {
-        return await session.finish(reader, this.chunkSize)
+        return await session.finish(reader, this.sizer)
       } catch (error) {
         // A session that expired mid-way: one fresh start, then it is the queue's to retry.
         if (!(error instanceof SessionGone) || fresh > 0) throw gone(error)
@@ -146,7 +148,7 @@ export class DriveUploader implements Uploader {
   private async resume(saved: SessionState, reader: SourceReader, context: UploadContext) {
     try {
       const { session, done } = await ResumableSession.reopen(this.api, context, saved)
-      return done ?? (await session.finish(reader, this.chunkSize))
+      return done ?? (await session.finish(reader, this.sizer))
     } catch (error) {
       if (error instanceof SessionGone) {
         context.saveResume(null)

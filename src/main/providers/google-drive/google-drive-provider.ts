@@ -98,7 +98,7 @@ export const googleDriveProvider: Provider = {
   },
   uploader(credentials, context) {
     const { client, folders } = connection(credentials, context)
-    return new DriveUploader(client, folders, context.chunkSize)
+    return new DriveUploader(client, folders, context.chunkSize, context.adaptiveChunks)
   },
   account: (credentials, context) => accountOf(api(credentials.tokens, context)),
   async disconnect(credentials, context) {

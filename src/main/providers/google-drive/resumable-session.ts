@@ -1,5 +1,6 @@
 import { AppError } from '../../../shared/app-error.ts'
 import type { SourceReader } from '../../uploads/source-reader.ts'
+import { ChunkSizer } from '../chunk-sizer.ts'
 import type { UploadContext } from '../../uploads/uploader.ts'
 import type { DriveApi } from './drive-api.ts'
 import { FILE_FIELDS, type DriveFileResource } from './drive-files.ts'
@@ -29,9 +30,15 @@ export function sessionStateOf(resume: unknown): SessionState | undefined {
     : undefined
 }
 
-/** The chunk size the settings ask for, rounded down to Drive's 256 KiB granule. */
-export function chunkBytes(asked: number): number {
-  return Math.max(CHUNK_GRANULE, Math.floor(asked / CHUNK_GRANULE) * CHUNK_GRANULE)
+/**
+ * Drive sets no largest chunk; 64 MiB bounds the one buffer a chunk needs, and 1 MiB keeps a
+ * chunk's round trip a small share even on a slow uplink.
+ */
+const CHUNK_RULES = { granule: CHUNK_GRANULE, min: 4 * CHUNK_GRANULE, max: 64 * 1024 * 1024 }
+
+/** Chunk sizes for one upload: from the settings' chunk size, then from the measured rate. */
+export function driveChunkSizer(asked: number, adaptive?: boolean): ChunkSizer {
+  return new ChunkSizer(CHUNK_RULES, asked, adaptive)
 }
 
 /** A session that is gone (expired, unknown): the upload starts over in a fresh one. */
@@ -105,14 +112,16 @@ export class ResumableSession {
   }
 
   /** Sends the rest from the confirmed offset; the file resource Drive made of it. */
-  async finish(reader: SourceReader, chunkSize: number): Promise<DriveFileResource> {
+  async finish(reader: SourceReader, sizer: ChunkSizer): Promise<DriveFileResource> {
     const { size } = this.state
     for (;;) {
       const first = this.state.offset
-      const length = Math.min(chunkSize, size - first)
+      const length = Math.min(sizer.size, size - first)
       const chunk = await reader.read(first, length)
+      const sentAt = performance.now()
       const done = await this.put(`bytes ${first}-${first + length - 1}/${size}`, chunk)
       if (done) return done
+      sizer.record(this.state.offset - first, performance.now() - sentAt)
       if (this.state.offset <= first)
         throw new AppError('provider_error', `Google Drive kept nothing of the chunk at ${first}.`)
     }

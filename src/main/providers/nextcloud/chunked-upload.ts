@@ -130,6 +130,7 @@ async function sendChunk(
   const response = await client.send('PUT', client.uploadUrl(state.uploadId, String(n)), {
     headers: { ...headers, 'content-type': 'application/octet-stream' },
     body,
+    fileBytes: true,
     ok: [201, 204, 404],
     what: `sending chunk ${n}`,
     signal: context.signal,

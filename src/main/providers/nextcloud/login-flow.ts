@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { AppError } from '../../../shared/app-error.ts'
-import type { FetchFn } from '../../net/fetch-with-retry.ts'
+import { cannotReach, type FetchFn } from '../../net/fetch-with-retry.ts'
 
 /** Nextcloud drops a Login Flow v2 after 20 minutes; polling longer cannot succeed. */
 export const LOGIN_FLOW_TIMEOUT_MS = 20 * 60 * 1000
@@ -60,7 +60,7 @@ async function start(
       headers: { 'user-agent': USER_AGENT },
     })
   } catch (error) {
-    throw new AppError('network', `Cannot reach ${new URL(base).host}.`, { cause: error })
+    throw cannotReach(base, error)
   }
   const body = (await response.json().catch(() => undefined)) as
     { poll?: { token?: unknown; endpoint?: unknown }; login?: unknown } | undefined

@@ -17,6 +17,8 @@ export interface SendOptions {
   headers?: Record<string, string>
   /** Always a Buffer (a chunk, a small file): so a request can be sent again after a failure. */
   body?: Buffer | string
+  /** The body is file bytes: it goes through uploadFetch, under the app's bandwidth cap. */
+  fileBytes?: boolean
   /** Statuses the caller handles itself; anything else becomes an AppError. */
   ok: number[]
   /** The step, for the error message: "uploading a.tar.xz". */
@@ -38,11 +40,19 @@ export function encodePath(path: string): string {
 export class NextcloudClient {
   readonly access: NextcloudAccess
   private readonly fetchFn: FetchFn
+  private readonly uploadFn: FetchFn
   private readonly onRejected: () => Promise<void>
 
-  constructor(access: NextcloudAccess, fetchFn: FetchFn, onRejected: () => Promise<void>) {
+  /** `uploadFetch` (ProviderContext.uploadFetch) carries file bytes only; absent: `fetchFn`. */
+  constructor(
+    access: NextcloudAccess,
+    fetchFn: FetchFn,
+    onRejected: () => Promise<void>,
+    uploadFetch?: FetchFn,
+  ) {
     this.access = access
     this.fetchFn = fetchFn
+    this.uploadFn = uploadFetch ?? fetchFn
     this.onRejected = onRejected
   }
 
@@ -67,7 +77,7 @@ export class NextcloudClient {
     // Every body is in memory, so 5xx and lost answers can be retried; a MOVE whose answer was
     // lost comes back 404 and the caller looks at the destination instead.
     const response = await fetchWithRetry(
-      this.fetchFn,
+      options.fileBytes ? this.uploadFn : this.fetchFn,
       url,
       {
         method,

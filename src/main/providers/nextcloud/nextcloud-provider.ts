@@ -21,8 +21,14 @@ function access(credentials: Credentials): NextcloudAccess {
   return { server: url, userId, loginName, appPassword }
 }
 
+/** File bytes go through uploadFetch (node:http in the app, under the bandwidth cap). */
 function client(credentials: Credentials, context: ProviderContext): NextcloudClient {
-  return new NextcloudClient(access(credentials), context.fetch, () => credentials.rejected())
+  return new NextcloudClient(
+    access(credentials),
+    context.fetch,
+    () => credentials.rejected(),
+    context.uploadFetch,
+  )
 }
 
 /** Nextcloud: Login Flow v2 gives an app password; WebDAV with chunked upload v2 and OC-Checksum. */

@@ -96,6 +96,7 @@ export class NextcloudUploader implements Uploader {
         'x-oc-mtime': String(Math.floor(file.mtimeMs / 1000)),
       },
       body,
+      fileBytes: true,
       ok: [201, 204],
       what: `uploading ${file.name}`,
       signal: context.signal,

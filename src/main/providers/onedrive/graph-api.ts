@@ -1,6 +1,6 @@
 import { AppError } from '../../../shared/app-error.ts'
 import { askedWait, fullJitter } from '../../net/jitter.ts'
-import { sleep, type FetchFn } from '../../net/fetch-with-retry.ts'
+import { cannotReach, sleep, type FetchFn } from '../../net/fetch-with-retry.ts'
 import type { AccessTokens } from '../provider.ts'
 import { failureToError, readFailure } from './graph-errors.ts'
 
@@ -110,7 +110,7 @@ export class GraphApi {
         response = await fetchFn(url, init)
       } catch (error) {
         if (request.signal?.aborted) throw error
-        throw new AppError('network', `Cannot reach ${new URL(url).host}.`, { cause: error })
+        throw cannotReach(url, error)
       }
       if (!RETRIED.has(response.status) || attempt >= ATTEMPTS) return response
       const failure = await readFailure(response.clone())

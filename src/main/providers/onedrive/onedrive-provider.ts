@@ -87,7 +87,7 @@ export const oneDriveProvider: Provider = {
     }
   },
   uploader: (credentials, context) =>
-    new OneDriveUploader(api(credentials, context), context.chunkSize),
+    new OneDriveUploader(api(credentials, context), context.chunkSize, context.adaptiveChunks),
   account: (credentials, context) => accountOf(api(credentials, context)),
   async disconnect() {
     // Microsoft has no endpoint that revokes one app's refresh token (only all of a user's

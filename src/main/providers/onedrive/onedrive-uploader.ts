@@ -1,3 +1,4 @@
+import type { ChunkSizer } from '../chunk-sizer.ts'
 import { AppError } from '../../../shared/app-error.ts'
 import { conflictName } from '../../uploads/conflict-name.ts'
 import { SourceReader } from '../../uploads/source-reader.ts'
@@ -7,7 +8,7 @@ import { itemPath, type GraphApi } from './graph-api.ts'
 import { ensureFolder, itemAt } from './onedrive-files.ts'
 import { UploadHashes } from './upload-hashes.ts'
 import {
-  fragmentBytes,
+  fragmentSizer,
   NameTaken,
   sendFragments,
   SessionGone,
@@ -36,11 +37,12 @@ interface Placed {
  */
 export class OneDriveUploader implements Uploader {
   private readonly api: GraphApi
-  private readonly chunkSize: number
+  /** One per uploader: what a fragment taught about the link carries over to the next file. */
+  private readonly fragments: ChunkSizer
 
-  constructor(api: GraphApi, chunkSize: number) {
+  constructor(api: GraphApi, chunkSize: number, adaptive?: boolean) {
     this.api = api
-    this.chunkSize = chunkSize
+    this.fragments = fragmentSizer(chunkSize, adaptive)
   }
 
   async upload(
@@ -186,7 +188,7 @@ export class OneDriveUploader implements Uploader {
   }
 
   private session(reader: SourceReader, hashes: UploadHashes, context: UploadContext) {
-    return { api: this.api, reader, hashes, context, fragment: fragmentBytes(this.chunkSize) }
+    return { api: this.api, reader, hashes, context, fragments: this.fragments }
   }
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { AppError } from '../../../shared/app-error.ts'
 import type { SourceReader } from '../../uploads/source-reader.ts'
 import type { UploadContext } from '../../uploads/uploader.ts'
+import { ChunkSizer } from '../chunk-sizer.ts'
 import type { DriveItem } from './drive-item.ts'
 import type { GraphApi } from './graph-api.ts'
 import { readFailure, failureToError } from './graph-errors.ts'
@@ -27,10 +28,17 @@ export class SessionGone extends Error {}
 /** The name was taken meanwhile (conflictBehavior fail, checked again at the last byte). */
 export class NameTaken extends Error {}
 
-/** The fragment size for the user's chunk size: whole 320 KiB units, under 60 MiB. */
-export function fragmentBytes(chunkSize: number): number {
-  const units = Math.max(1, Math.floor(chunkSize / FRAGMENT_UNIT))
-  return Math.min(units * FRAGMENT_UNIT, MAX_FRAGMENT)
+/**
+ * Fragment sizes: whole 320 KiB units under 60 MiB, starting from the user's chunk size and then
+ * following the measured rate (Graph's sessions are sequential, so a fragment's round trip is
+ * idle link time unless fragments are long enough).
+ */
+export function fragmentSizer(chunkSize: number, adaptive?: boolean): ChunkSizer {
+  return new ChunkSizer(
+    { granule: FRAGMENT_UNIT, min: FRAGMENT_UNIT, max: MAX_FRAGMENT },
+    chunkSize,
+    adaptive,
+  )
 }
 
 interface SessionStatus {
@@ -54,7 +62,7 @@ export interface SessionUpload {
   reader: SourceReader
   hashes: UploadHashes
   context: UploadContext
-  fragment: number
+  fragments: ChunkSizer
   resume: SessionResume
 }
 
@@ -82,10 +90,11 @@ export async function sendFragments(upload: SessionUpload): Promise<DriveItem> {
   const size = reader.file.size
   let next = resume.next
   for (;;) {
-    const length = Math.min(upload.fragment, size - next)
+    const length = Math.min(upload.fragments.size, size - next)
     const bytes = await reader.read(next, length)
     await hashes.feed(next, bytes)
     if (next + length === size) await reader.checkUnchanged()
+    const sentAt = performance.now()
     const response = await api.unauthenticated(resume.uploadUrl, {
       method: 'PUT',
       body: bytes,
@@ -105,10 +114,12 @@ export async function sendFragments(upload: SessionUpload): Promise<DriveItem> {
     if (response.status === 200 || response.status === 201)
       return (await response.json()) as DriveItem
     // 416: that range had arrived already (an answer lost on the way): ask where it stands.
+    const from = next
     next =
       response.status === 416
         ? (await response.body?.cancel(), await sessionNext(api, resume, context.signal))
         : nextOf((await response.json()) as SessionStatus, size)
+    if (response.status !== 416) upload.fragments.record(next - from, performance.now() - sentAt)
     context.onProgress(next)
     context.saveResume({ ...resume, next } satisfies SessionResume)
   }

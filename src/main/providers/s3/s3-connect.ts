@@ -1,5 +1,6 @@
 import { HeadBucketCommand, ListObjectsV2Command } from '@aws-sdk/client-s3'
-import { AppError } from '../../../shared/app-error.ts'
+import { AppError, isAppError } from '../../../shared/app-error.ts'
+import type { RoutedAgents } from '../../net/routed-agents.ts'
 import type { ConnectRequest, Connected } from '../provider.ts'
 import { s3Client } from './s3-client.ts'
 import { codeOf, KEY_REFUSED, statusOf } from './s3-errors.ts'
@@ -12,6 +13,7 @@ function accountOf(settings: S3Settings) {
 
 /** A refused check as one line naming the cause; the secret never appears in it. */
 function refusal(error: unknown, settings: S3Settings): AppError {
+  if (isAppError(error)) return error
   const status = statusOf(error)
   const code = codeOf(error)
   const where = `bucket "${settings.bucket}" at ${settings.endpoint}`
@@ -60,7 +62,10 @@ function refusal(error: unknown, settings: S3Settings): AppError {
  * answers carry no error code, so a refused HeadBucket is asked again by the listing, whose XML
  * says whether the key id or the signature (the secret) was wrong.
  */
-export async function connectS3(request: ConnectRequest): Promise<Connected> {
+export async function connectS3(
+  request: ConnectRequest,
+  agents?: RoutedAgents,
+): Promise<Connected> {
   const settings = settingsFromFields(request.fields)
   const secretAccessKey =
     typeof request.fields['secret-access-key'] === 'string'
@@ -71,7 +76,7 @@ export async function connectS3(request: ConnectRequest): Promise<Connected> {
       'invalid_setting',
       'The secret access key is missing: enter it (with the CLI, on stdin: --secret-access-key-stdin).',
     )
-  const client = s3Client(settings, { secretAccessKey })
+  const client = s3Client(settings, { secretAccessKey }, agents)
   const list = () =>
     client.send(
       new ListObjectsV2Command({ Bucket: settings.bucket, Prefix: settings.prefix, MaxKeys: 1 }),

@@ -8,6 +8,7 @@ import {
   type ListObjectsV2CommandOutput,
 } from '@aws-sdk/client-s3'
 import { AppError, isAppError } from '../../../shared/app-error.ts'
+import type { RoutedAgents } from '../../net/routed-agents.ts'
 import type { Credentials, DownloadOptions, RemoteEntry } from '../provider.ts'
 import { rangeAnswer, rangeFrom, writeFrom } from '../ranged-download.ts'
 import { s3Access } from './s3-client.ts'
@@ -18,8 +19,8 @@ import { folderKey, keyOf, pathOf } from './object-keys.ts'
  * Listing, downloading and removing backups in the bucket (restore and retention): one call per
  * s3Files(), whose client is closed after it.
  */
-export function s3Files(credentials: Credentials) {
-  const { client, settings } = s3Access(credentials)
+export function s3Files(credentials: Credentials, agents?: RoutedAgents) {
+  const { client, settings } = s3Access(credentials, agents)
   const { bucket, prefix } = settings
   const fail = (error: unknown, doing: string) =>
     s3Failure(error, doing, () => credentials.rejected())

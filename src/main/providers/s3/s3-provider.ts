@@ -54,9 +54,9 @@ export const s3Provider: Provider = {
     settings.enabled
       ? { enabled: true }
       : { enabled: false, reason: 'S3-compatible storage is switched off in its settings.' },
-  connect: (request) => connectS3(request),
+  connect: (request, context) => connectS3(request, context.agents),
   uploader(credentials, context) {
-    const { client, settings } = s3Access(credentials)
+    const { client, settings } = s3Access(credentials, context.agents)
     return new S3Uploader({
       client,
       settings,
@@ -68,8 +68,9 @@ export const s3Provider: Provider = {
   async disconnect() {
     // Access keys are revoked in the provider's console (IAM, MinIO, B2 …), not through S3.
   },
-  list: (credentials, folder) => s3Files(credentials).list(folder),
-  download: (credentials, remotePath, target, _context, options) =>
-    s3Files(credentials).download(remotePath, target, options),
-  remove: (credentials, remotePath) => s3Files(credentials).remove(remotePath),
+  list: (credentials, folder, context) => s3Files(credentials, context.agents).list(folder),
+  download: (credentials, remotePath, target, context, options) =>
+    s3Files(credentials, context.agents).download(remotePath, target, options),
+  remove: (credentials, remotePath, context) =>
+    s3Files(credentials, context.agents).remove(remotePath),
 }

@@ -1,5 +1,5 @@
 import { AppError } from '../../../shared/app-error.ts'
-import { retryAfterMs } from '../../net/fetch-with-retry.ts'
+import { cannotReach, retryAfterMs } from '../../net/fetch-with-retry.ts'
 
 /** A WebDAV answer this app did not expect, as an error whose code tells the queue what to do. */
 export function statusError(response: Response, what: string): AppError {
@@ -37,7 +37,7 @@ export function transportError(url: string, error: unknown, signal?: AbortSignal
   // A failed read of the file being sent reaches us as fetch's TypeError with it as the cause.
   const cause = (error as { cause?: unknown } | undefined)?.cause
   if (cause instanceof AppError) return cause
-  return new AppError('network', `Cannot reach ${new URL(url).host}.`, { cause: error })
+  return cannotReach(url, error)
 }
 
 /** An error opening or reading the backup file being uploaded. */

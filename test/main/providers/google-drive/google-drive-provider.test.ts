@@ -26,7 +26,7 @@ beforeAll(async () => {
   const env = googleEnv(emulator)
   await configureGoogle(env)
   const connectionId = await connectGoogle(env)
-  writeSettings(env.FTB_HOME!, { chunkSize: 4 * MIB })
+  writeSettings(env.FTB_HOME!, { chunkSize: 4 * MIB, adaptiveChunkSize: false })
   home = { env, home: env.FTB_HOME!, connectionId }
   dir = tempDir('gdrive')
 }, TEST_MS)
@@ -113,6 +113,31 @@ describe('Google Drive provider against the strict emulator', () => {
       await c.close()
     }
   })
+
+  it(
+    'sizes chunks from the measured rate: after the first 4 MiB the rest go in larger chunks on 256 KiB multiples',
+    async () => {
+      writeSettings(home.home, { adaptiveChunkSize: true })
+      const c = await openConnection(home)
+      try {
+        const from = emulator.requests.length
+        const path = await writeBackup(dir, 'adaptive.tar.xz', 40 * MIB + 123, 7)
+        const placed = await c.upload(path)
+        const lengths = since(from)
+          .filter((r) => r.method === 'PUT' && r.path.startsWith('/upload/'))
+          .map((r) => r.bytes)
+        // Loopback moves far more than 4 MiB in 4 s, so the sizer grows the chunks.
+        expect(lengths[0]).toBe(4 * MIB)
+        expect(Math.max(...lengths.slice(1))).toBeGreaterThan(4 * MIB)
+        for (const length of lengths.slice(0, -1)) expect(length % (256 * 1024)).toBe(0)
+        expect(emulator.fileAt(placed.remotePath)!.content!.equals(await readFile(path))).toBe(true)
+      } finally {
+        writeSettings(home.home, { adaptiveChunkSize: false })
+        await c.close()
+      }
+    },
+    TEST_MS,
+  )
 
   it(
     'renews an expired access token once and replays the call',

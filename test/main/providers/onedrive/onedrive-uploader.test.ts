@@ -29,7 +29,7 @@ beforeAll(async () => {
   emulator = started.emulator
   const env = oneDriveEnv(emulator, started.loopbackPort)
   const connectionId = await connectOneDrive(env)
-  writeSettings(env.FTB_HOME!, { chunkSize: 4 * 1024 * 1024 })
+  writeSettings(env.FTB_HOME!, { chunkSize: 4 * 1024 * 1024, adaptiveChunkSize: false })
   home = { env, home: env.FTB_HOME!, connectionId }
 }, 60_000)
 afterAll(async () => emulator?.close())
@@ -102,6 +102,26 @@ describe('OneDrive uploader against the Graph emulator', () => {
     expect(puts.reduce((sum, r) => sum + r.bytes, 0)).toBe(LARGE)
     expect(uploadRequests(from).every((r) => !r.authorization)).toBe(true)
     expect(placed.checksum.algorithm).toBe('quickxorhash')
+  })
+
+  it('sizes fragments from the measured rate: after the first the rest are larger, in 320 KiB units under 60 MiB', async () => {
+    writeSettings(home.home, { adaptiveChunkSize: true })
+    try {
+      const path = await writeBackup(tempDir('od'), 'adaptive.tar.xz', 10 * FRAGMENT + 5, 22)
+      const from = emulator.requests.length
+      const placed = await withConnection((c) => upload(c, path))
+      await expectStored(placed, path)
+      const lengths = uploadRequests(from)
+        .filter((r) => r.method === 'PUT')
+        .map((r) => r.bytes)
+      // Loopback moves far more than a fragment in 4 s, so the sizer grows them.
+      expect(lengths[0]).toBe(FRAGMENT)
+      expect(Math.max(...lengths.slice(1))).toBeGreaterThan(FRAGMENT)
+      for (const length of lengths.slice(0, -1)) expect(length % (320 * 1024)).toBe(0)
+      expect(Math.max(...lengths)).toBeLessThan(60 * 1024 * 1024)
+    } finally {
+      writeSettings(home.home, { adaptiveChunkSize: false })
+    }
   })
 
   it('after a 416 (a fragment whose answer was lost arrived twice) asks the session where it stands and goes on', async () => {
