@@ -8,5 +8,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // The suites start real servers, processes and a keychain: two cores, so keep files parallel but few.
     maxWorkers: 2,
+    // `import 'electron'` in natively loaded code (electron-store) gets the fake module.
+    setupFiles: ['test/support/electron/register.ts'],
   },
 })

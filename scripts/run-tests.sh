@@ -5,6 +5,10 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p test-results
+# Every server the tests start is on loopback: a proxy set for this machine (HTTPS_PROXY) must not
+# carry their requests. The proxy tests set their own variables.
+loopback=127.0.0.1,localhost,::1
+export NO_PROXY="$loopback${NO_PROXY:+,$NO_PROXY}" no_proxy="$loopback${no_proxy:+,$no_proxy}"
 report=test-results/vitest.json
 rm -f "$report"
 

@@ -8,6 +8,7 @@ import { connectionsCommand, disconnectCommand } from './connections-commands.ts
 import { BANDWIDTH_FLAGS, bandwidthCommand, type BandwidthOptions } from './bandwidth-command.ts'
 import { exitOnUncaught } from './fatal-errors.ts'
 import { healthCommand } from './health-command.ts'
+import { secretsCommand } from './secrets-command.ts'
 import { providersCommand } from './provider-commands.ts'
 import { CONFIGURE_FLAGS } from './provider-flags.ts'
 import { backupsCommand, restoreCommand } from './restore-commands.ts'
@@ -88,6 +89,12 @@ Commands:
                                      Delete the backups the retention policy lets go, each
                                      Fermentrack's folder counted on its own, and say which
                                      rule let each go (--dry-run only lists them)
+
+  secrets migrate --to keychain|keyring-napi|file [--json]
+                                     Move every token to another secret store (keytar's OS
+                                     keychain, the same through @napi-rs/keyring, or the
+                                     unencrypted file), check each, then switch the secretStore
+                                     setting and remove the old copies; quit the app first
 
 Environment: FTB_HOME, DROPBOX_APP_KEY, FTB_SECRET_STORE, FTB_LOCAL_DESTINATION,
 FTB_LOOPBACK_PORT, FTB_LOG_LEVEL, FTB_BANDWIDTH_LIMIT (see the README's configuration
@@ -240,6 +247,8 @@ async function dispatch(
     case 'bandwidth':
       arity(0, '[--rate RATE] [--full-speed HH:MM-HH:MM|off] [--json]')
       return bandwidthCommand(engine, values, process.env)
+    case 'secrets':
+      return secretsCommand(engine, args, values)
     case 'prune':
       arity(0, '[--connection ID] [--dry-run] [--json]')
       return pruneCommand(engine, values)

@@ -1,4 +1,4 @@
-import type { AppError } from '../shared/app-error.ts'
+import { AppError } from '../shared/app-error.ts'
 import { ConnectionService } from './auth/connection-service.ts'
 import { ProviderConfig } from './auth/provider-config.ts'
 import { SignInStates, SIGN_IN_TTL_MS } from './auth/sign-in-states.ts'
@@ -8,7 +8,11 @@ import type { FetchFn } from './net/fetch-with-retry.ts'
 import { envProxyRoute, type ProxyRoute } from './net/proxy-route.ts'
 import { routedTransports } from './net/transports.ts'
 import { openSecretStore, secretStoreKind } from './secrets/open-secret-store.ts'
-import type { SecretStore } from './secrets/secret-store.ts'
+import type { SecretStore, SecretStoreKind } from './secrets/secret-store.ts'
+import { migrateSecrets, type MigrationOutcome } from './secrets/secret-migration.ts'
+import { clientSecretAccount } from './auth/provider-config.ts'
+import { PING_ACCOUNT } from './health/health-ping.ts'
+import { providerIds } from './providers/registry.ts'
 import { homePaths, resolveHome } from './store/home.ts'
 import { SettingsStore } from './store/settings-store.ts'
 import { uploadBucket } from './net/bandwidth-limit.ts'
@@ -67,6 +71,8 @@ export interface Engine {
   }
   /** Said to the user at every start: a repaired settings file, plaintext token storage. */
   warnings: string[]
+  /** Moves every token to another secret store and makes it the one in use (secret-migration.ts). */
+  migrateSecrets(target: SecretStoreKind): Promise<MigrationOutcome>
   /**
    * Watches a folder and queues each settled backup for every destination. `onScanComplete`
    * follows each full scan (at start, and when watching resumes), once what it found is queued.
@@ -173,6 +179,23 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     backups,
     verify,
     warnings,
+    migrateSecrets: (target) => {
+      if (env.FTB_SECRET_STORE) {
+        // It would keep every process that has it on the store being emptied.
+        throw new AppError(
+          'usage',
+          `FTB_SECRET_STORE=${env.FTB_SECRET_STORE} is set and wins over the secretStore setting: unset it to migrate, and afterwards set it to ${target} or leave it unset.`,
+        )
+      }
+      return migrateSecrets({
+        current: kind,
+        target,
+        accounts: secretAccounts(settings),
+        home,
+        open: async (backend) => (await openSecretStore({ kind: backend, home, log })).store,
+        useTarget: () => settings.update((current) => ({ ...current, secretStore: target })),
+      })
+    },
     watch: (dir, onStatus, onScanComplete) =>
       watchIntoQueue({ dir }, settings, uploads, log, onStatus, onScanComplete),
     watchSources: (onStatus, onScanComplete) => {
@@ -290,4 +313,13 @@ function watchIntoQueue(
 export function signInTtlMs(env: NodeJS.ProcessEnv): number {
   const seconds = Number(env.FTB_SIGN_IN_TIMEOUT)
   return seconds > 0 ? Math.min(seconds * 1000, SIGN_IN_TTL_MS) : SIGN_IN_TTL_MS
+}
+
+/** Every account the engine files a secret under. */
+function secretAccounts(settings: SettingsStore): string[] {
+  return [
+    ...settings.get().connections.map((connection) => connection.id),
+    ...providerIds().map(clientSecretAccount),
+    PING_ACCOUNT,
+  ]
 }

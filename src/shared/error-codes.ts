@@ -109,6 +109,10 @@ export const ERROR_CODES = {
       'The OS keychain (Secret Service) cannot be reached or is locked, so tokens cannot be stored safely.',
     fix: 'Unlock or start your keyring (for example gnome-keyring in a D-Bus session), or on a headless machine set FTB_SECRET_STORE=file to keep tokens in an owner-only file, unencrypted.',
   },
+  secret_migration_failed: {
+    cause: 'A token copied to the new secret store could not be read back from it.',
+    fix: 'Nothing was removed from the old store and the setting is unchanged. Check that the new store works (unlock the keyring), then run `fermentrack-backup secrets migrate` again.',
+  },
   secret_store_invalid: {
     cause: 'The token file is unreadable or damaged.',
     fix: 'Reconnect the account to write it again, or restore the file from a backup.',

@@ -161,6 +161,21 @@ export const AccountInfoView = z.object({
 })
 
 const Id = z.object({ id: z.string().min(1).max(200) })
+
+/** What the window remembers between runs (the shell keeps it in its own file, not settings). */
+export const WindowMemory = z.object({
+  lastView: z.string().max(64).nullable(),
+  /** Banners the user closed, by the id the window gives each. */
+  dismissedBanners: z.array(z.string().max(200)),
+})
+export type WindowMemory = z.infer<typeof WindowMemory>
+export const WindowMemoryChange = z
+  .object({
+    lastView: z.string().min(1).max(64).optional(),
+    dismissBanner: z.string().min(1).max(200).optional(),
+  })
+  .strict()
+export type WindowMemoryChange = z.infer<typeof WindowMemoryChange>
 const JobId = z.object({ jobId: z.number().int().positive() })
 const Scope = z.object({ connectionId: z.string().min(1).max(200).optional() })
 /** Paths from a drop: main checks each again (a regular, readable file) before queueing it. */
@@ -398,6 +413,8 @@ export const commands = {
   'app.openExternal': { input: z.object({ url: z.string().url().max(2000) }), output: z.void() },
   /** Main writes the clipboard: the sandboxed window is refused the clipboard permission. */
   'app.copyText': { input: z.object({ text: z.string().min(1).max(10_000) }), output: z.void() },
+  'window.memory': { input: z.void(), output: WindowMemory },
+  'window.remember': { input: WindowMemoryChange, output: WindowMemory },
   ...retentionHealthCommands,
   ...backupCommands,
 } as const

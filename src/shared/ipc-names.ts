@@ -30,6 +30,8 @@ export const COMMAND_NAMES = [
   'dialog.chooseFolder',
   'app.openExternal',
   'app.copyText',
+  'window.memory',
+  'window.remember',
   // Retention and health in the window (issue #10).
   'retention.get',
   'retention.preview',

@@ -13,6 +13,9 @@ export { ProviderId } from './provider-settings.ts'
  */
 export const SETTINGS_VERSION = 3
 
+/** The secret store backends (src/main/secrets/), as FTB_SECRET_STORE and the setting name them. */
+export const SECRET_STORE_KINDS = ['keychain', 'keyring-napi', 'file'] as const
+
 /** missing_permission: the Dropbox app lacks a scope (App Console); a reconnect follows the fix. */
 export const ConnectionStatus = z.enum(['connected', 'needs_reauth', 'missing_permission'])
 export type ConnectionStatus = z.infer<typeof ConnectionStatus>
@@ -110,11 +113,17 @@ export const Settings = z.object({
     })
     .default(8 * 1024 * 1024),
   /**
+   * Chunks of one large Dropbox upload on the wire at once (a concurrent upload session), so the
+   * round trip does not idle the link; 1 = one chunk after the other (a sequential session).
+   */
+  parallelChunks: z.number().int().min(1).max(16).default(4),
+  /**
    * Chunked uploads size their chunks from the measured rate (so one takes a few seconds),
    * starting at chunkSize; false keeps every chunk at chunkSize.
    */
   adaptiveChunkSize: z.boolean().default(true),
-  secretStore: z.enum(['keychain', 'file']).default('keychain'),
+  /** Where tokens live: keytar's OS keychain, the same through @napi-rs/keyring, or a file. */
+  secretStore: z.enum(SECRET_STORE_KINDS).default('keychain'),
   /** All uploads together stay under this many bytes per second; 0 = unlimited. */
   bandwidthLimit: BandwidthLimit.default(0),
   /** Local hours when bandwidthLimit is lifted; null: the limit holds all day. */

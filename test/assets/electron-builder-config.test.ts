@@ -4,7 +4,12 @@
 import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { DebugLogger } from 'builder-util'
-import type { Configuration, LinuxConfiguration } from 'app-builder-lib'
+import type {
+  Configuration,
+  LinuxConfiguration,
+  MacConfiguration,
+  WindowsConfiguration,
+} from 'app-builder-lib'
 import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config.js'
 import { LinuxTargetHelper } from 'app-builder-lib/out/targets/LinuxTargetHelper.js'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -71,5 +76,28 @@ describe('electron-builder.yml', () => {
     // Electron's app_id comes from desktopName; the window matches the entry only if they agree.
     expect(entry).toContain('\nStartupWMClass=fermentrack-backup-companion\n')
     expect(helper.getDesktopFileName()).toBe('fermentrack-backup-companion')
+  })
+
+  it('makes the deb the main Linux artifact and never passes --no-sandbox', () => {
+    const linux = config.linux as LinuxConfiguration
+    expect(linux.target).toEqual(['deb', 'AppImage'])
+    expect(JSON.stringify(config)).not.toContain('no-sandbox')
+  })
+
+  it('signs and notarizes macOS builds under the hardened runtime, with the JIT entitlement', async () => {
+    const mac = config.mac as MacConfiguration
+    expect(mac).toMatchObject({ hardenedRuntime: true, notarize: true })
+    // No identity in the file: Developer ID comes from CSC_LINK, ad-hoc from dist:mac-local.
+    expect(mac.identity).toBeUndefined()
+    const plist = await readFile(new URL(`../../${mac.entitlements}`, import.meta.url), 'utf8')
+    expect(plist).toContain('<key>com.apple.security.cs.allow-jit</key>')
+    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8'))
+    expect(pkg.scripts['dist:mac-local']).toContain('-c.mac.identity=-')
+  })
+
+  it('signs only the Windows executables, leaving what the asar integrity covers as hashed', () => {
+    const win = config.win as WindowsConfiguration
+    expect(win.signExts ?? null).toBeNull()
+    expect(config.afterSign ?? null).toBeNull()
   })
 })

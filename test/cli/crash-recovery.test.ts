@@ -51,12 +51,13 @@ function inFlight(home: string): number {
 const acknowledgedAppends = (h: DropboxHome) =>
   h.emulator.requests.filter((r) => r.path === APPEND && r.status === 200).length
 
-describe('kill -9 in the middle of an upload session', () => {
+describe('kill -9 in the middle of a sequential upload session', () => {
   it.each(['watch', 'upload'] as const)(
     'a restarted %s continues the session from the acknowledged offset, never from byte 0',
     async (restart) => {
       const chunkSize = 4 * MIB
-      const h = await openHome({ chunkSize })
+      // One chunk at a time (concurrent sessions have their own test: concurrent-crash.test.ts).
+      const h = await openHome({ chunkSize, parallelChunks: 1 })
       const size = 10 * chunkSize + 4321
       const path = await writeBackup(h.backups, 'killed.tar.xz', size, 11)
       age(path)
@@ -115,7 +116,12 @@ describe('kill -9 at random moments, run after run', () => {
     const chunkSize = 4 * MIB
     const local = tempDir('nas')
     dirs.push(local)
-    const h = await openHome({ chunkSize, concurrency: 2 }, { FTB_LOCAL_DESTINATION: local })
+    // Sequential sessions keep each upload long enough for the kills to land inside them; a
+    // kill inside a concurrent session has its own test (concurrent-crash.test.ts).
+    const h = await openHome(
+      { chunkSize, concurrency: 2, parallelChunks: 1 },
+      { FTB_LOCAL_DESTINATION: local },
+    )
     const files = [
       { name: 'a-small.tar.xz', size: 20_000 },
       // The smallest complete .xz: one of 0 bytes is no archive, and waits for its writer.

@@ -307,8 +307,12 @@ describe('a backup that changes under the upload', () => {
 })
 
 describe('transient Dropbox trouble', () => {
+  // One upload at a time, so each file takes the per-file routes (files/upload, finish); two at
+  // once would commit together through finish_batch_v2, whose faults batched-commits.test.ts tests.
+  const oneAtATime = { chunkSize: CHUNK, concurrency: 1 }
+
   it('429 with Retry-After and 5xx answers are waited out, and every file arrives once', async () => {
-    const h = await openHome({ chunkSize: CHUNK })
+    const h = await openHome(oneAtATime)
     h.emulator.injectFault(UPLOAD, { kind: 'rate_limit', retryAfter: 1, body: 'json' })
     h.emulator.injectFault(START, { kind: 'status', status: 500 })
     h.emulator.injectFault(APPEND, { kind: 'status', status: 503 })
@@ -350,7 +354,7 @@ describe('transient Dropbox trouble', () => {
       },
     },
   ])('$fault.kind on $route is recovered from without a second copy', async ({ route, fault }) => {
-    const h = await openHome({ chunkSize: CHUNK })
+    const h = await openHome(oneAtATime)
     h.emulator.injectFault(route, fault)
     await uploadBothKinds(h)
     // The fault really happened: a request to that route got no answer or an error answer.

@@ -44,7 +44,8 @@ async function cli(env: NodeJS.ProcessEnv, ...args: string[]) {
 
 describe('status, pause and resume', () => {
   it('status shows the transfer; pause stops it and starts nothing until resume continues it', async () => {
-    const h = await openHome({ chunkSize: CHUNK, concurrency: 1 })
+    // One chunk at a time (a sequential session), so "the second append" is one request.
+    const h = await openHome({ chunkSize: CHUNK, concurrency: 1, parallelChunks: 1 })
     const size = 8 * CHUNK + 3
     const big = await writeBackup(h.backups, 'big.tar.xz', size, 1)
     age(big)

@@ -27,8 +27,9 @@ const dropboxTarget: ConformanceTarget = {
           FTB_DROPBOX_CONTENT_URL: content.url,
         })
         const connectionId = await connectDropbox(env)
-        // The smallest chunk Dropbox's hashing allows, so the large file takes several requests.
-        writeSettings(env.FTB_HOME!, { chunkSize: CHUNK })
+        // The smallest chunk Dropbox's hashing allows, so the large file takes several requests;
+        // fixed, so the pieces lost at a kill (up to parallelChunks, 4) stay 4 MiB each.
+        writeSettings(env.FTB_HOME!, { chunkSize: CHUNK, adaptiveChunkSize: false })
         return { env, home: env.FTB_HOME!, connectionId }
       },
       async stored(remotePath) {
@@ -48,8 +49,10 @@ const dropboxTarget: ConformanceTarget = {
         emulator.revokeAll()
       },
       resumesAfterRestart: true,
-      // Five 4 MiB requests (the last one short).
-      largeFileBytes: 4 * CHUNK + 12_345,
+      // Seventeen 4 MiB requests (the last one short), four on the wire at once: the ones in
+      // flight at a kill are lost, and must stay well under half the file for the resume check
+      // to tell resuming from starting over.
+      largeFileBytes: 16 * CHUNK + 12_345,
       async close() {
         await content.close()
         await emulator.close()

@@ -77,6 +77,9 @@ export async function startApp(
     cspViolations,
     received,
     open: async (colorScheme = 'light') => {
+      // The window's memory lives as long as the bridge; each page here starts as a first
+      // window would, on Uploads, whatever section an earlier page showed last.
+      await bridge.companion.invoke('window.remember', { lastView: 'uploads' })
       const page = await openApp(browser, bridge.url, {
         colorScheme,
         dropDir,

@@ -6,6 +6,7 @@ import type {
   CommandResult,
   EventName,
   EventPayload,
+  WindowMemory,
 } from '../../src/shared/ipc-contract.ts'
 import type { ErrorCode } from '../../src/shared/error-codes.ts'
 import type {
@@ -34,6 +35,8 @@ export interface FakeState {
   active: JobView[]
   /** Newest first, as the engine keeps it. */
   history: JobView[]
+  /** What main keeps for the window between runs. */
+  windowMemory: WindowMemory
   /** What the native folder picker "chooses"; null is Cancel. */
   chosenFolder: string | null
   retention: RetentionView
@@ -81,6 +84,7 @@ export class FakeCompanion {
       active: [],
       history: [],
       chosenFolder: '/home/pi/chosen',
+      windowMemory: { lastView: null, dismissedBanners: [] },
       retention: { retention: {}, overrides: {} },
       health: { alerts: [], lastBackupAt: null, checkedAt: 0 },
       backups: [],
@@ -145,6 +149,8 @@ export class FakeCompanion {
     'dialog.chooseFolder': () => this.run('dialog.chooseFolder', undefined),
     'app.openExternal': (input) => this.run('app.openExternal', input),
     'app.copyText': (input) => this.run('app.copyText', input),
+    'window.memory': () => this.run('window.memory', undefined),
+    'window.remember': (input) => this.run('window.remember', input),
     'retention.get': () => this.run('retention.get', undefined),
     'retention.preview': (input) => this.run('retention.preview', input),
     'retention.save': (input) => this.run('retention.save', input),
@@ -311,6 +317,17 @@ export class FakeCompanion {
     'app.copyText': ({ text }) => {
       this.state.clipboard.push(text)
       return ok(undefined)
+    },
+    'window.memory': () => ok(this.state.windowMemory),
+    'window.remember': ({ lastView, dismissBanner }) => {
+      const { windowMemory } = this.state
+      this.state.windowMemory = {
+        lastView: lastView ?? windowMemory.lastView,
+        dismissedBanners: dismissBanner
+          ? [...windowMemory.dismissedBanners, dismissBanner]
+          : windowMemory.dismissedBanners,
+      }
+      return ok(this.state.windowMemory)
     },
     'retention.get': () => ok(this.state.retention),
     // An empty folder: tests that need backups in it answer with respond().

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { FakeCompanion } from './fake-companion.ts'
 import { makeConnection, makeHistory, makeJob, makeStatus, SPACE_ERROR } from './fixtures.ts'
 import { renderApp } from './render-app.tsx'
@@ -100,7 +100,8 @@ describe('history with 10,000 uploads', () => {
     fireEvent.change(screen.getByLabelText('Search uploads'), {
       target: { value: 'no-such-backup' },
     })
-    await screen.findByText('No uploads match')
+    // Under load a render can take longer than findBy's default second.
+    await screen.findByText('No uploads match', {}, { timeout: 5000 })
     fireEvent.click(screen.getByRole('button', { name: 'Show all uploads' }))
     await screen.findByText('fermentrack_backup_10000.tar.xz')
     expect(grid().getAttribute('aria-rowcount')).toBe('10001')
@@ -182,5 +183,58 @@ describe('an upload Dropbox asked us to hold back', () => {
     fireEvent.click(within(row).getByText(waiting.name))
     const details = screen.getByRole('region', { name: `Details of ${waiting.name}` })
     expect(within(details).getByText(`Waiting: ${text}`)).toBeTruthy()
+  })
+})
+
+describe('history rows as tall as their content', () => {
+  const ROW_FAILED = 96
+  const HEADER = 32
+  const VIEWPORT = 480 // the hook's stand-in while the scroller has no layout
+
+  /** Layout happy-dom lacks: a failed row (its error wrapped) is taller than the others. */
+  function withRowHeights() {
+    return vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (
+      this: HTMLElement,
+    ) {
+      const row = this.getAttribute('role') === 'row'
+      const height = !row ? 0 : this.classList.contains('state-failed') ? ROW_FAILED : ROW
+      return DOMRect.fromRect({ x: 0, y: 0, width: 600, height })
+    })
+  }
+  afterEach(() => vi.restoreAllMocks())
+
+  const bodyHeight = () =>
+    parseFloat((grid().querySelector('.grid-body') as HTMLElement).style.height)
+  const renderedFailed = () => grid().querySelectorAll('.grid-body .state-failed').length
+
+  it('measures each rendered row: failed rows count taller in the list height', async () => {
+    withRowHeights()
+    // Every tenth upload failed: rows 0, 10, 20 and 30.
+    await renderApp(
+      new FakeCompanion({ connections: [makeConnection()], history: makeHistory(40) }),
+    )
+    await within(grid()).findByText('fermentrack_backup_00040.tar.xz')
+    await waitFor(() => expect(renderedFailed()).toBe(2))
+    expect(bodyHeight()).toBe(40 * ROW + 2 * (ROW_FAILED - ROW))
+  })
+
+  it('End scrolls the last row into view by the measured heights above it', async () => {
+    withRowHeights()
+    await renderApp(
+      new FakeCompanion({ connections: [makeConnection()], history: makeHistory(40) }),
+    )
+    await within(grid()).findByText('fermentrack_backup_00040.tar.xz')
+    await waitFor(() => expect(bodyHeight()).toBe(40 * ROW + 2 * (ROW_FAILED - ROW)))
+    grid().focus()
+    fireEvent.keyDown(grid(), { key: 'End' })
+    await screen.findByRole('region', { name: 'Details of fermentrack_backup_00001.tar.xz' })
+    // The bottom of row 39 at the bottom of the view, counting the three taller rows above it
+    // (row 30 is measured once scrolled to, and the library keeps the view in place).
+    // Fixed-height arithmetic (39 × 52 + 52) would stop short, under the taller rows.
+    const visible = VIEWPORT - HEADER
+    await waitFor(() => expect(renderedFailed()).toBe(1))
+    expect(bodyHeight()).toBe(40 * ROW + 3 * (ROW_FAILED - ROW))
+    expect(grid().scrollTop).toBe(40 * ROW + 3 * (ROW_FAILED - ROW) - visible)
+    expect(grid().getAttribute('aria-activedescendant')).toBe('history-row-39')
   })
 })

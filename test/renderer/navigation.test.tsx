@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { cleanup, fireEvent, screen } from '@testing-library/react'
+import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react'
 import { afterEach, describe, expect, it } from 'vitest'
 import { FakeCompanion } from './fake-companion.ts'
 import { makeConnection } from './fixtures.ts'
@@ -21,6 +21,22 @@ describe('section navigation', () => {
     expect(tab(/Settings/).tabIndex).toBe(-1)
     expect(tab(/Backups/).tabIndex).toBe(-1)
     expect(screen.getByRole('tabpanel', { name: /Uploads/ })).toBeTruthy()
+  })
+
+  it('opens on the section shown last time and remembers the one chosen', async () => {
+    const fake = new FakeCompanion({ connections: [makeConnection()] })
+    fake.state.windowMemory = { lastView: 'backups', dismissedBanners: [] }
+    await renderApp(fake)
+    await waitFor(() => expect(selected()).toBe(tab(/Backups/)))
+    fireEvent.click(tab(/Settings/))
+    await waitFor(() => expect(fake.state.windowMemory.lastView).toBe('settings'))
+  })
+
+  it('ignores a remembered section that no longer exists', async () => {
+    const fake = new FakeCompanion({ connections: [makeConnection()] })
+    fake.state.windowMemory = { lastView: 'statistics', dismissedBanners: [] }
+    await renderApp(fake)
+    expect(selected()).toBe(tab(/Uploads/))
   })
 
   it('moves between sections with the arrow keys, Home and End, wrapping around', async () => {

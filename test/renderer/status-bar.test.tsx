@@ -58,6 +58,25 @@ describe('status bar', () => {
     expect(screen.getByText(other.message)).toBeTruthy()
   })
 
+  it('keeps a closed error closed in the next run (main remembers it), a new one shows', async () => {
+    const fake = ready()
+    fake.state.status = makeStatus({ tray: 'error', lastError: SPACE_ERROR })
+    await renderApp(fake)
+    fireEvent.click(screen.getByRole('button', { name: 'Hide this message' }))
+    await waitFor(() => expect(fake.state.windowMemory.dismissedBanners).toHaveLength(1))
+    cleanup()
+
+    // The next run: a new window over the same memory.
+    await renderApp(fake)
+    await waitFor(() => expect(screen.queryByText(SPACE_ERROR.message)).toBeNull())
+    const other = {
+      code: 'network' as const,
+      message: 'The storage provider could not be reached.',
+    }
+    act(() => fake.setStatus({ tray: 'error', lastError: other }))
+    expect(screen.getByText(other.message)).toBeTruthy()
+  })
+
   it('shows an unreadable watch folder', async () => {
     const fake = ready()
     fake.state.status = makeStatus({

@@ -26,6 +26,9 @@ import { LoginItem, launchedHidden } from './login-item.ts'
 import type { MainWindow } from './main-window.ts'
 import { Notifier } from './notifier.ts'
 import { registerRendererProtocol } from './renderer-protocol.ts'
+import type { ShellState } from './shell-state.ts'
+import { hasTrayHost } from './tray-host.ts'
+import { loginStart, trayHintMessage } from './tray-hint.ts'
 import { electronRestoreShell } from './restore-shell.ts'
 import { systemProxyRoute } from './system-proxy-route.ts'
 import { TrayController } from './tray-controller.ts'
@@ -47,7 +50,16 @@ export interface WiringContext {
   running: Running
   appOrigin: string
   userData: string
+  shellState: ShellState
 }
+
+const exec = promisify(execFile)
+/** Runs a desktop tool, in the environment the app was given (its session bus, its PATH). */
+const commandRunner =
+  (env: NodeJS.ProcessEnv) =>
+  async (command: string, args: readonly string[]): Promise<string> =>
+    (await exec(command, [...args], { timeout: 10_000, env: { PATH: process.env.PATH, ...env } }))
+      .stdout
 
 export interface Wired {
   engine: Engine
@@ -56,11 +68,16 @@ export interface Wired {
 }
 
 export async function wireCompanion(context: WiringContext): Promise<Wired> {
-  const { electron, environment, log, window, router, running, appOrigin } = context
+  const { electron, environment, log, window, router, running, appOrigin, shellState } = context
   const { app, Menu, clipboard, dialog, ipcMain, net, protocol, shell } = electron
   const { platform, argv, env, execPath } = environment
 
-  registerRendererProtocol({ protocol, net, rootDir: path.join(environment.outDir, 'renderer') })
+  registerRendererProtocol({
+    protocol,
+    net,
+    rootDir: path.join(environment.outDir, 'renderer'),
+    log,
+  })
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(applicationMenuTemplate(platform, app.isPackaged, APP_NAME)),
   )
@@ -92,6 +109,7 @@ export async function wireCompanion(context: WiringContext): Promise<Wired> {
         : dialog.showOpenDialog(options))
       return result.canceled ? null : (result.filePaths[0] ?? null)
     },
+    windowMemory: shellState,
     restoreShell: electronRestoreShell({
       dialog,
       shell,
@@ -108,7 +126,17 @@ export async function wireCompanion(context: WiringContext): Promise<Wired> {
   })
   forwardEvents(companion, () => window.contents())
   const hidden = launchedHidden(argv, platform, app)
-  if (!hidden) window.show()
+  const start = loginStart({
+    hidden,
+    trayHost: hidden ? await hasTrayHost(platform, commandRunner(env)) : undefined,
+    hintSeen: shellState.trayHintSeen(),
+  })
+  if (start.show) window.show()
+  if (start.hint) {
+    log.info('start at login: showing the window once', { hint: start.hint })
+    shellState.markTrayHintSeen()
+    void dialog.showMessageBox(trayHintMessage(start.hint, platform))
+  }
 
   await companion.start()
 
@@ -118,12 +146,19 @@ export async function wireCompanion(context: WiringContext): Promise<Wired> {
   const active = await run('uploads.active')
   const health = await run('health.get')
   const status = companion.currentStatus()
+  let notificationsFailed = false
   const notifier = new Notifier({
     create: (options) => new electron.Notification(options),
     isSupported: () => electron.Notification.isSupported(),
     level: settings.ok ? settings.value.notifications : 'all',
     watch: status.watch,
     onClick: () => window.show(),
+    onFailed: (content, error) => {
+      // Logged once: on an unsigned macOS build every notification fails the same way.
+      if (!notificationsFailed) log.warn('the OS refused a notification; using the tray', { error })
+      notificationsFailed = true
+      tray.showNotice(content)
+    },
     alerts: new AlertLedger(path.join(engine.home, 'health-alerts.json')),
   })
   running.notifier = notifier
@@ -187,10 +222,9 @@ export async function wireCompanion(context: WiringContext): Promise<Wired> {
   // Alerts found before the tray listened; the ledger keeps a repeat from notifying twice.
   if (health.ok) notifier.update('health.changed', health.value)
   if (platform === 'linux') {
-    const exec = promisify(execFile)
     void installAppImageUrlHandler({
       env,
-      run: async (command, args) => void (await exec(command, args, { timeout: 10_000 })),
+      run: async (command, args) => void (await commandRunner(process.env)(command, args)),
       log,
     }).catch((error: unknown) => log.warn('could not write the AppImage link handler', { error }))
   }

@@ -17,10 +17,15 @@ import { MainWindow } from './main-window.ts'
 import { QuitSequence } from './quit-sequence.ts'
 import { RENDERER_ENTRY_URL, RENDERER_ORIGIN, rendererScheme } from './renderer-protocol.ts'
 import { applySecurityRestrictions } from './security-restrictions.ts'
+import { ShellState } from './shell-state.ts'
 import type { ElectronModules, ShellEnvironment } from './shell-inputs.ts'
 import { APP_NAME } from './tray-menu.ts'
 
 export const APP_ID = 'org.fermentrack.backupcompanion'
+/** Appended to the home folder's name for an unpackaged run. */
+export const DEV_SUFFIX = '-dev'
+/** The subfolder of userData that holds Chromium's files. */
+export const SESSION_DATA_DIR = 'chromium'
 
 export interface DesktopShell {
   log: ShellLog
@@ -40,7 +45,13 @@ export function startDesktopShell(
   protocol.registerSchemesAsPrivileged([rendererScheme])
   // The app and the CLI share one home (settings, queue, sign-in channel), so `fermentrack-backup`
   // commands see what the app does. Set before the single-instance lock, which lives in userData.
-  app.setPath('userData', path.join(app.getPath('appData'), APP_DIR_NAME))
+  // An unpackaged run (npm start) gets a home of its own, as it has a link scheme of its own, so
+  // it doesn't find an installed app's lock and hand its argv over instead of starting.
+  const dirName = app.isPackaged ? APP_DIR_NAME : `${APP_DIR_NAME}${DEV_SUFFIX}`
+  app.setPath('userData', path.join(app.getPath('appData'), dirName))
+  // Chromium's own files (Cache, GPUCache, Local Storage …) go to sessionData, by default userData
+  // itself: the home's top level, which the engine and the CLI use. Must be set before `ready`.
+  app.setPath('sessionData', path.join(app.getPath('userData'), SESSION_DATA_DIR))
   // A second launch (including one the OS starts to deliver a deep link) hands its argv to the
   // running instance through `second-instance` and exits.
   if (!app.requestSingleInstanceLock()) {
@@ -73,23 +84,40 @@ export function startDesktopShell(
     stop: () => running.companion?.stop() ?? Promise.resolve(),
     log,
   })
+  const shellState = new ShellState(userData)
   const window = new MainWindow({
     create: (options) => new electron.BrowserWindow(options),
     preload: path.join(environment.outDir, 'preload', 'index.cjs'),
     url: devServerUrl ?? RENDERER_ENTRY_URL,
     isQuitting: () => quit.isQuitting(),
     onSessionEnd: () => quit.markQuitting(),
+    placement: {
+      saved: () => shellState.windowPlacement(),
+      save: (placement) => shellState.saveWindowPlacement(placement),
+    },
+    // Only asked when the window is made, which is after `ready` (screen needs it).
+    workAreas: () => electron.screen.getAllDisplays().map((display) => display.workArea),
+    log,
+    logFile: log.file,
   })
   const router = new DeepLinkRouter((error) => {
     log.warn('a sign-in link was not accepted', { reason: error.code })
     running.notifier?.problem('Sign-in not completed', error.toPayload())
   })
 
-  const ready = app
-    .whenReady()
-    .then(() =>
-      wireCompanion({ electron, environment, log, window, router, running, appOrigin, userData }),
-    )
+  const ready = app.whenReady().then(() =>
+    wireCompanion({
+      electron,
+      environment,
+      log,
+      window,
+      router,
+      running,
+      appOrigin,
+      userData,
+      shellState,
+    }),
+  )
   ready.catch((error: unknown) => {
     log.error('the app could not start', { error })
     const message = error instanceof Error ? error.message : String(error)

@@ -44,10 +44,10 @@ export class LoginItem {
         const file = autostartFile(env)
         await (enabled ? writeAutostartEntry(file, command) : removeAutostartEntry(file))
       } else if (platform === 'win32') {
-        // Windows runs the command line as written, so paths in arguments need their quotes.
+        // Electron >= 42 quotes each argument itself when it writes the Run key
+        // (electron/electron#50016); quoting here too would register `""C:\my repo""`.
         const [exe, ...rest] = command
-        const args = [...rest.map((arg) => `"${arg}"`), HIDDEN_FLAG]
-        app.setLoginItemSettings({ openAtLogin: enabled, path: exe, args })
+        app.setLoginItemSettings({ openAtLogin: enabled, path: exe, args: [...rest, HIDDEN_FLAG] })
       } else {
         // macOS ignores args; wasOpenedAtLogin tells the app to stay hidden instead.
         app.setLoginItemSettings({ openAtLogin: enabled, args: [HIDDEN_FLAG] })

@@ -14,6 +14,7 @@ import {
   net,
   protocol,
   session,
+  screen,
   shell,
 } from 'electron'
 import { startDesktopShell } from './desktop-shell.ts'
@@ -32,6 +33,7 @@ const desktop = startDesktopShell(
     net,
     protocol,
     session,
+    screen,
     shell,
   },
   {

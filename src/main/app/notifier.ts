@@ -28,6 +28,11 @@ export interface NotifierOptions {
   watch: StatusView['watch']
   /** A click on a notification brings the window forward. */
   onClick: () => void
+  /**
+   * The OS refused to show one. Since Electron 42 an unsigned macOS app gets `failed` for every
+   * notification, so what it said must reach the user another way (the tray).
+   */
+  onFailed: (content: NotificationContent, error: string) => void
   setTimer?: (run: () => void, ms: number) => unknown
   /** Lets each health alert through once a day (absent: health alerts are not notified). */
   alerts?: Pick<AlertLedger, 'take'>
@@ -94,6 +99,10 @@ export class Notifier {
       this.options.onClick()
     })
     notification.on('close', forget)
+    notification.on('failed', (_event, error) => {
+      forget()
+      this.options.onFailed(content, error)
+    })
     notification.show()
   }
 }

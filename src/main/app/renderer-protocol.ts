@@ -7,6 +7,7 @@
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { CustomScheme, Net, Protocol } from 'electron'
+import type { Logger } from '../log/logger.ts'
 
 export const RENDERER_SCHEME = 'app'
 export const RENDERER_ORIGIN = `${RENDERER_SCHEME}://companion`
@@ -55,17 +56,29 @@ export interface RendererProtocolOptions {
   net: Pick<Net, 'fetch'>
   /** The renderer build output (out/renderer). */
   rootDir: string
+  log: Pick<Logger, 'warn'>
 }
+
+const notFound = () => new Response('Not found', { status: 404 })
 
 export function registerRendererProtocol({
   protocol,
   net,
   rootDir,
+  log,
 }: RendererProtocolOptions): void {
   protocol.handle(RENDERER_SCHEME, async (request) => {
     const file = resolveRendererFile(request.url, rootDir)
-    if (file === null) return new Response('Not found', { status: 404 })
-    const response = await net.fetch(pathToFileURL(file).href)
+    if (file === null) return notFound()
+    let response: Response
+    try {
+      // net.fetch rejects (net::ERR_FILE_NOT_FOUND) rather than answering 404 for a missing
+      // file; a rejection here would only reach Chromium as a failed load with no trace.
+      response = await net.fetch(pathToFileURL(file).href)
+    } catch (error) {
+      log.warn('a renderer file could not be read', { url: request.url, error })
+      return notFound()
+    }
     // The policy also travels as a header: a page can add restrictions to it but never lift it.
     const headers = new Headers(response.headers)
     headers.set('Content-Security-Policy', RENDERER_CSP)

@@ -17,6 +17,7 @@ export interface ElectronModules {
   protocol: Electron.Protocol
   /** For the system proxy (system-proxy-route.ts); its defaultSession exists once ready. */
   session: typeof Electron.session
+  screen: Pick<Electron.Screen, 'getAllDisplays'>
   shell: Electron.Shell
 }
 

@@ -4,6 +4,7 @@ import path from 'node:path'
 import type { Menu, MenuItemConstructorOptions, NativeImage, Tray } from 'electron'
 import type { EventName } from '../../shared/ipc-contract.ts'
 import {
+  shorten,
   trayIconFile,
   trayMenuTemplate,
   trayTooltip,
@@ -14,8 +15,16 @@ import { reduceTrayState, trayIcon, type TrayState } from './tray-state.ts'
 
 type TrayLike = Pick<
   Tray,
-  'setImage' | 'setToolTip' | 'setContextMenu' | 'on' | 'destroy' | 'isDestroyed'
+  'setImage' | 'setToolTip' | 'setContextMenu' | 'on' | 'destroy' | 'isDestroyed' | 'displayBalloon'
 >
+
+/** A notification the OS would not show, kept in the tray instead. */
+export interface TrayNotice {
+  title: string
+  body: string
+}
+
+const MAX_NOTICE_LABEL = 80
 
 export interface TrayControllerOptions {
   createTray: (image: NativeImage) => TrayLike
@@ -35,14 +44,24 @@ export class TrayController {
   private icon: TrayIcon
   private tooltip = ''
   private menuKey = ''
+  private notice: TrayNotice | null = null
+  private readonly actions: TrayActions
 
   constructor(options: TrayControllerOptions, state: TrayState) {
     this.options = options
     this.state = state
     this.icon = trayIcon(state)
+    // Opening the window from the tray means the notice has been seen.
+    this.actions = {
+      ...options.actions,
+      openWindow: () => {
+        this.clearNotice()
+        options.actions.openWindow()
+      },
+    }
     this.tray = options.createTray(this.image(this.icon))
     // On macOS a click opens the menu; elsewhere a click means "show me the app".
-    if (options.platform !== 'darwin') this.tray.on('click', () => options.actions.openWindow())
+    if (options.platform !== 'darwin') this.tray.on('click', () => this.actions.openWindow())
     this.tray.on('drop-files', (_event, files) => options.onDropFiles(files))
     this.render()
   }
@@ -52,6 +71,24 @@ export class TrayController {
     const next = reduceTrayState(this.state, name, payload)
     if (next === this.state) return
     this.state = next
+    this.render()
+  }
+
+  /**
+   * Shows what a refused notification said: a line atop the menu and in the tooltip until the
+   * window is opened from the tray, and a balloon on Windows, the one OS that has them.
+   */
+  showNotice(notice: TrayNotice): void {
+    this.notice = notice
+    if (this.options.platform === 'win32') {
+      this.tray.displayBalloon({ title: notice.title, content: notice.body })
+    }
+    this.render()
+  }
+
+  private clearNotice(): void {
+    if (this.notice === null) return
+    this.notice = null
     this.render()
   }
 
@@ -65,14 +102,18 @@ export class TrayController {
       this.icon = icon
       this.tray.setImage(this.image(icon))
     }
-    const tooltip = trayTooltip(this.state)
+    const notice = this.notice ? `${this.notice.title}: ${this.notice.body}` : null
+    const tooltip = trayTooltip(this.state, notice)
     if (tooltip !== this.tooltip) {
       this.tooltip = tooltip
       this.tray.setToolTip(tooltip)
     }
     // Progress arrives up to ten times a second; the menu is rebuilt only when its text changes,
     // which also keeps an open menu on Linux from being replaced under the pointer needlessly.
-    const template = trayMenuTemplate(this.state, this.options.actions)
+    const template: MenuItemConstructorOptions[] = [
+      ...(notice ? [{ label: shorten(notice, MAX_NOTICE_LABEL), enabled: false }] : []),
+      ...trayMenuTemplate(this.state, this.actions),
+    ]
     const key = menuKey(template)
     if (key !== this.menuKey) {
       this.menuKey = key

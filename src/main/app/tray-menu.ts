@@ -63,9 +63,15 @@ export function uploadLine(uploads: readonly ActiveUpload[]): string | null {
   return `${current.name}: ${progress}${more}`
 }
 
-export function trayTooltip(state: TrayState): string {
+/** `notice`: a notification the OS refused to show (tray-controller.ts). */
+export function trayTooltip(state: TrayState, notice: string | null = null): string {
   const upload = uploadLine(state.uploads)
-  const lines = [APP_NAME, statusLine(state), ...(upload ? [upload] : [])]
+  const lines = [
+    APP_NAME,
+    statusLine(state),
+    ...(upload ? [upload] : []),
+    ...(notice ? [notice] : []),
+  ]
   return shorten(lines.join('\n'), MAX_TOOLTIP)
 }
 

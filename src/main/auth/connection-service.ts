@@ -284,6 +284,7 @@ export class ConnectionService extends EventEmitter<{ changed: [Connection[]] }>
       uploadFetch: this.options.fetch ?? this.transports.uploadFetch,
       agents: this.transports.agents,
       chunkSize: this.options.settings.get().chunkSize,
+      parallelChunks: this.options.settings.get().parallelChunks,
       adaptiveChunks: this.options.settings.get().adaptiveChunkSize,
       now: this.now,
     }

@@ -9,6 +9,7 @@ import {
   type EventPayload,
   type JobView,
   type SettingsView,
+  type WindowMemoryChange,
 } from '../../shared/ipc-contract.ts'
 import type { ProviderConfigureRequest } from '../../shared/provider-settings.ts'
 import type { Source } from '../../shared/settings-schema.ts'
@@ -28,6 +29,7 @@ import { FOLDER_SETTINGS, FolderPathCheck } from './path-check.ts'
 import { providerViews } from './provider-views.ts'
 import { RetentionEditor, type RetentionSave } from './retention-editor.ts'
 import { StatusTracker } from './status-tracker.ts'
+import { ProcessWindowMemory, type WindowMemoryStore } from './window-memory.ts'
 import { WindowSignIns } from './window-sign-ins.ts'
 
 export interface CompanionOptions {
@@ -41,6 +43,8 @@ export interface CompanionOptions {
   copyText: (text: string) => Promise<void>
   /** The restore's folder picker and "Show in folder". */
   restoreShell: RestoreShell
+  /** Kept on disk by the desktop shell; for the process only when absent. */
+  windowMemory?: WindowMemoryStore
 }
 
 export interface BrowserLinks {
@@ -83,10 +87,12 @@ export class CompanionService extends EventEmitter<Emitted> {
   private watch: FolderWatch | undefined
   private readonly watchSummary = new WatchSummary()
   private readonly spaceRefresh = new Map<string, NodeJS.Timeout>()
+  private readonly windowMemory: WindowMemoryStore
 
   constructor(options: CompanionOptions) {
     super()
     this.options = options
+    this.windowMemory = options.windowMemory ?? new ProcessWindowMemory()
     this.engine = options.engine
     this.status = new StatusTracker(this.engine.uploads.store)
     this.signIns = new WindowSignIns(this.engine.connections, this.engine.home, options.env)
@@ -244,6 +250,8 @@ export class CompanionService extends EventEmitter<Emitted> {
     'dialog.chooseFolder': async () => this.folders.remember(await this.options.chooseFolder()),
     'app.openExternal': ({ url }: { url: string }) => this.options.links.openExternal(url),
     'app.copyText': ({ text }: { text: string }) => this.options.copyText(text),
+    'window.memory': async () => this.windowMemory.memory(),
+    'window.remember': async (change: WindowMemoryChange) => this.windowMemory.remember(change),
     'retention.get': async () => this.retention.view(),
     'retention.preview': ({ connectionId, policy }: { connectionId: string; policy: never }) =>
       this.retention.preview(connectionId, policy),

@@ -134,6 +134,8 @@ export interface ProviderContext {
   agents?: RoutedAgents
   /** Bytes per request for chunked uploads, where the provider lets us choose. */
   chunkSize: number
+  /** Chunks of one upload on the wire at once, where the provider's protocol allows it. */
+  parallelChunks?: number
   /** Whether chunk sizes follow the measured rate (ChunkSizer); absent = true. */
   adaptiveChunks?: boolean
   now: () => number

@@ -4,18 +4,35 @@ import { keychainError } from './keychain-error.ts'
 import { assertSecretArgs, SECRET_SERVICE, type SecretStore } from './secret-store.ts'
 import { sessionBusState } from './session-bus-check.ts'
 
-/** The keytar calls this store makes. */
+/** The keychain calls this store makes, by service and account: keytar's API. */
 export type Keytar = Pick<typeof import('keytar'), 'getPassword' | 'setPassword' | 'deletePassword'>
+
+/** A library that reaches the OS keychain: keytar, or keyring-napi-store.ts's. */
+export interface KeychainLibrary {
+  kind: 'keychain' | 'keyring-napi'
+  /** Named in the error when it cannot load. */
+  label: string
+  load(): Promise<Keytar>
+}
+
+export const KEYTAR: KeychainLibrary = {
+  kind: 'keychain',
+  label: 'keytar with libsecret',
+  // Imported on first use, so a machine without libsecret fails only when this backend is chosen.
+  load: async () => (await import('keytar')).default,
+}
 
 export interface KeychainStoreOptions {
   /** Longest one keychain call may take; see DEFAULT_TIMEOUT_MS. */
   timeoutMs?: number
-  /** Loads keytar; replaceable so a machine without libsecret can be simulated. */
+  /** keytar unless given. */
+  library?: KeychainLibrary
+  /** Loads the library; replaceable so a machine without libsecret can be simulated. */
   loadKeytar?: () => Promise<Keytar>
 }
 
 export interface KeychainStore extends SecretStore {
-  readonly kind: 'keychain'
+  readonly kind: KeychainLibrary['kind']
   /** Resolves only when the keychain can store a secret now: reachable, unlocked, with a keyring. */
   check(): Promise<void>
 }
@@ -40,7 +57,8 @@ export const KEYCHAIN_CHECK_ACCOUNT = `check-${process.pid}-${randomBytes(4).toS
 /** Tokens in the OS keychain (Secret Service on Linux, Keychain on macOS, Credential Manager on Windows). */
 export function createKeychainStore({
   timeoutMs = DEFAULT_TIMEOUT_MS,
-  loadKeytar = importKeytar,
+  library = KEYTAR,
+  loadKeytar = library.load,
 }: KeychainStoreOptions = {}): KeychainStore {
   let keytar: Keytar | undefined
   let reachedKeychain = false
@@ -62,7 +80,7 @@ export function createKeychainStore({
     } catch (cause) {
       throw new AppError(
         'keychain_unavailable',
-        'The OS keychain library (keytar with libsecret) could not be loaded.',
+        `The OS keychain library (${library.label}) could not be loaded.`,
         { cause },
       )
     }
@@ -96,7 +114,7 @@ export function createKeychainStore({
     })
 
   return {
-    kind: 'keychain',
+    kind: library.kind,
     check,
     async get(account) {
       assertSecretArgs(account)
@@ -117,11 +135,6 @@ export function createKeychainStore({
       return deleted
     },
   }
-}
-
-// Imported on first use, so a machine without libsecret fails only when this backend is chosen.
-async function importKeytar(): Promise<Keytar> {
-  return (await import('keytar')).default
 }
 
 function withTimeout<T>(work: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {

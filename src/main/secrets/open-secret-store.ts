@@ -1,7 +1,9 @@
 import { AppError } from '../../shared/app-error.ts'
+import { SECRET_STORE_KINDS } from '../../shared/settings-schema.ts'
 import type { Logger } from '../log/logger.ts'
 import { createFileStore } from './file-store.ts'
 import { createKeychainStore } from './keychain-store.ts'
+import { createKeyringNapiStore } from './keyring-napi-store.ts'
 import { SECRET_SERVICE, type SecretStore, type SecretStoreKind } from './secret-store.ts'
 
 export interface OpenSecretStoreOptions {
@@ -30,24 +32,28 @@ export async function openSecretStore({
     log.warn(warning, { file: store.path })
     return { store, warning }
   }
-  const store = createKeychainStore({ timeoutMs: keychainTimeoutMs })
+  const store =
+    kind === 'keyring-napi'
+      ? createKeyringNapiStore({ timeoutMs: keychainTimeoutMs })
+      : createKeychainStore({ timeoutMs: keychainTimeoutMs })
   try {
     await store.check()
   } catch (error) {
     log.error('The OS keychain is unavailable', { error })
     throw error
   }
-  log.info('Tokens are kept in the OS keychain', { service: SECRET_SERVICE })
+  log.info('Tokens are kept in the OS keychain', { service: SECRET_SERVICE, backend: kind })
   return { store }
 }
 
-/** FTB_SECRET_STORE wins over the setting; the keychain is the default. Empty counts as unset. */
+/** FTB_SECRET_STORE wins over the setting; keytar's keychain is the default. Empty counts as unset. */
 export function secretStoreKind(
   env: NodeJS.ProcessEnv,
   setting?: SecretStoreKind,
 ): SecretStoreKind {
   const value = env.FTB_SECRET_STORE
   if (value === undefined || value === '') return setting ?? 'keychain'
-  if (value === 'keychain' || value === 'file') return value
-  throw new AppError('usage', 'FTB_SECRET_STORE must be "keychain" or "file".')
+  const kind = SECRET_STORE_KINDS.find((known) => known === value)
+  if (kind) return kind
+  throw new AppError('usage', 'FTB_SECRET_STORE must be "keychain", "keyring-napi" or "file".')
 }

@@ -1,6 +1,8 @@
+import type { SECRET_STORE_KINDS } from '../../shared/settings-schema.ts'
+
 /** Where the app keeps provider tokens, one secret per connection id. */
 export interface SecretStore {
-  readonly kind: 'keychain' | 'file'
+  readonly kind: (typeof SECRET_STORE_KINDS)[number]
   /** The secret, or null when none is stored for this account. */
   get(account: string): Promise<string | null>
   set(account: string, secret: string): Promise<void>

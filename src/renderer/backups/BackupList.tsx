@@ -27,7 +27,7 @@ const rowId = (index: number) => `backup-row-${index}`
  */
 export function BackupList({ backups, destination, busy, onRestore }: BackupListProps) {
   const [selected, setSelected] = useState<number | null>(null)
-  const { scrollerRef, virtualizer, pageRows, scrollToRow } = useRowVirtualizer({
+  const { scrollerRef, virtualizer, pageRows, scrollToRow, windowOffset } = useRowVirtualizer({
     count: backups.length,
     rowHeight: BACKUP_ROW_HEIGHT,
     headerHeight: HEADER_HEIGHT,
@@ -53,8 +53,6 @@ export function BackupList({ backups, destination, busy, onRestore }: BackupList
     }
   }
 
-  const first = items[0]
-  const offset = first ? first.start - virtualizer.options.scrollMargin : 0
   const active = selected !== null && items.some((item) => item.index === selected)
   return (
     <div
@@ -83,7 +81,7 @@ export function BackupList({ backups, destination, busy, onRestore }: BackupList
         </div>
       </div>
       <div className="grid-body" role="rowgroup" style={{ height: virtualizer.getTotalSize() }}>
-        <div className="grid-window" style={{ transform: `translateY(${offset}px)` }}>
+        <div className="grid-window" style={{ transform: `translateY(${windowOffset}px)` }}>
           {items.map((item) => (
             <BackupRow
               key={`${item.key}-${backups[item.index]!.name}`}

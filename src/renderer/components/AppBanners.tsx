@@ -11,7 +11,15 @@ export interface AppBannersProps {
   signInBusy: boolean
   /** The Connections section shows reconnecting on the account itself. */
   showReauth: boolean
+  /** Banner ids the user closed, in this run or an earlier one (kept by main). */
+  dismissed: readonly string[]
+  onDismiss: (id: string) => void
   onReconnect: (connectionId: string) => void
+}
+
+/** One id per distinct error, so closing it hides that error only, across restarts too. */
+export function lastProblemBannerId(error: { code: string; message: string }): string {
+  return `last-problem:${error.code}:${error.message}`.slice(0, 200)
 }
 
 /**
@@ -21,13 +29,16 @@ export interface AppBannersProps {
 export function AppBanners(props: AppBannersProps) {
   const { status, reauth, providers, signInBusy, showReauth, onReconnect } = props
   // Hidden by the user until a different error comes (the engine clears it on the next success).
+  // Held here too, so it goes at once rather than when main has stored it.
   const [hidden, setHidden] = useState<string | null>(null)
   const first = showReauth ? reauth[0] : undefined
   const lastError = status?.lastError ?? null
   // A needs-reauth error is said by the reconnect banner or the account card, with its button.
+  const errorId = lastError ? lastProblemBannerId(lastError) : null
   const showError =
     lastError &&
-    lastError.message !== hidden &&
+    errorId !== hidden &&
+    !props.dismissed.includes(errorId!) &&
     !(
       reauth.length > 0 &&
       (lastError.code === 'needs_reauth' || lastError.code === 'missing_permission')
@@ -69,7 +80,10 @@ export function AppBanners(props: AppBannersProps) {
           tone="error"
           icon="alert"
           title="Last problem"
-          onDismiss={() => setHidden(lastError.message)}
+          onDismiss={() => {
+            setHidden(errorId)
+            props.onDismiss(errorId!)
+          }}
         >
           {lastError.message}
         </Banner>

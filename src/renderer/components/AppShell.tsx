@@ -1,4 +1,4 @@
-import { useEffect, useState, type ReactNode } from 'react'
+import { useCallback, useEffect, useState, type ReactNode } from 'react'
 import { useCompanion } from '../companion-context.ts'
 import { listDestinations } from '../destinations.ts'
 import { firstSource } from '../../shared/source-names.ts'
@@ -11,6 +11,7 @@ import { useSettings } from '../hooks/use-settings.ts'
 import { useSignIn } from '../hooks/use-sign-in.ts'
 import { useStatus } from '../hooks/use-status.ts'
 import { useWindowDrop } from '../hooks/use-window-drop.ts'
+import { useWindowMemory } from '../hooks/use-window-memory.ts'
 import { BackupsView } from '../backups/BackupsView.tsx'
 import { ConnectionsView } from '../connections/ConnectionsView.tsx'
 import { SECTIONS, panelId, tabId, type Section } from '../sections.ts'
@@ -23,10 +24,23 @@ import { DropOverlay } from './DropOverlay.tsx'
 import { Sidebar, type SidebarBadge } from './Sidebar.tsx'
 import { StatusBar } from './StatusBar.tsx'
 
+const sectionNamed = (name: string | null | undefined): Section | undefined =>
+  SECTIONS.find((s) => s.id === name)?.id
+
 export function AppShell() {
   const api = useCompanion()
   const toast = useToast()
-  const [section, setSection] = useState<Section>('uploads')
+  const { memory, remember } = useWindowMemory()
+  // The section shown last time, once read; a section chosen before that wins.
+  const [chosen, setChosen] = useState<Section | null>(null)
+  const section = chosen ?? sectionNamed(memory?.lastView) ?? 'uploads'
+  const setSection = useCallback(
+    (next: Section) => {
+      setChosen(next)
+      remember({ lastView: next })
+    },
+    [remember],
+  )
   const status = useStatus()
   const { connections, providers, loadError: connectionsError } = useConnections()
   const { settings, loadError: settingsError, apply: applySettings } = useSettings()
@@ -57,7 +71,7 @@ export function AppShell() {
     }
     window.addEventListener('keydown', onKey)
     return () => window.removeEventListener('keydown', onKey)
-  }, [])
+  }, [setSection])
 
   const setPausedAll = async (pause: boolean) => {
     setPausing(true)
@@ -116,6 +130,8 @@ export function AppShell() {
           providers={providers}
           signInBusy={signIn.state.phase !== 'idle'}
           showReauth={section !== 'connections'}
+          dismissed={memory?.dismissedBanners ?? []}
+          onDismiss={(id) => remember({ dismissBanner: id })}
           onReconnect={(id) => {
             const connection = reauth.find((c) => c.id === id)
             const provider = providers?.find((p) => p.provider_id === connection?.provider)

@@ -42,11 +42,19 @@ export interface RowVirtualizer {
   pageRows: number
   /** Scrolls just enough to show the row (a keyboard move), as native lists do. */
   scrollToRow: (index: number) => void
+  /**
+   * The ref for a row whose height varies (it needs `data-index`): the row is measured once
+   * rendered and again when it resizes. Rows without it count as `rowHeight`.
+   */
+  measureRow: (element: Element | null) => void
+  /** Where the rendered window of rows starts below the header. */
+  windowOffset: number
 }
 
-/** Fixed-height rows in a scrolling element, rendered only in and near the view. */
+/** Rows in a scrolling element, rendered only in and near the view. */
 export function useRowVirtualizer(options: {
   count: number
+  /** A row's height, or the estimate for rows that are measured (measureRow). */
   rowHeight: number
   /** Space at the top of the scroller that rows never use (a sticky header). */
   headerHeight?: number
@@ -64,26 +72,39 @@ export function useRowVirtualizer(options: {
     scrollPaddingStart: headerHeight,
     observeElementRect: observeRectWithFallback,
     observeElementOffset: observeOffsetAndKeep,
+    // Without layout (tests) an element measures 0: keep the estimate rather than collapse it.
+    measureElement: (element) => element.getBoundingClientRect().height || rowHeight,
   })
   const viewport = virtualizer.scrollRect?.height || FALLBACK_VIEWPORT
   const pageRows = Math.max(1, Math.floor((viewport - headerHeight) / rowHeight))
 
-  // Rows have one height, so where to scroll is a multiplication. The library's own
-  // scrollToIndex clamps to the scroller's measured height, which a DOM without layout lacks;
-  // and the new offset is reported at once, so the row renders without waiting for the event.
+  // Where a row is comes from the library's measurements (measured rows, estimates for the
+  // rest). Its own scrollToIndex clamps to the scroller's measured height, which a DOM without
+  // layout lacks; and the new offset is reported at once, so the row renders without waiting.
   const scrollToRow = useCallback(
     (index: number) => {
       const element = scrollerRef.current
       if (!element) return
-      const top = index * rowHeight
-      const visible = Math.max(rowHeight, (element.clientHeight || viewport) - headerHeight)
+      const row = virtualizer.measurementsCache[index]
+      const top = row ? row.start - headerHeight : index * rowHeight
+      const height = row?.size ?? rowHeight
+      const visible = Math.max(height, (element.clientHeight || viewport) - headerHeight)
       let next = element.scrollTop
       if (top < next) next = top
-      else if (top + rowHeight > next + visible) next = top + rowHeight - visible
+      else if (top + height > next + visible) next = top + height - visible
       if (next !== element.scrollTop) element.scrollTop = next
       offsetListeners.get(virtualizer)?.(next, false)
     },
     [rowHeight, headerHeight, viewport, virtualizer],
   )
-  return { scrollerRef, virtualizer, pageRows, scrollToRow }
+  const first = virtualizer.getVirtualItems()[0]
+  const windowOffset = first ? first.start - headerHeight : 0
+  return {
+    scrollerRef,
+    virtualizer,
+    pageRows,
+    scrollToRow,
+    measureRow: virtualizer.measureElement,
+    windowOffset,
+  }
 }

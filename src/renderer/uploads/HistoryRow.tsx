@@ -1,14 +1,18 @@
+import type { Ref } from 'react'
 import type { JobView } from '../api-types.ts'
 import { Icon } from '../components/Icon.tsx'
 import { formatBytes } from '../format/format-bytes.ts'
 import { formatFullTime, formatWhen } from '../format/format-time.ts'
 import { JOB_STATUS, waitingNote } from './job-status.ts'
 
+/** A row with one line of detail; a failed row's error may wrap, making it taller. */
 export const ROW_HEIGHT = 52
 
 export interface HistoryRowProps {
   job: JobView | undefined
   index: number
+  /** Measures the row (its height varies with a wrapped error). */
+  rowRef?: Ref<HTMLDivElement>
   selected: boolean
   destination: string
   onSelect: () => void
@@ -19,14 +23,21 @@ export interface HistoryRowProps {
 export const rowDomId = (index: number) => `history-row-${index}`
 
 /**
- * One fixed-height row. Its buttons are for the mouse (tabIndex -1): the grid is one tab stop,
+ * One row, as tall as its content: a failed upload shows its whole error (up to three lines). Its buttons are for the mouse (tabIndex -1): the grid is one tab stop,
  * and the details panel below offers the same actions to the keyboard.
  */
 export function HistoryRow(props: HistoryRowProps) {
   const { job, index, selected, destination } = props
   if (!job) {
     return (
-      <div className="row row-loading" role="row" aria-rowindex={index + 2} id={rowDomId(index)}>
+      <div
+        ref={props.rowRef}
+        data-index={index}
+        className="row row-loading"
+        role="row"
+        aria-rowindex={index + 2}
+        id={rowDomId(index)}
+      >
         <div role="gridcell" className="cell-status">
           <span className="skeleton-bar" />
         </div>
@@ -47,6 +58,8 @@ export function HistoryRow(props: HistoryRowProps) {
       : destination)
   return (
     <div
+      ref={props.rowRef}
+      data-index={index}
       className={`row state-${job.state}${selected ? ' selected' : ''}`}
       role="row"
       id={rowDomId(index)}

@@ -26,11 +26,12 @@ export interface HistoryTableProps {
  */
 export function HistoryTable(props: HistoryTableProps) {
   const { history, total, selectedIndex, destinations, onSelect } = props
-  const { scrollerRef, virtualizer, pageRows, scrollToRow } = useRowVirtualizer({
-    count: total,
-    rowHeight: ROW_HEIGHT,
-    headerHeight: HEADER_HEIGHT,
-  })
+  const { scrollerRef, virtualizer, pageRows, scrollToRow, measureRow, windowOffset } =
+    useRowVirtualizer({
+      count: total,
+      rowHeight: ROW_HEIGHT,
+      headerHeight: HEADER_HEIGHT,
+    })
   const { want } = history
   const items = virtualizer.getVirtualItems()
   const start = items[0]?.index ?? 0
@@ -65,6 +66,7 @@ export function HistoryTable(props: HistoryTableProps) {
         key={job ? `job-${job.id}` : `slot-${i}`}
         job={job}
         index={i}
+        rowRef={measureRow}
         selected={i === selectedIndex}
         destination={job ? destinationLabel(job.connectionId, destinations) : ''}
         onSelect={() => select(i)}
@@ -78,7 +80,7 @@ export function HistoryTable(props: HistoryTableProps) {
   return (
     <div
       ref={scrollerRef}
-      className="grid"
+      className="grid history-grid"
       role="grid"
       aria-label="Upload history"
       aria-rowcount={total + 1}
@@ -106,7 +108,7 @@ export function HistoryTable(props: HistoryTableProps) {
         </div>
       </div>
       <div className="grid-body" role="rowgroup" style={{ height: virtualizer.getTotalSize() }}>
-        <div className="grid-window" style={{ transform: `translateY(${start * ROW_HEIGHT}px)` }}>
+        <div className="grid-window" style={{ transform: `translateY(${windowOffset}px)` }}>
           {rows}
         </div>
       </div>

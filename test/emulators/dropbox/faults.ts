@@ -8,10 +8,15 @@ export type CommitFault = Extract<
 >
 
 export const COMMIT_ROUTES: Record<CommitFault['kind'], readonly string[]> = {
-  insufficient_space: ['/2/files/upload', '/2/files/upload_session/finish'],
+  insufficient_space: [
+    '/2/files/upload',
+    '/2/files/upload_session/finish',
+    '/2/files/upload_session/finish_batch_v2',
+  ],
   too_many_write_operations: [
     '/2/files/upload',
     '/2/files/upload_session/finish',
+    '/2/files/upload_session/finish_batch_v2',
     '/2/files/delete_v2',
   ],
 }
@@ -39,6 +44,16 @@ export class FaultQueue {
     const queue = this.queues.get(path) ?? []
     queue.push({ fault: { ...fault }, remaining: times })
     this.queues.set(path, queue)
+  }
+
+  /** A commit fault due next at `path`, for the second and later entries of a batch. */
+  takeCommit(path: string): CommitFault | undefined {
+    for (const key of [path, '*']) {
+      const head = this.queues.get(key)?.[0]
+      if (head && isCommitFault(head.fault)) return this.take(path) as CommitFault
+      if (head) return undefined
+    }
+    return undefined
   }
 
   /** Takes the fault due for this request; a commit fault stays queued unless the route commits. */

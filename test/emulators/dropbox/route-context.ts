@@ -35,6 +35,8 @@ export interface RouteContext extends BodySource {
   route: string
   /** A commit fault taken for this request, applied at the commit step. */
   commitFault: CommitFault | undefined
+  /** The next queued commit fault for this route, for each further entry of a batch. */
+  nextCommitFault(): CommitFault | undefined
 }
 
 export type RouteHandler = (state: EmulatorState, ctx: RouteContext) => Promise<Reply>

@@ -10,6 +10,7 @@ import {
   listFolderContinueRoute,
   listFolderRoute,
 } from './files-routes.ts'
+import { finishBatchRoute } from './finish-batch-route.ts'
 import { downloadRoute } from './download-route.ts'
 import { sinkRoute, SINK_PATH } from './sink-route.ts'
 
@@ -29,6 +30,7 @@ const ROUTES: Record<string, RouteSpec> = {
   '/2/files/upload_session/start': { method: 'POST', handler: startRoute },
   '/2/files/upload_session/append_v2': { method: 'POST', handler: appendRoute },
   '/2/files/upload_session/finish': { method: 'POST', handler: finishRoute },
+  '/2/files/upload_session/finish_batch_v2': { method: 'POST', handler: finishBatchRoute },
   '/2/files/get_metadata': { method: 'POST', handler: getMetadataRoute },
   '/2/files/list_folder': { method: 'POST', handler: listFolderRoute },
   '/2/files/list_folder/continue': { method: 'POST', handler: listFolderContinueRoute },

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { FaultQueue, isCommitFault, rateLimitReply, serverErrorReply } from './faults.ts'
 import { FileStore } from './file-store.ts'
+import { InFlight } from './in-flight.ts'
 import { APP_SCOPES } from './oauth-authorize.ts'
 import { ListCursors } from './list-cursors.ts'
 import { requestId, textReply, type Reply } from './reply.ts'
@@ -104,6 +105,7 @@ export async function startDropboxEmulator(
   }
   const faults = new FaultQueue()
   const requests: RequestRecord[] = []
+  const inFlight = new InFlight()
 
   const listener: RequestListener = (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
@@ -115,12 +117,15 @@ export async function startDropboxEmulator(
       ...(req.headers.range === undefined ? {} : { range: req.headers.range }),
     }
     requests.push(record)
+    inFlight.open(url.pathname)
+    res.once('close', () => inFlight.close(url.pathname))
     const ctx: RouteContext = {
       req,
       record,
       url,
       route: routeName(url.pathname),
       commitFault: undefined,
+      nextCommitFault: () => faults.takeCommit(url.pathname),
     }
     handle(state, faults, ctx, res).catch((error: unknown) => {
       // A client that vanished mid-body lands here; so does an emulator bug, reported as a 500.
@@ -150,6 +155,7 @@ export async function startDropboxEmulator(
       if (ownsDir) await rm(root, { recursive: true, force: true })
     },
     count: (path) => requests.filter((record) => record.path === path).length,
+    peakInFlight: (path) => inFlight.peak(path),
     issuedSecrets: () => state.tokens.secrets(),
     expireAccessTokens: () => state.tokens.expireAll(),
     revokeAll: () => state.tokens.revokeAll(),

@@ -37,6 +37,10 @@ export interface RequestRecord {
   bodyBytes: number
   /** The Range header it came with (content downloads), so tests can see what was asked. */
   range?: string
+  /** Upload session requests: the Dropbox-API-Arg as parsed (an append's cursor and close). */
+  arg?: unknown
+  /** upload_session/finish_batch_v2: how many entries the request carried. */
+  batchEntries?: number
 }
 
 export type Fault =
@@ -90,6 +94,8 @@ export interface DropboxEmulator {
   close(): Promise<void>
   requests: RequestRecord[]
   count(path: string): number
+  /** The most requests to `path` ever open at once, from arrival until answered or dropped. */
+  peakInFlight(path: string): number
   /** Every code, access token and refresh token ever issued. */
   issuedSecrets(): string[]
   expireAccessTokens(): void

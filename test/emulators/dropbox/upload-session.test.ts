@@ -163,11 +163,6 @@ describe('upload sessions', () => {
     })
   })
 
-  it('does not emulate concurrent sessions', async () => {
-    const response = await call(START, { session_type: 'concurrent' })
-    expect(response.status).toBe(400)
-  })
-
   it('serialises requests on one session', async () => {
     const id = await start('')
     const results = await Promise.all([append(id, 0, 'aaa'), append(id, 0, 'bbb')])

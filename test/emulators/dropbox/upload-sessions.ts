@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { open, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { ConcurrentPieces } from './concurrent-pieces.ts'
 import { ContentHasher } from './content-hash.ts'
 import { bodyChunks, type BodySource } from './request-body.ts'
 import { WriteBehind } from './write-behind.ts'
@@ -24,10 +25,48 @@ export interface UploadSession {
   /** Whole-file content_hash so far, kept incrementally so finish never re-reads GiBs. */
   hasher: ContentHasher
   tail: Promise<void>
+  /** session_type concurrent: the pieces appended so far, in any order. */
+  concurrent: ConcurrentPieces | undefined
 }
 
 export type AppendRejection = 'payload_too_large' | 'content_hash_mismatch' | 'too_large'
 export type AppendOutcome = { ok: true; bytes: number } | { ok: false; tag: AppendRejection }
+type StoredBody =
+  { ok: true; bytes: number; hash: ContentHasher } | { ok: false; tag: AppendRejection }
+
+/**
+ * Streams a request body to `writer` (file position `start`), hashing it; past the request or
+ * file size limit it only counts what still arrives. Every byte is written before the answer.
+ */
+async function storeBody(
+  source: BodySource,
+  start: number,
+  writer: WriteBehind,
+  expectedHash: string | undefined,
+  onBytes?: (chunk: Buffer) => void,
+): Promise<StoredBody> {
+  const hash = new ContentHasher()
+  const declared = Number(source.req.headers['content-length'] ?? 0)
+  let rejection: AppendRejection | undefined =
+    declared > MAX_REQUEST_BYTES ? 'payload_too_large' : undefined
+  let count = 0
+  for await (const chunk of bodyChunks(source)) {
+    count += chunk.length
+    if (rejection) continue
+    if (count > MAX_REQUEST_BYTES) rejection = 'payload_too_large'
+    else if (start + count > MAX_FILE_BYTES) rejection = 'too_large'
+    if (rejection) continue
+    hash.update(chunk)
+    onBytes?.(chunk)
+    await writer.add(chunk)
+  }
+  if (rejection) return { ok: false, tag: rejection }
+  await writer.finish()
+  if (expectedHash !== undefined && hash.digest() !== expectedHash) {
+    return { ok: false, tag: 'content_hash_mismatch' }
+  }
+  return { ok: true, bytes: count, hash }
+}
 
 /** Upload sessions with their bytes streamed to disk (never buffered whole in memory). */
 export class UploadSessions {
@@ -40,7 +79,7 @@ export class UploadSessions {
     this.now = now
   }
 
-  async create(): Promise<UploadSession> {
+  async create(concurrent = false): Promise<UploadSession> {
     const id = `pid_upload_session:${randomBytes(24).toString('base64url')}`
     const localPath = join(this.dir, randomBytes(16).toString('hex'))
     await writeFile(localPath, '')
@@ -53,6 +92,7 @@ export class UploadSessions {
       localPath,
       hasher: new ContentHasher(),
       tail: Promise.resolve(),
+      concurrent: concurrent ? new ConcurrentPieces() : undefined,
     }
     this.sessions.set(id, session)
     return session
@@ -102,11 +142,6 @@ export class UploadSessions {
     const start = session.offset
     const aligned = session.hasher.atBlockBoundary()
     const before = aligned ? undefined : session.hasher.snapshot()
-    const requestHash = new ContentHasher()
-    const declared = Number(source.req.headers['content-length'] ?? 0)
-    let rejection: AppendRejection | undefined =
-      declared > MAX_REQUEST_BYTES ? 'payload_too_large' : undefined
-    let count = 0
     const handle = await open(session.localPath, 'r+')
     const writer = new WriteBehind(handle, start)
     const rollBack = async (): Promise<void> => {
@@ -115,29 +150,43 @@ export class UploadSessions {
       if (before) session.hasher.restore(before)
     }
     try {
-      for await (const chunk of bodyChunks(source)) {
-        count += chunk.length
-        if (rejection) continue
-        if (count > MAX_REQUEST_BYTES) rejection = 'payload_too_large'
-        else if (start + count > MAX_FILE_BYTES) rejection = 'too_large'
-        if (rejection) continue
-        requestHash.update(chunk)
-        if (!aligned) session.hasher.update(chunk)
-        await writer.add(chunk)
-      }
-      await writer.finish()
-      if (!rejection && expectedHash !== undefined && requestHash.digest() !== expectedHash) {
-        rejection = 'content_hash_mismatch'
-      }
-      if (rejection) {
+      const onBytes = aligned ? undefined : (chunk: Buffer) => session.hasher.update(chunk)
+      const body = await storeBody(source, start, writer, expectedHash, onBytes)
+      if (!body.ok) {
         await rollBack()
-        return { ok: false, tag: rejection }
+        return body
       }
-      if (aligned) session.hasher.append(requestHash)
-      session.offset = start + count
-      return { ok: true, bytes: count }
+      if (aligned) session.hasher.append(body.hash)
+      session.offset = start + body.bytes
+      return body
     } catch (error) {
       await rollBack()
+      throw error
+    } finally {
+      await handle.close()
+    }
+  }
+
+  /**
+   * Streams one piece of a concurrent session into the session file at `offset`. A rejected
+   * piece is not recorded (its bytes are overwritten by the piece sent there later, or cut off
+   * when the session is finished); recorded pieces are never written over by another.
+   */
+  async appendPiece(
+    session: UploadSession,
+    source: BodySource,
+    offset: number,
+    expectedHash: string | undefined,
+  ): Promise<AppendOutcome> {
+    const handle = await open(session.localPath, 'r+')
+    const writer = new WriteBehind(handle, offset)
+    try {
+      const body = await storeBody(source, offset, writer, expectedHash)
+      if (!body.ok) await writer.settle()
+      else session.concurrent!.add({ offset, length: body.bytes, hasher: body.hash })
+      return body
+    } catch (error) {
+      await writer.settle()
       throw error
     } finally {
       await handle.close()

@@ -1,5 +1,5 @@
 // The whole desktop start-up, with fake Electron modules and the real engine in a temp home.
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -20,7 +20,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-function environment(argv: string[]): ShellEnvironment {
+function environment(argv: string[], env: NodeJS.ProcessEnv = {}): ShellEnvironment {
   return {
     platform: 'linux',
     argv: ['/opt/fbc/fermentrack-backup-companion', ...argv],
@@ -28,6 +28,7 @@ function environment(argv: string[]): ShellEnvironment {
       FTB_HOME: path.join(dir, 'home'),
       FTB_SECRET_STORE: 'file',
       XDG_CONFIG_HOME: path.join(dir, 'config'),
+      ...env,
     },
     execPath: '/opt/fbc/fermentrack-backup-companion',
     resourcesPath: '/opt/fbc/resources',
@@ -36,9 +37,21 @@ function environment(argv: string[]): ShellEnvironment {
   }
 }
 
-async function start(argv: string[] = [], resolveProxy?: (url: string) => string) {
-  const electron = fakeElectron({ appData: path.join(dir, 'appData'), resolveProxy })
-  const shell = startDesktopShell(electron.modules, environment(argv))!
+/** `env`: added to the app's environment; `packaged: false` plays `npm start`. */
+async function start(
+  argv: string[] = [],
+  options: {
+    env?: NodeJS.ProcessEnv
+    packaged?: boolean
+    resolveProxy?: (url: string) => string
+  } = {},
+) {
+  const electron = fakeElectron({
+    appData: path.join(dir, 'appData'),
+    resolveProxy: options.resolveProxy,
+  })
+  electron.app.isPackaged = options.packaged ?? true
+  const shell = startDesktopShell(electron.modules, environment(argv, options.env))!
   const quit = async () => {
     electron.app.emit('before-quit')
     electron.app.emit('will-quit', { preventDefault: () => undefined })
@@ -121,10 +134,9 @@ describe('startDesktopShell', () => {
 
   it('takes the system proxy from the session for each request, and names it when it refuses', async () => {
     const closed = await freePort()
-    const { becomeReady, shell, handlers, named, quit } = await start(
-      [],
-      () => `PROXY 127.0.0.1:${closed}`,
-    )
+    const { becomeReady, shell, handlers, named, quit } = await start([], {
+      resolveProxy: () => `PROXY 127.0.0.1:${closed}`,
+    })
     becomeReady()
     await shell.ready
     const [window] = FakeWindow.created
@@ -160,6 +172,25 @@ describe('startDesktopShell', () => {
     }
   })
 
+  it('puts a notification the OS refused (`failed`) in the tray and logs it', async () => {
+    const { app, becomeReady, shell, quit } = await start()
+    FakeNotification.failWith = 'not allowed: the app is not signed'
+    becomeReady()
+    await shell.ready
+    app.emit('second-instance', {}, ['/opt/fbc/fermentrack-backup-companion', LINK], '/', {})
+    const [tray] = FakeTray.created
+    await expect.poll(() => tray!.tooltip, { timeout: 5000 }).toContain('Sign-in not completed')
+    expect(tray!.menu[0]!.label).toMatch(/^Sign-in not completed: /)
+    expect(FakeNotification.shown).toEqual([])
+    const log = await readFile(shell.log.file, 'utf8')
+    expect(log).toContain('the OS refused a notification')
+    expect(log).toContain('not allowed: the app is not signed')
+    // Opening the window from the tray clears it.
+    tray!.menu.find((item) => item.label?.startsWith('Open Fermentrack'))!.click!()
+    expect(tray!.tooltip).not.toContain('Sign-in not completed')
+    await quit()
+  })
+
   it('notifies when a link arrives with no sign-in waiting', async () => {
     const { app, becomeReady, shell, quit } = await start()
     becomeReady()
@@ -174,11 +205,29 @@ describe('startDesktopShell', () => {
     await quit()
   })
 
-  it('stays in the tray when started at login, and follows the startAtLogin setting', async () => {
-    const { becomeReady, shell, handlers, quit } = await start(['--hidden'])
+  it('shows the window with the tray hint at the first login start only, then stays in the tray', async () => {
+    const first = await start(['--hidden'])
+    first.becomeReady()
+    await first.shell.ready
+    // No session bus in the app's environment here: whether there is a tray can't be told.
+    expect(FakeWindow.created).toHaveLength(1)
+    expect(first.named('showMessageBox')).toMatchObject([
+      [
+        {
+          message: 'Fermentrack Backup Companion is running',
+          detail: expect.stringContaining('system tray'),
+        },
+      ],
+    ])
+    const state = path.join(dir, 'appData', 'fermentrack-backup-companion', 'desktop-state.json')
+    expect(JSON.parse(await readFile(state, 'utf8'))).toMatchObject({ trayHintSeen: true })
+    await first.quit()
+
+    const { becomeReady, shell, handlers, named, quit } = await start(['--hidden'])
     becomeReady()
     const { window } = await shell.ready
     expect(FakeWindow.created).toEqual([])
+    expect(named('showMessageBox')).toEqual([])
     window.show()
     const [created] = FakeWindow.created
     const update = handlers.get(IPC_PREFIX + 'settings.update')!
@@ -186,5 +235,101 @@ describe('startDesktopShell', () => {
     const file = path.join(dir, 'config', 'autostart', 'fermentrack-backup-companion.desktop')
     await expect.poll(() => readFile(file, 'utf8').catch(() => '')).toContain('--hidden')
     await quit()
+  })
+
+  it.runIf(process.env.DBUS_SESSION_BUS_ADDRESS)(
+    'shows the window at every login start where nothing hosts tray icons (the real session bus)',
+    async () => {
+      const bus = { DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS }
+      for (const hint of [[{ detail: expect.stringContaining('no tray icons') }], undefined]) {
+        const { becomeReady, shell, named, quit } = await start(['--hidden'], { env: bus })
+        becomeReady()
+        await shell.ready
+        expect(FakeWindow.created).toHaveLength(1)
+        expect(named('showMessageBox')[0]).toEqual(hint && [expect.objectContaining(hint[0])])
+        await quit()
+      }
+    },
+  )
+
+  it("opens the window from the tray menu's Open item (Linux AppIndicator sends no click)", async () => {
+    const userData = path.join(dir, 'appData', 'fermentrack-backup-companion')
+    await mkdir(userData, { recursive: true })
+    await writeFile(path.join(userData, 'desktop-state.json'), '{"trayHintSeen":true}')
+    const { becomeReady, shell, quit } = await start(['--hidden'])
+    becomeReady()
+    await shell.ready
+    expect(FakeWindow.created).toEqual([])
+    const [tray] = FakeTray.created
+    tray!.menu.find((item) => item.label === 'Open Fermentrack Backup Companion')!.click!()
+    expect(FakeWindow.created).toHaveLength(1)
+    expect(FakeWindow.created[0]!.loaded).toEqual(['app://companion/index.html'])
+    await quit()
+  })
+
+  it("keeps Chromium's files in a subfolder, out of the home's top level (set before ready)", async () => {
+    const { app, shell, becomeReady, quit } = await start()
+    const userData = path.join(dir, 'appData', 'fermentrack-backup-companion')
+    expect(app.getPath('sessionData')).toBe(path.join(userData, 'chromium'))
+    becomeReady()
+    await shell.ready
+    await quit()
+  })
+
+  it('npm start gets its own home, lock and link scheme, so it does not fight an installed app', async () => {
+    const { app, shell, becomeReady, named, quit } = await start([], { packaged: false })
+    const userData = path.join(dir, 'appData', 'fermentrack-backup-companion-dev')
+    expect(app.getPath('userData')).toBe(userData)
+    expect(app.getPath('sessionData')).toBe(path.join(userData, 'chromium'))
+    expect(named('requestSingleInstanceLock')).toHaveLength(1)
+    expect(named('setAsDefaultProtocolClient')[0]![0]).toBe('fermentrack-backup-dev')
+    becomeReady()
+    await shell.ready
+    // Linux refuses the registration without a .desktop entry, which an unpackaged run lacks.
+    expect(await readFile(shell.log.file, 'utf8')).toContain('could not register as the handler')
+    await quit()
+  })
+
+  it("keeps the window's memory (last view, closed banners) in desktop-state.json, not settings", async () => {
+    const { becomeReady, shell, handlers, quit } = await start()
+    becomeReady()
+    await shell.ready
+    const [window] = FakeWindow.created
+    const call = (name: string, input?: unknown) =>
+      handlers.get(IPC_PREFIX + name)!(fromWindow(window!), input)
+    await call('window.remember', { lastView: 'backups' })
+    expect(await call('window.remember', { dismissBanner: 'last-problem:network:x' })).toEqual({
+      ok: true,
+      value: { lastView: 'backups', dismissedBanners: ['last-problem:network:x'] },
+    })
+    expect(await call('window.remember', { lastView: 'backups', extra: 1 })).toMatchObject({
+      ok: false,
+    })
+    const userData = path.join(dir, 'appData', 'fermentrack-backup-companion')
+    const state = JSON.parse(await readFile(path.join(userData, 'desktop-state.json'), 'utf8'))
+    expect(state).toMatchObject({
+      lastView: 'backups',
+      dismissedBanners: ['last-problem:network:x'],
+    })
+    const settings = await readFile(path.join(dir, 'home', 'settings.json'), 'utf8')
+    expect(JSON.parse(settings)).not.toHaveProperty('lastView')
+    await quit()
+  })
+
+  it('reopens the window where it was, kept on the display', async () => {
+    const userData = path.join(dir, 'appData', 'fermentrack-backup-companion')
+    await mkdir(userData, { recursive: true })
+    const saved = { x: 1500, y: 100, width: 1000, height: 700, maximized: false }
+    await writeFile(path.join(userData, 'desktop-state.json'), JSON.stringify({ window: saved }))
+    const { becomeReady, shell, quit } = await start()
+    becomeReady()
+    await shell.ready
+    const [window] = FakeWindow.created
+    expect(window!.options).toMatchObject({ x: 920, y: 100, width: 1000, height: 700 })
+    window!.bounds = { x: 30, y: 40, width: 800, height: 600 }
+    await quit()
+    window!.emit('close', { preventDefault: () => undefined })
+    const state = JSON.parse(await readFile(path.join(userData, 'desktop-state.json'), 'utf8'))
+    expect(state.window).toEqual({ x: 30, y: 40, width: 800, height: 600, maximized: false })
   })
 })

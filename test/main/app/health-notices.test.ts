@@ -23,6 +23,7 @@ function setUp(level: NotificationLevel, file = join(tempDir('home'), 'health-al
     level,
     watch: status().watch,
     onClick: () => undefined,
+    onFailed: () => undefined,
     setTimer: (run) => void timers.push(run),
     alerts: new AlertLedger(file, () => now),
   })

@@ -122,7 +122,7 @@ describe('login items on macOS and Windows', () => {
     ])
   })
 
-  it('Windows: the executable with --hidden, app paths quoted', async () => {
+  it('Windows: the executable with --hidden, arguments unquoted (Electron quotes them)', async () => {
     const packaged = setUp('win32', ['C:\\Program Files\\FBC\\FBC.exe'])
     await packaged.item.apply(true)
     expect(packaged.settings).toEqual([
@@ -131,7 +131,7 @@ describe('login items on macOS and Windows', () => {
     const dev = setUp('win32', ['C:\\repo\\electron.exe', 'C:\\my repo'])
     await dev.item.apply(true)
     expect(dev.settings).toEqual([
-      { openAtLogin: true, path: 'C:\\repo\\electron.exe', args: ['"C:\\my repo"', '--hidden'] },
+      { openAtLogin: true, path: 'C:\\repo\\electron.exe', args: ['C:\\my repo', '--hidden'] },
     ])
   })
 })

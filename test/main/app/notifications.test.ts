@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import {
   notificationFor,
   summarize,
@@ -7,6 +7,7 @@ import {
 } from '../../../src/main/app/notifications.ts'
 import { GATHER_MS, Notifier } from '../../../src/main/app/notifier.ts'
 import type { StatusView } from '../../../src/shared/ipc-contract.ts'
+import { FakeNotification } from './fake-electron.ts'
 import { job, status } from './tray-fixtures.ts'
 
 const LEVELS: NotificationLevel[] = ['all', 'errors', 'none']
@@ -108,15 +109,16 @@ describe('summarize', () => {
 
 describe('Notifier', () => {
   function setUp(level: NotificationLevel) {
-    const shown: { title?: string; body?: string }[] = []
+    FakeNotification.shown = []
+    FakeNotification.failWith = null
+    const shown = FakeNotification.shown
     const timers: (() => void)[] = []
+    const failures: [string, string][] = []
     let clicks = 0
     const notifications: EventEmitter[] = []
     const notifier = new Notifier({
       create: (options) => {
-        const notification = Object.assign(new EventEmitter(), {
-          show: () => void shown.push({ title: options.title, body: options.body }),
-        })
+        const notification = new FakeNotification(options)
         notifications.push(notification)
         return notification as never
       },
@@ -124,13 +126,14 @@ describe('Notifier', () => {
       level,
       watch: watching,
       onClick: () => void (clicks += 1),
+      onFailed: (content, error) => void failures.push([content.title, error]),
       setTimer: (run, ms) => {
         expect(ms).toBe(GATHER_MS)
         timers.push(run)
       },
     })
     const flush = () => timers.splice(0).forEach((run) => run())
-    return { notifier, shown, flush, notifications, clicks: () => clicks }
+    return { notifier, shown, flush, notifications, failures, clicks: () => clicks }
   }
 
   it('shows failures from job events and brings the window forward on click', () => {
@@ -162,6 +165,21 @@ describe('Notifier', () => {
     notifier.update('status.changed', status({ watch: missing }))
     flush()
     expect(shown.map((n) => n.title)).toEqual(['Backups folder unavailable'])
+  })
+
+  it('hands a notification the OS refused (`failed`) to the fallback with its error', async () => {
+    const { notifier, shown, flush, failures } = setUp('errors')
+    FakeNotification.failWith = 'Notifications are not allowed for unsigned apps'
+    notifier.update('uploads.job', failed)
+    flush()
+    await vi.waitFor(() => expect(failures).toHaveLength(1))
+    expect(shown).toEqual([])
+    expect(failures).toEqual([
+      [
+        'Upload failed: backup-2026-11-20.tar.xz',
+        'Notifications are not allowed for unsigned apps',
+      ],
+    ])
   })
 
   it('gathers a burst into one notification', () => {

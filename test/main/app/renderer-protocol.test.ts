@@ -1,13 +1,17 @@
 import { readFileSync } from 'node:fs'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import os from 'node:os'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
   RENDERER_CSP,
   RENDERER_ENTRY_URL,
   registerRendererProtocol,
   resolveRendererFile,
 } from '../../../src/main/app/renderer-protocol.ts'
+import { fakeNetFetch } from './fake-electron.ts'
+import { fakeLog } from './fake-log.ts'
 
 const root = path.resolve('/opt/companion/out/renderer')
 
@@ -37,9 +41,19 @@ describe('resolveRendererFile', () => {
 })
 
 describe('registerRendererProtocol', () => {
+  let dir: string
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'ftb-renderer-'))
+    await writeFile(path.join(dir, 'index.html'), '<!doctype html>')
+  })
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true })
+  })
+
   function setUp() {
     let handler: ((request: Request) => Response | Promise<Response>) | undefined
     const fetched: string[] = []
+    const log = fakeLog()
     registerRendererProtocol({
       protocol: {
         handle: (scheme, h) => {
@@ -48,14 +62,15 @@ describe('registerRendererProtocol', () => {
         },
       },
       net: {
-        fetch: async (input) => {
+        fetch: (input) => {
           fetched.push(String(input))
-          return new Response('<!doctype html>')
+          return fakeNetFetch(String(input))
         },
       },
-      rootDir: root,
+      rootDir: dir,
+      log,
     })
-    return { handle: (url: string) => handler!(new Request(url)), fetched }
+    return { handle: (url: string) => handler!(new Request(url)), fetched, log }
   }
 
   it('serves files from the renderer folder, with the CSP as a header too', async () => {
@@ -65,7 +80,7 @@ describe('registerRendererProtocol', () => {
     expect(await response.text()).toBe('<!doctype html>')
     expect(response.headers.get('content-security-policy')).toBe(RENDERER_CSP)
     expect(response.headers.get('x-content-type-options')).toBe('nosniff')
-    expect(fetched).toEqual([pathToFileURL(path.join(root, 'index.html')).href])
+    expect(fetched).toEqual([pathToFileURL(path.join(dir, 'index.html')).href])
   })
 
   it('sends the same policy as the meta tag in index.html', () => {
@@ -79,5 +94,15 @@ describe('registerRendererProtocol', () => {
     const response = await handle('app://companion/a%2f..%2f..%2f..%2fsecret')
     expect(response.status).toBe(404)
     expect(fetched).toEqual([])
+  })
+
+  it('answers 404 and logs the URL when a renderer file is missing (net.fetch rejects)', async () => {
+    const { handle, fetched, log } = setUp()
+    const response = await handle('app://companion/assets/missing.js')
+    expect(response.status).toBe(404)
+    expect(fetched).toEqual([pathToFileURL(path.join(dir, 'assets', 'missing.js')).href])
+    expect(log.records).toMatchObject([
+      { level: 'warn', fields: { url: 'app://companion/assets/missing.js' } },
+    ])
   })
 })

@@ -78,6 +78,9 @@ describe('systemProxyRoute', () => {
   it('a proxy in the app environment (HTTPS_PROXY) wins over the system one', async () => {
     const { session, asked } = sessionSaying('PROXY 127.0.0.1:1')
     vi.stubEnv('HTTP_PROXY', proxy.url)
+    // The test runner exempts loopback (NO_PROXY); this test's target is on loopback.
+    vi.stubEnv('NO_PROXY', '')
+    vi.stubEnv('no_proxy', '')
     const route = systemProxyRoute(session, { HTTP_PROXY: proxy.url })
     const target = new URL(`http://127.0.0.1:${serverPort}/`)
     expect((await route(target))?.href).toBe(`${proxy.url}/`)

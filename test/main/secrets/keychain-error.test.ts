@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { keychainError } from '../../../src/main/secrets/keychain-error.ts'
 
-// The raw texts are what keytar/libsecret report on Linux for each situation.
+// The raw texts are what keytar/libsecret and @napi-rs/keyring report on Linux for each situation.
 describe('keychainError', () => {
   it.each([
     ['Cannot autolaunch D-Bus without X11 $DISPLAY', /^No D-Bus session is running/],
@@ -14,6 +14,15 @@ describe('keychainError', () => {
     [
       'The name org.freedesktop.secrets was not provided by any .service files',
       /^No Secret Service \(such as gnome-keyring\) is running/,
+    ],
+    ["Couldn't access platform storage: AccessDenied", /^No D-Bus session is running, or it/],
+    [
+      "Couldn't access platform storage: Secret Service: unlock prompt was dismissed",
+      /^The OS keychain is locked\./,
+    ],
+    [
+      "Couldn't access platform storage: Secret Service: no result found",
+      /^The OS keychain has no unlocked login keyring/,
     ],
     [
       'Something new went wrong',

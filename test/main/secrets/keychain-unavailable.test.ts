@@ -14,9 +14,17 @@ interface Outcome {
   message?: string
 }
 
-// Only what the child needs: no DISPLAY (so D-Bus cannot autolaunch) and no inherited session bus.
-function baseEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? tmpdir(), ...extra }
+type Backend = 'keychain' | 'keyring-napi'
+
+// Only what the child needs: no DISPLAY (so D-Bus cannot autolaunch) and no inherited session
+// bus. FTB_SECRET_STORE tells the child which keychain library to use.
+function baseEnv(kind: Backend, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: process.env.HOME ?? tmpdir(),
+    FTB_SECRET_STORE: kind,
+    ...extra,
+  }
 }
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<Outcome> {
@@ -65,107 +73,114 @@ afterAll(() => {
   rmSync(scratch, { recursive: true, force: true })
 })
 
-describe('an unreachable keychain', () => {
-  it('fails at open with keychain_unavailable when the session bus address leads nowhere', async () => {
-    const env = baseEnv({ DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(scratch, 'no-such-bus')}` })
-    const outcome = await runChild(['open', home], env)
-    expectKeychainUnavailable(outcome, /^No D-Bus session is running, so the OS keychain/)
-    expect(readdirSync(home)).not.toContain('secrets.json')
-  })
-
-  it('fails at open with keychain_unavailable when there is no session bus at all', async () => {
-    const outcome = await runChild(['open', home], baseEnv())
-    expectKeychainUnavailable(outcome, /^No D-Bus session is running/)
-  })
-
-  describe('behind a bus that accepts connections but never answers', () => {
-    let server: Server
-    const connections = new Set<Socket>()
-    const socket = () => join(scratch, 'silent.sock')
-
-    beforeAll(async () => {
-      server = createServer((connection) => {
-        connections.add(connection)
-        connection.resume()
-      })
-      await new Promise<void>((resolve) => server.listen(socket(), resolve))
-    })
-
-    afterAll(async () => {
-      for (const connection of connections) connection.destroy()
-      await new Promise((resolve) => server.close(resolve))
-    })
-
-    it('gives up after the time limit, and the process can still exit', async () => {
-      const env = baseEnv({ DBUS_SESSION_BUS_ADDRESS: `unix:path=${socket()}` })
-      const started = Date.now()
-      const outcome = await runChild(['open', home, '', '500'], env)
-      expectKeychainUnavailable(outcome, /^The D-Bus session bus does not answer/)
-      expect(Date.now() - started).toBeLessThan(15_000)
-    })
-  })
-})
-
 const haveKeyring =
   spawnSync('sh', ['-c', 'command -v dbus-run-session && command -v gnome-keyring-daemon'])
     .status === 0
 
-describe.skipIf(!haveKeyring)('a gnome-keyring that is not unlocked', () => {
-  // Each session gets its own D-Bus and runtime folder; the data folder (the keyring file) is
-  // shared when a test needs the same keyring across sessions.
-  let sessions = 0
-  const inSession = (data: string, password: string | null, args: string[]) => {
-    const runtime = join(scratch, `run-${++sessions}`)
-    mkdirSync(runtime, { mode: 0o700 })
-    const start =
-      password === null
-        ? 'gnome-keyring-daemon --start --components=secrets >/dev/null'
-        : 'printf %s "$KEYRING_PASSWORD" | gnome-keyring-daemon --unlock --components=secrets >/dev/null'
-    const env = baseEnv({
-      XDG_DATA_HOME: data,
-      XDG_RUNTIME_DIR: runtime,
-      KEYRING_PASSWORD: password ?? '',
-    })
-    const script = `${start} && exec "$@"`
-    return run(
-      'dbus-run-session',
-      ['--', 'sh', '-c', script, 'sh', process.execPath, CHILD, ...args],
-      env,
-    )
-  }
-  const dataFolder = (name: string) => {
-    const data = join(scratch, name)
-    mkdirSync(data, { mode: 0o700 })
-    return data
-  }
+// Both keychain libraries must fail the same way: keytar, and @napi-rs/keyring.
+for (const kind of ['keychain', 'keyring-napi'] as const) backendSuite(kind)
 
-  it('reports a keyring unlocked with the wrong password as locked, and never answers "no secret"', async () => {
-    const data = dataFolder('data-locked')
-    const secret = 'locked-away-secret-value'
-    expect(await inSession(data, 'right-password', ['set', 'conn-1', secret])).toEqual({
-      ok: true,
-      value: null,
+function backendSuite(kind: Backend): void {
+  describe(`an unreachable keychain (${kind})`, () => {
+    it('fails at open with keychain_unavailable when the session bus address leads nowhere', async () => {
+      const env = baseEnv(kind, {
+        DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(scratch, 'no-such-bus')}`,
+      })
+      const outcome = await runChild(['open', home], env)
+      expectKeychainUnavailable(outcome, /^No D-Bus session is running/)
+      expect(readdirSync(home)).not.toContain('secrets.json')
     })
 
-    const opened = await inSession(data, 'wrong-password', ['open', home])
-    expectKeychainUnavailable(opened, /^The OS keychain is locked\./)
+    it('fails at open with keychain_unavailable when there is no session bus at all', async () => {
+      const outcome = await runChild(['open', home], baseEnv(kind))
+      expectKeychainUnavailable(outcome, /^No D-Bus session is running/)
+    })
 
-    // libsecret answers null for a locked item; the store must not turn that into "not stored".
-    const read = await inSession(data, 'wrong-password', ['get', 'conn-1'])
-    expectKeychainUnavailable(read, /^The OS keychain is locked\./)
-    expect(read.message).not.toContain(secret)
-    const deleted = await inSession(data, 'wrong-password', ['delete', 'conn-1'])
-    expectKeychainUnavailable(deleted, /^The OS keychain is locked\./)
+    describe('behind a bus that accepts connections but never answers', () => {
+      let server: Server
+      const connections = new Set<Socket>()
+      const socket = () => join(scratch, `${kind}-silent.sock`)
 
-    // The secret was there all along, as the right password shows.
-    expect(await inSession(data, 'right-password', ['get', 'conn-1'])).toEqual({
-      ok: true,
-      value: secret,
+      beforeAll(async () => {
+        server = createServer((connection) => {
+          connections.add(connection)
+          connection.resume()
+        })
+        await new Promise<void>((resolve) => server.listen(socket(), resolve))
+      })
+
+      afterAll(async () => {
+        for (const connection of connections) connection.destroy()
+        await new Promise((resolve) => server.close(resolve))
+      })
+
+      it('gives up after the time limit, and the process can still exit', async () => {
+        const env = baseEnv(kind, { DBUS_SESSION_BUS_ADDRESS: `unix:path=${socket()}` })
+        const started = Date.now()
+        const outcome = await runChild(['open', home, '', '500'], env)
+        expectKeychainUnavailable(outcome, /^The D-Bus session bus does not answer/)
+        expect(Date.now() - started).toBeLessThan(15_000)
+      })
     })
   })
 
-  it('reports a keyring daemon that was started but never unlocked', async () => {
-    const outcome = await inSession(dataFolder('data-never-unlocked'), null, ['open', home])
-    expectKeychainUnavailable(outcome, /^The OS keychain has no unlocked login keyring/)
+  describe.skipIf(!haveKeyring)(`a gnome-keyring that is not unlocked (${kind})`, () => {
+    // Each session gets its own D-Bus and runtime folder; the data folder (the keyring file) is
+    // shared when a test needs the same keyring across sessions.
+    let sessions = 0
+    const inSession = (data: string, password: string | null, args: string[]) => {
+      const runtime = join(scratch, `${kind}-run-${++sessions}`)
+      mkdirSync(runtime, { mode: 0o700 })
+      const start =
+        password === null
+          ? 'gnome-keyring-daemon --start --components=secrets >/dev/null'
+          : 'printf %s "$KEYRING_PASSWORD" | gnome-keyring-daemon --unlock --components=secrets >/dev/null'
+      const env = baseEnv(kind, {
+        XDG_DATA_HOME: data,
+        XDG_RUNTIME_DIR: runtime,
+        KEYRING_PASSWORD: password ?? '',
+      })
+      const script = `${start} && exec "$@"`
+      return run(
+        'dbus-run-session',
+        ['--', 'sh', '-c', script, 'sh', process.execPath, CHILD, ...args],
+        env,
+      )
+    }
+    const dataFolder = (name: string) => {
+      const data = join(scratch, `${kind}-${name}`)
+      mkdirSync(data, { mode: 0o700 })
+      return data
+    }
+
+    it('reports a keyring unlocked with the wrong password as locked, and never answers "no secret"', async () => {
+      const data = dataFolder('data-locked')
+      const secret = 'locked-away-secret-value'
+      expect(await inSession(data, 'right-password', ['set', 'conn-1', secret])).toEqual({
+        ok: true,
+        value: null,
+      })
+
+      const opened = await inSession(data, 'wrong-password', ['open', home])
+      expectKeychainUnavailable(opened, /^The OS keychain is locked\./)
+
+      // libsecret answers null for a locked item; the store must not turn that into "not stored".
+      const read = await inSession(data, 'wrong-password', ['get', 'conn-1'])
+      expectKeychainUnavailable(read, /^The OS keychain is locked\./)
+      expect(read.message).not.toContain(secret)
+      const deleted = await inSession(data, 'wrong-password', ['delete', 'conn-1'])
+      expectKeychainUnavailable(deleted, /^The OS keychain is locked\./)
+
+      // The secret was there all along, as the right password shows.
+      expect(await inSession(data, 'right-password', ['get', 'conn-1'])).toEqual({
+        ok: true,
+        value: secret,
+      })
+    })
+
+    it('reports a keyring daemon that was started but never unlocked', async () => {
+      const outcome = await inSession(dataFolder('data-never-unlocked'), null, ['open', home])
+      expectKeychainUnavailable(outcome, /^The OS keychain has no unlocked login keyring/)
+    })
   })
-})
+}

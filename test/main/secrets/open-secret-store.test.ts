@@ -65,7 +65,9 @@ describe('secretStoreKind', () => {
       expect(() => secretStoreKind({ FTB_SECRET_STORE: value }, 'file')).toThrow(
         expect.objectContaining({
           code: 'usage',
-          message: expect.stringMatching(/^FTB_SECRET_STORE must be "keychain" or "file"\. /),
+          message: expect.stringMatching(
+            /^FTB_SECRET_STORE must be "keychain", "keyring-napi" or "file"\. /,
+          ),
         }),
       )
     },

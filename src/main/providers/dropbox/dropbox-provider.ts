@@ -57,7 +57,12 @@ export const dropboxProvider: Provider = {
     }
   },
   uploader(credentials, context) {
-    return new DropboxUploader({ api: api(credentials, context), chunkSize: context.chunkSize })
+    return new DropboxUploader({
+      api: api(credentials, context),
+      chunkSize: context.chunkSize,
+      parallelChunks: context.parallelChunks,
+      adaptiveChunks: context.adaptiveChunks,
+    })
   },
   async account(credentials, context) {
     const client = api(credentials, context)

@@ -1,4 +1,5 @@
 import type { SourceFile } from '../../uploads/uploader.ts'
+import { HASH_BLOCK_SIZE } from './content-hash.ts'
 import { SESSION_LIFETIME_MS } from './upload-limits.ts'
 
 /** What a Dropbox upload persists between attempts (opaque to the queue). */
@@ -12,6 +13,16 @@ export interface DropboxResume {
   /** The file version the session holds bytes of. */
   size: number
   mtimeMs: number
+  /**
+   * A concurrent session's acknowledged pieces, [offset, length] in file order: any set, not a
+   * prefix, as they come back in any order. Absent: a sequential session (`offset` is the truth).
+   */
+  pieces?: Array<[number, number]>
+  /**
+   * Pieces on the wire, not yet acknowledged: after a crash they are sent again cut exactly the
+   * same, as Dropbox may hold them already and a piece overlapping one it holds is refused.
+   */
+  sending?: Array<[number, number]>
 }
 
 /**
@@ -36,5 +47,26 @@ export function usableResume(
   if (resume.size !== file.size || resume.mtimeMs !== file.mtimeMs) return undefined
   if (resume.offset < 0 || resume.offset > file.size) return undefined
   if (now - resume.createdAt >= SESSION_LIFETIME_MS) return undefined
+  if (resume.pieces !== undefined && !validPieces(resume.pieces, resume.sending, file.size)) {
+    return undefined
+  }
   return resume
+}
+
+/** Pieces on 4 MiB offsets, inside the file, none overlapping another. */
+function validPieces(pieces: unknown, sending: unknown, size: number): boolean {
+  if (!Array.isArray(pieces) || !(sending === undefined || Array.isArray(sending))) return false
+  const all = [...(pieces as unknown[]), ...((sending as unknown[] | undefined) ?? [])]
+  const offsetOf = (piece: unknown) => (Array.isArray(piece) ? Number(piece[0]) : NaN)
+  all.sort((a, b) => offsetOf(a) - offsetOf(b))
+  let end = 0
+  for (const piece of all) {
+    if (!Array.isArray(piece) || piece.length !== 2) return false
+    const [offset, length] = piece as unknown[]
+    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length)) return false
+    const [at, bytes] = [offset as number, length as number]
+    if (at < end || at % HASH_BLOCK_SIZE !== 0 || bytes <= 0 || at + bytes > size) return false
+    end = at + bytes
+  }
+  return true
 }

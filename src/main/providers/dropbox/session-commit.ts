@@ -7,8 +7,8 @@ import { backoffMs, STEP_ATTEMPTS } from './retry-wait.ts'
 import type { SourceReader } from '../../uploads/source-reader.ts'
 import { uploadFailureOf, uploadFailureToError } from './upload-failure.ts'
 import { callOptions, EMPTY_BODY, type UploadIo } from './upload-io.ts'
-
-const FINISH = 'files/upload_session/finish'
+import type { CommitBatcher } from './commit-batcher.ts'
+import { FINISH } from './finish-batch.ts'
 /** "name (2)" … "name (99)": past that, something else is wrong. */
 const MAX_COPIES = 99
 
@@ -17,6 +17,13 @@ export interface CommitTarget {
   reader: SourceReader
   /** The whole file's content_hash as computed locally while reading what was sent. */
   contentHash: string
+}
+
+export interface FinishOptions {
+  /** The first name to try: 2 when the plain name is known to hold another file. */
+  firstCopy?: number
+  /** Collects this commit with others of the account into finish_batch_v2 (closed sessions). */
+  batcher?: CommitBatcher
 }
 
 export type FinishResult =
@@ -40,19 +47,21 @@ export function verified(metadata: FileMetadata, target: CommitTarget): FileMeta
  * Commits a session that already holds every byte, with an empty body, so a retry under another
  * name costs nothing (files.stone: "retry with empty data body and updated offset"). A different
  * file at the name means keep both: "name (2).ext", "name (3).ext" …, all from the same session.
+ * Through a batcher, each try is one entry of a batch, answered like a finish of its own.
  */
 export async function finishSession(
   io: UploadIo,
   sessionId: string,
   target: CommitTarget,
-  firstCopy = 1,
+  options: FinishOptions = {},
 ): Promise<FinishResult> {
   const { name, size } = target.reader.file
+  let { batcher } = options
   let busy = 0
-  for (let copy = firstCopy; copy <= MAX_COPIES;) {
+  for (let copy = options.firstCopy ?? 1; copy <= MAX_COPIES;) {
     const path = remotePath(target.folder, conflictName(name, copy))
     const renamed = copy > 1
-    const outcome = await finishAt(io, sessionId, path, target)
+    const outcome = await finishAt(io, sessionId, path, target, batcher)
     if (outcome.ok) {
       const file = remoteFile(verified(outcome.value, target), { renamed, alreadyPresent: false })
       return { kind: 'committed', file }
@@ -77,8 +86,17 @@ export async function finishSession(
           return { kind: 'offset', correctOffset: correct }
         return afterLostSession(io, path, target, renamed)
       }
+      // A concurrent session short of a piece, or not closed: its pieces can't be trusted.
       case 'not_found':
+      case 'concurrent_session_missing_data':
+      case 'concurrent_session_not_closed':
         return afterLostSession(io, path, target, renamed)
+      case 'not_closed':
+        // A batch takes closed sessions only; one left open (e.g. by an older version of the
+        // app) is committed on its own, which upload_session/finish allows.
+        if (!batcher) throw uploadFailureToError(failure, FINISH)
+        batcher = undefined
+        break
       default:
         throw uploadFailureToError(failure, FINISH)
     }
@@ -87,10 +105,17 @@ export async function finishSession(
 }
 
 /** Never commits a file that changed since it was settled (checked right before the commit). */
-async function finishAt(io: UploadIo, sessionId: string, path: string, target: CommitTarget) {
+async function finishAt(
+  io: UploadIo,
+  sessionId: string,
+  path: string,
+  target: CommitTarget,
+  batcher: CommitBatcher | undefined,
+) {
   const { size, mtimeMs } = target.reader.file
   const arg = { cursor: { session_id: sessionId, offset: size }, commit: commitInfo(path, mtimeMs) }
   await target.reader.checkUnchanged()
+  if (batcher) return batcher.commit(arg, io)
   return io.api.upload<FileMetadata>(FINISH, arg, EMPTY_BODY, callOptions(io))
 }
 

@@ -56,7 +56,7 @@ async function salvage(
   } else {
     await io.wait(backoffMs(1))
   }
-  const result = await finishSession(io, failure.uploadSessionId ?? '', target, firstCopy)
+  const result = await finishSession(io, failure.uploadSessionId ?? '', target, { firstCopy })
   if (result.kind === 'committed') return result.file
   throw new AppError('provider_error', 'Dropbox lost the uploaded bytes before committing them.')
 }

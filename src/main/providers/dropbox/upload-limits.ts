@@ -10,6 +10,12 @@ export const MAX_FILE_BYTES = 2 ** 41 - 2 ** 22
 /** files.stone upload_session/start: a session can be used for 7 days. */
 export const SESSION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000
 export const DEFAULT_CHUNK_SIZE = 8 * MiB
+/** Adaptive chunk sizes: 4 MiB multiples (concurrent sessions require them), at most 150 MiB. */
+export const DROPBOX_CHUNK_RULES = {
+  granule: HASH_BLOCK_SIZE,
+  min: HASH_BLOCK_SIZE,
+  max: MAX_REQUEST_BYTES,
+}
 
 /**
  * 4 MiB multiples keep every request aligned with content-hash blocks (and would satisfy

@@ -85,10 +85,12 @@ export class UploadSession {
     }
     const { io, chunkSize, reader } = this.options
     const { data, contentHash } = await this.nextChunk(0, Math.min(chunkSize, reader.file.size))
+    // The last bytes close the session: finish_batch_v2 commits only closed sessions.
+    const close = data.length === reader.file.size ? { close: true } : {}
     for (let tries = 1; ; tries++) {
       const outcome = await io.api.upload<{ session_id: string }>(
         'files/upload_session/start',
-        withRequestHash({}, data, contentHash),
+        withRequestHash(close, data, contentHash),
         data,
         callOptions(io),
       )
@@ -150,10 +152,15 @@ export class UploadSession {
     const { io } = this.options
     const { data, contentHash } = chunk
     const cursor = { session_id: position.sessionId, offset: position.offset }
+    const closing = position.offset + data.length === this.options.reader.file.size
     for (let tries = 1; ; tries++) {
       let outcome: RouteOutcome<null>
       try {
-        const arg = withRequestHash({ cursor }, data, contentHash)
+        const arg = withRequestHash(
+          closing ? { cursor, close: true } : { cursor },
+          data,
+          contentHash,
+        )
         outcome = await io.api.upload<null>(APPEND, arg, data, callOptions(io, false))
       } catch (error) {
         if (io.signal.aborted || !isAppError(error, 'network') || tries >= CHUNK_TRIES) throw error
@@ -168,6 +175,8 @@ export class UploadSession {
       if (failure.tag === 'incorrect_offset' && failure.correctOffset !== undefined) {
         return failure.correctOffset
       }
+      // Only our closing append closes a session: "closed" after it was sent means it arrived.
+      if (failure.tag === 'closed' && closing) return position.offset + data.length
       if (failure.tag === 'not_found' || failure.tag === 'closed') return 'lost'
       this.throwUnlessDamaged(outcome, tries, APPEND)
     }

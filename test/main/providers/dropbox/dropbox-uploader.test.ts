@@ -179,7 +179,7 @@ describe('DropboxUploader', () => {
     let inFlight = 0
     let most = 0
     const spy: typeof fetch = async (input, init) => {
-      const commit = /\/2\/files\/(upload|upload_session\/finish)$/.test(String(input))
+      const commit = /\/2\/files\/(upload|upload_session\/finish(_batch_v2)?)$/.test(String(input))
       if (commit) most = Math.max(most, ++inFlight)
       try {
         return await fetch(input, init)

@@ -43,4 +43,41 @@ describe('usableResume', () => {
       expect(usableResume(state, file, NOW)).toBeUndefined()
     }
   })
+
+  it("keeps a concurrent session's acknowledged pieces and those on the wire, gaps and all", () => {
+    const MIB4 = 4 * 1024 * 1024
+    const big = { ...file, size: 5 * MIB4 + 7 }
+    const state: DropboxResume = {
+      ...saved,
+      size: big.size,
+      offset: 0,
+      pieces: [
+        [MIB4, MIB4],
+        [3 * MIB4, 2 * MIB4 + 7],
+      ],
+      sending: [[0, MIB4]],
+    }
+    expect(usableResume(state, big, NOW)).toEqual(state)
+  })
+
+  it('ignores pieces off 4 MiB offsets, overlapping, outside the file or malformed', () => {
+    const MIB4 = 4 * 1024 * 1024
+    const big = { ...file, size: 3 * MIB4 }
+    const base = { ...saved, size: big.size, offset: 0 }
+    for (const pieces of [
+      [[1000, MIB4]],
+      [
+        [0, 2 * MIB4],
+        [MIB4, MIB4],
+      ],
+      [[2 * MIB4, 2 * MIB4]],
+      [[0, 0]],
+      [[0]],
+      'all',
+    ]) {
+      expect(usableResume({ ...base, pieces }, big, NOW), JSON.stringify(pieces)).toBeUndefined()
+    }
+    const overlapping = { ...base, pieces: [[0, MIB4]], sending: [[0, MIB4]] }
+    expect(usableResume(overlapping, big, NOW)).toBeUndefined()
+  })
 })
