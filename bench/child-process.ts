@@ -97,14 +97,19 @@ export function startProcess(
   }
 }
 
-/** The real CLI as a user runs it: its bin, on this Node (24), in a process of its own. */
+/**
+ * The real CLI as a user runs it: its bin, on this Node (24), in a process of its own; `via` is
+ * a command prefix it runs under, such as `ip netns exec <ns>`.
+ */
 export function startCli(
   args: string[],
   env: NodeJS.ProcessEnv,
   teardown: Teardown,
   nodeArgs: string[] = [],
+  via: string[] = [],
 ): Running {
-  return startProcess(process.execPath, [...nodeArgs, BIN, ...args], teardown, env)
+  const [command, ...rest] = [...via, process.execPath, ...nodeArgs, BIN, ...args]
+  return startProcess(command!, rest, teardown, env)
 }
 
 /** Waits for a process to end by itself; a non-zero exit is an error with its stderr. */

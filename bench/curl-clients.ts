@@ -12,11 +12,15 @@ import {
 import { join } from 'node:path'
 import { authorizeShownCode } from '../test/support/browser.ts'
 import { APP_KEY } from '../test/support/dropbox-fixture.ts'
-import { finished, startProcess } from './child-process.ts'
+import { finished, startProcess, type Running } from './child-process.ts'
 import type { Teardown } from './teardown.ts'
 
 const TIMEOUT_MS = 300_000
-const OCTETS = ['-H', 'Content-Type: application/octet-stream']
+/**
+ * The body's type, and no `Expect: 100-continue`: curl asks for it before a body over 1 MB and
+ * waits for the answer, a round trip per request on a real link that no other client pays.
+ */
+const OCTETS = ['-H', 'Content-Type: application/octet-stream', '-H', 'Expect:']
 
 /** curl is the reference; a missing one is installed only where that is plainly possible. */
 export function ensureCurl(say: (text: string) => void): void {
@@ -32,12 +36,24 @@ export function ensureCurl(say: (text: string) => void): void {
   }
 }
 
+/** curl, run under the command prefix `via` (such as `ip netns exec <ns>`) when there is one. */
+function startCurl(args: string[], teardown: Teardown, via: string[]): Running {
+  const [command, ...rest] = [...via, 'curl', ...args]
+  return startProcess(command!, rest, teardown)
+}
+
 /** One POST of the file to the emulator's discard route; ms from spawn to exit. */
-export async function curlToSink(url: string, file: string, size: number, teardown: Teardown) {
+export async function curlToSink(
+  url: string,
+  file: string,
+  size: number,
+  teardown: Teardown,
+  via: string[] = [],
+) {
   // -T streams the file; --data-binary @file (the usual form) loads it into memory first, and
   // curl 7.88 refuses files of 1 GiB or more that way ("out of memory").
   const args = ['-s', '-o', '/dev/null', '-w', '%{http_code} %{size_upload}', '-X', 'POST']
-  const running = startProcess('curl', [...args, '-T', file, ...OCTETS, `${url}/__sink`], teardown)
+  const running = startCurl([...args, '-T', file, ...OCTETS, `${url}/__sink`], teardown, via)
   const exit = await finished(running, TIMEOUT_MS, 'curl')
   if (exit.stdout.trim() !== `200 ${size}`) throw new Error(`curl to /__sink: ${exit.stdout}`)
   return exit.endedAt - running.startedAt
@@ -109,6 +125,7 @@ export async function curlSession(
   parts: Part[],
   remotePath: string,
   teardown: Teardown,
+  via: string[] = [],
 ): Promise<number> {
   if (parts.length < 2) throw new Error('curlSession needs at least two parts')
   const request = (part: Part, route: string, arg: unknown) => [
@@ -116,7 +133,7 @@ export async function curlSession(
     ...['-H', `@${authorizationFile}`, '-H', `Dropbox-API-Arg: ${JSON.stringify(arg)}`],
     `${url}/2/files/upload_session/${route}`,
   ]
-  const start = startProcess('curl', request(parts[0]!, 'start', {}), teardown)
+  const start = startCurl(request(parts[0]!, 'start', {}), teardown, via)
   const started = await finished(start, TIMEOUT_MS, 'curl upload_session/start')
   const sessionId = (JSON.parse(started.stdout) as { session_id: string }).session_id
   const specs = parts.slice(1).map((part, i) => {
@@ -127,7 +144,7 @@ export async function curlSession(
     return ['-o', '/dev/null', '-w', '%{http_code}\\n', ...request(part, route, arg)]
   })
   const args = specs.flatMap((spec, i) => (i === 0 ? spec : ['--next', ...spec]))
-  const rest = startProcess('curl', args, teardown)
+  const rest = startCurl(args, teardown, via)
   const exit = await finished(rest, TIMEOUT_MS, 'curl append_v2 ... finish')
   const codes = exit.stdout.trim().split('\n')
   if (codes.length !== specs.length || codes.some((code) => code !== '200')) {

@@ -1,6 +1,6 @@
-// npm run bench [hash throughput memory latency startup webdav cap scale]: every figure measured side by side
+// npm run bench [hash throughput memory latency startup shaped webdav cap scale]: every figure measured side by side
 // with its reference in this one run, against the Dropbox emulator (webdav: rclone serve webdav)
-// on 127.0.0.1.
+// on 127.0.0.1 (shaped: across a shaped link into a network namespace, bench/shaped-link.ts).
 import { cpus } from 'node:os'
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
@@ -8,6 +8,7 @@ import { bandwidthCap } from './figures/bandwidth-cap.ts'
 import { hashThroughput } from './figures/hash-throughput.ts'
 import { scaleHerd } from './figures/scale-herd.ts'
 import { startupIdle } from './figures/startup-idle.ts'
+import { shapedLinkUpload } from './figures/shaped-link.ts'
 import { uploadMemory } from './figures/upload-memory.ts'
 import { uploadThroughput } from './figures/upload-throughput.ts'
 import { watchLatency } from './figures/watch-latency.ts'
@@ -23,6 +24,7 @@ const KEYS = [
   'memory',
   'latency',
   'startup',
+  'shaped',
   'webdav',
   'cap',
   'scale',
@@ -112,8 +114,10 @@ try {
     await figure(`5 start-up, ${STARTUP_FILES} done`, (scope) =>
       startupIdle(root, STARTUP_FILES, scope),
     )
+  if (wanted('shaped'))
+    await figure('6 shaped link', (scope) => shapedLinkUpload(root, ROUNDS, scope))
   if (wanted('webdav'))
-    await figure('6 P6 WebDAV upload vs rclone copy', (scope) => webdavP6(root, ROUNDS, scope))
+    await figure('P6 WebDAV upload vs rclone copy', (scope) => webdavP6(root, ROUNDS, scope))
   if (wanted('cap')) await figure('7 bandwidth cap', (scope) => bandwidthCap(root, scope))
   if (wanted('scale')) await figure('8 at scale', (scope) => scaleHerd(root, scope))
   outcomes.sort((a, b) => a.name.localeCompare(b.name))

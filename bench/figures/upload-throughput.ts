@@ -40,8 +40,9 @@ interface OurRun {
 
 /**
  * 1 GiB through the real CLI `upload` command (process start to exit, as the user waits for it)
- * against curl POSTing the same file to the emulator's discard route. For the analysis only,
- * curl also sends the file through the same upload-session routes as ours. Alternating, one run.
+ * against curl sending the same file through the same upload-session routes (the judged ratio:
+ * the client's efficiency), and curl POSTing it to the emulator's discard route (what the
+ * machine allows without the emulator's hashing and storing). Alternating, one run.
  */
 export async function uploadThroughput(
   root: string,
@@ -108,13 +109,17 @@ export async function uploadThroughput(
       `(what any client could reach here) times our client vs curl on the same routes ` +
       `${fixed(oursMbs / sessionMbs)}x`,
   )
-  const ratio = oursMbs / sinkMbs
+  // Judged against curl on the same session routes (#12): the client's own cost, with what the
+  // emulator's routes cost taken out. The ratio to the sink is printed beside it.
+  const ratio = oursMbs / sessionMbs
   const figure: Figure = {
     name: '1 upload throughput',
-    value: `${fixed(ratio)}x`,
-    target: '>= 0.8x',
-    pass: ratio >= 0.8,
-    measured: `CLI upload ${fixed(oursMbs, 0)} MB/s vs curl ${fixed(sinkMbs, 0)} MB/s`,
+    value: `${fixed(ratio)}x curl session`,
+    target: '>= 1.0x',
+    pass: ratio >= 1,
+    measured:
+      `CLI ${fixed(oursMbs, 0)} MB/s, curl session ${fixed(sessionMbs, 0)} MB/s; ` +
+      `${fixed(oursMbs / sinkMbs)}x curl to /__sink (${fixed(sinkMbs, 0)} MB/s)`,
   }
   verdict(figure)
   return figure
@@ -124,7 +129,7 @@ export async function uploadThroughput(
 function explain(ours: OurRun[], size: number, sessionMbs: number, sinkMs: number): void {
   const typical = [...ours].sort((a, b) => a.ms - b.ms)[ours.length >> 1]!
   detail(
-    `for analysis: curl through the same session routes (start, append_v2 x N, finish; ` +
+    `curl through the same session routes (start, append_v2 x N, finish; ` +
       `emulator hashing and storing as for ours): median ${fixed(sessionMbs, 0)} MB/s`,
   )
   detail(

@@ -35,7 +35,7 @@ interface Run {
  */
 export async function webdavP6(root: string, rounds: number, teardown: Teardown): Promise<Figure> {
   heading(
-    `6. P6: ${FILES} × ${FILE_BYTES / MIB} MiB to rclone serve webdav, CLI upload vs rclone copy`,
+    `P6. ${FILES} × ${FILE_BYTES / MIB} MiB to rclone serve webdav, CLI upload vs rclone copy`,
   )
   const files = writeBackups(join(root, 'p6-backups'))
   const server = await startRclone()
@@ -88,7 +88,7 @@ export async function webdavP6(root: string, rounds: number, teardown: Teardown)
   )
   const ratio = median(times('rclone')) / median(times('ours'))
   const figure: Figure = {
-    name: '6 P6 WebDAV upload vs rclone copy',
+    name: 'P6 WebDAV upload vs rclone copy',
     value: `${fixed(ratio)}x`,
     target: '>= 0.8x',
     pass: ratio >= 0.8,
