@@ -58,6 +58,24 @@ describe('batched commits', () => {
     }
   })
 
+  it('commits concurrent upload sessions in one finish_batch_v2 too, after their closing appends', async () => {
+    // Three chunks and more: concurrent sessions (pieces in parallel, no data on start or commit).
+    const files = burst('parallel', [12 * MiB + 5, 16 * MiB, 13 * MiB])
+    const from = account.emulator.requests.length
+    await uploadAll(
+      files.map((f) => f.file),
+      { ...NO_WINDOW, parallelChunks: 3 },
+    )
+    const starts = account.emulator.requests
+      .slice(from)
+      .filter((r) => r.path === '/2/files/upload_session/start')
+    const types = starts.map((r) => (r.arg as { session_type?: { '.tag': string } }).session_type)
+    expect(types).toEqual(Array(files.length).fill({ '.tag': 'concurrent' }))
+    expect(batches(from)).toEqual([files.length])
+    for (const [i, { data }] of files.entries())
+      expectStored(account.emulator, `${FOLDER}/parallel-${i}.tar.xz`, data)
+  })
+
   it('sends fewer batches than files with the default window, each file stored exactly', async () => {
     const files = burst('window', Array(20).fill(10_000) as number[])
     const from = account.emulator.requests.length
