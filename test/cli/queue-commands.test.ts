@@ -17,6 +17,7 @@ import {
   type UploadReport,
 } from '../support/upload-fixture.ts'
 import { waitForOutput, waitWhileRunning } from '../support/wait-for.ts'
+import { fileSends } from '../support/dropbox-fixture.ts'
 
 // Each test drives several real CLI processes; a busy two-core machine needs more than 60 s.
 vi.setConfig({ testTimeout: 120_000 })
@@ -240,7 +241,7 @@ describe('retry', () => {
         await dropboxContentHash(path),
       )
     }
-    expect(h.emulator.count('/2/files/upload')).toBe(4)
+    expect(fileSends(h.emulator)).toBe(4)
   })
 
   it('refuses an unknown job id and a command with neither id nor --all-failed', async () => {
@@ -273,7 +274,7 @@ describe('a running watch and a one-off upload', () => {
     // Give the watch time to settle on watched.tar.xz itself, which must then change nothing.
     await sleep(1500)
     expect((await stopCli(watch)).code).toBe(0)
-    expect(h.emulator.count('/2/files/upload')).toBe(2)
+    expect(fileSends(h.emulator)).toBe(2)
     expect(storedFiles(h.emulator).map((f) => f.name)).toEqual(['manual.tar.xz', 'watched.tar.xz'])
     const { jobs } = await history(h.env)
     expect(jobs.map((j) => [j.name, j.status]).sort()).toEqual([

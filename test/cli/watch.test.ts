@@ -21,6 +21,7 @@ import {
   storedFiles,
 } from '../support/upload-fixture.ts'
 import { waitForOutput, waitWhileRunning } from '../support/wait-for.ts'
+import { fileSends } from '../support/dropbox-fixture.ts'
 
 // Each test drives several real CLI processes; a busy two-core machine needs more than 60 s.
 vi.setConfig({ testTimeout: 120_000 })
@@ -96,9 +97,7 @@ describe('watch', () => {
 
     expect(watch.output().stdout).toContain(`Found 3 backups in ${h.backups}.`)
     // Each new backup sent once: alone in files/upload, or (two at once) in a session's start.
-    const sends = ['/2/files/upload', '/2/files/upload_session/start']
-    const sinceStart = h.emulator.requests.slice(before).filter((r) => sends.includes(r.path))
-    expect(sinceStart).toHaveLength(2)
+    expect(fileSends(h.emulator, before)).toBe(2)
     expect(storedFiles(h.emulator).map((f) => f.name)).toEqual([
       'new-1.tar.xz',
       'new-2.tar.xz',

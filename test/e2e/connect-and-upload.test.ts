@@ -19,6 +19,7 @@ import {
 } from './app-harness.ts'
 import { appSuite } from './app-suite.ts'
 import { firstSource } from '../../src/shared/source-names.ts'
+import { fileSends } from '../support/dropbox-fixture.ts'
 
 const { open, openConnected } = appSuite()
 
@@ -163,7 +164,7 @@ describe('a failing upload', () => {
         .isVisible(),
     ).toBe(true)
     expect(stored?.size).toBe(256 * 1024)
-    expect(app.emulator.count('/2/files/upload')).toBe(2)
+    expect(fileSends(app.emulator)).toBe(2)
   })
 })
 

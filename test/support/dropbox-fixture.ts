@@ -48,3 +48,13 @@ export function cliEnv(
     ...extra,
   }
 }
+
+/**
+ * How many times a file's bytes were started on their way: a lone small file goes in one
+ * files/upload, but one that uploads beside others (or a large one) starts an upload session, so
+ * its commit can join a finish_batch_v2. Either way, once per file sent.
+ */
+export function fileSends(emulator: DropboxEmulator, fromRequest = 0): number {
+  const sends = ['/2/files/upload', '/2/files/upload_session/start']
+  return emulator.requests.slice(fromRequest).filter((r) => sends.includes(r.path)).length
+}

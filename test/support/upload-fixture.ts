@@ -199,8 +199,11 @@ export function storedAt(emulator: DropboxEmulator, displayPath: string): Stored
 }
 
 /** Requests to the routes that carry file bytes, and how many bytes each carried. */
+/** The content host's requests, as what was asked and answered (not when: see `receivedAt`). */
 export function contentRequests(emulator: DropboxEmulator) {
-  return emulator.requests.filter((r) => CONTENT_ROUTES.includes(r.path))
+  return emulator.requests
+    .filter((r) => CONTENT_ROUTES.includes(r.path))
+    .map(({ method, path, status, bodyBytes }) => ({ method, path, status, bodyBytes }))
 }
 
 export function describeCli(cli: RunningCli): string {

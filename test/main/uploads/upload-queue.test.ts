@@ -27,6 +27,7 @@ import {
   linkAccount,
   REDIRECT_URI,
 } from '../providers/dropbox/emulator-account.ts'
+import { fileSends } from '../../support/dropbox-fixture.ts'
 
 const FOLDER = '/Fermentrack Backups'
 const SETTLE_MS = 1000
@@ -287,5 +288,5 @@ describe('UploadQueue with Dropbox', () => {
 })
 
 function uploads(emulator: DropboxEmulator): number {
-  return emulator.count('/2/files/upload')
+  return fileSends(emulator)
 }
