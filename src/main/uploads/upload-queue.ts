@@ -59,8 +59,9 @@ const POLL_MS = 5000
 const MAX_AWAITING_COMMIT = 256
 
 /**
- * Runs jobs from the store: at most `concurrency` at once, skipping paused scopes and unavailable
- * destinations, retrying with backoff, and checkpointing interrupted ones back to the queue.
+ * Runs jobs from the store: at most `concurrency` at once (besides a bounded number that only
+ * wait for their commit), skipping paused scopes and unavailable destinations, retrying with
+ * backoff, and checkpointing interrupted ones back to the queue.
  */
 export class UploadQueue extends EventEmitter<QueueEvents> {
   private readonly options: UploadQueueOptions

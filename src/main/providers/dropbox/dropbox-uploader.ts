@@ -177,6 +177,7 @@ export class DropboxUploader implements Uploader {
       const target = { folder, reader, contentHash: hash.digest() }
       // The commit may wait for others to join its batch: it holds no chunk memory meanwhile,
       // and its queue slot goes to the next upload, whose commit can then join the same batch.
+      // (Should the finish find the session short, the rest is sent again without a slot.)
       session.release()
       if (job.context.awaitingCommit?.()) this.batcher.expect()
       const result = await finishSession(io, sessionId, target, { batcher: this.batcher })
