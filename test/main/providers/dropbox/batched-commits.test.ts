@@ -72,13 +72,15 @@ describe('batched commits', () => {
     const seen: Array<{ name: string; acked: number; buffers: number; commits: number }> = []
     const uploads = files.map(({ file }) => {
       const rec = recorder()
-      const awaitingCommit = () =>
+      const awaitingCommit = () => {
         seen.push({
           name: file.name,
           acked: rec.progress.at(-1) ?? 0,
           buffers: pools[0]?.held ?? 0,
           commits: batches(from).length,
         })
+        return false // no queue here: nothing starts in its place
+      }
       return uploader.upload(file, FOLDER, { ...rec.context, awaitingCommit })
     })
     await Promise.all(uploads)
