@@ -189,6 +189,26 @@ export async function status(env: NodeJS.ProcessEnv): Promise<StatusReport> {
   return parseJson<StatusReport>(result)
 }
 
+/** Files committed: alone (files/upload, upload_session/finish) or as finish_batch_v2 entries. */
+export function commitCount(emulator: DropboxEmulator): number {
+  const batched = emulator.requests.reduce((sum, r) => sum + (r.batchEntries ?? 0), 0)
+  return (
+    emulator.count('/2/files/upload') + emulator.count('/2/files/upload_session/finish') + batched
+  )
+}
+
+/**
+ * upload_session/start requests that left their session open: sessions of files larger than one
+ * request. A small file's own session (taken to join a batch of commits) starts with all its
+ * bytes and close: true, and is not counted.
+ */
+export function openSessionStarts(emulator: DropboxEmulator): number {
+  const closes = (arg: unknown) => (arg as { close?: boolean } | undefined)?.close === true
+  return emulator.requests.filter(
+    (r) => r.path === '/2/files/upload_session/start' && !closes(r.arg),
+  ).length
+}
+
 /** The emulator's committed files, by display path. */
 export function storedFiles(emulator: DropboxEmulator): StoredFile[] {
   return [...emulator.files().values()].sort((a, b) => a.path_display.localeCompare(b.path_display))

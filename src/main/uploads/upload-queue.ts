@@ -20,6 +20,18 @@ export interface QueueEvents {
   storageRecovered: []
 }
 
+/** A job this process is uploading. */
+interface Running {
+  /** As this process last changed it (what its next transition is checked against). */
+  job: Job
+  /** As last announced. */
+  view: Job
+  abort: AbortController
+  done: Promise<void>
+  /** Its bytes are all sent and it only waits for its commit: it leaves its slot to another. */
+  awaitingCommit: boolean
+}
+
 export interface UploadQueueOptions {
   store: JobStore
   /** The uploader for a destination, or undefined while it can't take work (needs reconnect). */
@@ -27,6 +39,8 @@ export interface UploadQueueOptions {
   /** Destinations that can't take work now; their jobs wait without using attempts. */
   unavailable: () => string[]
   concurrency: () => number
+  /** At most this many jobs waiting for their commit run beyond `concurrency` (default 256). */
+  maxAwaitingCommit?: number
   settleMs: number
   /** Holds back archives not written to their end; without it files go up as they are. */
   archives?: ArchiveGate
@@ -37,21 +51,22 @@ export interface UploadQueueOptions {
 
 /** Looks at the job store at least this often, even if no process rings the doorbell. */
 const POLL_MS = 5000
+/**
+ * Jobs that only wait for their commit may run beyond `concurrency`, up to this many: enough
+ * for big batches, while each still holds an open file (its bytes are re-read if the commit
+ * finds the session short) and some memory, so they cannot pile up without end.
+ */
+const MAX_AWAITING_COMMIT = 256
 
 /**
- * Runs jobs from the store: at most `concurrency` at once, skipping paused scopes and unavailable
- * destinations, retrying with backoff, and checkpointing interrupted ones back to the queue.
+ * Runs jobs from the store: at most `concurrency` at once (besides a bounded number that only
+ * wait for their commit), skipping paused scopes and unavailable destinations, retrying with
+ * backoff, and checkpointing interrupted ones back to the queue.
  */
 export class UploadQueue extends EventEmitter<QueueEvents> {
   private readonly options: UploadQueueOptions
-  /**
-   * Jobs this process is uploading: `job` as this process last changed it (what its next
-   * transition is checked against), `view` as last announced.
-   */
-  private readonly running = new Map<
-    number,
-    { job: Job; view: Job; abort: AbortController; done: Promise<void> }
-  >()
+  /** Jobs this process is uploading, including those that only wait for their commit. */
+  private readonly running = new Map<number, Running>()
   private readonly now: () => number
   private timer: NodeJS.Timeout | undefined
   private stopped = true
@@ -132,7 +147,7 @@ export class UploadQueue extends EventEmitter<QueueEvents> {
     try {
       this.abortWithdrawn()
       this.requeueStranded()
-      const free = this.options.concurrency() - this.running.size
+      const free = this.options.concurrency() - this.slotsTaken()
       if (free > 0) {
         const jobs = this.options.store.runnable(
           this.now(),
@@ -153,7 +168,7 @@ export class UploadQueue extends EventEmitter<QueueEvents> {
 
   private launch(job: Job): void {
     const abort = new AbortController()
-    const entry = { job, view: job, abort, done: Promise.resolve() }
+    const entry: Running = { job, view: job, abort, done: Promise.resolve(), awaitingCommit: false }
     this.running.set(job.id, entry)
     entry.done = this.run(job, abort.signal)
       .then(
@@ -173,6 +188,30 @@ export class UploadQueue extends EventEmitter<QueueEvents> {
         // After a failure the timer tries again: at once would spin on a full disk.
         if (settled && !this.stopped) void this.pump()
       })
+  }
+
+  /** Running jobs that count against `concurrency`: all but those waiting for their commit. */
+  private slotsTaken(): number {
+    let taken = 0
+    for (const entry of this.running.values()) if (!entry.awaitingCommit) taken += 1
+    return taken
+  }
+
+  /**
+   * The job's bytes are all at the destination and it only waits for its commit (which may wait
+   * for other uploads to join a batch): its slot goes to the next job, within the bound. It stays
+   * in `running`, so pauses and cancels still reach it and it records its own outcome. True
+   * when another job started in its place.
+   */
+  private awaitingCommit(id: number): boolean {
+    const entry = this.running.get(id)
+    if (!entry || entry.awaitingCommit || this.stopped) return false
+    const waiting = this.running.size - this.slotsTaken()
+    if (waiting >= (this.options.maxAwaitingCommit ?? MAX_AWAITING_COMMIT)) return false
+    entry.awaitingCommit = true
+    const before = this.running.size
+    void this.pump() // launches synchronously what may start
+    return this.running.size > before
   }
 
   /** Puts jobs whose outcome could not be recorded back in the queue, to be uploaded again. */
@@ -235,6 +274,7 @@ export class UploadQueue extends EventEmitter<QueueEvents> {
         signal,
         resume: job.resume,
         saveResume: (state) => store.saveResume(held(), state),
+        awaitingCommit: () => this.awaitingCommit(job.id),
         onProgress: (bytes) => {
           // For `status` in other processes; at most once a second, as each write is synced.
           if (this.now() - recorded >= 1000 || bytes >= source.size) {

@@ -21,6 +21,11 @@ export class ChunkBuffers {
     return this.most
   }
 
+  /** Buffers that exist now, in use or free. */
+  get held(): number {
+    return this.allocated
+  }
+
   /** A buffer of at least `size` bytes, once one is free or may be made. */
   async acquire(size: number, signal?: AbortSignal): Promise<Buffer> {
     for (;;) {
@@ -38,6 +43,15 @@ export class ChunkBuffers {
       }
       await new Promise<void>((resolve) => this.waiting.push(resolve))
     }
+  }
+
+  /**
+   * Lets go of the buffers not in use (an upload that only waits for its commit holds none); a
+   * later acquire makes new ones.
+   */
+  dropFree(): void {
+    this.allocated -= this.free.length
+    this.free.length = 0
   }
 
   /** The buffer's requests are done: nothing reads it any more. */

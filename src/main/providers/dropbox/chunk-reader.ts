@@ -18,7 +18,9 @@ interface Ahead {
  */
 export class ChunkReader {
   private readonly reader: SourceReader
-  private readonly slots: Buffer[]
+  /** Made when first needed, and again after release(). */
+  private readonly slots: Array<Buffer | undefined> = []
+  private readonly slotSize: number
   /** The slot of the chunk last handed out (in use until the next take). */
   private current = 0
   private ahead: Ahead | undefined
@@ -26,8 +28,7 @@ export class ChunkReader {
   constructor(reader: SourceReader, chunkSize: number) {
     this.reader = reader
     // + 1: the read that ends the file also checks that nothing follows (SourceReader.read).
-    const size = Math.min(chunkSize, reader.file.size) + 1
-    this.slots = [Buffer.allocUnsafeSlow(size), Buffer.allocUnsafeSlow(size)]
+    this.slotSize = Math.min(chunkSize, reader.file.size) + 1
   }
 
   /** The chunk at `offset`; the one taken before must no longer be in use (its requests done). */
@@ -42,7 +43,7 @@ export class ChunkReader {
       // A read-ahead that is not wanted still writes into its buffer until it settles.
       await ahead.data.catch(() => {})
     }
-    return this.reader.read(offset, length, this.slots[this.current])
+    return this.reader.read(offset, length, this.slot(this.current))
   }
 
   /**
@@ -52,12 +53,26 @@ export class ChunkReader {
   prefetch(offset: number, length: number, onRead?: (data: Buffer) => void): void {
     if (length <= 0 || this.ahead) return
     const slot = 1 - this.current
-    const data = this.reader.read(offset, length, this.slots[slot]).then((chunk) => {
+    const data = this.reader.read(offset, length, this.slot(slot)).then((chunk) => {
       onRead?.(chunk)
       return chunk
     })
     // A discarded read's failure is not an error; a taken one rejects where it is awaited.
     data.catch(() => {})
     this.ahead = { offset, length, slot, data }
+  }
+
+  /**
+   * Lets go of both buffers, once the chunk last taken is no longer in use and nothing more is
+   * to be read for now (the session holds every byte); a later take reads into new ones.
+   */
+  release(): void {
+    // A read-ahead still writes into its buffer until it settles; the buffer goes with it.
+    this.ahead = undefined
+    this.slots.length = 0
+  }
+
+  private slot(index: number): Buffer {
+    return (this.slots[index] ??= Buffer.allocUnsafeSlow(this.slotSize))
   }
 }

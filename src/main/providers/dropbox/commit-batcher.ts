@@ -31,9 +31,9 @@ interface Waiting {
  * Collects the commits of closed upload sessions for one Dropbox account and sends them
  * together with finish_batch_v2: one namespace write instead of one per file, which is what
  * avoids too_many_write_operations (data ingress guide). A commit waits until every upload
- * under way is waiting too, or the window has passed; commits that arrive while a batch is
- * being committed go into the next one, as only one batch commits at a time. A lone commit goes
- * through upload_session/finish, exactly as before batching existed.
+ * under way (or about to be) is waiting too, or the window has passed; commits that arrive
+ * while a batch is being committed go into the next one, as only one batch commits at a time.
+ * A lone commit goes through upload_session/finish, exactly as before batching existed.
  */
 export class CommitBatcher {
   private readonly options: CommitBatcherOptions
@@ -41,10 +41,27 @@ export class CommitBatcher {
   private pending: Waiting[] = []
   private sending = false
   private timer: ReturnType<typeof setTimeout> | undefined
+  /**
+   * Uploads started in the place of ones now waiting here (their queue slots were handed on),
+   * not yet under way on this account. A hint that only holds a batch open until its window
+   * ends: one that never comes (it went to another account, or failed first) is forgotten when
+   * the batch goes out.
+   */
+  private expected = 0
 
   constructor(options: CommitBatcherOptions) {
     this.options = options
     this.wait = abortableWait(options.sleep, UNABORTED)
+  }
+
+  /** Another upload was started in the place of one whose commit waits: it may join too. */
+  expect(): void {
+    this.expected += 1
+  }
+
+  /** An upload got under way on this account (perhaps one that was expected). */
+  arrived(): void {
+    this.expected = Math.max(0, this.expected - 1)
   }
 
   /** The entry's own outcome, shaped like its upload_session/finish answer. */
@@ -72,7 +89,7 @@ export class CommitBatcher {
 
   private schedule(): void {
     if (this.sending || this.pending.length === 0) return
-    const everyoneWaits = this.pending.length >= this.options.underway()
+    const everyoneWaits = this.pending.length >= this.options.underway() + this.expected
     if (everyoneWaits || this.pending.length >= MAX_BATCH_ENTRIES) return this.flush()
     this.timer ??= setTimeout(() => this.flush(), this.options.windowMs ?? BATCH_WINDOW_MS)
   }
@@ -81,6 +98,7 @@ export class CommitBatcher {
     clearTimeout(this.timer)
     this.timer = undefined
     if (this.sending || this.pending.length === 0) return
+    this.expected = 0
     const batch = this.pending.splice(0, MAX_BATCH_ENTRIES)
     this.sending = true
     void this.send(batch).finally(() => {

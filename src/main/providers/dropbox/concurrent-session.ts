@@ -101,6 +101,11 @@ export class ConcurrentSession {
     this.sending = new PieceSet()
   }
 
+  /** Holds every byte and only waits for its commit: no chunk memory; a re-send reads again. */
+  release(): void {
+    this.options.buffers.dropFree()
+  }
+
   private async start(): Promise<Session> {
     if (++this.sessions > MAX_SESSIONS) {
       throw new AppError('provider_error', 'Dropbox keeps losing the upload session.')

@@ -60,6 +60,8 @@ interface SessionUpload {
   upload(): Promise<string>
   moveTo(offset: number): void
   forget(): void
+  /** Drops its chunk buffers while its commit waits; moveTo and forget read from disk again. */
+  release(): void
 }
 
 interface Job {
@@ -115,6 +117,7 @@ export class DropboxUploader implements Uploader {
     const { signal } = context
     signal.throwIfAborted()
     const io: UploadIo = { api: this.api, signal, wait: abortableWait(this.sleep, signal) }
+    this.batcher.arrived()
     this.underway += 1
     try {
       return await this.uploadFile(file, folder, context, io)
@@ -172,6 +175,11 @@ export class DropboxUploader implements Uploader {
     for (let round = 1; ; round++) {
       const sessionId = await session.upload()
       const target = { folder, reader, contentHash: hash.digest() }
+      // The commit may wait for others to join its batch: it holds no chunk memory meanwhile,
+      // and its queue slot goes to the next upload, whose commit can then join the same batch.
+      // (Should the finish find the session short, the rest is sent again without a slot.)
+      session.release()
+      if (job.context.awaitingCommit?.()) this.batcher.expect()
       const result = await finishSession(io, sessionId, target, { batcher: this.batcher })
       if (result.kind === 'committed') return result.file
       if (round >= FINISH_ROUNDS) {

@@ -79,6 +79,11 @@ export class UploadSession {
     this.position = undefined
   }
 
+  /** Holds every byte and only waits for its commit: no chunk memory; a re-send reads again. */
+  release(): void {
+    this.chunks.release()
+  }
+
   private async start(): Promise<Position> {
     if (++this.sessions > MAX_SESSIONS) {
       throw new AppError('provider_error', 'Dropbox keeps losing the upload session.')

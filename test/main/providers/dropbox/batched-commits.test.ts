@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ChunkBuffers } from '../../../../src/main/providers/dropbox/chunk-buffers.ts'
 import type { SourceFile } from '../../../../src/main/uploads/uploader.ts'
 import {
   contentTraffic,
@@ -74,6 +75,47 @@ describe('batched commits', () => {
     expect(batches(from)).toEqual([files.length])
     for (const [i, { data }] of files.entries())
       expectStored(account.emulator, `${FOLDER}/parallel-${i}.tar.xz`, data)
+  })
+
+  it('says it only waits for its commit once every byte is acknowledged, holding no chunk buffers', async () => {
+    const files = burst('released', [13 * MiB + 5, 3000])
+    const pools: ChunkBuffers[] = []
+    const uploader = account.uploader({
+      chunkSize: 4 * MiB,
+      parallelChunks: 2,
+      chunkBuffers: (limit) => (pools.push(new ChunkBuffers(limit)), pools.at(-1)!),
+      ...NO_WINDOW,
+    })
+    const from = account.emulator.requests.length
+    const seen: Array<{ name: string; acked: number; buffers: number; commits: number }> = []
+    const uploads = files.map(({ file }) => {
+      const rec = recorder()
+      const awaitingCommit = () => {
+        seen.push({
+          name: file.name,
+          acked: rec.progress.at(-1) ?? 0,
+          buffers: pools[0]?.held ?? 0,
+          commits: batches(from).length,
+        })
+        return false // no queue here: nothing starts in its place
+      }
+      return uploader.upload(file, FOLDER, { ...rec.context, awaitingCommit })
+    })
+    await Promise.all(uploads)
+    // Only the large file went through a concurrent session (with its own pool) …
+    expect(pools).toHaveLength(1)
+    expect(pools[0]!.peak).toBeGreaterThan(0)
+    // … each said so once every byte was acknowledged, before any commit, and the large one
+    // held no chunk buffer then.
+    expect(seen.map((s) => s.name).sort()).toEqual(files.map((f) => f.file.name).sort())
+    for (const s of seen) {
+      const size = files.find((f) => f.file.name === s.name)!.data.length
+      expect(s).toMatchObject({ acked: size, commits: 0 })
+    }
+    expect(seen.find((s) => s.name === 'released-0.tar.xz')).toMatchObject({ buffers: 0 })
+    expect(batches(from)).toEqual([2])
+    for (const [i, { data }] of files.entries())
+      expectStored(account.emulator, `${FOLDER}/released-${i}.tar.xz`, data)
   })
 
   it('sends fewer batches than files with the default window, each file stored exactly', async () => {
