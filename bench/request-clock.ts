@@ -76,3 +76,32 @@ export class RequestClock {
     for (const waiter of this.waiters) waiter(arrival)
   }
 }
+
+/** How a run's upload requests used the link: overlap and idle time, from their arrival and answer. */
+export interface Traffic {
+  requests: number
+  /** The most upload requests the emulator had in hand at once. */
+  mostInFlight: number
+  /** Time within the span with no request in hand: the link idle for round trips and client work. */
+  idle: number
+}
+
+/** Sweeps arrivals and answers in time order: idle is the time with no request in hand. */
+export function traffic(arrivals: Arrival[]): Traffic {
+  const events = arrivals.flatMap((a) => [
+    { at: a.arrivedAt, step: 1 },
+    { at: a.answeredAt!, step: -1 },
+  ])
+  events.sort((x, y) => x.at - y.at || y.step - x.step)
+  let inHand = 0
+  let most = 0
+  let idle = 0
+  let idleSince = events[0]?.at ?? 0
+  for (const { at, step } of events) {
+    if (inHand === 0) idle += at - idleSince
+    inHand += step
+    most = Math.max(most, inHand)
+    if (inHand === 0) idleSince = at
+  }
+  return { requests: arrivals.length, mostInFlight: most, idle }
+}

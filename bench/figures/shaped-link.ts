@@ -15,7 +15,7 @@ import {
 } from '../curl-clients.ts'
 import { EXIT_REPORT_PRELOAD, exitReportFile } from '../exit-report.ts'
 import { detail, heading, machineLoad, verdict, type Figure } from '../report.ts'
-import { isUploadRoute, type Arrival } from '../request-clock.ts'
+import { isUploadRoute, traffic, type Arrival, type Traffic } from '../request-clock.ts'
 import { shapedLink, type LinkSpec, type ShapedLink } from '../shaped-link.ts'
 import { fixed, mbPerSecond, median, MIB, seconds } from '../stats.ts'
 import type { Teardown } from '../teardown.ts'
@@ -34,13 +34,6 @@ interface Timed {
 }
 
 /** How the emulator saw a run's upload requests. */
-interface Traffic {
-  requests: number
-  /** The most upload requests the emulator had in hand at once. */
-  mostInFlight: number
-  /** Time within the span with no request in hand: the link idle for round trips and client work. */
-  idle: number
-}
 
 interface OurRun extends Timed, Traffic {
   cliCpu: number
@@ -231,23 +224,4 @@ function span(arrivals: Arrival[]): number {
     throw new Error('the emulator saw no complete upload')
   }
   return Math.max(...arrivals.map((a) => a.answeredAt!)) - first.arrivedAt
-}
-
-function traffic(arrivals: Arrival[]): Traffic {
-  const events = arrivals.flatMap((a) => [
-    { at: a.arrivedAt, step: 1 },
-    { at: a.answeredAt!, step: -1 },
-  ])
-  events.sort((x, y) => x.at - y.at || y.step - x.step)
-  let inHand = 0
-  let most = 0
-  let idle = 0
-  let idleSince = events[0]?.at ?? 0
-  for (const { at, step } of events) {
-    if (inHand === 0) idle += at - idleSince
-    inHand += step
-    most = Math.max(most, inHand)
-    if (inHand === 0) idleSince = at
-  }
-  return { requests: arrivals.length, mostInFlight: most, idle }
 }

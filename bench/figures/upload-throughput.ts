@@ -15,7 +15,7 @@ import {
 } from '../curl-clients.ts'
 import { EXIT_REPORT_PRELOAD, exitReportFile } from '../exit-report.ts'
 import { detail, heading, verdict, type Figure } from '../report.ts'
-import { isUploadRoute } from '../request-clock.ts'
+import { isUploadRoute, traffic } from '../request-clock.ts'
 import { fixed, mbPerSecond, median, MIB, seconds } from '../stats.ts'
 import type { Teardown } from '../teardown.ts'
 import { ramFolder } from '../workspace.ts'
@@ -29,8 +29,9 @@ interface OurRun {
   ms: number
   startup: number
   transfer: number
-  inFlight: number
-  between: number
+  /** Time with no upload request in hand between the first and the last (client work, round trips). */
+  idle: number
+  mostInFlight: number
   tail: number
   requests: number
   /** CPU time of the CLI process, and of this process (the emulator) meanwhile. */
@@ -93,8 +94,9 @@ export async function uploadThroughput(
   const sinkMbs = mbPerSecond(size, median(sink))
   const sessionMbs = mbPerSecond(size, median(session))
   detail(
-    `ours: node bin/fermentrack-backup.js upload --json (the real CLI; 8 MiB session chunks, ` +
-      `content_hash and a per-request hash, resume state saved per chunk), process start to ` +
+    `ours: node bin/fermentrack-backup.js upload --json (the real CLI; a concurrent session of ` +
+      `parallelChunks pieces sized from the measured rate, content_hash and a per-request hash, ` +
+      `resume state saved per piece), process start to ` +
       `exit incl. Node start-up; the emulator hashes every byte and stores it ` +
       `${inRam ? 'in RAM (tmpfs)' : 'on disk (no tmpfs here)'}. ` +
       `Median ${fixed(oursMbs, 0)} MB/s`,
@@ -136,9 +138,8 @@ function explain(ours: OurRun[], size: number, sessionMbs: number, sinkMs: numbe
     `CLI median run: start-up to first request ${seconds(typical.startup)}; ` +
       `${typical.requests} upload requests over ${seconds(typical.transfer)} ` +
       `(${fixed(mbPerSecond(size, typical.transfer), 0)} MB/s), of which ` +
-      `${seconds(typical.inFlight)} with a request in flight (body on the wire, emulator ` +
-      `storing it) and ${seconds(typical.between)} from an answer to the next request (client ` +
-      `work); last answer to exit ${seconds(typical.tail)}`,
+      `up to ${typical.mostInFlight} at once, none in hand for ${seconds(typical.idle)} (client ` +
+      `work between answers and requests); last answer to exit ${seconds(typical.tail)}`,
   )
   detail(
     `CPU in that run: CLI process ${seconds(typical.cliCpu)} ` +
@@ -195,19 +196,14 @@ function split(dropbox: ConnectedDropbox, running: Running, exit: Exit) {
   const first = seen[0]
   const last = uploads.at(-1)
   if (!first || !last?.answeredAt) throw new Error('the emulator saw no upload from the CLI')
-  let inFlight = 0
-  let between = 0
-  uploads.forEach((a, i) => {
-    inFlight += (a.answeredAt ?? a.arrivedAt) - a.arrivedAt
-    const next = uploads[i + 1]
-    if (next) between += next.arrivedAt - (a.answeredAt ?? a.arrivedAt)
-  })
+  // Concurrent sessions overlap their requests: idle is the time with none in hand.
+  const { idle, mostInFlight } = traffic(uploads)
   return {
     ms: exit.endedAt - running.startedAt,
     startup: first.arrivedAt - running.startedAt,
     transfer: last.answeredAt - uploads[0]!.arrivedAt,
-    inFlight,
-    between,
+    idle,
+    mostInFlight,
     tail: exit.endedAt - last.answeredAt,
     requests: uploads.length,
   }
