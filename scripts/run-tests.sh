@@ -8,6 +8,8 @@ mkdir -p test-results
 # Every temporary folder of the run (the tests', the CLI processes', the servers') goes under one
 # folder that is removed at the end, so a test that keeps its folder for a look cannot fill /tmp.
 test_tmp=$(mktemp -d "${TMPDIR:-/tmp}/ftb-tests.XXXXXX")
+# mktemp makes it owner-only; Apache's workers (another user) must reach the folders it serves.
+chmod 755 "$test_tmp"
 export TMPDIR="$test_tmp"
 trap 'rm -rf "$test_tmp"' EXIT
 # Every server the tests start is on loopback: a proxy set for this machine (HTTPS_PROXY) must not

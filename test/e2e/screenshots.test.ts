@@ -85,7 +85,8 @@ describe('screenshots of each view, light and dark', () => {
       until(() =>
         page
           .getByRole('list', { name: 'Uploads in progress' })
-          .getByText(/4\.19 MB of/)
+          // Part-way: some pieces acknowledged (which ones depends on the concurrent session).
+          .getByText(/[1-9][\d.]* MB of/)
           .count(),
       ).toBe(1),
     )
