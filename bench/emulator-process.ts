@@ -20,10 +20,11 @@ async function answer(command: EmulatorCommand): Promise<unknown> {
       return emulator.startOutage(command.ms)
     case 'report':
       return {
-        requests: emulator.requests.map(({ path, status, receivedAt }) => ({
+        requests: emulator.requests.map(({ path, status, receivedAt, batchEntries }) => ({
           path,
           status,
           receivedAt,
+          batchEntries,
         })),
         files: [...emulator.files()].map(([key, file]) => [key, file.localPath]),
       }

@@ -11,7 +11,7 @@ export type EmulatorCommand =
 
 /** What the emulator saw and holds: each request, and where each stored file's bytes are. */
 export interface EmulatorReport {
-  requests: Array<Pick<RequestRecord, 'path' | 'status' | 'receivedAt'>>
+  requests: Array<Pick<RequestRecord, 'path' | 'status' | 'receivedAt' | 'batchEntries'>>
   /** path_lower → the file holding its bytes. */
   files: Map<string, string>
 }
