@@ -154,7 +154,8 @@ export async function startGdriveEmulator(options: GdriveEmulatorOptions): Promi
     res.end(payload)
   }
 
-  const server = createServer((req, res) => void handle(req, res))
+  // A client that went away mid-request (killed, say) leaves no one to answer: drop the socket.
+  const server = createServer((req, res) => void handle(req, res).catch(() => res.destroy()))
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   return {
