@@ -211,7 +211,16 @@ export class UploadQueue extends EventEmitter<QueueEvents> {
     entry.awaitingCommit = true
     const before = this.running.size
     void this.pump() // launches synchronously what may start
-    return this.running.size > before
+    return this.startedSince(before, entry.job.connectionId)
+  }
+
+  /**
+   * Whether a job for `connectionId` is among those started after the first `before` (a Map
+   * keeps insertion order). Only such a job can join the waiting commit's batch: counting one
+   * for another destination held that batch open for its whole window.
+   */
+  private startedSince(before: number, connectionId: string): boolean {
+    return [...this.running.values()].slice(before).some((e) => e.job.connectionId === connectionId)
   }
 
   /** Puts jobs whose outcome could not be recorded back in the queue, to be uploaded again. */

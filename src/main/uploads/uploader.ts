@@ -43,8 +43,9 @@ export interface UploadContext {
   /**
    * Every byte is at the destination; what is left is a commit that may wait for others (e.g. to
    * join one batch). The queue then lets another job start, as this one only waits. Call it only
-   * once the upload holds no chunk buffers any more. True when another upload was started in its
-   * place: a commit that waits for others may want to wait for that one too.
+   * once the upload holds no chunk buffers any more. True when another upload to the same
+   * destination was started in its place: a commit that waits for others may want to wait for
+   * that one too.
    */
   awaitingCommit?(): boolean
 }

@@ -55,7 +55,8 @@ function waitingCommits(root: string, failing: string) {
   return { uploader, waiting, handedOn, open: () => open() }
 }
 
-function setUp(files: number) {
+/** Every job goes to 'local' unless `connectionOf` names another destination for it. */
+function setUp(files: number, connectionOf: (index: number) => string = () => 'local') {
   const home = tempDir('slots-home')
   const backups = tempDir('slots-src')
   const root = join(tempDir('slots-dst'), 'nas')
@@ -86,7 +87,8 @@ function setUp(files: number) {
     const then = Date.now() / 1000 - 60
     utimesSync(path, then, then)
     const { size, mtimeMs } = statSync(path)
-    const job = { path, name, size, mtimeMs, connectionId: 'local', remoteFolder: FOLDER }
+    const connectionId = connectionOf(i)
+    const job = { path, name, size, mtimeMs, connectionId, remoteFolder: FOLDER }
     jobs.push(store.offerAll([{ ...job, origin: 'watch' }], Date.now())[0]!)
   }
   return { store, queue, destination, data, jobs }
@@ -123,6 +125,21 @@ describe('UploadQueue slots of jobs that wait for their commit', () => {
         expect(row).toMatchObject({ state: 'done', contentHash: sha256(data.get(job.name)!) })
       }
     }
+  })
+
+  it('tells a waiting commit only of a job started for its own destination', async () => {
+    // b-0 and b-1 go to 'local', the rest elsewhere: a commit at 'local' has nobody to wait for.
+    const { queue, destination } = setUp(8, (i) => (i < 2 ? 'local' : 'nas-2'))
+    queue.start()
+    const most = CONCURRENCY + MAX_AWAITING
+    await waitFor(() => destination.waiting.size >= most, {
+      what: `${most} uploads waiting for their commit`,
+      detail: () => [...destination.waiting].join(', '),
+    })
+    // The two at 'local' each handed their slot to a 'nas-2' job; the first 'nas-2' one to wait
+    // handed its slot to another 'nas-2' job; the last two were refused (the bound).
+    expect(destination.handedOn).toEqual([false, false, true, false, false])
+    destination.open()
   })
 
   it('a cancel still stops a job that waits for its commit', async () => {
