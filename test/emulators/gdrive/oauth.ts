@@ -133,6 +133,9 @@ export class GoogleOAuth {
     return entry.grant
   }
 
+  /** The refresh token of each refresh_token grant honoured, in order (for tests). */
+  readonly refreshedWith: string[] = []
+
   /** Every access token expires now (refresh tokens still work). */
   expireAccessTokens(): void {
     for (const entry of this.access.values()) entry.expiresAt = 0
@@ -176,6 +179,7 @@ export class GoogleOAuth {
     if (!grant || grant.revoked || grant.clientId !== client.clientId)
       return oauthError(400, 'invalid_grant', 'Token has been expired or revoked.')
     // Google does not rotate refresh tokens: the answer carries none.
+    this.refreshedWith.push(form.get('refresh_token')!)
     return json(200, this.issue(grant))
   }
 
