@@ -10,11 +10,7 @@ import {
 import { quickXorOf, type GraphEmulator } from '../../../emulators/graph/index.ts'
 import { writeBackup } from '../../../support/backup-files.ts'
 import { tempDir } from '../../../support/cli-process.ts'
-import {
-  connectOneDrive,
-  oneDriveEnv,
-  startOneDriveEmulator,
-} from '../../../support/onedrive-fixture.ts'
+import { connectedOneDrive } from '../../../support/onedrive-fixture.ts'
 import { writeSettings } from '../../../support/upload-fixture.ts'
 
 const FRAGMENT = 12 * 320 * 1024
@@ -25,12 +21,7 @@ let emulator: GraphEmulator
 let home: { env: NodeJS.ProcessEnv; home: string; connectionId: string }
 
 beforeAll(async () => {
-  const started = await startOneDriveEmulator({ driveType: 'business' })
-  emulator = started.emulator
-  const env = oneDriveEnv(emulator, started.loopbackPort)
-  const connectionId = await connectOneDrive(env)
-  writeSettings(env.FTB_HOME!, { chunkSize: 4 * 1024 * 1024, adaptiveChunkSize: false })
-  home = { env, home: env.FTB_HOME!, connectionId }
+  ;({ emulator, home } = await connectedOneDrive({ driveType: 'business' }))
 }, 60_000)
 afterAll(async () => emulator?.close())
 
