@@ -68,8 +68,8 @@ describe('Settings › Storage providers', () => {
       ...fake.state.providerSettings,
       {
         ...fake.state.providerSettings.find((v) => v.provider_id === 'local')!,
-        provider_id: 'later',
-        display_name: 'Later Cloud',
+        provider_id: 's3',
+        display_name: 'S3-compatible',
         available: false,
         enabled: false,
         is_enabled: false,
@@ -77,7 +77,7 @@ describe('Settings › Storage providers', () => {
       },
     ]
     await openProviderSettings(fake)
-    const soon = screen.getByRole('region', { name: 'Later Cloud' })
+    const soon = screen.getByRole('region', { name: 'S3-compatible' })
     expect(soon.getAttribute('aria-disabled')).toBe('true')
     expect(within(soon).getByText('Coming soon')).toBeTruthy()
     expect(within(soon).queryByRole('textbox')).toBeNull()
