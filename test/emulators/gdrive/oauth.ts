@@ -50,6 +50,8 @@ export class GoogleOAuth {
   private readonly access = new Map<string, { grant: Grant; expiresAt: number }>()
   /** The next consent is refused by the user ("Cancel" on the consent screen). */
   denyNext = false
+  /** The refresh token of each refresh_token grant honoured, in order (for tests). */
+  readonly refreshedWith: string[] = []
 
   constructor(clients: OAuthClient[]) {
     this.clients = clients
@@ -132,9 +134,6 @@ export class GoogleOAuth {
     if (!entry || entry.grant.revoked || entry.expiresAt <= Date.now()) return undefined
     return entry.grant
   }
-
-  /** The refresh token of each refresh_token grant honoured, in order (for tests). */
-  readonly refreshedWith: string[] = []
 
   /** Every access token expires now (refresh tokens still work). */
   expireAccessTokens(): void {
