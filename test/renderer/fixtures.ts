@@ -116,15 +116,15 @@ export function makeProviders(dropboxEnabled = true): ProviderView[] {
       docsUrl: `${DOCS}#dropbox`,
       connectFields: [],
     },
-    // Listed but not built: shown nowhere in Connections (the engine gives them auth "none").
     {
       provider_id: 'google-drive',
       display_name: 'Google Drive',
       is_enabled: false,
-      reason: 'Coming soon: this provider is not built yet.',
-      auth: 'none',
-      available: false,
-      docsUrl: `${DOCS}#storage-providers`,
+      reason:
+        'Google Drive needs an OAuth client: enter the Client ID (and Client Secret) of your "Desktop app" client from the Google Cloud console.',
+      auth: 'oauth-pkce',
+      available: true,
+      docsUrl: `${DOCS}#google-drive`,
       connectFields: [],
     },
     {
