@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { stat } from 'node:fs/promises'
-import { basename } from 'node:path'
+import { basename, join } from 'node:path'
 import { expect } from 'vitest'
 import { createEngine } from '../../src/main/engine.ts'
 import type { RemoteFile, SourceFile } from '../../src/main/uploads/uploader.ts'
@@ -112,6 +113,17 @@ const INDEPENDENT: Record<string, (bytes: Buffer) => string> = {
   sha256: (bytes) => createHash('sha256').update(bytes).digest('hex'),
   md5: (bytes) => createHash('md5').update(bytes).digest('hex'),
   quickxorhash: quickXorOf,
+}
+
+/** The refresh token the connection keeps in its home's file secret store (FTB_SECRET_STORE=file). */
+export function storedRefreshToken(home: Home): string {
+  const secrets = JSON.parse(readFileSync(join(home.home, 'secrets.json'), 'utf8')) as Record<
+    string,
+    string
+  >
+  const tokens = JSON.parse(secrets[home.connectionId] ?? '{}') as { refresh_token?: string }
+  expect(tokens.refresh_token, 'a stored refresh token').toMatch(/\S/)
+  return tokens.refresh_token!
 }
 
 /** `connections --json`: each connection's status as the CLI shows it. */

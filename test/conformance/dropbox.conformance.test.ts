@@ -48,6 +48,10 @@ const dropboxTarget: ConformanceTarget = {
         // As "Disconnect" on the app in the user's Dropbox settings: every token stops working.
         emulator.revokeAll()
       },
+      accessTokens: {
+        expire: () => emulator.expireAccessTokens(),
+        refreshedWith: () => emulator.refreshedWith(),
+      },
       resumesAfterRestart: true,
       // Seventeen 4 MiB requests (the last one short), four on the wire at once: the ones in
       // flight at a kill are lost, and must stay well under half the file for the resume check

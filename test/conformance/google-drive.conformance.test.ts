@@ -52,6 +52,10 @@ const googleDriveTarget: ConformanceTarget = {
         // As "Remove access" in the user's Google Account: every token stops working.
         emulator.oauth.revokeAll()
       },
+      accessTokens: {
+        expire: () => emulator.oauth.expireAccessTokens(),
+        refreshedWith: () => [...emulator.oauth.refreshedWith],
+      },
       resumesAfterRestart: true,
       // Five chunks of 4 MiB (the last one short).
       largeFileBytes: 4 * CHUNK + 12_345,

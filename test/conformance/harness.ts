@@ -24,7 +24,8 @@ export interface ConformanceTarget {
   unsupported?: Partial<Record<UnsupportedCheck, string>>
 }
 
-export type UnsupportedCheck = 'fullAccount' | 'revokedCredentials' | 'listedChecksum'
+export type UnsupportedCheck =
+  'fullAccount' | 'revokedCredentials' | 'listedChecksum' | 'accessTokenExpiry'
 
 export interface ConformanceServer {
   /**
@@ -61,6 +62,13 @@ export interface ConformanceServer {
    * provider has none names 'revokedCredentials' in ConformanceTarget.unsupported instead.
    */
   revokeCredentials(): Promise<void>
+  /**
+   * The server's OAuth access tokens, where the provider signs in with them (a target whose
+   * provider has none names 'accessTokenExpiry' in ConformanceTarget.unsupported instead):
+   * `expire` ends every access token issued so far, refresh tokens staying good;
+   * `refreshedWith` is the refresh token of each refresh grant the token endpoint honoured.
+   */
+  accessTokens?: { expire(): void; refreshedWith(): string[] }
   /**
    * Whether an upload interrupted by kill -9 continues where it stopped after a restart
    * (Dropbox sessions, Nextcloud chunking, S3 multipart) or must start over (plain WebDAV PUT).

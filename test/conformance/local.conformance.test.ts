@@ -21,6 +21,7 @@ const localTarget: ConformanceTarget = {
     fullAccount:
       'filling a real disk is no test to run on a shared machine; ENOSPC → insufficient_space is covered in local-errors.test.ts',
     revokedCredentials: 'a local folder has no credentials to revoke',
+    accessTokenExpiry: 'a local folder has no access token to expire',
     listedChecksum:
       'a folder keeps no checksum beside a file; the restore checks the one recorded at upload',
   },

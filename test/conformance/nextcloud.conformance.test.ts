@@ -18,6 +18,10 @@ const CHUNK = 8 * MIB
 const nextcloudTarget: ConformanceTarget = {
   name: 'nextcloud (strict emulator)',
   provider: nextcloudProvider,
+  unsupported: {
+    accessTokenExpiry:
+      'Nextcloud signs in with an app password (Login Flow v2) sent with every request: there is no access token to expire',
+  },
   async start() {
     const nc = await startNextcloudEmulator()
     return {

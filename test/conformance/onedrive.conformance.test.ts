@@ -48,6 +48,11 @@ function oneDriveTarget(driveType: DriveType): ConformanceTarget {
           // As removing the app's permissions from the Microsoft account: every token stops.
           emulator.identity.revokeAll()
         },
+        accessTokens: {
+          expire: () => emulator.identity.expireAccessTokens(),
+          // Refresh tokens rotate: each one is used once, the first being the one connect stored.
+          refreshedWith: () => [...emulator.identity.refreshed],
+        },
         resumesAfterRestart: true,
         // Five fragments through an upload session (the last one short).
         largeFileBytes: 4 * FRAGMENT + 12_345,

@@ -14,6 +14,8 @@ const s3Target: ConformanceTarget = {
   name: 's3 (s3rver behind the strict front)',
   provider: s3Provider,
   unsupported: {
+    accessTokenExpiry:
+      'S3 signs every request with the access key (SigV4): there is no access token to expire',
     fullAccount:
       'the S3 API has no account quota (MinIO bucket quotas and B2 caps are vendor extensions) and s3rver has none; QuotaExceeded → insufficient_space is covered in s3-uploader.test.ts',
   },

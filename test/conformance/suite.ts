@@ -10,6 +10,7 @@ import {
   expectChecksumOf,
   independentChecksum,
   openConnection,
+  storedRefreshToken,
   type OpenConnection,
   siblingOf,
   restoreThroughCli,
@@ -447,6 +448,28 @@ export function describeConformance(target: ConformanceTarget): void {
           expect(await connectionStatus(freshHome)).toBe('needs_reauth')
           expect(await fresh.stored(siblingOf(canary, 'refused.tar.xz'))).toBeUndefined()
         })
+      },
+      TEST_MS,
+    )
+
+    it.skipIf(skipped('accessTokenExpiry'))(
+      `renews an expired access token with the stored refresh token at the next upload, which then stores the file${reason('accessTokenExpiry')}`,
+      async () => {
+        const tokens = server.accessTokens
+        expect(tokens, 'how this server expires its access tokens').toBeDefined()
+        const refreshToken = storedRefreshToken(home)
+        const before = tokens!.refreshedWith().length
+        tokens!.expire()
+        const path = await writeBackup(dir('renewed'), 'renewed.tar.xz', SMALL, 13)
+
+        const { code, stderr, reports } = await uploadThroughCli(home, path)
+
+        expect(code, stderr).toBe(0)
+        expect(reports[0]).toMatchObject({ status: 'done' })
+        const used = tokens!.refreshedWith().slice(before)
+        expect(used.length, 'refresh grants at the token endpoint').toBeGreaterThan(0)
+        expect(used[0], 'the refresh token the connection stored').toBe(refreshToken)
+        await expectStored(reports[0]!.remote_path, path)
       },
       TEST_MS,
     )

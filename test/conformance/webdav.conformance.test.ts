@@ -18,6 +18,8 @@ function webdavTarget(kind: WebdavServerKind): ConformanceTarget {
     name: `webdav (${kind.name})`,
     provider: webdavProvider,
     unsupported: {
+      accessTokenExpiry:
+        'WebDAV sends its user name and password with every request: there is no access token to expire',
       fullAccount:
         'neither rclone serve webdav nor Apache mod_dav_fs has a quota to fill; a 507 from a full server is mapped to insufficient_space',
       listedChecksum:

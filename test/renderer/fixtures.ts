@@ -116,15 +116,15 @@ export function makeProviders(dropboxEnabled = true): ProviderView[] {
       docsUrl: `${DOCS}#dropbox`,
       connectFields: [],
     },
-    // Listed but not built: shown nowhere in Connections (the engine gives them auth "none").
     {
       provider_id: 'google-drive',
       display_name: 'Google Drive',
       is_enabled: false,
-      reason: 'Coming soon: this provider is not built yet.',
-      auth: 'none',
-      available: false,
-      docsUrl: `${DOCS}#storage-providers`,
+      reason:
+        'Google Drive needs an OAuth client: enter the Client ID (and Client Secret) of your "Desktop app" client from the Google Cloud console.',
+      auth: 'oauth-pkce',
+      available: true,
+      docsUrl: `${DOCS}#google-drive`,
       connectFields: [],
     },
     {
@@ -206,7 +206,30 @@ export function makeOAuthSettings(
   }
 }
 
-/** Dropbox (OAuth, not configured), a provider with a client secret, one coming, and the folder. */
+/** OneDrive as the engine describes it unconfigured: a public client (no secret), any loopback port. */
+export function makeOneDriveSettings(): ProviderSettingsView {
+  return makeOAuthSettings(
+    {
+      provider_id: 'onedrive',
+      display_name: 'OneDrive',
+      reason:
+        'OneDrive needs a client id: register an app in Microsoft Entra and enter its Application (client) ID as the Client ID (or set ONEDRIVE_CLIENT_ID).',
+      docsUrl: `${DOCS}#onedrive`,
+    },
+    {
+      authorizationUrl: 'https://login.microsoftonline.com/common/oauth2/v2.0/authorize',
+      authorizationUrlOptions: {},
+      tokenUrl: 'https://login.microsoftonline.com/common/oauth2/v2.0/token',
+      redirectUris: [
+        'fermentrack-backup://oauth/callback',
+        'http://127.0.0.1:<any port>/oauth/callback',
+      ],
+      scopes: ['Files.ReadWrite.AppFolder', 'offline_access', 'User.Read'],
+    },
+  )
+}
+
+/** Dropbox (OAuth, not configured), Google Drive with a client secret, OneDrive, and the folder. */
 export function makeProviderSettings(): ProviderSettingsView[] {
   return [
     makeOAuthSettings(),
@@ -229,18 +252,7 @@ export function makeProviderSettings(): ProviderSettingsView[] {
         scopes: ['drive.file'],
       },
     ),
-    {
-      provider_id: 'onedrive',
-      display_name: 'OneDrive',
-      auth: 'none',
-      is_enabled: false,
-      reason: 'Coming soon: this provider is not built yet.',
-      available: false,
-      enabled: false,
-      oauth: null,
-      defaultTarget: '/Fermentrack Backups',
-      docsUrl: `${DOCS}#storage-providers`,
-    },
+    makeOneDriveSettings(),
     {
       provider_id: 'local',
       display_name: 'Local or NAS folder',

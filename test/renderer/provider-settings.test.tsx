@@ -28,7 +28,7 @@ function errorOf(input: HTMLElement): string | null {
 }
 
 describe('Settings › Storage providers', () => {
-  it('shows a card per provider: OAuth fields, the folder’s two, and “Coming soon”', async () => {
+  it('shows a card per provider: OAuth fields and the folder’s two', async () => {
     await openProviderSettings()
     const dropbox = providerCard('Dropbox')
     expect(field(dropbox, 'Client ID').value).toBe('')
@@ -60,11 +60,72 @@ describe('Settings › Storage providers', () => {
     ).toHaveLength(1)
     expect(field(folder, 'Default Target').value).toBe('/Fermentrack Backups')
     expect(within(folder).queryByLabelText('Client ID')).toBeNull()
+  })
 
-    const soon = screen.getByRole('region', { name: 'OneDrive' })
+  it('shows a provider the engine lists as not built yet as “Coming soon”, with no fields', async () => {
+    const fake = new FakeCompanion()
+    fake.state.providerSettings = [
+      ...fake.state.providerSettings,
+      {
+        ...fake.state.providerSettings.find((v) => v.provider_id === 'local')!,
+        provider_id: 's3',
+        display_name: 'S3-compatible',
+        available: false,
+        enabled: false,
+        is_enabled: false,
+        reason: 'Coming soon: this provider is not built yet.',
+      },
+    ]
+    await openProviderSettings(fake)
+    const soon = screen.getByRole('region', { name: 'S3-compatible' })
     expect(soon.getAttribute('aria-disabled')).toBe('true')
     expect(within(soon).getByText('Coming soon')).toBeTruthy()
     expect(within(soon).queryByRole('textbox')).toBeNull()
+  })
+
+  it('OneDrive’s card: Microsoft’s endpoints and scopes, no Client Secret, a bad Authorization URL refused, a Client ID saved', async () => {
+    const fake = await openProviderSettings()
+    const onedrive = providerCard('OneDrive')
+    expect(within(onedrive).getByText('Not configured')).toBeTruthy()
+    expect(within(onedrive).getByRole('note').textContent).toContain('Microsoft Entra')
+    expect(field(onedrive, 'Client ID').value).toBe('')
+    expect(field(onedrive, 'Authorization URL').value).toBe(
+      'https://login.microsoftonline.com/common/oauth2/v2.0/authorize',
+    )
+    expect(field(onedrive, 'Token URL').value).toBe(
+      'https://login.microsoftonline.com/common/oauth2/v2.0/token',
+    )
+    expect(field(onedrive, 'Scopes').value).toBe(
+      'Files.ReadWrite.AppFolder offline_access User.Read',
+    )
+    // A public client: no secret to enter.
+    expect(within(onedrive).queryByLabelText('Client Secret')).toBeNull()
+    const uris = within(onedrive).getAllByLabelText('Redirect URI') as HTMLInputElement[]
+    expect(uris.map((u) => u.value)).toEqual([
+      'fermentrack-backup://oauth/callback',
+      'http://127.0.0.1:<any port>/oauth/callback',
+    ])
+
+    const authorize = field(onedrive, 'Authorization URL')
+    fireEvent.change(authorize, { target: { value: 'login.microsoftonline.com/authorize' } })
+    expect(errorOf(authorize)).toMatch(/^Must be an https URL/)
+    fireEvent.change(field(onedrive, 'Client ID'), {
+      target: { value: '00000000-0000-0000-0000-00000000f7b1' },
+    })
+    expect(saveOf(onedrive, 'OneDrive').disabled).toBe(true)
+    fireEvent.submit(authorize.closest('form') as HTMLFormElement)
+    expect(fake.callsTo('providers.configure')).toEqual([])
+
+    fireEvent.change(authorize, {
+      target: { value: 'https://login.microsoftonline.com/common/oauth2/v2.0/authorize' },
+    })
+    expect(errorOf(authorize)).toBeNull()
+    fireEvent.click(saveOf(onedrive, 'OneDrive'))
+    await within(onedrive).findByText('Saved')
+    expect(fake.callsTo('providers.configure')).toEqual([
+      { provider: 'onedrive', changes: { clientId: '00000000-0000-0000-0000-00000000f7b1' } },
+    ])
+    expect(within(onedrive).getByText('Enabled', { selector: '.pill' })).toBeTruthy()
   })
 
   it('says what to do for a provider that is not configured, linking to its README section', async () => {

@@ -6,7 +6,7 @@ import {
 } from '../emulators/graph/index.ts'
 import { tempDir } from './cli-process.ts'
 import { freePort } from './dropbox-fixture.ts'
-import { connectOAuthThroughCli } from './upload-fixture.ts'
+import { connectOAuthThroughCli, writeSettings } from './upload-fixture.ts'
 
 export const CLIENT_ID = '00000000-0000-0000-0000-00000000f7b1'
 
@@ -46,4 +46,16 @@ export function oneDriveEnv(
 /** `connect onedrive` through the real CLI, the browser played by a fetch; returns the id. */
 export function connectOneDrive(env: NodeJS.ProcessEnv): Promise<string> {
   return connectOAuthThroughCli('onedrive', env)
+}
+
+/**
+ * An emulator and a home connected to it through the CLI, with fixed 4 MiB chunks (fragments of
+ * 12 × 320 KiB), as the provider tests use them.
+ */
+export async function connectedOneDrive(options: Partial<GraphEmulatorOptions> = {}) {
+  const { emulator, loopbackPort } = await startOneDriveEmulator(options)
+  const env = oneDriveEnv(emulator, loopbackPort)
+  const connectionId = await connectOneDrive(env)
+  writeSettings(env.FTB_HOME!, { chunkSize: 4 * 1024 * 1024, adaptiveChunkSize: false })
+  return { emulator, home: { env, home: env.FTB_HOME!, connectionId } }
 }

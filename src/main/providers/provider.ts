@@ -23,8 +23,9 @@ export interface Provider {
    */
   readonly redirects?: readonly RedirectKind[]
   /**
-   * OAuth providers: true when any loopback port is accepted (Google's desktop clients), so the
-   * OS picks a free one; otherwise the registered, fixed port (Dropbox matches it exactly).
+   * OAuth providers: true when any loopback port is accepted (Google's desktop clients,
+   * Microsoft's public clients), so the OS picks a free one; otherwise the registered, fixed port
+   * (Dropbox matches it exactly).
    */
   readonly anyLoopbackPort?: boolean
   /** What `connect` asks for (CLI flags, the window's form); secrets are marked. */

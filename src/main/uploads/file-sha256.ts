@@ -10,7 +10,16 @@ const READ_BYTES = 1024 * 1024
  * caller maps them to what they mean for it (file_missing, destination_unavailable …).
  */
 export async function sha256File(path: string, signal?: AbortSignal): Promise<string> {
-  const hash = createHash('sha256')
+  return (await fileDigests(path, ['sha256'], signal)).sha256!
+}
+
+/** Several digests of a file (hex, by node:crypto algorithm name) from one read of it. */
+export async function fileDigests<A extends string>(
+  path: string,
+  algorithms: readonly A[],
+  signal?: AbortSignal,
+): Promise<Record<A, string>> {
+  const hashes = algorithms.map((algorithm) => createHash(algorithm))
   const buffer = Buffer.allocUnsafe(READ_BYTES)
   const handle = await open(path, 'r')
   try {
@@ -18,10 +27,13 @@ export async function sha256File(path: string, signal?: AbortSignal): Promise<st
       signal?.throwIfAborted()
       const { bytesRead } = await handle.read(buffer, 0, READ_BYTES, null)
       if (bytesRead === 0) break
-      hash.update(buffer.subarray(0, bytesRead))
+      for (const hash of hashes) hash.update(buffer.subarray(0, bytesRead))
     }
   } finally {
     await handle.close()
   }
-  return hash.digest('hex')
+  return Object.fromEntries(algorithms.map((a, i) => [a, hashes[i]!.digest('hex')])) as Record<
+    A,
+    string
+  >
 }

@@ -167,6 +167,7 @@ export async function startDropboxEmulator(
     peakInFlight: (path) => inFlight.peak(path),
     issuedSecrets: () => state.tokens.secrets(),
     expireAccessTokens: () => state.tokens.expireAll(),
+    refreshedWith: () => [...state.tokens.refreshedWith],
     revokeAll: () => state.tokens.revokeAll(),
     denyNextAuthorization: () => {
       state.denyNextAuthorization = true

@@ -47,6 +47,8 @@ export class TokenStore {
   private readonly codes = new Map<string, AuthorizationCode>()
   private readonly access = new Map<string, AccessToken>()
   private readonly refresh = new Map<string, RefreshToken>()
+  /** The refresh token of each refresh_token grant honoured, in order (for tests). */
+  readonly refreshedWith: string[] = []
   private readonly issued: string[] = []
   private readonly now: () => number
   private readonly ttlSeconds: number
@@ -108,6 +110,7 @@ export class TokenStore {
 
   /** Mints a new access token from a live refresh token; the refresh token does not rotate. */
   mintFromRefresh(refreshToken: string, scopes: string[]): string {
+    this.refreshedWith.push(refreshToken)
     return this.mintAccess(scopes, refreshToken)
   }
 

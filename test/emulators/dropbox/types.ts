@@ -102,6 +102,8 @@ export interface DropboxEmulator {
   /** Every code, access token and refresh token ever issued. */
   issuedSecrets(): string[]
   expireAccessTokens(): void
+  /** The refresh token of each refresh_token grant the token endpoint honoured, in order. */
+  refreshedWith(): string[]
   revokeAll(): void
   denyNextAuthorization(): void
   /** The account's allocation changes (a plan change): later commits beyond it fail insufficient_space. */

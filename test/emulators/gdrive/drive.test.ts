@@ -105,6 +105,25 @@ describe('gdrive emulator: Drive v3', () => {
     )
   })
 
+  it('answers 410 Gone for a session the server ended, for status queries and chunks alike', async () => {
+    const uri = await startSession(await folder('F'), 'c.tar.xz', 10)
+    emulator.uploads.endAll()
+    const query = await put(uri, 'bytes */10')
+    expect(query.status).toBe(410)
+    expect(((await query.json()) as { error: { code: number } }).error.code).toBe(410)
+    expect((await put(uri, 'bytes 0-9/10', Buffer.alloc(10))).status).toBe(410)
+    expect(emulator.fileAt('/F/c.tar.xz')).toBeUndefined()
+  })
+
+  it('reports only md5Checksum for a file seeded as md5-only, and all three for others', async () => {
+    const parent = await folder('F')
+    const bytes = Buffer.from('older file')
+    const old = emulator.addMd5OnlyFile('old.tar.xz', bytes, parent, CLIENT_ID)
+    const fields = 'md5Checksum,sha1Checksum,sha256Checksum'
+    const got = (await (await call(`/drive/v3/files/${old.id}?fields=${fields}`)).json()) as object
+    expect(got).toEqual({ md5Checksum: createHash('md5').update(bytes).digest('hex') })
+  })
+
   it('takes a multipart upload and refuses one over the quota with storageQuotaExceeded', async () => {
     const parent = await folder('F')
     const multipart = (content: Buffer) =>

@@ -50,6 +50,8 @@ export class GoogleOAuth {
   private readonly access = new Map<string, { grant: Grant; expiresAt: number }>()
   /** The next consent is refused by the user ("Cancel" on the consent screen). */
   denyNext = false
+  /** The refresh token of each refresh_token grant honoured, in order (for tests). */
+  readonly refreshedWith: string[] = []
 
   constructor(clients: OAuthClient[]) {
     this.clients = clients
@@ -176,6 +178,7 @@ export class GoogleOAuth {
     if (!grant || grant.revoked || grant.clientId !== client.clientId)
       return oauthError(400, 'invalid_grant', 'Token has been expired or revoked.')
     // Google does not rotate refresh tokens: the answer carries none.
+    this.refreshedWith.push(form.get('refresh_token')!)
     return json(200, this.issue(grant))
   }
 

@@ -40,6 +40,11 @@ export interface GdriveEmulator {
   fileAt(path: string): DriveFile | undefined
   /** A file made by another app (another client id): drive.file must hide it from ours. */
   addForeignFile(name: string, content: Buffer, parentId?: string): DriveFile
+  /**
+   * A file already in the folder, made by `client` (so drive.file shows it to that client) and
+   * reporting only md5Checksum, as a file stored before Drive computed SHA checksums may.
+   */
+  addMd5OnlyFile(name: string, content: Buffer, parentId: string, client: string): DriveFile
   /** The next `count` requests whose path starts with `pathPrefix` are refused with `fault`. */
   failNext(fault: Fault, pathPrefix: string, count?: number): void
   /** Body bytes received on the upload routes so far. */
@@ -179,6 +184,15 @@ export async function startGdriveEmulator(options: GdriveEmulatorOptions): Promi
         'another-client',
         content,
       ),
+    addMd5OnlyFile(name, content, parentId, client) {
+      const file = store.create(
+        { name, mimeType: 'application/x-xz', parents: [parentId], appProperties: {} },
+        client,
+        content,
+      )
+      file.md5Only = true
+      return file
+    },
     failNext(fault, pathPrefix, count = 1) {
       for (let i = 0; i < count; i++) faults.push({ fault, prefix: pathPrefix })
     },

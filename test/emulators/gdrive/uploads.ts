@@ -20,7 +20,8 @@ interface Session {
   received: Buffer[]
   receivedBytes: number
   fields: string | null
-  expired: boolean
+  /** expired: past its lifetime (404); ended: terminated by the server (410 Gone). */
+  gone: 'expired' | 'ended' | null
   file: DriveFile | null
 }
 
@@ -35,7 +36,8 @@ export const quotaExceeded = () =>
 /**
  * Drive's media uploads: multipart (metadata and bytes in one request) and resumable sessions,
  * whose rules are checked exactly: chunks in multiples of 256 KiB but the last, Content-Range
- * matching the body, 308 with Range for what arrived, `bytes * /total` to ask, 404 once expired.
+ * matching the body, 308 with Range for what arrived, `bytes * /total` to ask, 404 once expired,
+ * 410 Gone once the server ended it.
  */
 export class Uploads {
   private readonly sessions = new Map<string, Session>()
@@ -47,7 +49,16 @@ export class Uploads {
 
   /** Every open session expires (Drive keeps them about a week). */
   expireAll(): void {
-    for (const session of this.sessions.values()) session.expired = true
+    for (const session of this.sessions.values()) session.gone = 'expired'
+  }
+
+  /**
+   * Every open session is ended by the server. Google's status codes for resumable uploads: 410
+   * Gone means the session expired or was terminated and cannot go on; the client must start a
+   * new session (Drive's guide names 404 for the same, which expireAll gives).
+   */
+  endAll(): void {
+    for (const session of this.sessions.values()) if (!session.file) session.gone = 'ended'
   }
 
   /** Bytes an open session holds, by id, for tests. */
@@ -121,7 +132,7 @@ export class Uploads {
       received: [],
       receivedBytes: 0,
       fields,
-      expired: false,
+      gone: null,
       file: null,
     })
     const location = `${origin}/upload/drive/v3/files?uploadType=resumable&upload_id=${id}`
@@ -131,8 +142,10 @@ export class Uploads {
   /** PUT to the session URI: a chunk, or with an empty body and `bytes * /total`, a status query. */
   put(id: string, contentRange: string | undefined, body: Buffer): Reply {
     const session = this.sessions.get(id)
-    if (!session || session.expired)
+    if (!session || session.gone === 'expired')
       return driveError(404, 'notFound', 'Upload session not found or expired.')
+    if (session.gone === 'ended')
+      return driveError(410, 'gone', 'The upload session was terminated; start a new one.')
     if (session.file) return fileReply(200, session.file, session.fields)
     const query = /^bytes \*\/(\d+)$/.exec(contentRange ?? '')
     if (query) {

@@ -26,9 +26,13 @@ export class DriveStore {
   readonly driveType: DriveType
   readonly driveId = randomBytes(8).toString('hex')
 
-  constructor(appName: string, driveType: DriveType) {
+  /** Whether a personal drive's files report sha256Hash (else sha1Hash only). */
+  private readonly personalSha256: boolean
+
+  constructor(appName: string, driveType: DriveType, personalSha256 = true) {
     this.appName = appName
     this.driveType = driveType
+    this.personalSha256 = personalSha256
     this.put({ path: '', name: appName, isFolder: true, bytes: Buffer.alloc(0) })
   }
 
@@ -75,12 +79,17 @@ export class DriveStore {
     return used
   }
 
-  /** The hashes Graph reports: business drives quickXorHash only; personal sha1 and sha256. */
+  /**
+   * The hashes Graph reports: business drives quickXorHash only; personal sha1 and sha256, or
+   * sha1 only where sha256 is not reported.
+   */
   hashes(item: DriveItem): Record<string, string> {
     if (this.driveType === 'business') return { quickXorHash: quickXorOf(item.bytes) }
+    const hex = (algorithm: string) =>
+      createHash(algorithm).update(item.bytes).digest('hex').toUpperCase()
     return {
-      sha1Hash: createHash('sha1').update(item.bytes).digest('hex').toUpperCase(),
-      sha256Hash: createHash('sha256').update(item.bytes).digest('hex').toUpperCase(),
+      sha1Hash: hex('sha1'),
+      ...(this.personalSha256 && { sha256Hash: hex('sha256') }),
     }
   }
 }

@@ -178,9 +178,13 @@ describe('Graph emulator: the app folder', () => {
     expect(e.stored('/a.bin')?.bytes.toString()).toBe('abc')
   })
 
-  it('reports quickXorHash for a business drive, sha1 and sha256 for a personal one', async () => {
-    for (const driveType of ['business', 'personal'] as const) {
-      const e = await emulator({ driveType })
+  it('reports quickXorHash for a business drive, sha1 and sha256 for a personal one, sha1 alone where sha256 is not reported', async () => {
+    for (const driveType of ['business', 'personal', 'sha1-only'] as const) {
+      const e = await emulator(
+        driveType === 'sha1-only'
+          ? { driveType: 'personal', personalSha256: false }
+          : { driveType },
+      )
       const { access_token: token } = await signIn(e)
       const bytes = randomBytes(1000)
       const item = (await (
@@ -195,10 +199,12 @@ describe('Graph emulator: the app folder', () => {
       expect(item.file.hashes).toEqual(
         driveType === 'business'
           ? { quickXorHash: quickXorOf(bytes) }
-          : {
-              sha256Hash: sha256,
-              sha1Hash: createHash('sha1').update(bytes).digest('hex').toUpperCase(),
-            },
+          : driveType === 'sha1-only'
+            ? { sha1Hash: createHash('sha1').update(bytes).digest('hex').toUpperCase() }
+            : {
+                sha256Hash: sha256,
+                sha1Hash: createHash('sha1').update(bytes).digest('hex').toUpperCase(),
+              },
       )
     }
   })

@@ -15,6 +15,12 @@ export interface GraphEmulatorOptions {
   redirectUris: string[]
   /** personal: sha1Hash and sha256Hash; business: quickXorHash only. */
   driveType: DriveType
+  /**
+   * A personal drive's files report sha256Hash (default true). Graph's hashes resource gives
+   * each hash "if available", and personal OneDrive reported sha1Hash before sha256Hash: false
+   * gives such a drive, its files reporting sha1Hash only.
+   */
+  personalSha256: boolean
   appName: string
   quotaBytes: number
   accessTokenTtlMs: number
@@ -68,6 +74,7 @@ export async function startGraphEmulator(
 ): Promise<GraphEmulator> {
   const settings: GraphEmulatorOptions = {
     driveType: 'business',
+    personalSha256: true,
     appName: 'Fermentrack Backup Companion',
     quotaBytes: TIB,
     accessTokenTtlMs: 3600 * 1000,
@@ -81,7 +88,7 @@ export async function startGraphEmulator(
     () => settings.accessTokenTtlMs,
   )
   const state: GraphState = {
-    drive: new DriveStore(settings.appName, settings.driveType),
+    drive: new DriveStore(settings.appName, settings.driveType, settings.personalSha256),
     sessions: new UploadSessions(() => settings.sessionLifetimeMs, Date.now),
     quotaBytes: settings.quotaBytes,
     pageSize: settings.pageSize,

@@ -1,7 +1,7 @@
 import { AppError } from '../../../shared/app-error.ts'
 import type { ChunkSizer } from '../chunk-sizer.ts'
 import { conflictName } from '../../uploads/conflict-name.ts'
-import { sha256File } from '../../uploads/file-sha256.ts'
+import { fileDigests } from '../../uploads/file-sha256.ts'
 import { fileError, SourceReader } from '../../uploads/source-reader.ts'
 import type { RemoteFile, SourceFile, UploadContext, Uploader } from '../../uploads/uploader.ts'
 import type { DriveApi } from './drive-api.ts'
@@ -15,7 +15,10 @@ import {
   type SessionState,
 } from './resumable-session.ts'
 
-const VERIFIED_BY = "Google Drive's SHA-256 of what it stored"
+const VERIFIED_BY = {
+  sha256: "Google Drive's SHA-256 of what it stored",
+  md5: "Google Drive's MD5 of what it stored (it reports no SHA-256 for that file)",
+}
 /** Drive's upload guide: multipart is for small files, 5 MB or less; larger ones go resumable. */
 const MULTIPART_MAX_BYTES = 5 * 1000 * 1000
 /** Names tried before giving up: "name (2)" … "name (99)". */
@@ -23,9 +26,10 @@ const MAX_COPIES = 99
 
 /**
  * Uploads into Google Drive. Drive keeps two files of one name side by side, so it looks first:
- * the same name with the same SHA-256 is already done, a different one makes "name (2)". A file
+ * the same name with the same bytes is already done, a different one makes "name (2)". A file
  * that fits in one chunk goes in one multipart request; larger ones go through a resumable
- * session that survives a restart. Drive's sha256Checksum of the result must equal ours.
+ * session that survives a restart. Drive's sha256Checksum of the result must equal ours, or
+ * its md5Checksum when it reports no SHA-256 for a file (see sameBytesBy).
  */
 export class DriveUploader implements Uploader {
   private readonly api: DriveApi
@@ -46,35 +50,39 @@ export class DriveUploader implements Uploader {
   ): Promise<RemoteFile> {
     const reader = await SourceReader.open(file)
     try {
-      const sha256 = await sha256File(file.path, context.signal).catch((error: unknown) => {
-        throw context.signal.aborted ? context.signal.reason : fileError(error, file)
-      })
+      // Both digests in the one read the look-first check needs anyway.
+      const digests = await fileDigests(file.path, ['sha256', 'md5'], context.signal).catch(
+        (error: unknown) => {
+          throw context.signal.aborted ? context.signal.reason : fileError(error, file)
+        },
+      )
+      const { sha256 } = digests
       const saved = sessionStateOf(context.resume)
       const matches =
         saved?.sha256 === sha256 && saved.size === file.size && saved.remoteFolder === remoteFolder
       const resumed = matches ? await this.resume(saved, reader, context) : undefined
-      if (resumed) return this.verified(resumed, saved!.name, remoteFolder, file, sha256, false)
+      if (resumed) return this.verified(resumed, saved!.name, remoteFolder, file, digests, false)
       const folderId = await this.folders.find(remoteFolder, true, context.signal)
-      const place = await this.place(folderId!, file.name, sha256, context.signal)
+      const place = await this.place(folderId!, file.name, digests, context.signal)
       if (place.present)
-        return this.verified(place.present, place.name, remoteFolder, file, sha256, true)
+        return this.verified(place.present, place.name, remoteFolder, file, digests, true)
       const stored =
         file.size <= Math.min(this.sizer.size, MULTIPART_MAX_BYTES)
           ? await this.multipart(reader, file, place.name, folderId!, context)
           : await this.resumable(reader, file, place.name, folderId!, remoteFolder, sha256, context)
       await reader.checkUnchanged()
-      return this.verified(stored, place.name, remoteFolder, file, sha256, false, place.copy > 1)
+      return this.verified(stored, place.name, remoteFolder, file, digests, false, place.copy > 1)
     } finally {
       await reader.close()
     }
   }
 
   /** The first free name, or the copy already there with the same bytes. */
-  private async place(folderId: string, name: string, sha256: string, signal: AbortSignal) {
+  private async place(folderId: string, name: string, digests: Digests, signal: AbortSignal) {
     for (let copy = 1; copy <= MAX_COPIES; copy++) {
       const candidate = conflictName(name, copy)
       const existing = await filesNamed(this.api, folderId, candidate, signal)
-      const same = existing.find((f) => f.sha256Checksum === sha256)
+      const same = existing.find((f) => sameBytesBy(f, digests))
       if (same) return { name: candidate, copy, present: same }
       if (existing.length === 0) return { name: candidate, copy, present: undefined }
     }
@@ -163,25 +171,39 @@ export class DriveUploader implements Uploader {
     name: string,
     remoteFolder: string,
     file: SourceFile,
-    sha256: string,
+    digests: Digests,
     alreadyPresent: boolean,
     renamed = name !== file.name,
   ): RemoteFile {
-    if (stored.sha256Checksum !== sha256 || Number(stored.size) !== file.size)
+    const by = Number(stored.size) === file.size ? sameBytesBy(stored, digests) : undefined
+    if (!by)
       throw new AppError(
         'verification_failed',
-        `Google Drive holds ${name} with SHA-256 ${stored.sha256Checksum ?? 'unknown'} and ${stored.size ?? '?'} bytes, not the local ${sha256} and ${file.size}.`,
+        `Google Drive holds ${name} with SHA-256 ${stored.sha256Checksum ?? 'unknown'} and ${stored.size ?? '?'} bytes, not the local ${digests.sha256} and ${file.size}.`,
       )
     const folder = segmentsOf(remoteFolder).join('/')
     return {
       remotePath: `/${folder ? folder + '/' : ''}${name}`,
-      checksum: { algorithm: 'sha256', value: sha256 },
-      verifiedBy: VERIFIED_BY,
+      checksum: { algorithm: by, value: digests[by] },
+      verifiedBy: VERIFIED_BY[by],
       size: file.size,
       renamed,
       alreadyPresent,
     }
   }
+}
+
+type Digests = Record<'sha256' | 'md5', string>
+
+/**
+ * The checksum by which a Drive file is shown to hold these bytes, or undefined. Drive's file
+ * resource has md5Checksum, sha1Checksum and sha256Checksum as separate, optional output fields;
+ * the SHA ones came to the API later than MD5, so an older file may carry only md5Checksum. MD5
+ * is the fall-back only when no SHA-256 is reported: a SHA-256 that differs is never overruled.
+ */
+function sameBytesBy(stored: DriveFileResource, digests: Digests): 'sha256' | 'md5' | undefined {
+  if (stored.sha256Checksum) return stored.sha256Checksum === digests.sha256 ? 'sha256' : undefined
+  return stored.md5Checksum && stored.md5Checksum === digests.md5 ? 'md5' : undefined
 }
 
 function isoOf(file: SourceFile): string {

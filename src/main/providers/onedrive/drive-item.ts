@@ -15,11 +15,13 @@ export const QUICK_XOR = 'quickxorhash'
 
 /**
  * The checksum OneDrive keeps for a file: SHA-256 where it reports one (personal drives, as
- * lower-case hex like every other provider's), otherwise QuickXorHash (business drives).
+ * lower-case hex like every other provider's), otherwise QuickXorHash (business drives), else
+ * SHA-1 (Graph gives each hash "if available"; personal drives reported sha1Hash first).
  */
 export function reportedChecksum(item: DriveItem): Checksum | undefined {
   const hashes = item.file?.hashes
   if (hashes?.sha256Hash) return { algorithm: 'sha256', value: hashes.sha256Hash.toLowerCase() }
   if (hashes?.quickXorHash) return { algorithm: QUICK_XOR, value: hashes.quickXorHash }
+  if (hashes?.sha1Hash) return { algorithm: 'sha1', value: hashes.sha1Hash.toLowerCase() }
   return undefined
 }

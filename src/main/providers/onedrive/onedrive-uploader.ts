@@ -18,6 +18,11 @@ import {
 
 /** Graph's simple upload takes "up to 4 MB"; larger files go through an upload session. */
 export const SIMPLE_UPLOAD_MAX = 4_000_000
+/** How a copy was verified, by the algorithm of the hash Graph reported for it. */
+const VERIFIED_BY: Record<string, string> = {
+  sha256: "OneDrive's SHA-256",
+  sha1: "OneDrive's SHA-1 (it reports no SHA-256 or QuickXorHash for that file)",
+}
 /** Copies "name (2)" … tried before giving up on a free name. */
 const MAX_COPIES = 100
 
@@ -211,7 +216,7 @@ async function verified(placed: Placed, file: SourceFile): Promise<RemoteFile> {
   return {
     remotePath: placed.remotePath,
     checksum: local,
-    verifiedBy: local.algorithm === 'sha256' ? "OneDrive's SHA-256" : "OneDrive's QuickXorHash",
+    verifiedBy: VERIFIED_BY[local.algorithm] ?? "OneDrive's QuickXorHash",
     size: file.size,
     renamed: placed.renamed,
     alreadyPresent: placed.alreadyPresent,

@@ -1,18 +1,20 @@
 import { createHash, type Hash } from 'node:crypto'
 import type { Checksum } from '../../uploads/uploader.ts'
 import type { SourceReader } from '../../uploads/source-reader.ts'
-import { QUICK_XOR, type DriveItem } from './drive-item.ts'
+import { QUICK_XOR, reportedChecksum, type DriveItem } from './drive-item.ts'
 import { QuickXorHash } from './quick-xor-hash.ts'
 
 const READ_BYTES = 4 * 1024 * 1024
 
 /**
- * The local file's SHA-256 and QuickXorHash, computed from the bytes as they are sent, each
+ * The local file's SHA-256, SHA-1 and QuickXorHash (each one Graph may report), computed from
+ * the bytes as they are sent, each
  * byte once: a fragment sent again (after a 416 or a retry) is not counted twice, and a resumed
  * upload first reads the part the server already had from disk.
  */
 export class UploadHashes {
   private readonly sha256: Hash = createHash('sha256')
+  private readonly sha1: Hash = createHash('sha1')
   private readonly quickXor = new QuickXorHash()
   /** Bytes from the file's start hashed so far. */
   private hashed = 0
@@ -28,8 +30,7 @@ export class UploadHashes {
     await this.catchUp(offset)
     if (offset + bytes.length <= this.hashed) return
     const fresh = bytes.subarray(this.hashed - offset)
-    this.sha256.update(fresh)
-    this.quickXor.update(fresh)
+    this.update(fresh)
     this.hashed += fresh.length
   }
 
@@ -38,24 +39,31 @@ export class UploadHashes {
     while (this.hashed < offset) {
       const length = Math.min(READ_BYTES, offset - this.hashed)
       const bytes = await this.reader.read(this.hashed, length)
-      this.sha256.update(bytes)
-      this.quickXor.update(bytes)
+      this.update(bytes)
       this.hashed += length
     }
   }
 
-  /** The file's checksum by the algorithm OneDrive reports for `item`, all bytes hashed. */
+  private update(bytes: Uint8Array): void {
+    this.sha256.update(bytes)
+    this.sha1.update(bytes)
+    this.quickXor.update(bytes)
+  }
+
+  /**
+   * The file's checksum by the algorithm OneDrive reports for `item` (SHA-256, else QuickXorHash,
+   * else SHA-1), all bytes hashed; `remote` undefined when it reports none of them.
+   */
   async checksumFor(item: DriveItem): Promise<{ local: Checksum; remote: string | undefined }> {
     await this.catchUp(this.reader.file.size)
-    const hashes = item.file?.hashes
-    if (hashes?.sha256Hash)
-      return {
-        local: { algorithm: 'sha256', value: this.sha256.copy().digest('hex') },
-        remote: hashes.sha256Hash.toLowerCase(),
-      }
-    return {
-      local: { algorithm: QUICK_XOR, value: this.quickXor.digest() },
-      remote: hashes?.quickXorHash,
-    }
+    const reported = reportedChecksum(item)
+    const algorithm = reported?.algorithm ?? QUICK_XOR
+    const value =
+      algorithm === 'sha256'
+        ? this.sha256.copy().digest('hex')
+        : algorithm === 'sha1'
+          ? this.sha1.copy().digest('hex')
+          : this.quickXor.digest()
+    return { local: { algorithm, value }, remote: reported?.value }
   }
 }

@@ -1,7 +1,12 @@
 import { readFile, rm } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isAppError } from '../../../../src/shared/app-error.ts'
-import { openConnection, sourceFile, type Home } from '../../../conformance/conformance-steps.ts'
+import {
+  openConnection,
+  sourceFile,
+  type Home,
+  type OpenConnection,
+} from '../../../conformance/conformance-steps.ts'
 import type { GdriveEmulator } from '../../../emulators/gdrive/index.ts'
 import { MIB, writeBackup } from '../../../support/backup-files.ts'
 import { tempDir } from '../../../support/cli-process.ts'
@@ -36,6 +41,33 @@ afterAll(async () => {
 })
 
 const since = (from: number) => emulator.requests.slice(from)
+
+type Uploader = ReturnType<OpenConnection['provider']['uploader']>
+
+/** Starts an upload and stops it once Drive confirmed 4 MiB; the resume state it saved. */
+async function interruptAfter4Mib(uploader: Uploader, path: string, folder: string) {
+  let saved: unknown
+  const stop = new AbortController()
+  const first = uploader.upload(await sourceFile(path), folder, {
+    signal: stop.signal,
+    onProgress: (done) => done >= 4 * MIB && stop.abort(new Error('stopped')),
+    resume: undefined,
+    saveResume: (state) => (saved = state),
+  })
+  await expect(first).rejects.toThrow()
+  expect(saved).toMatchObject({ offset: 4 * MIB })
+  return saved
+}
+
+/** The same upload from the saved state, as the queue runs it after a restart. */
+async function resumeFrom(uploader: Uploader, path: string, folder: string, saved: unknown) {
+  return uploader.upload(await sourceFile(path), folder, {
+    signal: new AbortController().signal,
+    onProgress: () => {},
+    resume: saved,
+    saveResume: () => {},
+  })
+}
 
 describe('Google Drive provider against the strict emulator', () => {
   it('made the target folder at connect, marked with appProperties, and remembers its id', async () => {
@@ -189,25 +221,10 @@ describe('Google Drive provider against the strict emulator', () => {
       const c = await openConnection(home)
       try {
         const uploader = c.provider.uploader(c.credentials, c.context)
-        let saved: unknown
-        const stop = new AbortController()
-        const first = uploader.upload(await sourceFile(path), c.folder, {
-          signal: stop.signal,
-          onProgress: (done) => done >= 4 * MIB && stop.abort(new Error('stopped')),
-          resume: undefined,
-          saveResume: (state) => (saved = state),
-        })
-        await expect(first).rejects.toThrow()
-        expect(saved).toMatchObject({ offset: 4 * MIB })
-
+        const saved = await interruptAfter4Mib(uploader, path, c.folder)
         const before = emulator.uploadBytes()
         const from = emulator.requests.length
-        const again = await uploader.upload(await sourceFile(path), c.folder, {
-          signal: new AbortController().signal,
-          onProgress: () => {},
-          resume: saved,
-          saveResume: (state) => (saved = state),
-        })
+        const again = await resumeFrom(uploader, path, c.folder, saved)
         expect(emulator.uploadBytes() - before).toBe(size - 4 * MIB)
         expect(
           since(from).some((r) => r.contentRange === `bytes */${size}` && r.status === 308),
@@ -216,29 +233,102 @@ describe('Google Drive provider against the strict emulator', () => {
 
         // The same again, but the session has expired by the time it resumes.
         const path2 = await writeBackup(dir, 'big2.tar.xz', size, 7)
-        const stop2 = new AbortController()
-        await expect(
-          uploader.upload(await sourceFile(path2), c.folder, {
-            signal: stop2.signal,
-            onProgress: (done) => done >= 4 * MIB && stop2.abort(new Error('stopped')),
-            resume: undefined,
-            saveResume: (state) => (saved = state),
-          }),
-        ).rejects.toThrow()
+        const saved2 = await interruptAfter4Mib(uploader, path2, c.folder)
         emulator.uploads.expireAll()
         const from2 = emulator.requests.length
-        const fresh = await uploader.upload(await sourceFile(path2), c.folder, {
-          signal: new AbortController().signal,
-          onProgress: () => {},
-          resume: saved,
-          saveResume: () => {},
-        })
+        const fresh = await resumeFrom(uploader, path2, c.folder, saved2)
         const seen = since(from2).map((r) => `${r.method} ${r.contentRange ?? ''} ${r.status}`)
         expect(seen).toContain(`PUT bytes */${size} 404`)
         expect(
           since(from2).filter((r) => r.query.includes('uploadType=resumable&fields')),
         ).toHaveLength(1)
         expect(emulator.fileAt(fresh.remotePath)!.content!.equals(await readFile(path2))).toBe(true)
+      } finally {
+        await c.close()
+      }
+    },
+    TEST_MS,
+  )
+
+  it(
+    'counts a same-bytes file that reports only md5Checksum as done with no upload, and puts other bytes in "name (2)"',
+    async () => {
+      const folder = emulator.fileAt(TARGET)!
+      const path = await writeBackup(dir, 'legacy.tar.xz', 2500, 11)
+      emulator.addMd5OnlyFile('legacy.tar.xz', await readFile(path), folder.id, GOOGLE_CLIENT_ID)
+      const otherDir = tempDir('gdrive-other')
+      const differs = await writeBackup(otherDir, 'odd.tar.xz', 2600, 12)
+      emulator.addMd5OnlyFile('odd.tar.xz', Buffer.from('older bytes'), folder.id, GOOGLE_CLIENT_ID)
+      const c = await openConnection(home)
+      try {
+        const from = emulator.requests.length
+        const same = await c.upload(path)
+        expect(same).toMatchObject({ alreadyPresent: true, renamed: false })
+        expect(same.checksum.algorithm).toBe('md5')
+        expect(same.verifiedBy).toMatch(/MD5/)
+        expect(since(from).filter((r) => r.path.startsWith('/upload/'))).toEqual([])
+        expect(
+          [...emulator.store.files.values()].filter((f) => f.name === 'legacy.tar.xz'),
+        ).toHaveLength(1)
+
+        const other = await c.upload(differs)
+        expect(other).toMatchObject({ remotePath: `${TARGET}/odd (2).tar.xz`, renamed: true })
+        expect(
+          emulator.fileAt(`${TARGET}/odd (2).tar.xz`)!.content!.equals(await readFile(differs)),
+        ).toBe(true)
+        expect(emulator.fileAt(`${TARGET}/odd.tar.xz`)!.content!.toString()).toBe('older bytes')
+      } finally {
+        await c.close()
+        await rm(otherDir, { recursive: true, force: true })
+      }
+    },
+    TEST_MS,
+  )
+
+  it(
+    'sends a file of at most 5 MB (and one chunk) as one multipart request, with no session',
+    async () => {
+      const c = await openConnection(home)
+      try {
+        const from = emulator.requests.length
+        const path = await writeBackup(dir, 'small.tar.xz', 3 * MIB, 13)
+        const placed = await c.upload(path)
+        const uploads = since(from).filter((r) => r.path.startsWith('/upload/'))
+        expect(uploads).toHaveLength(1)
+        expect(uploads[0]).toMatchObject({ method: 'POST', status: 200 })
+        expect(uploads[0]!.query).toContain('uploadType=multipart')
+        expect(uploads[0]!.bytes).toBeGreaterThan(3 * MIB)
+        expect(since(from).some((r) => r.query.includes('uploadType=resumable'))).toBe(false)
+        expect(emulator.fileAt(placed.remotePath)!.content!.equals(await readFile(path))).toBe(true)
+      } finally {
+        await c.close()
+      }
+    },
+    TEST_MS,
+  )
+
+  it(
+    'starts a fresh session when the saved one answers 410 Gone at resume, and stores the file once, byte-exact',
+    async () => {
+      const size = 9 * MIB + 31
+      const path = await writeBackup(dir, 'ended.tar.xz', size, 14)
+      const c = await openConnection(home)
+      try {
+        const uploader = c.provider.uploader(c.credentials, c.context)
+        const saved = await interruptAfter4Mib(uploader, path, c.folder)
+        emulator.uploads.endAll()
+        const from = emulator.requests.length
+        const placed = await resumeFrom(uploader, path, c.folder, saved)
+        const seen = since(from).map((r) => `${r.method} ${r.contentRange ?? ''} ${r.status}`)
+        expect(seen).toContain(`PUT bytes */${size} 410`)
+        expect(
+          since(from).filter((r) => r.query.includes('uploadType=resumable&fields')),
+        ).toHaveLength(1)
+        expect(placed).toMatchObject({ remotePath: `${TARGET}/ended.tar.xz`, renamed: false })
+        expect(emulator.fileAt(placed.remotePath)!.content!.equals(await readFile(path))).toBe(true)
+        expect(
+          [...emulator.store.files.values()].filter((f) => f.name.startsWith('ended')),
+        ).toHaveLength(1)
       } finally {
         await c.close()
       }

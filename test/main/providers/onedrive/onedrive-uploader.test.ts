@@ -7,14 +7,10 @@ import {
   sourceFile,
   type OpenConnection,
 } from '../../../conformance/conformance-steps.ts'
-import type { GraphEmulator } from '../../../emulators/graph/index.ts'
+import { quickXorOf, type GraphEmulator } from '../../../emulators/graph/index.ts'
 import { writeBackup } from '../../../support/backup-files.ts'
 import { tempDir } from '../../../support/cli-process.ts'
-import {
-  connectOneDrive,
-  oneDriveEnv,
-  startOneDriveEmulator,
-} from '../../../support/onedrive-fixture.ts'
+import { connectedOneDrive } from '../../../support/onedrive-fixture.ts'
 import { writeSettings } from '../../../support/upload-fixture.ts'
 
 const FRAGMENT = 12 * 320 * 1024
@@ -25,12 +21,7 @@ let emulator: GraphEmulator
 let home: { env: NodeJS.ProcessEnv; home: string; connectionId: string }
 
 beforeAll(async () => {
-  const started = await startOneDriveEmulator({ driveType: 'business' })
-  emulator = started.emulator
-  const env = oneDriveEnv(emulator, started.loopbackPort)
-  const connectionId = await connectOneDrive(env)
-  writeSettings(env.FTB_HOME!, { chunkSize: 4 * 1024 * 1024, adaptiveChunkSize: false })
-  home = { env, home: env.FTB_HOME!, connectionId }
+  ;({ emulator, home } = await connectedOneDrive({ driveType: 'business' }))
 }, 60_000)
 afterAll(async () => emulator?.close())
 
@@ -67,6 +58,26 @@ function uploadRequests(from: number) {
   return emulator.requests.slice(from).filter((r) => r.path.startsWith('/_upload/'))
 }
 
+/** Uploads `path` and kills it once two fragments are acknowledged; the last state saved. */
+async function crashAfterTwoFragments(path: string): Promise<unknown> {
+  const saved: unknown[] = []
+  const controller = new AbortController()
+  await withConnection(async (c) => {
+    const first = upload(c, path, {
+      context: {
+        signal: controller.signal,
+        // Killed once two fragments are acknowledged, before the third is sent.
+        saveResume: (state) => {
+          saved.push(state)
+          if (saved.length === 3) controller.abort(new Error('killed'))
+        },
+      },
+    })
+    await expect(first).rejects.toThrow('killed')
+  })
+  return saved.at(-1)
+}
+
 async function expectStored(placed: RemoteFile, path: string) {
   expect(emulator.stored(placed.remotePath)?.bytes.equals(await readFile(path))).toBe(true)
 }
@@ -75,33 +86,58 @@ describe('OneDrive uploader against the Graph emulator', () => {
   it('continues a crashed upload from the saved session: only the rest is sent, never with the token', async () => {
     const path = await writeBackup(tempDir('od'), 'crashed.tar.xz', LARGE, 21)
     const from = emulator.requests.length
-    const saved: unknown[] = []
-    const controller = new AbortController()
-    await withConnection(async (c) => {
-      const first = upload(c, path, {
-        context: {
-          signal: controller.signal,
-          // Killed once two fragments are acknowledged, before the third is sent.
-          saveResume: (state) => {
-            saved.push(state)
-            if (saved.length === 3) controller.abort(new Error('killed'))
-          },
-        },
-      })
-      await expect(first).rejects.toThrow('killed')
-    })
+    const saved = await crashAfterTwoFragments(path)
     const sent = uploadRequests(from).reduce((sum, r) => sum + r.bytes, 0)
     expect(sent).toBe(2 * FRAGMENT)
 
-    const placed = await withConnection((c) =>
-      upload(c, path, { context: { resume: saved.at(-1) } }),
-    )
+    const placed = await withConnection((c) => upload(c, path, { context: { resume: saved } }))
 
     await expectStored(placed, path)
     const puts = uploadRequests(from).filter((r) => r.method === 'PUT')
     expect(puts.reduce((sum, r) => sum + r.bytes, 0)).toBe(LARGE)
     expect(uploadRequests(from).every((r) => !r.authorization)).toBe(true)
     expect(placed.checksum.algorithm).toBe('quickxorhash')
+  })
+
+  it('after a crash whose saved session has expired by the restart, creates a new session and stores a verified file', async () => {
+    const path = await writeBackup(tempDir('od'), 'stale.tar.xz', LARGE, 30)
+    const from = emulator.requests.length
+    const saved = await crashAfterTwoFragments(path)
+    emulator.sessions.expireAll()
+
+    const resumedAt = emulator.requests.length
+    const placed = await withConnection((c) => upload(c, path, { context: { resume: saved } }))
+
+    const after = emulator.requests.slice(resumedAt)
+    expect(after[0]).toMatchObject({ method: 'GET', status: 404 })
+    expect(after[0]!.path.startsWith('/_upload/')).toBe(true)
+    const created = emulator.requests
+      .slice(from)
+      .filter((r) => r.path.endsWith('/createUploadSession'))
+    expect(created.map((r) => r.status)).toEqual([200, 200])
+    await expectStored(placed, path)
+    expect(placed).toMatchObject({ remotePath: `${FOLDER}/stale.tar.xz`, renamed: false })
+    expect(placed.checksum).toEqual({
+      algorithm: 'quickxorhash',
+      value: quickXorOf(await readFile(path)),
+    })
+    // The new session sent the whole file again, from its first byte.
+    const puts = uploadRequests(resumedAt).filter((r) => r.method === 'PUT')
+    expect(puts.reduce((sum, r) => sum + r.bytes, 0)).toBe(LARGE)
+  })
+
+  it('sends a file under 4 MB as one simple PUT to …:/content, with no upload session', async () => {
+    const path = await writeBackup(tempDir('od'), 'simple.tar.xz', 3 * 1024 * 1024, 31)
+    const from = emulator.requests.length
+    const placed = await withConnection((c) => upload(c, path))
+    await expectStored(placed, path)
+    const seen = emulator.requests.slice(from)
+    const content = seen.filter((r) => r.method === 'PUT')
+    expect(content).toHaveLength(1)
+    expect(content[0]!.path).toMatch(/:\/content$/)
+    expect(content[0]).toMatchObject({ status: 201, bytes: 3 * 1024 * 1024 })
+    expect(seen.some((r) => r.path.endsWith('/createUploadSession'))).toBe(false)
+    expect(uploadRequests(from)).toEqual([])
   })
 
   it('sizes fragments from the measured rate: after the first the rest are larger, in 320 KiB units under 60 MiB', async () => {

@@ -1,10 +1,27 @@
+import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { describe, expect, it } from 'vitest'
+import { rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { afterAll, describe, expect, it } from 'vitest'
+import { quickXorHashOfFile } from '../../../../src/main/providers/onedrive/quick-xor-file.ts'
 import {
   QuickXorHash,
   quickXorHashOf,
 } from '../../../../src/main/providers/onedrive/quick-xor-hash.ts'
 import { quickXorOf } from '../../../emulators/graph/quick-xor.ts'
+import { tempDir } from '../../../support/cli-process.ts'
+
+const dir = tempDir('quickxor')
+afterAll(() => rm(dir, { recursive: true, force: true }))
+
+/** rclone's QuickXorHash of a file (its own Go implementation), hex as `rclone hashsum` prints it. */
+async function rcloneQuickXor(path: string): Promise<string> {
+  const { stdout } = await promisify(execFile)('rclone', ['hashsum', 'quickxor', path], {
+    env: { ...process.env, RCLONE_CONFIG: join(dir, 'rclone.conf') },
+  })
+  return stdout.split(/\s+/)[0]!
+}
 
 /** Published vectors (input and digest in base64), as rclone's quickxorhash tests list them. */
 const VECTORS: Array<[string, string]> = [
@@ -40,4 +57,14 @@ describe('quickXorHash', () => {
       expect(hash.digest(), `chunks of ${step}`).toBe(whole)
     }
   })
+
+  it.each([0, 1, 159, 160, 161, 20 * 1024, 1024 * 1024 + 13])(
+    'agrees with rclone’s QuickXorHash on a file of %i bytes',
+    async (size) => {
+      const path = join(dir, `${size}.bin`)
+      await writeFile(path, randomBytes(size))
+      const ours = Buffer.from(await quickXorHashOfFile(path), 'base64').toString('hex')
+      expect(ours).toBe(await rcloneQuickXor(path))
+    },
+  )
 })
