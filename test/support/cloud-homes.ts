@@ -38,13 +38,31 @@ export interface CloudHome {
   uploadBytes(): number
 }
 
-/** One emulator per test file; a connected home per test. */
+/** A connected home per test, each with an emulator (an account) of its own. */
 export interface CloudKind {
   /** As the tests are named: "Google Drive", "OneDrive (business)". */
   name: string
   /** The provider's name in the window. */
   label: string
   start(): Promise<{ home(extra?: NodeJS.ProcessEnv): Promise<CloudHome>; close(): Promise<void> }>
+}
+
+/** Starts an emulator for each home asked for, and closes them all at the end. */
+function perHome<E extends { close(): Promise<void> }>(
+  startEmulator: () => Promise<E>,
+  connect: (emulator: E, extra: NodeJS.ProcessEnv) => Promise<CloudHome>,
+): ReturnType<CloudKind['start']> {
+  const open: E[] = []
+  return Promise.resolve({
+    home: async (extra = {}) => {
+      const emulator = await startEmulator()
+      open.push(emulator)
+      return connect(emulator, extra)
+    },
+    close: async () => {
+      for (const emulator of open.splice(0)) await emulator.close()
+    },
+  })
 }
 
 function flipBytes(bytes: Buffer): void {
@@ -103,8 +121,9 @@ function oneDriveHome(emulator: GraphEmulator, env: NodeJS.ProcessEnv, id: strin
     bytes: (name) => emulator.stored(`${TARGET}/${name}`)?.bytes,
     damage: (name) => flipBytes(emulator.stored(`${TARGET}/${name}`)!.bytes),
     plant: (name, body) => {
-      const parts = name.split('/')
-      let path = TARGET
+      // The target folder too: nothing may have been uploaded there yet.
+      const parts = [...TARGET.split('/').filter(Boolean), ...name.split('/')]
+      let path = ''
       for (const [i, part] of parts.entries()) {
         path = `${path}/${part}`
         const isFile = body !== undefined && i === parts.length - 1
@@ -127,35 +146,37 @@ function oneDriveHome(emulator: GraphEmulator, env: NodeJS.ProcessEnv, id: strin
 const GOOGLE_DRIVE: CloudKind = {
   name: 'Google Drive',
   label: 'Google Drive',
-  start: async () => {
-    const emulator = await startGoogle()
-    return {
-      home: async (extra = {}) => {
-        const env = googleEnv(emulator, { DROPBOX_APP_KEY: '', ...extra })
-        await configureGoogle(env)
-        return googleHome(emulator, env, await connectGoogle(env))
-      },
-      close: () => emulator.close(),
-    }
-  },
+  start: () =>
+    perHome(startGoogle, async (emulator, extra) => {
+      const env = googleEnv(emulator, { DROPBOX_APP_KEY: '', ...extra })
+      await configureGoogle(env)
+      return googleHome(emulator, env, await connectGoogle(env))
+    }),
 }
 
 function oneDrive(driveType: DriveType): CloudKind {
   return {
     name: `OneDrive (${driveType})`,
     label: 'OneDrive',
-    start: async () => {
-      const { emulator, loopbackPort } = await startOneDriveEmulator({ driveType })
-      return {
-        home: async (extra = {}) => {
-          const env = oneDriveEnv(emulator, loopbackPort, { DROPBOX_APP_KEY: '', ...extra })
+    start: () => {
+      const ports = new Map<GraphEmulator, number>()
+      return perHome(
+        async () => {
+          const { emulator, loopbackPort } = await startOneDriveEmulator({ driveType })
+          ports.set(emulator, loopbackPort)
+          return emulator
+        },
+        async (emulator, extra) => {
+          const env = oneDriveEnv(emulator, ports.get(emulator)!, { DROPBOX_APP_KEY: '', ...extra })
           return oneDriveHome(emulator, env, await connectOneDrive(env))
         },
-        close: () => emulator.close(),
-      }
+      )
     },
   }
 }
 
 /** Google Drive, and OneDrive with each of the hashes Graph reports (SHA-256, QuickXorHash). */
 export const CLOUD_KINDS: CloudKind[] = [GOOGLE_DRIVE, oneDrive('personal'), oneDrive('business')]
+
+/** One of each provider, for what does not depend on the hash (listing, pruning). */
+export const CLOUD_PROVIDERS: CloudKind[] = [GOOGLE_DRIVE, oneDrive('business')]
