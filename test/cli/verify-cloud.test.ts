@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { VerifyRun } from '../../src/main/verify/verify-runs.ts'
 import { writeBackup } from '../support/backup-files.ts'
 import { runCli, tempDirsPerTest } from '../support/cli-process.ts'
-import { CLOUD_KINDS, type CloudKind } from '../support/cloud-homes.ts'
+import { CLOUD_KINDS, cloudHomesFor } from '../support/cloud-homes.ts'
 import { parseJson } from '../support/upload-fixture.ts'
 
 // Several real CLI processes per test on a busy two-core machine.
@@ -24,17 +24,11 @@ interface HealthReport {
 }
 
 describe.each(CLOUD_KINDS)('verify through the CLI on $name', (kind) => {
-  let started: Awaited<ReturnType<CloudKind['start']>>
-  beforeAll(async () => {
-    started = await kind.start()
-  })
-  afterAll(async () => {
-    await started?.close()
-  })
+  const cloudHome = cloudHomesFor(kind)
 
   /** Two backups uploaded through the CLI; the stored copies equal the originals. */
   async function homeWithTwoBackups() {
-    const home = await started.home()
+    const home = await cloudHome()
     const backups = dir('verify-backups')
     for (const [seed, name] of [OLDER, NEWER].entries()) {
       const path = await writeBackup(backups, name, 400_000 + seed * 1000, 41 + seed)

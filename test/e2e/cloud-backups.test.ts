@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Settings } from '../../src/shared/settings-schema.ts'
 import { tempDir } from '../support/cli-process.ts'
-import { CLOUD_PROVIDERS, TARGET, type CloudKind } from '../support/cloud-homes.ts'
+import { CLOUD_PROVIDERS, TARGET, cloudHomesFor } from '../support/cloud-homes.ts'
 import { nightlyNames, uploadVerified } from '../support/verified-backups.ts'
 import { dropBackup, until, uploadedJob } from './app-harness.ts'
 import { appSuite } from './app-suite.ts'
@@ -24,17 +24,11 @@ async function showBackupsAt(page: Page, provider: string): Promise<string> {
 }
 
 describe.each(CLOUD_PROVIDERS)('$name from the window, against the real engine', (kind) => {
-  let started: Awaited<ReturnType<CloudKind['start']>>
-  beforeAll(async () => {
-    started = await kind.start()
-  })
-  afterAll(async () => {
-    await started?.close()
-  })
+  const cloudHome = cloudHomesFor(kind)
 
   /** The window over a home connected to the emulator (connecting is the *-connect tests'). */
   async function appOnCloud(settings: Partial<Settings> = {}) {
-    const cloud = await started.home()
+    const cloud = await cloudHome()
     const app = await open(settings, cloud.env)
     return { app, cloud }
   }
@@ -50,6 +44,7 @@ describe.each(CLOUD_PROVIDERS)('$name from the window, against the real engine',
       remotePath: `${TARGET}/${name}`,
       contentHash: expect.any(String),
       checksumAlgorithm: expect.stringMatching(/^(sha256|quickxor)/i),
+      verifiedBy: expect.any(String),
     })
     expect(cloud.bytes(name)?.equals(readFileSync(original))).toBe(true)
 

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest'
 import type { GdriveEmulator } from '../emulators/gdrive/index.ts'
 import { FOLDER_MIME } from '../emulators/gdrive/drive-store.ts'
 import type { DriveType, GraphEmulator } from '../emulators/graph/index.ts'
@@ -180,3 +181,18 @@ export const CLOUD_KINDS: CloudKind[] = [GOOGLE_DRIVE, oneDrive('personal'), one
 
 /** One of each provider, for what does not depend on the hash (listing, pruning). */
 export const CLOUD_PROVIDERS: CloudKind[] = [GOOGLE_DRIVE, oneDrive('business')]
+
+/**
+ * For a describe block: starts the kind before its tests and closes every emulator after them;
+ * returns the function that makes a connected home.
+ */
+export function cloudHomesFor(kind: CloudKind): (extra?: NodeJS.ProcessEnv) => Promise<CloudHome> {
+  let started: Awaited<ReturnType<CloudKind['start']>> | undefined
+  beforeAll(async () => {
+    started = await kind.start()
+  })
+  afterAll(async () => {
+    await started?.close()
+  })
+  return (extra) => started!.home(extra)
+}
