@@ -62,6 +62,24 @@ describe.each(CLOUD_PROVIDERS)('$name from the window, against the real engine',
     expect(readFileSync(join(folder, name)).equals(readFileSync(original))).toBe(true)
   })
 
+  it('refuses a copy changed in the cloud since its upload, says why, and leaves no file', async () => {
+    const { app, cloud } = await appOnCloud()
+    const name = 'dbBackup-Fermentrack_2026-11-23T08.00.00.tar.xz'
+    await uploadVerified(app.bridge.companion, tempDir('backups'), [name])
+    // The service reports checksums of the new bytes: only the upload's record tells them apart.
+    cloud.damage(name)
+    const page = await app.open()
+    await showBackupsAt(page, kind.label)
+
+    const folder = tempDir('e2e-cloud-refused')
+    app.bridge.restorePicker.folder = folder
+    await page.getByRole('button', { name: `Restore ${name}…` }).click()
+    const alert = page.getByRole('region', { name: `Restore of ${name}` }).getByRole('alert')
+    await until(() => alert.isVisible()).toBe(true)
+    expect(await alert.textContent()).toMatch(/does not match its upload .*nothing was restored/)
+    expect(readdirSync(folder)).toEqual([])
+  })
+
   it('the retention preview names what keepLast=3 lets go, and Prune now leaves exactly the kept files there', async () => {
     const { app, cloud } = await appOnCloud()
     const names = nightlyNames(8)
