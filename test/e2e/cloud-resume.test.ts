@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { JobView } from '../../src/shared/ipc-contract.ts'
 import { writeBackup } from '../support/backup-files.ts'
 import { startCli, tempDir, type RunningCli } from '../support/cli-process.ts'
@@ -34,10 +34,18 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close()
 })
+/** Engines a failed test left running: none may outlive it. */
+const engines: RunningCli[] = []
+afterEach(() => {
+  for (const engine of engines.splice(0))
+    if (engine.child.exitCode === null && engine.child.signalCode === null)
+      engine.child.kill('SIGKILL')
+})
 
 /** The app's engine and window: the bridge in its own process, a page of the app against it. */
 async function startWindow(env: NodeJS.ProcessEnv, dropDir: string) {
   const engine = startCli([rendererDir], env, BRIDGE)
+  engines.push(engine)
   const url = await engine.firstLine
   if (!url.startsWith('http'))
     throw new Error(`the bridge did not start:\n${engine.output().stderr}`)
