@@ -46,7 +46,10 @@ const EXIT: Record<VerifyRun['outcome'], number> = {
 
 function runLine(run: VerifyRun): string {
   const what = run.names.length > 0 ? run.names.join(', ') : 'no backup'
-  if (run.outcome === 'verified') return `Verified ${what} at ${run.connection_id}.`
+  if (run.outcome === 'verified') {
+    const by = [...new Set(run.checked_by ?? [])].join(', ')
+    return `Verified ${what} at ${run.connection_id}${by ? ` by ${by}` : ''}.`
+  }
   if (run.outcome === 'size_only')
     return `Not verified at ${run.connection_id}: ${run.reason ?? ''}`.trim()
   return `FAILED at ${run.connection_id} (${what}): ${run.reason ?? run.outcome}`

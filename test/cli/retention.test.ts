@@ -6,6 +6,7 @@ import { runCli, startCli, tempDirsPerTest } from '../support/cli-process.ts'
 import { history, parseJson, stopCli, writeSettings } from '../support/upload-fixture.ts'
 import { waitForOutput, waitWhileRunning } from '../support/wait-for.ts'
 import { WEBDAV_SERVERS, type WebdavServer } from '../support/webdav-servers.ts'
+import { CLOUD_PROVIDERS, TARGET } from '../support/cloud-homes.ts'
 
 // Several real CLI processes per test; a busy two-core machine needs more than the default.
 vi.setConfig({ testTimeout: 120_000 })
@@ -32,8 +33,11 @@ interface Destination {
   env: NodeJS.ProcessEnv
   /** The destination's id, as prune reports it. */
   id: string
-  /** The backups folder on disk, read without our client. */
-  target: string
+  /**
+   * The names in the backups folder (or in `sub`folder of it), read without our client: from
+   * disk, or from the emulator's storage.
+   */
+  names(sub?: string): string[]
   backups: string
   /**
    * Puts a file (or, without a body, a folder) into the backups folder the way a person would,
@@ -43,7 +47,7 @@ interface Destination {
 }
 
 /** A fresh FTB_HOME whose only destination is a local folder (the NAS of these tests). */
-function localHome(): Destination {
+function localHome(): Destination & { target: string } {
   const nas = dir('nas')
   const env: NodeJS.ProcessEnv = {
     FTB_HOME: join(dir('home'), 'fresh'),
@@ -58,7 +62,8 @@ function localHome(): Destination {
       writeFileSync(join(target, name), body)
     }
   }
-  return { env, id: 'local', target, backups: dir('backups'), plant }
+  const names = (sub = '') => readdirSync(join(target, sub))
+  return { env, id: 'local', target, names, backups: dir('backups'), plant }
 }
 
 let runs = 0
@@ -95,7 +100,8 @@ async function webdavHome(server: WebdavServer): Promise<Destination> {
       await send('MKCOL', parts.slice(0, depth).join('/') + '/')
     if (body !== undefined) await send('PUT', parts.join('/'), body)
   }
-  return { env, id, target: join(server.root, folder), backups: dir('backups'), plant }
+  const names = (sub = '') => readdirSync(join(server.root, folder, sub))
+  return { env, id, names, backups: dir('backups'), plant }
 }
 
 interface DestinationKind {
@@ -113,6 +119,23 @@ const DESTINATIONS: DestinationKind[] = [
     start: async () => {
       const server = await kind.start()
       return { home: () => webdavHome(server), close: () => server.close() }
+    },
+  })),
+  ...CLOUD_PROVIDERS.map((kind) => ({
+    name: kind.name,
+    start: async () => {
+      const emulator = await kind.start()
+      const home = async (): Promise<Destination> => {
+        const cloud = await emulator.home()
+        return {
+          env: cloud.env,
+          id: cloud.connectionId,
+          names: (sub) => cloud.names(sub ? `${TARGET}/${sub}` : TARGET),
+          backups: dir('backups'),
+          plant: async (name, body) => cloud.plant(name, body),
+        }
+      }
+      return { home, close: () => emulator.close() }
     },
   })),
 ]
@@ -141,7 +164,7 @@ describe.each(DESTINATIONS)('prune through the CLI on $name', (kind) => {
 
   it('prune --dry-run lists exactly what prune then deletes; 3 backups and the planted files remain', async () => {
     const destination = await started.home()
-    const { env, id, target, backups } = destination
+    const { env, id, names, backups } = destination
     await uploadSeven(env, backups)
     await plantOthers(destination)
     expect((await runCli(['retention', '--keep-last', '3'], env)).code).toBe(0)
@@ -149,7 +172,7 @@ describe.each(DESTINATIONS)('prune through the CLI on $name', (kind) => {
     const dry = await runCli(['prune', '--dry-run', '--json'], env)
     expect(dry.code, dry.stderr).toBe(0)
     const planned = parseJson<PruneReport>(dry)
-    expect(readdirSync(target).sort()).toEqual([...NAMES, 'notes.txt', 'old'].sort())
+    expect(names().sort()).toEqual([...NAMES, 'notes.txt', 'old'].sort())
     const [local] = planned.destinations
     expect(local!.connection_id).toBe(id)
     expect(local!.remove.map((r) => r.name)).toEqual(NAMES.slice(0, 4).reverse())
@@ -159,8 +182,8 @@ describe.each(DESTINATIONS)('prune through the CLI on $name', (kind) => {
     expect(done.code, done.stderr).toBe(0)
     const pruned = parseJson<PruneReport>(done)
     expect(pruned.destinations[0]!.remove).toEqual(local!.remove)
-    expect(readdirSync(target).sort()).toEqual([...NAMES.slice(4), 'notes.txt', 'old'].sort())
-    expect(readdirSync(join(target, 'old'))).toEqual([NAMES[0]])
+    expect(names().sort()).toEqual([...NAMES.slice(4), 'notes.txt', 'old'].sort())
+    expect(names('old')).toEqual([NAMES[0]])
 
     const log = readFileSync(join(env.FTB_HOME!, 'logs', 'companion.log'), 'utf8')
     for (const removed of local!.remove) {
@@ -184,7 +207,7 @@ describe.each(DESTINATIONS)('prune through the CLI on $name', (kind) => {
 
   it('auto-prune: with keepLast=3, seven uploads one after another leave the 3 newest and the planted files', async () => {
     const destination = await started.home()
-    const { env, target, backups } = destination
+    const { env, names, backups } = destination
     expect((await runCli(['retention', '--keep-last', '3'], env)).code).toBe(0)
     await plantOthers(destination)
 
@@ -194,8 +217,8 @@ describe.each(DESTINATIONS)('prune through the CLI on $name', (kind) => {
       expect(result.code, result.stderr).toBe(0)
     }
 
-    expect(readdirSync(target).sort()).toEqual([...NAMES.slice(4), 'notes.txt', 'old'].sort())
-    expect(readdirSync(join(target, 'old'))).toEqual([NAMES[0]])
+    expect(names().sort()).toEqual([...NAMES.slice(4), 'notes.txt', 'old'].sort())
+    expect(names('old')).toEqual([NAMES[0]])
     const { jobs } = await history(env)
     const marks = jobs.map((job) => [job.name, job.pruned?.by ?? null])
     expect(marks.sort()).toEqual(NAMES.map((name, i) => [name, i < 4 ? 'keepLast=3' : null]).sort())
@@ -204,7 +227,7 @@ describe.each(DESTINATIONS)('prune through the CLI on $name', (kind) => {
   })
 
   it('deletes nothing when no backup there was verified by an upload', async () => {
-    const { env, target, backups, plant } = await started.home()
+    const { env, names, backups, plant } = await started.home()
     for (const [i, name] of NAMES.entries())
       await plant(name, readFileSync(await writeBackup(backups, name, 20_000, i)))
     expect((await runCli(['retention', '--keep-last', '3'], env)).code).toBe(0)
@@ -218,18 +241,18 @@ describe.each(DESTINATIONS)('prune through the CLI on $name', (kind) => {
       ...Array(3).fill(['keepLast', 'no newer verified backup']),
       ...Array(4).fill(['no newer verified backup']),
     ])
-    expect(readdirSync(target).sort()).toEqual([...NAMES].sort())
+    expect(names().sort()).toEqual([...NAMES].sort())
   })
 
   it('with retention off (the default) prune deletes nothing and lists nothing', async () => {
-    const { env, id, target, backups } = await started.home()
+    const { env, id, names, backups } = await started.home()
     await uploadSeven(env, backups)
 
     const result = await runCli(['prune'], env)
 
     expect(result.code, result.stderr).toBe(0)
     expect(result.stdout).toContain(`${id}: retention is off; nothing to prune.`)
-    expect(readdirSync(target).sort()).toEqual([...NAMES].sort())
+    expect(names().sort()).toEqual([...NAMES].sort())
   })
 })
 

@@ -68,7 +68,7 @@ describe('verify', () => {
     })
     const two = await runCli(['verify', '--connection', 'local', '--sample', '2'], env)
     expect(two.code, two.stderr).toBe(0)
-    expect(two.stdout).toBe(`Verified ${NEWER}, ${OLDER} at local.\n`)
+    expect(two.stdout).toBe(`Verified ${NEWER}, ${OLDER} at local by sha256 recorded at upload.\n`)
     expect(recorded(env.FTB_HOME).map((r) => [r.names, r.outcome])).toEqual([
       [[NEWER], 'verified'],
       [[NEWER, OLDER], 'verified'],

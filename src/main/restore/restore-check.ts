@@ -19,10 +19,12 @@ interface Expected {
 }
 
 /**
- * Checks a downloaded backup, best evidence first: the checksum the destination keeps and lists
- * (it is the stored file's own), then the one our upload recorded, then what the provider's
- * download checked itself; with none of them, the size alone, and the result says so and why.
- * A checksum that differs throws `restore_mismatch`.
+ * Checks a downloaded backup against every checksum there is for it that can be computed here:
+ * the one the destination keeps and lists (the stored file's own), and the one our upload
+ * recorded. Both must match: a copy changed at the destination gets a fresh checksum there that
+ * its own bytes satisfy, and only the record of the upload tells it is no longer what was sent.
+ * With neither, what the provider's download checked itself; with nothing, the size alone, and
+ * the result says so and why. A checksum that differs throws `restore_mismatch`.
  */
 export async function checkRestored(
   provider: Pick<Provider, 'downloadCheck' | 'localChecksum'>,
@@ -33,6 +35,7 @@ export async function checkRestored(
   const { size } = await stat(file)
   if (size !== entry.size)
     throw restoreMismatch(entry, `${size} bytes arrived, ${entry.size} expected`)
+  let matched: string | undefined
   for (const expected of expectations(entry, job)) {
     const actual =
       (await localChecksum(file, expected.algorithm)) ??
@@ -42,8 +45,10 @@ export async function checkRestored(
     if (actual === null) continue
     if (actual !== expected.value)
       throw restoreMismatch(entry, `${expected.algorithm} differs from ${expected.by}`)
-    return { verified: true, by: expected.by }
+    // The best evidence names the result; the rest must agree with it all the same.
+    matched ??= expected.by
   }
+  if (matched) return { verified: true, by: matched }
   if (provider.downloadCheck) return { verified: true, by: provider.downloadCheck }
   return { verified: false, by: `its size only: ${sizeOnlyReason(job)}` }
 }

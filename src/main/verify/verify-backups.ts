@@ -58,7 +58,7 @@ async function checkNewest(
     const unverified = results.find((r) => !r.verified)
     if (unverified)
       return done('size_only', `${nameOf(unverified)} was checked by ${unverified.verified_by}`)
-    return done('verified', null)
+    return { ...done('verified', null), checked_by: results.map((r) => r.verified_by) }
   } catch (error) {
     if (isAppError(error, 'usage') || isAppError(error, 'connection_not_found')) throw error
     const outcome = isAppError(error, 'restore_mismatch') ? 'mismatch' : 'error'

@@ -11,6 +11,11 @@ export interface VerifyRun {
   at: string
   /** The backups it downloaded and checked, newest first. */
   names: string[]
+  /**
+   * What each backup in `names` was checked against ("sha256 kept by the destination"), in the
+   * same order; absent from runs recorded before it was kept, and from runs that failed.
+   */
+  checked_by?: string[]
   outcome: VerifyOutcome
   /** Why it was not verified (a mismatch, an error, a size-only check); null when it was. */
   reason: string | null
