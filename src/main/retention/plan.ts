@@ -1,11 +1,6 @@
 import { createFileFilter } from '../watch/file-filter.ts'
 import type { RetentionPolicy } from '../../shared/settings-schema.ts'
-import {
-  backupTime,
-  localDay,
-  localIsoWeek,
-  localMonth,
-} from '../../shared/backup-stamp.ts'
+import { backupTime, localDay, localIsoWeek, localMonth } from '../../shared/backup-stamp.ts'
 
 /** One file listed at a destination, and whether the queue verified an upload of it. */
 export interface ListedBackup {
