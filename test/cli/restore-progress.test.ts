@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { MIB, writeBackup } from '../support/backup-files.ts'
 import { runCli, tempDir, transcript } from '../support/cli-process.ts'
-import { startRclone, type WebdavServer } from '../support/webdav-servers.ts'
+import { connectWebdav, startRclone, type WebdavServer } from '../support/webdav-servers.ts'
 
 // Real CLI processes; the server is slowed so a download lasts long enough to show progress.
 vi.setConfig({ testTimeout: 180_000 })
@@ -21,22 +21,7 @@ beforeAll(async () => {
   // 1 MiB/s each way: a 3 MiB backup takes seconds to come back, whatever the machine.
   server = await startRclone(['--bwlimit', '1M'])
   env = { FTB_HOME: tempDir('progress-home'), FTB_SECRET_STORE: 'file', DROPBOX_APP_KEY: '' }
-  const connected = await runCli(
-    [
-      'connect',
-      'webdav',
-      '--url',
-      server.url,
-      '--username',
-      server.username,
-      '--password-stdin',
-      '--json',
-    ],
-    env,
-    `${server.password}\n`,
-  )
-  expect(connected.code, connected.stderr).toBe(0)
-  connectionId = (JSON.parse(connected.stdout) as { connection_id: string }).connection_id
+  connectionId = await connectWebdav(server, env)
   source = await writeBackup(tempDir('progress-pi'), NAME, 3 * MIB, 9)
   const uploaded = await runCli(['upload', source, '--connection', connectionId, '--json'], env)
   expect(uploaded.code, uploaded.stderr).toBe(0)
