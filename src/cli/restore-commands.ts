@@ -69,10 +69,7 @@ export async function restoreCommand(
 async function requireFolder(path: string): Promise<void> {
   const found = await stat(path).catch(() => null)
   if (!found?.isDirectory())
-    throw new AppError(
-      'restore_folder_missing',
-      `There is no folder ${path} to restore into: create it, or name another with --to.`,
-    )
+    throw new AppError('restore_folder_missing', `There is no folder ${path} to restore into.`)
 }
 
 /**
