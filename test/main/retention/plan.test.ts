@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { planRetention, type ListedBackup } from '../../../src/main/retention/plan.ts'
 import type { RetentionPolicy } from '../../../src/shared/settings-schema.ts'
+import { inTimeZone } from '../../support/time-zone.ts'
+
+// Names are made from UTC times here; plan-local-time.test.ts covers other zones.
+inTimeZone('UTC')
 
 const FOLDER = '/Fermentrack Backups'
 const PATTERNS = ['*.tar.xz', '*.zip']
