@@ -1,8 +1,9 @@
+import { stat } from 'node:fs/promises'
 import { basename, resolve } from 'node:path'
 import { AppError } from '../shared/app-error.ts'
 import type { Engine } from '../main/engine.ts'
 import { RestoreStopped } from '../main/restore/partial-download.ts'
-import { downloadsFolder } from '../main/restore/remote-backups.ts'
+import { downloadsFolder } from '../main/restore/downloads-folder.ts'
 import type { RestoreResult } from '../main/restore/restore-backup.ts'
 import { ProgressMeter } from '../main/uploads/progress-meter.ts'
 import { formatBytes, printJson } from './output.ts'
@@ -35,6 +36,8 @@ export async function restoreCommand(
       'Say which destination to restore from: `restore <name> --connection ID` (see `connections`).',
     )
   const toDir = resolve(options.to ?? downloadsFolder(process.env))
+  // A typo in --to must not grow a new folder tree; the default Downloads is made if missing.
+  if (options.to !== undefined) await requireFolder(toDir)
   const view = new ProgressView()
   let meter: ProgressMeter | undefined
   const stop = new AbortController()
@@ -61,6 +64,12 @@ export async function restoreCommand(
   } finally {
     process.off('SIGINT', interrupt)
   }
+}
+
+async function requireFolder(path: string): Promise<void> {
+  const found = await stat(path).catch(() => null)
+  if (!found?.isDirectory())
+    throw new AppError('restore_folder_missing', `There is no folder ${path} to restore into.`)
 }
 
 /**

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path'
+import { isDeepStrictEqual } from 'node:util'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { AppError } from '../shared/app-error.ts'
 import { missingPermissionMessage } from '../shared/connection-status.ts'
@@ -6,6 +7,7 @@ import type { Engine } from '../main/engine.ts'
 import { FINISHED, type Job } from '../main/uploads/job-types.ts'
 import { sourceFileAt } from '../main/uploads/source-file.ts'
 import type { WatchStatus } from '../main/watch/folder-watcher.ts'
+import type { Settings } from '../shared/settings-schema.ts'
 import { checksumText, printJson } from './output.ts'
 import { ProgressView } from './progress-view.ts'
 
@@ -32,6 +34,11 @@ export async function watchCommand(engine: Engine, dir: string | undefined): Pro
   )
   engine.uploads.on('progress', (job, progress) => view.progress(job, progress))
   await engine.uploads.process()
+  // Hand edits of settings.json (retention turned on, a bandwidth cap) apply while this runs.
+  const settingsWatch = engine.watchSettingsFile((problem) => view.line(`Warning: ${problem}`))
+  engine.settings.onChange((next, { origin, previous }) => {
+    if (origin === 'file') view.line(editedLine(engine.settings.file, next, previous))
+  })
   const watch = dir
     ? watchOne(engine, view, resolve(dir), destinations)
     : engine.watchSources(
@@ -44,6 +51,7 @@ export async function watchCommand(engine: Engine, dir: string | undefined): Pro
   await untilSignal()
   view.line('Stopping: unfinished uploads are saved and resume on the next start.')
   await watch.close()
+  await settingsWatch.close()
   await engine.close()
 }
 
@@ -61,6 +69,29 @@ function statusLine(view: ProgressView, status: WatchStatus, to: string[], named
     view.line(`Watching ${status.dir}${named} → ${to.length ? to.join(', ') : 'no destination'}`)
   if (status.state === 'unavailable')
     view.line(`Waiting for the folder${named}: ${status.error.message}`)
+}
+
+/** What the folder watchers were started with: these wait for the next start of `watch`. */
+const WATCHER_SETTINGS: readonly string[] = [
+  'sources',
+  'patterns',
+  'includeSubfolders',
+  'settleSeconds',
+  'usePolling',
+]
+
+/** Which settings an edit from outside changed, and when each applies. */
+function editedLine(file: string, next: Settings, previous: Settings): string {
+  const keys = (Object.keys(next) as (keyof Settings)[]).filter(
+    (key) => !isDeepStrictEqual(next[key], previous[key]),
+  )
+  const later = keys.filter((key) => WATCHER_SETTINGS.includes(key))
+  const now = keys.filter((key) => !WATCHER_SETTINGS.includes(key))
+  const parts = [
+    now.length > 0 ? `${now.join(', ')} in effect now` : '',
+    later.length > 0 ? `${later.join(', ')} at the next start of watch` : '',
+  ]
+  return `Settings changed in ${file}: ${parts.filter(Boolean).join('; ')}.`
 }
 
 function foundLine(count: number, folder: string, named: string): string {

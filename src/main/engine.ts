@@ -15,6 +15,7 @@ import { PING_ACCOUNT } from './health/health-ping.ts'
 import { providerIds } from './providers/registry.ts'
 import { homePaths, resolveHome } from './store/home.ts'
 import { SettingsStore } from './store/settings-store.ts'
+import { watchSettingsFile, type SettingsFileWatch } from './store/settings-file-watch.ts'
 import { uploadBucket } from './net/bandwidth-limit.ts'
 import { applyBandwidthLimit } from './net/bandwidth-setting.ts'
 import { isStorageFailure } from './uploads/storage-failure.ts'
@@ -92,6 +93,11 @@ export interface Engine {
   ): FolderWatch
   /** Prunes after each verified upload where retention is on (see AutoPrune). */
   autoPrune: AutoPrune
+  /**
+   * While the app or `watch` runs: an edit of settings.json from outside reaches the settings'
+   * listeners as a save does. `report` gets a bad edit's one line (also logged).
+   */
+  watchSettingsFile(report: (problem: string) => void): SettingsFileWatch
   /**
    * Revokes and forgets a connection, and cancels the work that was waiting for it. `warning`
    * (not_revoked) says Dropbox could not be reached to revoke it; it is gone here all the same.
@@ -212,6 +218,11 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
       return { close: async () => void (await Promise.all(watches.map((w) => w.close()))) }
     },
     autoPrune,
+    watchSettingsFile: (report) =>
+      watchSettingsFile(settings, (problem) => {
+        log.warn(problem)
+        report(problem)
+      }),
     disconnect: async (id) => {
       const outcome = await connections.disconnect(id)
       uploads.forget(id)

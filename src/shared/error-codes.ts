@@ -177,6 +177,10 @@ export const ERROR_CODES = {
       'The downloaded backup does not match its checksum: the copy at the storage provider is damaged or was changed, and nothing was restored.',
     fix: 'Restore an older backup, and check the storage for damage.',
   },
+  restore_folder_missing: {
+    cause: 'The folder named with --to does not exist, or is not a folder.',
+    fix: 'Create it, or name another with --to; without --to it goes to your Downloads folder (made if missing). Nothing was downloaded.',
+  },
   restore_stopped: {
     cause: 'The restore was stopped before the download finished; what arrived is kept.',
     fix: 'Run the same restore again: it continues where it stopped.',

@@ -21,7 +21,7 @@ import {
 } from '../support/upload-fixture.ts'
 import { startCountingProxy } from '../support/counting-proxy.ts'
 import { waitFor } from '../support/wait-for.ts'
-import { startRclone, type WebdavServer } from '../support/webdav-servers.ts'
+import { connectWebdav, startRclone, type WebdavServer } from '../support/webdav-servers.ts'
 
 // Several real CLI processes per test on a busy two-core machine.
 vi.setConfig({ testTimeout: 120_000 })
@@ -63,19 +63,13 @@ async function webdav(): Promise<Destination> {
   rclone ??= await startRclone()
   const server = rclone
   const env = { FTB_HOME: dir('restore-webdav-home'), FTB_SECRET_STORE: 'file' }
-  const args = ['connect', 'webdav', '--url', server.url, '--username', server.username]
-  const connected = await runCli(
-    [...args, '--password-stdin', '--json'],
-    env,
-    `${server.password}\n`,
-  )
-  expect(connected.code, connected.stderr).toBe(0)
+  const connectionId = await connectWebdav(server, env)
   // One server for the file's tests: each test has a remote folder of its own.
   const folder = `Restore ${++webdavTests}`
   writeSettings(env.FTB_HOME, { remoteFolder: `/${folder}` })
   return {
     env,
-    connectionId: (JSON.parse(connected.stdout) as { connection_id: string }).connection_id,
+    connectionId,
     folder: `/${folder}`,
     storedPath: (name) => join(server.root, folder, name),
     close: async () => {},
@@ -318,22 +312,7 @@ describe('restore: partial files', () => {
     const proxy = await startCountingProxy(slow.url)
     try {
       const env = { FTB_HOME: dir('restore-slow-home'), FTB_SECRET_STORE: 'file' }
-      const connected = await runCli(
-        [
-          'connect',
-          'webdav',
-          '--url',
-          `${proxy.url}/`,
-          '--username',
-          slow.username,
-          '--password-stdin',
-          '--json',
-        ],
-        env,
-        `${slow.password}\n`,
-      )
-      expect(connected.code, connected.stderr).toBe(0)
-      const id = (JSON.parse(connected.stdout) as { connection_id: string }).connection_id
+      const id = await connectWebdav(slow, env, `${proxy.url}/`)
       const big = 'dbBackup-Fermentrack_2026-04-01T08.00.00.tar.xz'
       const source = await writeBackup(dir('restore-source'), big, 12 * MIB, 3)
       const uploaded = await runCli(['upload', source, '--connection', id, '--json'], env)

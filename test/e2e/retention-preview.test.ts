@@ -86,6 +86,23 @@ describe('the retention preview in the window, against the real engine', () => {
     await until(() => form.getByText('Nothing would be removed.').isVisible()).toBe(true)
   })
 
+  it('settings.json edited by hand while the window is open: the editor shows the new policy and its preview', async () => {
+    const { app, folder } = await withVerifiedBackups(10)
+    const page = await app.open()
+    const form = await openRetention(page)
+    expect(await form.getByLabel('Keep the newest').inputValue()).toBe('')
+
+    const file = join(app.env.FTB_HOME!, 'settings.json')
+    const edited = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>
+    edited.retention = { keepLast: 3 }
+    writeFileSync(file, JSON.stringify(edited, null, 2))
+
+    await until(() => form.getByLabel('Keep the newest').inputValue()).toBe('3')
+    await until(() => form.getByText('These 7 backups would be removed').isVisible()).toBe(true)
+    // Shown, not applied: nothing is deleted until a prune.
+    expect(readdirSync(folder)).toHaveLength(11)
+  })
+
   it('refuses a rule the settings schema refuses, before asking main', async () => {
     const { app } = await withVerifiedBackups(2)
     const page = await app.open()

@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { chmodSync, chownSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { tempDir } from './cli-process.ts'
+import { expect } from 'vitest'
+import { runCli, tempDir } from './cli-process.ts'
 import { freePort } from './dropbox-fixture.ts'
 
 /**
@@ -226,4 +227,20 @@ export async function startApache(options: ApacheOptions = {}): Promise<WebdavSe
       rmSync(base, { recursive: true, force: true })
     },
   }
+}
+
+/** `connect webdav` through the real CLI, the password on stdin; returns the connection id. */
+export async function connectWebdav(
+  server: WebdavServer,
+  env: NodeJS.ProcessEnv,
+  url = server.url,
+): Promise<string> {
+  const args = ['connect', 'webdav', '--url', url, '--username', server.username]
+  const connected = await runCli(
+    [...args, '--password-stdin', '--json'],
+    env,
+    `${server.password}\n`,
+  )
+  expect(connected.code, connected.stderr).toBe(0)
+  return (JSON.parse(connected.stdout) as { connection_id: string }).connection_id
 }

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events'
+import { isDeepStrictEqual } from 'node:util'
 import { AppError, isAppError } from '../../shared/app-error.ts'
 import {
   commands,
@@ -12,15 +13,16 @@ import {
   type WindowMemoryChange,
 } from '../../shared/ipc-contract.ts'
 import type { ProviderConfigureRequest } from '../../shared/provider-settings.ts'
-import type { Source } from '../../shared/settings-schema.ts'
+import type { Settings, Source } from '../../shared/settings-schema.ts'
 import { sourceProblem } from '../../shared/source-check.ts'
 import type { RedirectKind } from '../auth/redirect-receiver.ts'
 import type { Engine } from '../engine.ts'
 import type { FolderWatch } from '../watch/folder-watcher.ts'
+import type { SettingsFileWatch } from '../store/settings-file-watch.ts'
 import { WatchSummary } from './watch-summary.ts'
 import type { Job } from '../uploads/job-types.ts'
 import { sourceFileAt } from '../uploads/source-file.ts'
-import { downloadsFolder } from '../restore/remote-backups.ts'
+import { downloadsFolder } from '../restore/downloads-folder.ts'
 import { CloudRestores, type RestoreShell } from './cloud-restores.ts'
 import { EventThrottle } from './event-throttle.ts'
 import { toJobView } from './job-view.ts'
@@ -85,6 +87,7 @@ export class CompanionService extends EventEmitter<Emitted> {
   private readonly retention: RetentionEditor
   private readonly restores: CloudRestores
   private watch: FolderWatch | undefined
+  private settingsWatch: SettingsFileWatch | undefined
   private readonly watchSummary = new WatchSummary()
   private readonly spaceRefresh = new Map<string, NodeJS.Timeout>()
   private readonly windowMemory: WindowMemoryStore
@@ -129,6 +132,9 @@ export class CompanionService extends EventEmitter<Emitted> {
     this.engine.uploads.on('progress', (job, p) =>
       this.progress.push(job.id, { jobId: job.id, ...p, etaSeconds: p.etaSeconds ?? null }),
     )
+    this.engine.settings.onChange((next, { origin, previous }) => {
+      if (origin === 'file') this.settingsEditedOutside(next, previous)
+    })
   }
 
   /** Runs the queue, watches the configured folder, and reads each account's space afresh. */
@@ -139,12 +145,15 @@ export class CompanionService extends EventEmitter<Emitted> {
     this.health.start()
     // The weekly restore check (`verifySchedule`): it looks at the setting each time it is due.
     this.engine.verify.schedule.start()
+    // A bad hand edit is logged (by the engine); the window keeps showing the settings in effect.
+    this.settingsWatch = this.engine.watchSettingsFile(() => {})
   }
 
   async stop(): Promise<void> {
     this.restores.stop()
     for (const timer of this.spaceRefresh.values()) clearTimeout(timer)
     this.health.stop()
+    await this.settingsWatch?.close()
     await this.watch?.close()
     await this.engine.close()
   }
@@ -310,6 +319,20 @@ export class CompanionService extends EventEmitter<Emitted> {
       bandwidthLimit: s.bandwidthLimit,
       bandwidthSchedule: s.bandwidthSchedule,
     }
+  }
+
+  /**
+   * settings.json changed from outside (a hand edit, the CLI): the window hears of it as of a save
+   * here, and what a save would restart is restarted.
+   */
+  private settingsEditedOutside(next: Settings, previous: Settings): void {
+    this.send('settings.changed', this.settingsView())
+    this.send('retention.changed', this.retention.view())
+    const differs = (key: keyof Settings) => !isDeepStrictEqual(next[key], previous[key])
+    if (differs('sources') || differs('patterns')) this.restartWatch()
+    if (differs('localDestination')) this.sendStatus()
+    void this.engine.uploads.nudge()
+    void this.health.refresh()
   }
 
   /** A new watcher scans the folder afresh: that is also "upload new backups now". */

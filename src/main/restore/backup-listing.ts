@@ -1,6 +1,7 @@
 import type { RemoteEntry } from '../providers/provider.ts'
 import type { JobReader } from '../uploads/job-reader.ts'
 import { createFileFilter } from '../watch/file-filter.ts'
+import { backupTime as stampedOrModified } from '../../shared/backup-stamp.ts'
 
 /** One backup at a destination, as `backups --json` prints it. */
 export interface RemoteBackup {
@@ -17,21 +18,9 @@ export interface RemoteBackup {
   source?: string | null
 }
 
-/** Fermentrack writes its backups as "..._YYYY-MM-DDTHH.MM.SS.tar.xz" (local time, no zone). */
-const STAMP = /(\d{4})-(\d{2})-(\d{2})T(\d{2})\.(\d{2})\.(\d{2})/
-
-/** Sortable time of a backup: the stamp in its name, else the server's time, else 0. */
+/** Sortable time of a backup: the (local) stamp in its name, else the server's time, else 0. */
 export function backupTime(entry: Pick<RemoteEntry, 'name' | 'modified'>): number {
-  const match = STAMP.exec(entry.name)
-  if (match) {
-    const [, y, mo, d, h, mi, s] = match
-    const iso = `${y}-${mo}-${d}T${h}:${mi}:${s}.000Z`
-    const stamped = Date.parse(iso)
-    // Date.parse rolls "13-45" over into a later month: only a stamp that reads back is a time.
-    if (!Number.isNaN(stamped) && new Date(stamped).toISOString() === iso) return stamped
-  }
-  const modified = entry.modified ? Date.parse(entry.modified) : NaN
-  return Number.isNaN(modified) ? 0 : modified
+  return stampedOrModified(entry.name, entry.modified) ?? 0
 }
 
 /** Newest first by backupTime, ties by name, so the order never depends on the listing's. */

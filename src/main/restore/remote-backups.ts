@@ -1,5 +1,3 @@
-import { homedir } from 'node:os'
-import { join } from 'node:path'
 import { AppError, isAppError } from '../../shared/app-error.ts'
 import type { ConnectionService } from '../auth/connection-service.ts'
 import type { SettingsStore } from '../store/settings-store.ts'
@@ -82,9 +80,4 @@ export class RemoteBackups {
     }
     return all.sort(newestFirst)
   }
-}
-
-/** Where a restore goes by default: the user's Downloads folder (XDG's name for it first). */
-export function downloadsFolder(env: NodeJS.ProcessEnv): string {
-  return env.XDG_DOWNLOAD_DIR || join(env.HOME || homedir(), 'Downloads')
 }

@@ -1,5 +1,6 @@
 import { createFileFilter } from '../watch/file-filter.ts'
 import type { RetentionPolicy } from '../../shared/settings-schema.ts'
+import { backupTime, localDay, localIsoWeek, localMonth } from '../../shared/backup-stamp.ts'
 
 /** One file listed at a destination, and whether the queue verified an upload of it. */
 export interface ListedBackup {
@@ -65,46 +66,11 @@ export function describePolicy(policy: RetentionPolicy): string {
   return rules.length === 0 ? 'off' : rules.map(([rule, n]) => `${rule}=${n}`).join(', ')
 }
 
-// Fermentrack names its archives with a UTC time such as "2026-12-06T05.51.49".
-const STAMP = /(\d{4})-(\d{2})-(\d{2})T(\d{2})\.(\d{2})\.(\d{2})/
-
-/** The backup's time: from the name (a real date only), else the modified time, else null. */
-export function backupTime(name: string, modified: string | null): number | null {
-  const match = STAMP.exec(name)
-  if (match) {
-    const [y, mo, d, h, mi, s] = match.slice(1).map(Number) as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ]
-    const time = Date.UTC(y, mo - 1, d, h, mi, s)
-    const back = new Date(time)
-    // Date.UTC rolls "02-31" over into March: such a name is not a date.
-    if (back.getUTCMonth() === mo - 1 && back.getUTCDate() === d && h < 24 && mi < 60 && s < 60)
-      return time
-  }
-  const parsed = modified === null ? NaN : Date.parse(modified)
-  return Number.isNaN(parsed) ? null : parsed
-}
-
-/** ISO week "2026-W49" (UTC), so a week that spans New Year is one bucket, as restic counts. */
-function isoWeek(time: number): string {
-  const date = new Date(time)
-  const weekday = (date.getUTCDay() + 6) % 7
-  const thursday = new Date(time - weekday * DAY_MS + 3 * DAY_MS)
-  const year = thursday.getUTCFullYear()
-  const week = Math.floor((thursday.getTime() - Date.UTC(year, 0, 1)) / (7 * DAY_MS)) + 1
-  return `${year}-W${week}`
-}
-
 /** The bucket each calendar rule counts in: one backup (the newest) per distinct value. */
 const BUCKETS: Partial<Record<Rule, (time: number) => string>> = {
-  keepDaily: (time) => new Date(time).toISOString().slice(0, 10),
-  keepWeekly: isoWeek,
-  keepMonthly: (time) => new Date(time).toISOString().slice(0, 7),
+  keepDaily: localDay,
+  keepWeekly: localIsoWeek,
+  keepMonthly: localMonth,
 }
 
 function isCandidate(entry: ListedBackup, folder: string, patterns: readonly string[]): boolean {

@@ -1,4 +1,4 @@
-import { copyFileSync, readFileSync } from 'node:fs'
+import { copyFileSync, existsSync, readFileSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { isDeepStrictEqual } from 'node:util'
 import Conf from 'conf'
@@ -24,7 +24,11 @@ export class SettingsStore {
   readonly file: string
   private readonly conf: Conf<Settings>
   readonly warnings: string[]
-  private readonly listeners = new Set<(settings: Settings) => void>()
+  private readonly listeners = new Set<SettingsListener>()
+  /** The last settings the file held that were valid: what a bad hand edit leaves in effect. */
+  private lastGood: Settings
+  /** The settings the listeners were last told about, so our own write is not news to them. */
+  private announced: Settings
 
   constructor(home: string) {
     this.file = join(home, 'settings.json')
@@ -43,6 +47,8 @@ export class SettingsStore {
       // Written only when loading changed something: a start-up must not rewrite the user's file
       // (nor fail on a full disk). conf's store has a null prototype: compare the values only.
       if (!isDeepStrictEqual({ ...this.conf.store }, settings)) this.conf.store = settings
+      this.lastGood = settings
+      this.announced = settings
     } catch (error) {
       throw new AppError('settings_unreadable', `Cannot write the settings file ${this.file}.`, {
         cause: error,
@@ -50,22 +56,83 @@ export class SettingsStore {
     }
   }
 
+  /**
+   * The settings as the file holds them now, so a change by another process (the CLI beside the
+   * app, a hand edit) counts from the next read. A file that does not read as valid settings leaves
+   * the last good ones in effect (watchSettingsFile reports it): conf would clear such a file.
+   */
   get(): Settings {
-    return Settings.parse(this.conf.store)
+    const read = readSettingsText(this.file)
+    if ('settings' in read) this.lastGood = read.settings
+    return this.lastGood
   }
 
   update(change: (current: Settings) => Settings): Settings {
     const next = Settings.parse(change(this.get()))
+    // A hand edit that does not parse is about to be replaced: keep it aside first.
+    if ('problem' in readSettingsText(this.file) && existsSync(this.file)) keepCopy(this.file)
     this.conf.store = next
-    for (const listener of this.listeners) listener(next)
+    this.lastGood = next
+    this.announce(next, 'app')
     return next
   }
 
-  /** Called after each update in this process, for settings applied live (the bandwidth cap). */
-  onChange(listener: (settings: Settings) => void): () => void {
+  /**
+   * Reads the file after a change from outside this process and tells the listeners, as a save
+   * here does, when it holds other settings than they last heard of. Returns the problem, in one
+   * line, when the file is not valid settings (the last good ones stay in effect), else null.
+   */
+  reread(): string | null {
+    const read = readSettingsText(this.file)
+    if ('problem' in read) return read.problem
+    this.lastGood = read.settings
+    this.announce(read.settings, 'file')
+    return null
+  }
+
+  /** Called after each change: a save in this process, or (while watched) an edit of the file. */
+  onChange(listener: SettingsListener): () => void {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)
   }
+
+  private announce(next: Settings, origin: ChangeOrigin): void {
+    if (origin === 'file' && isDeepStrictEqual(next, this.announced)) return
+    const previous = this.announced
+    this.announced = next
+    for (const listener of this.listeners) listener(next, { origin, previous })
+  }
+}
+
+/** Where a change came from: a save through this store, or the file edited from outside. */
+export type ChangeOrigin = 'app' | 'file'
+export type SettingsListener = (
+  settings: Settings,
+  change: { origin: ChangeOrigin; previous: Settings },
+) => void
+
+/**
+ * The file's settings, read strictly: nothing repaired or copied, since this runs on every read.
+ * A problem is one line that names the file, what is wrong, and that the last good settings stay.
+ */
+function readSettingsText(file: string): { settings: Settings } | { problem: string } {
+  const unusable = (why: string) => ({
+    problem: `Settings file ${file} ${why}; the settings from before stay in effect until it is corrected.`,
+  })
+  let raw: unknown
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'))
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return unusable('is missing')
+    if (error instanceof SyntaxError) return unusable(`is not valid JSON (${error.message})`)
+    return unusable(`cannot be read (${(error as Error).message})`)
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    return unusable('does not hold a settings object')
+  const result = Settings.safeParse(migrateSettings(raw as RawSettings))
+  if (result.success) return { settings: result.data }
+  const issue = result.error.issues[0]!
+  return unusable(`has an invalid value: "${issue.path.join('.')}" (${issue.message})`)
 }
 
 export function loadSettingsFile(file: string): LoadedSettings {

@@ -87,7 +87,8 @@ describe('backups in the cloud, through the companion service', () => {
       value: [
         {
           name: NEWER,
-          time: Date.parse('2026-03-02T08:00:00Z'),
+          // The name's stamp, the Pi's wall clock: local time.
+          time: new Date(2026, 2, 2, 8, 0, 0).getTime(),
           size: 50_001,
           verifiedAtUpload: true,
           checksumAlgorithm: 'sha256',

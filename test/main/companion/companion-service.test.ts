@@ -1,4 +1,4 @@
-import { readdirSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { CompanionService } from '../../../src/main/companion/companion-service.ts'
@@ -243,5 +243,52 @@ describe('CompanionService with several Fermentracks', () => {
       return current.state === 'unavailable' ? current : undefined
     })
     expect(watch.folder).toBe('/mnt/not-mounted')
+  })
+
+  it('a hand edit of settings.json reaches the window as a save does; a broken one changes nothing', async () => {
+    const { service, events, destination, home } = await companion()
+    const file = join(home, 'settings.json')
+    const named = (event: EventName) => events.filter(([name]) => name === event)
+    expect(await service.invoke('settings.update', { concurrency: 3 })).toMatchObject({ ok: true })
+    expect(named('settings.changed')).toHaveLength(1)
+
+    const pi = tempDir('pi')
+    const edited = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>
+    edited.retention = { keepLast: 2 }
+    edited.sources = [source('brewhouse-1', pi, 'Brewhouse 1')]
+    writeFileSync(file, JSON.stringify(edited, null, 2))
+
+    const retention = await until(() => named('retention.changed')[0]?.[1])
+    expect(retention).toEqual({ retention: { keepLast: 2 }, overrides: {} })
+    // Our own save was not announced twice: one event for it, one for the hand edit.
+    expect(named('settings.changed')).toHaveLength(2)
+    expect(named('settings.changed')[1]![1]).toMatchObject({
+      concurrency: 3,
+      sources: [expect.objectContaining({ folder: pi, remoteSubfolder: 'Brewhouse 1' })],
+    })
+    // The hand-added source is watched, as after a save in the window.
+    await until(() => (service.currentStatus().watch.state === 'watching' ? true : undefined))
+    writeFileSync(join(pi, 'one.tar.xz'), backupBytes(2048, 1))
+    const remote = join(destination, 'Fermentrack Backups', 'Brewhouse 1')
+    await until(() => (existsSync(remote) && readdirSync(remote).length === 1 ? true : undefined))
+
+    writeFileSync(file, '{ "version": 3, "concurrency": 0 }')
+    const warnings = () =>
+      readFileSync(join(home, 'logs', 'companion.log'), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { level: string; message: string })
+        .filter((record) => record.message.startsWith('Settings file'))
+    const [warning] = await until(() => (warnings().length > 0 ? warnings() : undefined))
+    expect(warning!.message).toMatch(`Settings file ${file} has an invalid value: "concurrency" (`)
+    expect(named('settings.changed')).toHaveLength(2)
+    expect(await service.invoke('settings.get', undefined)).toMatchObject({
+      ok: true,
+      value: { concurrency: 3, sources: [expect.objectContaining({ folder: pi })] },
+    })
+    expect(await service.invoke('retention.get', undefined)).toMatchObject({
+      ok: true,
+      value: { retention: { keepLast: 2 } },
+    })
   })
 })

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { backupTime, planRetention, type ListedBackup } from '../../../src/main/retention/plan.ts'
+import { planRetention, type ListedBackup } from '../../../src/main/retention/plan.ts'
 import type { RetentionPolicy } from '../../../src/shared/settings-schema.ts'
+import { inTimeZone } from '../../support/time-zone.ts'
+
+// Names are made from UTC times here; plan-local-time.test.ts covers other zones.
+inTimeZone('UTC')
 
 const FOLDER = '/Fermentrack Backups'
 const PATTERNS = ['*.tar.xz', '*.zip']
@@ -168,16 +172,4 @@ describe('planRetention: safety rules', () => {
     expect(out.remove).toEqual(['manual.tar.xz'])
     expect(out.keep).toEqual([backup(0).name, 'mystery.zip', bad.name])
   })
-})
-
-describe('backupTime', () => {
-  it.each<[string, string | null, number | null]>([
-    ['x-2026-12-06T05.51.49.tar.xz', null, Date.UTC(2026, 11, 6, 5, 51, 49)],
-    ['x-2026-12-06T05.51.49.tar.xz', '2020-01-01T00:00:00Z', Date.UTC(2026, 11, 6, 5, 51, 49)],
-    ['x-2026-13-06T05.51.49.tar.xz', '2020-01-01T00:00:00Z', Date.UTC(2020, 0, 1)],
-    ['x-2026-12-06T25.51.49.tar.xz', null, null],
-    ['backup.zip', 'not a date', null],
-  ])('%s (modified %s)', (name, modified, expected) =>
-    expect(backupTime(name, modified)).toBe(expected),
-  )
 })

@@ -49,6 +49,51 @@ describe('SettingsStore', () => {
     expect(watching.get().concurrency).toBe(5)
   })
 
+  it('a running instance keeps the last good settings over a broken hand edit, and leaves the file be', () => {
+    const home = tempDir('settings')
+    const store = new SettingsStore(home)
+    store.update((s) => ({ ...s, concurrency: 4, retention: { keepLast: 2 } }))
+    const broken = '{ "version": 3, "concurrency": '
+    writeFileSync(store.file, broken)
+    expect(store.get()).toMatchObject({ concurrency: 4, retention: { keepLast: 2 } })
+    expect(store.reread()).toMatch(
+      /^Settings file .* is not valid JSON \(.*\); the settings from before stay in effect until it is corrected\.$/,
+    )
+    writeFileSync(store.file, '{ "version": 3, "concurrency": 0 }')
+    expect(store.reread()).toMatch(/has an invalid value: "concurrency" \(/)
+    expect(store.get().concurrency).toBe(4)
+    expect(readFileSync(store.file, 'utf8')).toBe('{ "version": 3, "concurrency": 0 }')
+    expect(copies(home)).toEqual([])
+  })
+
+  it('tells listeners of a hand edit once, with where it came from, and never of its own write again', () => {
+    const store = new SettingsStore(tempDir('settings'))
+    const heard: [string, number, number][] = []
+    store.onChange((next, { origin, previous }) =>
+      heard.push([origin, previous.concurrency, next.concurrency]),
+    )
+    store.update((s) => ({ ...s, concurrency: 3 }))
+    expect(store.reread()).toBeNull()
+    const edited = { ...JSON.parse(readFileSync(store.file, 'utf8')), concurrency: 5 }
+    writeFileSync(store.file, JSON.stringify(edited))
+    expect(store.reread()).toBeNull()
+    expect(store.reread()).toBeNull()
+    expect(heard).toEqual([
+      ['app', 2, 3],
+      ['file', 3, 5],
+    ])
+  })
+
+  it('a save over a broken hand edit keeps the edit aside first', () => {
+    const home = tempDir('settings')
+    const store = new SettingsStore(home)
+    writeFileSync(store.file, '{ "concurrency": ')
+    store.update((s) => ({ ...s, concurrency: 3 }))
+    expect(copies(home)).toHaveLength(1)
+    expect(readFileSync(join(home, copies(home)[0]!), 'utf8')).toBe('{ "concurrency": ')
+    expect(new SettingsStore(home).get().concurrency).toBe(3)
+  })
+
   it('refuses an invalid update and keeps the stored value', () => {
     const store = new SettingsStore(tempDir('settings'))
     expect(() => store.update((s) => ({ ...s, concurrency: 0 }))).toThrow()
