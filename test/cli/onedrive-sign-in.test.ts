@@ -38,7 +38,7 @@ describe('connect onedrive: the two redirects Microsoft takes from a desktop app
     const { env, cli, authorizeUrl } = await startConnect('loopback')
     const redirect = new URL(new URL(authorizeUrl).searchParams.get('redirect_uri') ?? '')
     expect(`${redirect.protocol}//${redirect.hostname}${redirect.pathname}`).toBe(
-      'http://127.0.0.1/oauth/callback',
+      'http://localhost/oauth/callback',
     )
     expect(Number(redirect.port)).not.toBe(loopbackPort)
     await fetch(await authorizeRedirect(authorizeUrl))
@@ -49,7 +49,7 @@ describe('connect onedrive: the two redirects Microsoft takes from a desktop app
     const shown = await runCli(['providers', 'show', 'onedrive', '--json'], env)
     expect(JSON.parse(shown.stdout).oauth.redirect_uris).toEqual([
       'fermentrack-backup://oauth/callback',
-      'http://127.0.0.1:<any port>/oauth/callback',
+      'http://localhost:<any port>/oauth/callback',
     ])
   })
 

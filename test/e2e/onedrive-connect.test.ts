@@ -39,7 +39,7 @@ describe('connecting OneDrive from the window', () => {
     expect(params.get('code_challenge_method')).toBe('S256')
     expect(params.get('scope')).toBe('Files.ReadWrite.AppFolder offline_access User.Read')
     // Microsoft matches a loopback redirect at any port: the OS picked this one.
-    expect(params.get('redirect_uri')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/oauth\/callback$/)
+    expect(params.get('redirect_uri')).toMatch(/^http:\/\/localhost:\d+\/oauth\/callback$/)
 
     await playBrowserSignIn(url)
 

@@ -222,7 +222,7 @@ export function makeOneDriveSettings(): ProviderSettingsView {
       tokenUrl: 'https://login.microsoftonline.com/common/oauth2/v2.0/token',
       redirectUris: [
         'fermentrack-backup://oauth/callback',
-        'http://127.0.0.1:<any port>/oauth/callback',
+        'http://localhost:<any port>/oauth/callback',
       ],
       scopes: ['Files.ReadWrite.AppFolder', 'offline_access', 'User.Read'],
     },

@@ -103,7 +103,7 @@ describe('Settings › Storage providers', () => {
     const uris = within(onedrive).getAllByLabelText('Redirect URI') as HTMLInputElement[]
     expect(uris.map((u) => u.value)).toEqual([
       'fermentrack-backup://oauth/callback',
-      'http://127.0.0.1:<any port>/oauth/callback',
+      'http://localhost:<any port>/oauth/callback',
     ])
 
     const authorize = field(onedrive, 'Authorization URL')

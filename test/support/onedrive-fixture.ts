@@ -20,7 +20,7 @@ export async function startOneDriveEmulator(
   const loopbackPort = await freePort()
   const emulator = await startGraphEmulator({
     clientId: CLIENT_ID,
-    redirectUris: [SCHEME_REDIRECT_URI, 'http://127.0.0.1/oauth/callback'],
+    redirectUris: [SCHEME_REDIRECT_URI, 'http://localhost/oauth/callback'],
     ...options,
   })
   return { emulator, loopbackPort }

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { AppError, isAppError } from '../../shared/app-error.ts'
-import type { DeliverAnswer, RedirectReceiver } from './redirect-receiver.ts'
+import type { DeliverAnswer, LoopbackHost, RedirectReceiver } from './redirect-receiver.ts'
 
 /** Dropbox matches redirect URIs exactly, port included, so the port is fixed and registered. */
 export const DEFAULT_LOOPBACK_PORT = 53135
@@ -15,54 +15,68 @@ export function loopbackPort(env: NodeJS.ProcessEnv): number {
   return port
 }
 
+/** Tries for a port free on both loopback addresses, where `localhost` needs both. */
+const DUAL_STACK_TRIES = 5
+
 /**
- * Answers through http://127.0.0.1:PORT/oauth/callback; serves one good answer, then closes.
- * Port 0 lets the OS pick a free one, for providers that accept any loopback port (Google); the
- * redirect URI is known once `start` has bound it.
+ * Answers through http://HOST:PORT/oauth/callback; serves one good answer, then closes.
+ * Port 0 lets the OS pick a free one, for providers that accept any loopback port (Google,
+ * Microsoft); the redirect URI is known once `start` has bound it. For `localhost` it listens on
+ * 127.0.0.1 and on ::1 at the same port, as a browser may resolve the name to either.
  */
 export class LoopbackReceiver implements RedirectReceiver {
   readonly kind = 'loopback'
+  /** 0 when the OS picks (and may pick again); otherwise the registered port. */
+  private readonly asked: number
   private port: number
-  private server: Server | undefined
+  private readonly host: LoopbackHost
+  private servers: Server[] = []
 
-  constructor(port: number) {
+  constructor(port: number, host: LoopbackHost = '127.0.0.1') {
+    this.asked = port
     this.port = port
+    this.host = host
   }
 
   get redirectUri(): string {
-    return `http://127.0.0.1:${this.port}/oauth/callback`
+    return `http://${this.host}:${this.port}/oauth/callback`
   }
 
   async start(deliver: DeliverAnswer): Promise<void> {
-    const server = createServer((request, response) => void this.handle(request, response, deliver))
-    this.server = server
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (error: NodeJS.ErrnoException) =>
-        reject(
-          error.code === 'EADDRINUSE' || error.code === 'EACCES'
-            ? new AppError(
-                'loopback_port_in_use',
-                `Port ${this.port} on 127.0.0.1 is already in use.`,
-              )
-            : error,
-        ),
-      )
-      server.listen(this.port, '127.0.0.1', () => resolve())
-    })
-    this.port = (server.address() as { port: number }).port
+    const serve = () =>
+      createServer((request, response) => void this.handle(request, response, deliver))
+    for (let attempt = 1; ; attempt++) {
+      const v4 = (await listen(serve(), this.asked, '127.0.0.1'))!
+      this.servers = [v4]
+      this.port = (v4.address() as { port: number }).port
+      if (this.host !== 'localhost') return
+      try {
+        const v6 = await listen(serve(), this.port, '::1')
+        if (v6) this.servers.push(v6)
+        return
+      } catch (error) {
+        // Free on 127.0.0.1 but taken on ::1: an OS-picked port is picked again.
+        await this.close()
+        if (this.asked !== 0 || attempt >= DUAL_STACK_TRIES) throw error
+      }
+    }
   }
 
   async close(): Promise<void> {
-    const server = this.server
-    if (!server?.listening) return
-    await new Promise<void>((resolve) => server.close(() => resolve()))
-    server.closeAllConnections()
+    const servers = this.servers.filter((server) => server.listening)
+    await Promise.all(
+      servers.map(async (server) => {
+        await new Promise<void>((resolve) => server.close(() => resolve()))
+        server.closeAllConnections()
+      }),
+    )
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse, deliver: DeliverAnswer) {
     const url = new URL(request.url ?? '/', this.redirectUri)
     // Refuse other Host names so a web page can't reach this server through DNS rebinding.
-    if (request.headers.host !== `127.0.0.1:${this.port}`) return page(response, 421, 'Wrong host.')
+    if (request.headers.host !== `${this.host}:${this.port}`)
+      return page(response, 421, 'Wrong host.')
     if (url.pathname !== '/oauth/callback') return page(response, 404, 'Not found.')
     if (request.method !== 'GET') return page(response, 405, 'Method not allowed.')
     try {
@@ -74,6 +88,25 @@ export class LoopbackReceiver implements RedirectReceiver {
       page(response, 400, message)
     }
   }
+}
+
+/**
+ * Listens at address:port. A machine without IPv6 gives undefined for ::1 (nothing to serve
+ * there); a port in use is `loopback_port_in_use`.
+ */
+function listen(server: Server, port: number, address: string): Promise<Server | undefined> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (address === '::1' && ['EADDRNOTAVAIL', 'EAFNOSUPPORT'].includes(error.code ?? ''))
+        return resolve(undefined)
+      reject(
+        error.code === 'EADDRINUSE' || error.code === 'EACCES'
+          ? new AppError('loopback_port_in_use', `Port ${port} on ${address} is already in use.`)
+          : error,
+      )
+    })
+    server.listen(port, address, () => resolve(server))
+  })
 }
 
 function page(response: ServerResponse, status: number, message: string): void {

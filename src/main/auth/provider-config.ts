@@ -174,7 +174,7 @@ export class ProviderConfig {
     const port = provider.anyLoopbackPort ? '<any port>' : loopbackPort(this.options.env)
     const uris = {
       scheme: SCHEME_REDIRECT_URI,
-      loopback: `http://127.0.0.1:${port}/oauth/callback`,
+      loopback: `http://${provider.loopbackHost ?? '127.0.0.1'}:${port}/oauth/callback`,
     }
     const kinds = provider.redirects ?? ['scheme', 'loopback']
     return kinds.flatMap((kind) => (kind === 'manual' ? [] : [uris[kind]]))

@@ -23,7 +23,10 @@ export function chooseRedirect(
   )
 }
 
-/** The receiver for that redirect: a loopback on the fixed port, or any port where allowed. */
+/**
+ * The receiver for that redirect: a loopback on the fixed port, or any port where allowed, at
+ * the host the provider's registration names.
+ */
 export function makeReceiver(
   provider: Provider,
   kind: RedirectKind,
@@ -32,6 +35,9 @@ export function makeReceiver(
 ): RedirectReceiver {
   if (kind === 'scheme') return new SchemeReceiver(home)
   if (kind === 'loopback')
-    return new LoopbackReceiver(provider.anyLoopbackPort ? 0 : loopbackPort(env))
+    return new LoopbackReceiver(
+      provider.anyLoopbackPort ? 0 : loopbackPort(env),
+      provider.loopbackHost,
+    )
   return new ManualReceiver()
 }

@@ -1,6 +1,6 @@
 import type { ProviderId } from '../../shared/provider-settings.ts'
 import type { OAuthProvider } from '../auth/oauth-provider.ts'
-import type { RedirectKind } from '../auth/redirect-receiver.ts'
+import type { LoopbackHost, RedirectKind } from '../auth/redirect-receiver.ts'
 import type { FetchFn } from '../net/fetch-with-retry.ts'
 import type { RoutedAgents } from '../net/routed-agents.ts'
 import type { Uploader } from '../uploads/uploader.ts'
@@ -28,6 +28,12 @@ export interface Provider {
    * (Dropbox matches it exactly).
    */
   readonly anyLoopbackPort?: boolean
+  /**
+   * OAuth providers: the loopback redirect's host as the provider's registration writes it;
+   * absent, 127.0.0.1. Microsoft's "Mobile and desktop" platform takes `http://localhost` as
+   * entered, while an http 127.0.0.1 URI must be added through the app's manifest.
+   */
+  readonly loopbackHost?: LoopbackHost
   /** What `connect` asks for (CLI flags, the window's form); secrets are marked. */
   readonly connectFields: readonly ConnectField[]
   /** The largest file it takes, in bytes. */

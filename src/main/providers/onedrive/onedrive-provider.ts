@@ -57,13 +57,12 @@ export const oneDriveProvider: Provider = {
   auth: 'oauth-pkce',
   // Microsoft shows no page with a code to paste for a desktop app: the two redirects it takes.
   redirects: ['scheme', 'loopback'],
-  // Microsoft's redirect URI rules for public ("Mobile and desktop") clients ignore the port of a
-  // loopback redirect when matching (RFC 8252 §7.3), so the OS picks a free port and the user
-  // registers http://127.0.0.1/oauth/callback without one. The host stays 127.0.0.1, not the
-  // issue's `localhost`: Microsoft's same page recommends the IP literal over localhost (firewalls,
-  // name resolution), and the receiver listens on 127.0.0.1 only, where a browser resolving
-  // `localhost` to ::1 would find nothing.
+  // Microsoft matches a loopback redirect of a public ("Mobile and desktop") client without its
+  // port (RFC 8252 §7.3), so the OS picks a free one. The host is `localhost`, as the Entra
+  // portal takes `http://localhost` for that platform as entered (an http 127.0.0.1 URI has to go
+  // through the manifest); the receiver listens on 127.0.0.1 and ::1, where `localhost` may lead.
   anyLoopbackPort: true,
+  loopbackHost: 'localhost',
   connectFields: [],
   maxFileBytes: MAX_FILE_BYTES,
   docsAnchor: 'onedrive',
