@@ -37,7 +37,10 @@ export interface ChaosOptions {
   bigBytes?: number
   /** All versions written in a run together stay under this; default 150 MiB. */
   budgetBytes?: number
-  /** How long the final watch may take to empty the queue; default 3 minutes. */
+  /**
+   * How long the final watch may take to empty the queue; default 5 minutes, as a job the faults
+   * failed six or seven times waits a minute or two (the queue's backoff) before its next try.
+   */
   drainTimeoutMs?: number
   /** Keep the run's folders (FTB_HOME with its log, backups, both destinations): default 'failed'. */
   keep?: 'failed' | 'always' | 'never'
@@ -130,8 +133,11 @@ export async function chaosRun(options: ChaosOptions): Promise<ChaosResult> {
     // Every planned change is on disk before the final watch: one still to come would race it.
     await plan.done()
     await waitUntilSettled(ws.dirs.backups)
+    // The final watch is the clean run: faults the last kill left unmet would only add to
+    // backoffs that, by then, can be a minute or more, in a drain that has to end.
+    ws.emulator.clearFaults()
     const drainStart = Date.now()
-    await finalWatch(ws, options.drainTimeoutMs ?? 180_000, errors)
+    await finalWatch(ws, options.drainTimeoutMs ?? 300_000, errors)
     options.trace?.(`  final watch: ${((Date.now() - drainStart) / 1000).toFixed(1)} s`)
     verdict = await finalVerdict(ws, writer)
   } catch (error) {
@@ -156,6 +162,8 @@ export async function chaosRun(options: ChaosOptions): Promise<ChaosResult> {
   const keep = options.keep ?? 'failed'
   if (keep === 'always' || (keep === 'failed' && problemCount(result) > 0)) {
     writeFileSync(join(ws.root, 'transcripts.txt'), ws.transcripts.join('\n'))
+    // What the emulator was asked and answered, in order: where a run's time went.
+    writeFileSync(join(ws.root, 'requests.json'), JSON.stringify(ws.emulator.requests, null, 1))
     result.kept = ws.root
   } else {
     rmSync(ws.root, { recursive: true, force: true })

@@ -72,6 +72,13 @@ describe('injectFault', () => {
     expect((await rpc(emulator, SPACE, linked.accessToken)).status).toBe(401)
   })
 
+  it('clearFaults forgets what was injected and not yet met', async () => {
+    emulator.injectFault(SPACE, { kind: 'status', status: 503 }, 2)
+    expect((await rpc(emulator, SPACE, token)).status).toBe(503)
+    emulator.clearFaults()
+    expect((await rpc(emulator, SPACE, token)).status).toBe(200)
+  })
+
   it('delay answers normally, later', async () => {
     emulator.injectFault(SPACE, { kind: 'delay', ms: 150 })
     const started = performance.now()

@@ -46,6 +46,11 @@ export class FaultQueue {
     this.queues.set(path, queue)
   }
 
+  /** Forgets every fault still queued. */
+  clear(): void {
+    this.queues.clear()
+  }
+
   /** A commit fault due next at `path`, for the second and later entries of a batch. */
   takeCommit(path: string): CommitFault | undefined {
     for (const key of [path, '*']) {

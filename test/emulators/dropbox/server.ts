@@ -180,6 +180,7 @@ export async function startDropboxEmulator(
       state.appScopes = [...scopes]
     },
     injectFault: (path, fault, times) => faults.inject(path, fault, times),
+    clearFaults: () => faults.clear(),
     setRateLimit: (limit) => state.limits.setRateLimit(limit),
     startOutage: (ms) => state.limits.startOutage(ms),
     files: () => state.files.snapshot(),

@@ -114,6 +114,8 @@ export interface DropboxEmulator {
   setAppScopes(scopes: string[]): void
   /** Queue a fault for the next `times` (default 1) requests to `path`; '*' = any path. */
   injectFault(path: string, fault: Fault, times?: number): void
+  /** Forgets the faults injected but not yet met. */
+  clearFaults(): void
   /**
    * An app-wide rate limit over every route (all users and tokens together): a request beyond
    * `requestsPerSecond` in the last second gets 429 too_many_requests with Retry-After, in whole
