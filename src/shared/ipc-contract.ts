@@ -67,8 +67,27 @@ export const JobView = z.object({
   bytesPerSecond: z.number().nullable(),
   /** Set while the destination has asked us to slow down: shown as "waiting until HH:MM (…)". */
   waiting: z.object({ until: z.number(), reason: z.string() }).optional(),
+  /** Retention deleted this upload's remote copy: when, and the policy ("keepLast=3"). */
+  prunedAt: z.number().nullable().optional(),
+  prunedBy: z.string().nullable().optional(),
 })
 export type JobView = z.infer<typeof JobView>
+
+/**
+ * A file retention deleted that no upload of this app had put there (copied by hand, by another
+ * tool, by an older install): it has no job to be marked on, so the history lists it on its own.
+ */
+export const RemovalView = z.object({
+  id: z.number().int(),
+  connectionId: z.string(),
+  name: z.string(),
+  path: z.string(),
+  rule: z.string(),
+  /** As the history words it: "pruned by keepLast=3; not uploaded by this app". */
+  text: z.string(),
+  removedAt: z.number(),
+})
+export type RemovalView = z.infer<typeof RemovalView>
 
 export const ProgressView = z.object({
   jobId: z.number().int(),
@@ -396,9 +415,17 @@ export const commands = {
   'connections.disconnect': { input: Id, output: z.object({ warning: ErrorView.nullable() }) },
   'uploads.enqueue': { input: Paths, output: z.array(JobView) },
   'uploads.active': { input: z.void(), output: z.array(JobView) },
+  /**
+   * `removals`: with the first page of an unfiltered-by-status query, the deleted files this app
+   * did not upload, newest first (at most `limit`), matching the destination and text filters.
+   */
   'uploads.history': {
     input: HistoryRequest,
-    output: z.object({ total: z.number(), jobs: z.array(JobView) }),
+    output: z.object({
+      total: z.number(),
+      jobs: z.array(JobView),
+      removals: z.array(RemovalView).optional(),
+    }),
   },
   'uploads.retry': { input: JobId, output: z.array(JobView) },
   'uploads.retryAllFailed': { input: z.void(), output: z.array(JobView) },

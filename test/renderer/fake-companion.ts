@@ -14,6 +14,7 @@ import type {
   CompanionApi,
   Connection,
   JobView,
+  RemovalView,
   ProviderSettingsView,
   ProviderView,
   SettingsView,
@@ -35,6 +36,8 @@ export interface FakeState {
   active: JobView[]
   /** Newest first, as the engine keeps it. */
   history: JobView[]
+  /** Files retention deleted that no upload of ours had put there, newest first. */
+  removals: RemovalView[]
   /** What main keeps for the window between runs. */
   windowMemory: WindowMemory
   /** What the native folder picker "chooses"; null is Cancel. */
@@ -83,6 +86,7 @@ export class FakeCompanion {
       status: makeStatus(),
       active: [],
       history: [],
+      removals: [],
       chosenFolder: '/home/pi/chosen',
       windowMemory: { lastView: null, dismissedBanners: [] },
       retention: { retention: {}, overrides: {} },
@@ -271,7 +275,15 @@ export class FakeCompanion {
           (!connectionId || j.connectionId === connectionId) &&
           (!text || j.name.includes(text) || (j.remotePath ?? '').includes(text)),
       )
-      return ok({ total: matching.length, jobs: matching.slice(offset, offset + limit) })
+      const page = { total: matching.length, jobs: matching.slice(offset, offset + limit) }
+      // As main: deletions come with the first page only, and never under a status filter.
+      if (status || offset) return ok(page)
+      const removals = this.state.removals.filter(
+        (r) =>
+          (!connectionId || r.connectionId === connectionId) &&
+          (!text || r.name.includes(text) || r.path.includes(text)),
+      )
+      return ok({ ...page, removals: removals.slice(0, limit) })
     },
     'uploads.retry': ({ jobId }) => {
       const job = this.state.history.find((j) => j.id === jobId)

@@ -23,7 +23,7 @@ import { sourceFileAt } from '../uploads/source-file.ts'
 import { downloadsFolder } from '../restore/remote-backups.ts'
 import { CloudRestores, type RestoreShell } from './cloud-restores.ts'
 import { EventThrottle } from './event-throttle.ts'
-import { toJobView } from './job-view.ts'
+import { toJobView, toRemovalView } from './job-view.ts'
 import { HealthMonitor } from './health-monitor.ts'
 import { FOLDER_SETTINGS, FolderPathCheck } from './path-check.ts'
 import { providerViews } from './provider-views.ts'
@@ -210,7 +210,17 @@ export class CompanionService extends EventEmitter<Emitted> {
     'uploads.active': async () => this.engine.uploads.activeJobs().map((job) => this.jobView(job)),
     'uploads.history': async (query: Parameters<Engine['uploads']['history']>[0]) => {
       const { jobs, total } = this.engine.uploads.history(query)
-      return { total, jobs: jobs.map((job) => this.jobView(job)) }
+      const view = { total, jobs: jobs.map((job) => this.jobView(job)) }
+      // Deletions are not jobs: they come with the first page, and not under a status filter.
+      if (query.status || query.offset) return view
+      const { connectionId, text, limit } = query
+      const { removals } = this.engine.uploads.removals({
+        connectionId,
+        text,
+        limit,
+        foreignOnly: true,
+      })
+      return { ...view, removals: removals.map(toRemovalView) }
     },
     'uploads.retry': async ({ jobId }: { jobId: number }) =>
       (await this.engine.uploads.retry(jobId)).map((job) => this.jobView(job)),
