@@ -1,4 +1,4 @@
-import { copyFileSync, readFileSync } from 'node:fs'
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { isDeepStrictEqual } from 'node:util'
 import Conf from 'conf'
@@ -7,11 +7,14 @@ import { Settings, SETTINGS_VERSION } from '../../shared/settings-schema.ts'
 import { AppError } from '../../shared/app-error.ts'
 import { APP_DIR_NAME } from './home.ts'
 import { migrateSettings, type RawSettings } from './settings-migrations.ts'
+import { splitSecretSettings, type HandWrittenSecrets } from './secret-settings.ts'
 
 export interface LoadedSettings {
   settings: Settings
   /** What was wrong with the file and where its copy was kept; shown to the user at start. */
   warnings: string[]
+  /** Secrets written into the file by hand (secret-settings.ts); the file will not keep them. */
+  secrets?: HandWrittenSecrets | null
 }
 
 /**
@@ -25,11 +28,15 @@ export class SettingsStore {
   private readonly conf: Conf<Settings>
   readonly warnings: string[]
   private readonly listeners = new Set<(settings: Settings) => void>()
+  /** Secrets taken out of the file, until the engine takes them (takeHandWrittenSecrets). */
+  private handWritten: HandWrittenSecrets = {}
+  private readonly secretListeners = new Set<() => void>()
 
   constructor(home: string) {
     this.file = join(home, 'settings.json')
-    const { settings, warnings } = loadSettingsFile(this.file)
+    const { settings, warnings, secrets } = loadSettingsFile(this.file)
     this.warnings = warnings
+    this.handWritten = { ...secrets }
     try {
       this.conf = new Conf<Settings>({
         cwd: home,
@@ -42,6 +49,7 @@ export class SettingsStore {
       })
       // Written only when loading changed something: a start-up must not rewrite the user's file
       // (nor fail on a full disk). conf's store has a null prototype: compare the values only.
+      // A secret written by hand is such a change: the file is rewritten without it at once.
       if (!isDeepStrictEqual({ ...this.conf.store }, settings)) this.conf.store = settings
     } catch (error) {
       throw new AppError('settings_unreadable', `Cannot write the settings file ${this.file}.`, {
@@ -50,8 +58,31 @@ export class SettingsStore {
     }
   }
 
+  /**
+   * The settings as the file holds them now (hand edits included). A secret found in the file
+   * (written while this process runs) is taken out of it here, before anything else reads it.
+   */
   get(): Settings {
-    return Settings.parse(this.conf.store)
+    const { rest, secrets } = splitSecretSettings({ ...this.conf.store })
+    if (secrets) {
+      this.conf.store = rest as Settings
+      this.handWritten = { ...this.handWritten, ...secrets }
+      for (const listener of this.secretListeners) listener()
+    }
+    return Settings.parse(rest)
+  }
+
+  /** Returns, and forgets, the secrets taken out of the file since the last call. */
+  takeHandWrittenSecrets(): HandWrittenSecrets {
+    const taken = this.handWritten
+    this.handWritten = {}
+    return taken
+  }
+
+  /** Called when a read finds a secret written into the file while this process runs. */
+  onHandWrittenSecret(listener: () => void): () => void {
+    this.secretListeners.add(listener)
+    return () => this.secretListeners.delete(listener)
   }
 
   update(change: (current: Settings) => Settings): Settings {
@@ -100,18 +131,21 @@ export function loadSettingsFile(file: string): LoadedSettings {
       ],
     }
   }
-  return repair(file, migrateSettings(raw as RawSettings))
+  const { rest, secrets } = splitSecretSettings(raw as RawSettings)
+  // A copy kept aside for a bad value must not keep the secret either: it is written without it.
+  const keep = () => keepCopy(file, secrets ? rest : undefined)
+  return { ...repair(file, migrateSettings(rest), keep), secrets }
 }
 
 /** Replaces only the invalid keys (or list entries) with defaults, after copying the file aside. */
-function repair(file: string, raw: RawSettings): LoadedSettings {
+function repair(file: string, raw: RawSettings, keepAside: () => string): LoadedSettings {
   const problems: string[] = []
   let candidate = { ...raw }
   for (let round = 0; round < 10; round++) {
     const result = Settings.safeParse(candidate)
     if (result.success) {
       if (problems.length === 0) return { settings: result.data, warnings: [] }
-      const copy = keepCopy(file)
+      const copy = keepAside()
       return {
         settings: result.data,
         warnings: [
@@ -121,7 +155,7 @@ function repair(file: string, raw: RawSettings): LoadedSettings {
     }
     candidate = dropInvalid(candidate, result.error, problems)
   }
-  const copy = keepCopy(file)
+  const copy = keepAside()
   return {
     settings: defaults(),
     warnings: [
@@ -146,10 +180,12 @@ function dropInvalid(candidate: RawSettings, error: z.ZodError, problems: string
   return next
 }
 
-function keepCopy(file: string): string {
+/** Copies the file aside, or writes `content` there instead (the file less its secrets). */
+function keepCopy(file: string, content?: RawSettings): string {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-')
   const copy = join(dirname(file), `${basename(file, '.json')}.invalid-${stamp}.json`)
-  copyFileSync(file, copy)
+  if (content) writeFileSync(copy, JSON.stringify(content, null, 2) + '\n', { mode: 0o600 })
+  else copyFileSync(file, copy)
   return copy
 }
 
