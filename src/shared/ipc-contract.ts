@@ -117,6 +117,7 @@ export type StatusView = z.infer<typeof StatusView>
 /** The settings the window may read and change (connections have commands of their own). */
 export const SettingsView = Settings.pick({
   sources: true,
+  alertAfter: true,
   patterns: true,
   remoteFolder: true,
   concurrency: true,
@@ -277,6 +278,13 @@ export const HealthView = z.object({
 })
 export type HealthView = z.infer<typeof HealthView>
 
+/**
+ * Whether a health ping URL is set. The URL is a secret: it goes window → main only (setPingUrl),
+ * and nothing main sends back holds it, so the window shows "set" or "not set".
+ */
+export const PingUrlView = z.object({ set: z.boolean() })
+export type PingUrlView = z.infer<typeof PingUrlView>
+
 const retentionHealthCommands = {
   'retention.get': { input: z.void(), output: RetentionView },
   /** Plans the draft policy against the destination's listing; deletes nothing. */
@@ -296,6 +304,12 @@ const retentionHealthCommands = {
     output: z.object({ removed: z.number().int(), preview: RetentionPreview }),
   },
   'health.get': { input: z.void(), output: HealthView },
+  'health.pingUrl': { input: z.void(), output: PingUrlView },
+  'health.setPingUrl': {
+    input: z.object({ url: z.string().trim().min(1).max(2000) }).strict(),
+    output: PingUrlView,
+  },
+  'health.clearPingUrl': { input: z.void(), output: PingUrlView },
 } as const
 
 const retentionHealthEvents = {

@@ -44,6 +44,8 @@ export interface FakeState {
   chosenFolder: string | null
   retention: RetentionView
   health: HealthView
+  /** Whether a ping URL is set: all main ever tells the window about it. */
+  pingUrlSet: boolean
   /** The backups at every destination (each names its connectionId). */
   backups: BackupView[]
   /** Restores main was asked to show in the file manager, by id. */
@@ -91,6 +93,7 @@ export class FakeCompanion {
       windowMemory: { lastView: null, dismissedBanners: [] },
       retention: { retention: {}, overrides: {} },
       health: { alerts: [], lastBackupAt: null, checkedAt: 0 },
+      pingUrlSet: false,
       backups: [],
       shownInFolder: [],
       ...state,
@@ -160,6 +163,9 @@ export class FakeCompanion {
     'retention.save': (input) => this.run('retention.save', input),
     'retention.pruneNow': (input) => this.run('retention.pruneNow', input),
     'health.get': () => this.run('health.get', undefined),
+    'health.pingUrl': () => this.run('health.pingUrl', undefined),
+    'health.setPingUrl': (input) => this.run('health.setPingUrl', input),
+    'health.clearPingUrl': () => this.run('health.clearPingUrl', undefined),
     'backups.list': (input) => this.run('backups.list', input),
     'backups.restore': (input) => this.run('backups.restore', input),
     'backups.cancelRestore': (input) => this.run('backups.cancelRestore', input),
@@ -377,6 +383,24 @@ export class FakeCompanion {
         },
       }),
     'health.get': () => ok(this.state.health),
+    'health.pingUrl': () => ok({ set: this.state.pingUrlSet }),
+    // As main: only an http(s) URL is taken, and the answer never holds it.
+    'health.setPingUrl': ({ url }) => {
+      if (!/^https?:\/\/[^/]/.test(url.trim()))
+        return {
+          ok: false,
+          error: {
+            code: 'invalid_setting',
+            message: 'The ping URL must be an http:// or https:// address.',
+          },
+        }
+      this.state.pingUrlSet = true
+      return ok({ set: true })
+    },
+    'health.clearPingUrl': () => {
+      this.state.pingUrlSet = false
+      return ok({ set: false })
+    },
     'backups.list': ({ connectionId }) =>
       ok(this.state.backups.filter((b) => b.connectionId === connectionId)),
     // Restored at once into the chosen folder, verified; a test that needs progress overrides it.

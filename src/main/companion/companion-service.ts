@@ -24,6 +24,7 @@ import { downloadsFolder } from '../restore/remote-backups.ts'
 import { CloudRestores, type RestoreShell } from './cloud-restores.ts'
 import { EventThrottle } from './event-throttle.ts'
 import { toJobView, toRemovalView } from './job-view.ts'
+import { isHttpUrl } from '../health/health-ping.ts'
 import { HealthMonitor } from './health-monitor.ts'
 import { FOLDER_SETTINGS, FolderPathCheck } from './path-check.ts'
 import { providerViews } from './provider-views.ts'
@@ -273,6 +274,21 @@ export class CompanionService extends EventEmitter<Emitted> {
     'retention.pruneNow': ({ connectionId, paths }: { connectionId: string; paths: string[] }) =>
       this.retention.pruneNow(connectionId, paths),
     'health.get': () => this.health.current(),
+    'health.pingUrl': async () => ({ set: this.engine.ping.isSet() }),
+    'health.setPingUrl': async ({ url }: { url: string }) => {
+      // Checked here to name the window's fix; the URL itself is never quoted back.
+      if (!isHttpUrl(url))
+        throw new AppError(
+          'invalid_setting',
+          'The ping URL must be an http:// or https:// address (a healthchecks.io one looks like https://hc-ping.com/<uuid>).',
+        )
+      await this.engine.ping.set(url)
+      return { set: this.engine.ping.isSet() }
+    },
+    'health.clearPingUrl': async () => {
+      await this.engine.ping.clear()
+      return { set: this.engine.ping.isSet() }
+    },
     'backups.list': ({ connectionId }: { connectionId: string }) =>
       this.restores.list(connectionId),
     'backups.restore': ({ connectionId, name }: { connectionId: string; name: string }) =>
@@ -317,6 +333,7 @@ export class CompanionService extends EventEmitter<Emitted> {
       startAtLogin: s.startAtLogin,
       localDestination: s.localDestination,
       verifySchedule: s.verifySchedule,
+      alertAfter: s.alertAfter,
       bandwidthLimit: s.bandwidthLimit,
       bandwidthSchedule: s.bandwidthSchedule,
     }

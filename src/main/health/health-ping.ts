@@ -125,7 +125,8 @@ export class HealthPing {
   }
 }
 
-function isHttpUrl(text: string): boolean {
+/** An absolute http:// or https:// URL: all a ping can GET. */
+export function isHttpUrl(text: string): boolean {
   try {
     const url = new URL(text)
     return url.protocol === 'http:' || url.protocol === 'https:'

@@ -1,4 +1,6 @@
-import { readdirSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { CompanionService } from '../../../src/main/companion/companion-service.ts'
@@ -243,5 +245,51 @@ describe('CompanionService with several Fermentracks', () => {
       return current.state === 'unavailable' ? current : undefined
     })
     expect(watch.folder).toBe('/mnt/not-mounted')
+  })
+})
+
+describe('CompanionService and the health ping URL', () => {
+  const SECRET_PATH = '/ping/companion-0a1b2c3d-secret'
+
+  it('takes the URL from the window only: answers "set", pings it after an upload, and no answer, event or file holds it', async () => {
+    const seen: string[] = []
+    const monitor = createServer((request, response) => {
+      seen.push(`${request.method} ${request.url}`)
+      response.end('OK')
+    })
+    await new Promise<void>((resolve) => monitor.listen(0, '127.0.0.1', resolve))
+    const { port } = monitor.address() as AddressInfo
+    const { service, events, home } = await companion()
+    const answers: unknown[] = []
+    const call = async (...args: Parameters<typeof service.invoke>) => {
+      const answer = await service.invoke(...args)
+      answers.push(answer)
+      return answer
+    }
+    try {
+      expect(await call('health.pingUrl', undefined)).toEqual({ ok: true, value: { set: false } })
+      const refused = await call('health.setPingUrl', { url: `ftp://x${SECRET_PATH}` })
+      expect(refused).toMatchObject({ ok: false, error: { code: 'invalid_setting' } })
+
+      const url = `http://127.0.0.1:${port}${SECRET_PATH}`
+      expect(await call('health.setPingUrl', { url })).toEqual({ ok: true, value: { set: true } })
+      const backups = tempDir('dropped')
+      writeFileSync(join(backups, 'dropped.tar.xz'), backupBytes(4096, 7))
+      await call('uploads.enqueue', { paths: [join(backups, 'dropped.tar.xz')] })
+      await until(() => (seen.length > 0 ? true : undefined), 30_000)
+      expect(seen).toEqual([`GET ${SECRET_PATH}`])
+      await call('settings.get', undefined)
+      await call('status.get', undefined)
+
+      expect(await call('health.clearPingUrl', undefined)).toEqual({
+        ok: true,
+        value: { set: false },
+      })
+      const text = JSON.stringify([answers, events])
+      expect(text).not.toContain(SECRET_PATH)
+      expect(readFileSync(join(home, 'settings.json'), 'utf8')).not.toContain(SECRET_PATH)
+    } finally {
+      monitor.close()
+    }
   })
 })
