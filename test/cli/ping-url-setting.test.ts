@@ -1,20 +1,17 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { writeBackup } from '../support/backup-files.ts'
 import { runCli, tempDirsPerTest, type CliResult } from '../support/cli-process.ts'
-import { freePort } from '../support/dropbox-fixture.ts'
+import { startPingMonitor, type PingMonitor } from '../support/ping-monitor.ts'
 import { writeSettings } from '../support/upload-fixture.ts'
 
 // Real CLI processes on a busy two-core machine; a silent monitor costs the 5 s ping time-out.
 vi.setConfig({ testTimeout: 120_000 })
 
 const dir = tempDirsPerTest()
-const servers: Server[] = []
 afterEach(() => {
-  for (const server of servers.splice(0)) server.closeAllConnections?.()
-  for (const server of servers.splice(0)) server.close()
+  for (const monitor of monitors.splice(0)) monitor.close()
 })
 
 const SECRET_PATH = '/ping/0a1b2c3d-hand-written-secret'
@@ -32,17 +29,11 @@ function handWrittenHome(settings: Record<string, unknown>) {
   return { env, home, backups: dir('backups') }
 }
 
-/** A monitor on 127.0.0.1; `answer: false` takes each request and never answers it. */
-async function startMonitor(answer = true): Promise<{ url: string; seen: string[] }> {
-  const seen: string[] = []
-  const server = createServer((request, response) => {
-    seen.push(`${request.method} ${request.url}`)
-    if (answer) response.end('OK')
-  })
-  const port = await freePort()
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
-  servers.push(server)
-  return { url: `http://127.0.0.1:${port}`, seen }
+const monitors: PingMonitor[] = []
+async function startMonitor(answer = true): Promise<PingMonitor> {
+  const monitor = await startPingMonitor(answer)
+  monitors.push(monitor)
+  return monitor
 }
 
 const settingsText = (home: string) => readFileSync(join(home, 'settings.json'), 'utf8')

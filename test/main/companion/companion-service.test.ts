@@ -1,6 +1,4 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { CompanionService } from '../../../src/main/companion/companion-service.ts'
@@ -8,6 +6,7 @@ import { createEngine } from '../../../src/main/engine.ts'
 import type { EventName } from '../../../src/shared/ipc-contract.ts'
 import { backupBytes } from '../../support/backup-files.ts'
 import { tempDir } from '../../support/cli-process.ts'
+import { startPingMonitor } from '../../support/ping-monitor.ts'
 
 const services: CompanionService[] = []
 afterEach(async () => {
@@ -252,13 +251,8 @@ describe('CompanionService and the health ping URL', () => {
   const SECRET_PATH = '/ping/companion-0a1b2c3d-secret'
 
   it('takes the URL from the window only: answers "set", pings it after an upload, and no answer, event or file holds it', async () => {
-    const seen: string[] = []
-    const monitor = createServer((request, response) => {
-      seen.push(`${request.method} ${request.url}`)
-      response.end('OK')
-    })
-    await new Promise<void>((resolve) => monitor.listen(0, '127.0.0.1', resolve))
-    const { port } = monitor.address() as AddressInfo
+    const monitor = await startPingMonitor()
+    const { seen } = monitor
     const { service, events, home } = await companion()
     const answers: unknown[] = []
     const call = async (...args: Parameters<typeof service.invoke>) => {
@@ -271,7 +265,7 @@ describe('CompanionService and the health ping URL', () => {
       const refused = await call('health.setPingUrl', { url: `ftp://x${SECRET_PATH}` })
       expect(refused).toMatchObject({ ok: false, error: { code: 'invalid_setting' } })
 
-      const url = `http://127.0.0.1:${port}${SECRET_PATH}`
+      const url = monitor.url + SECRET_PATH
       expect(await call('health.setPingUrl', { url })).toEqual({ ok: true, value: { set: true } })
       const backups = tempDir('dropped')
       writeFileSync(join(backups, 'dropped.tar.xz'), backupBytes(4096, 7))
