@@ -64,12 +64,24 @@ export class SettingsStore {
    */
   get(): Settings {
     const { rest, secrets } = splitSecretSettings({ ...this.conf.store })
-    if (secrets) {
-      this.conf.store = rest as Settings
+    if (secrets && this.removeFromFile(rest)) {
       this.handWritten = { ...this.handWritten, ...secrets }
       for (const listener of this.secretListeners) listener()
     }
     return Settings.parse(rest)
+  }
+
+  /**
+   * Rewrites the file without its secrets. A failed write (a full disk) must not fail the read:
+   * the secret is then handed over by a later read, once it is out of the file.
+   */
+  private removeFromFile(rest: Record<string, unknown>): boolean {
+    try {
+      this.conf.store = rest as Settings
+      return true
+    } catch {
+      return false
+    }
   }
 
   /** Returns, and forgets, the secrets taken out of the file since the last call. */
