@@ -56,7 +56,8 @@ Commands:
                                      Upload files now and wait until each is verified
   status [--json]                    Connections, queue counts, pauses and current transfers
   history [--json] [--status S] [--connection ID] [--text T] [--limit N] [--offset N]
-                                     Past and queued uploads, newest first
+                                     Past and queued uploads, newest first, and the
+                                     backups retention deleted that were not ours
   retry <job_id> | retry --all-failed
                                      Queue failed uploads again
   pause [--connection ID]            Pause all uploads, or one connection's

@@ -3,6 +3,7 @@ import { waitingText, type SlowDown } from '../shared/slow-down.ts'
 import type { Engine } from '../main/engine.ts'
 import { nudgeQueue } from '../main/uploads/queue-owner.ts'
 import { JOB_STATES, type Job, type JobState } from '../main/uploads/job-types.ts'
+import { removalText, type Removal } from '../main/uploads/removals.ts'
 import { connectionLine, formatBytes, printJson } from './output.ts'
 
 export async function statusCommand(engine: Engine, json: boolean): Promise<void> {
@@ -66,9 +67,20 @@ export function historyCommand(
     offset: count('--offset', options.offset, 0),
   }
   const { jobs, total } = engine.uploads.history(query)
+  // Retention's deletions are not jobs: listed beside them (none under a job --status filter).
+  const deleted = query.status
+    ? { removals: [], total: 0 }
+    : engine.uploads.removals({ ...query, foreignOnly: !options.json })
   const waiting = (job: Job) => engine.uploads.slowDown(job)
-  if (options.json) return printJson({ total, jobs: jobs.map((job) => jobJson(job, waiting(job))) })
-  if (total === 0) {
+  if (options.json) {
+    return printJson({
+      total,
+      jobs: jobs.map((job) => jobJson(job, waiting(job))),
+      removals: deleted.removals.map(removalJson),
+      removals_total: deleted.total,
+    })
+  }
+  if (total === 0 && deleted.total === 0) {
     const filtered = query.status ?? query.connectionId ?? query.text
     return void process.stdout.write(filtered ? 'No uploads match.\n' : 'No uploads yet.\n')
   }
@@ -78,6 +90,8 @@ export function historyCommand(
       `… ${total - query.offset - jobs.length} more; use --offset ${query.offset + jobs.length}.\n`,
     )
   }
+  // Ours are marked on their upload lines above; these had no upload of ours to mark.
+  for (const removal of deleted.removals) process.stdout.write(removalLine(removal) + '\n')
 }
 
 export async function retryCommand(
@@ -140,6 +154,25 @@ function historyLine(job: Job, waiting: SlowDown | undefined): string {
         : (job.errorMessage ?? '')
   const pruned = job.prunedBy ? `  (pruned by ${job.prunedBy})` : ''
   return `#${job.id}  ${job.state.padEnd(9)} ${when}  ${job.name} (${formatBytes(job.size)}) → ${job.connectionId}  ${outcome}${pruned}`
+}
+
+/** A file retention deleted; `uploaded_by_us: false` for one this app never uploaded. */
+function removalJson(removal: Removal) {
+  return {
+    connection_id: removal.connectionId,
+    folder: removal.folder,
+    name: removal.name,
+    path: removal.path,
+    rule: removal.rule,
+    text: removalText(removal),
+    removed_at: iso(removal.removedAt),
+    uploaded_by_us: removal.uploadedByUs,
+  }
+}
+
+function removalLine(removal: Removal): string {
+  const when = iso(removal.removedAt)!.slice(0, 19).replace('T', ' ')
+  return `pruned     ${when}  ${removal.name} at ${removal.connectionId}  ${removal.path}  (${removalText(removal)})`
 }
 
 function jobState(value: string): JobState {

@@ -164,6 +164,13 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     fetch: options.fetch ?? transports.fetch,
   })
   uploads.on('job', (job) => ping.jobFinished(job))
+  // A healthcheckUrl written into settings.json by hand goes to the secret store before any
+  // command runs; one written while a watch or the app runs, on the read that finds it.
+  const pingProblem = await ping.adoptHandWritten()
+  if (pingProblem) warnings.push(pingProblem.message)
+  settings.onHandWrittenSecret(() => {
+    void ping.adoptHandWritten().then((problem) => problem && log.warn(problem.message))
+  })
   const backups = new RemoteBackups({ connections, settings, jobs: uploads.store })
   const verify = verifyFacade({ home, settings, uploads, backups, log, now: options.now })
   const autoPrune = new AutoPrune({

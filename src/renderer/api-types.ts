@@ -10,6 +10,7 @@ import type {
   SettingsView,
   ProgressView,
   ProviderView,
+  RemovalView,
   RestoreProgressView,
   RestoreView,
 } from '../shared/ipc-contract.ts'
@@ -25,6 +26,7 @@ export type {
   ProgressView,
   ProviderSettingsView,
   ProviderView,
+  RemovalView,
   RestoreProgressView,
   RestoreView,
   SettingsView,

@@ -211,6 +211,16 @@ export const ERROR_CODES = {
       'The backups to remove are no longer the ones you confirmed: the destination or its policy changed since the preview.',
     fix: 'Nothing was deleted. Look at the new preview and confirm Prune now again.',
   },
+  ping_url_invalid: {
+    cause:
+      'The healthcheckUrl written into settings.json is not an http:// or https:// address, so it was not saved; it was removed from the file all the same.',
+    fix: 'Set the ping URL again: `fermentrack-backup health --set-ping-url-stdin`, or Settings → Health → Ping URL in the app (a healthchecks.io URL looks like https://hc-ping.com/<uuid>).',
+  },
+  ping_url_not_saved: {
+    cause:
+      'The healthcheckUrl written into settings.json could not be saved in the secret store; it was removed from the file, which never keeps a secret.',
+    fix: 'Unlock the keychain (or fix the secretStore setting), then set the ping URL again: `fermentrack-backup health --set-ping-url-stdin`, or Settings → Health → Ping URL in the app.',
+  },
   interrupted: {
     cause: 'The command was stopped before its uploads finished.',
     fix: 'Nothing is lost: unfinished uploads resume with the next `fermentrack-backup watch` or `upload`.',

@@ -67,8 +67,27 @@ export const JobView = z.object({
   bytesPerSecond: z.number().nullable(),
   /** Set while the destination has asked us to slow down: shown as "waiting until HH:MM (…)". */
   waiting: z.object({ until: z.number(), reason: z.string() }).optional(),
+  /** Retention deleted this upload's remote copy: when, and the policy ("keepLast=3"). */
+  prunedAt: z.number().nullable().optional(),
+  prunedBy: z.string().nullable().optional(),
 })
 export type JobView = z.infer<typeof JobView>
+
+/**
+ * A file retention deleted that no upload of this app had put there (copied by hand, by another
+ * tool, by an older install): it has no job to be marked on, so the history lists it on its own.
+ */
+export const RemovalView = z.object({
+  id: z.number().int(),
+  connectionId: z.string(),
+  name: z.string(),
+  path: z.string(),
+  rule: z.string(),
+  /** As the history words it: "pruned by keepLast=3; not uploaded by this app". */
+  text: z.string(),
+  removedAt: z.number(),
+})
+export type RemovalView = z.infer<typeof RemovalView>
 
 export const ProgressView = z.object({
   jobId: z.number().int(),
@@ -98,6 +117,7 @@ export type StatusView = z.infer<typeof StatusView>
 /** The settings the window may read and change (connections have commands of their own). */
 export const SettingsView = Settings.pick({
   sources: true,
+  alertAfter: true,
   patterns: true,
   remoteFolder: true,
   concurrency: true,
@@ -258,6 +278,13 @@ export const HealthView = z.object({
 })
 export type HealthView = z.infer<typeof HealthView>
 
+/**
+ * Whether a health ping URL is set. The URL is a secret: it goes window → main only (setPingUrl),
+ * and nothing main sends back holds it, so the window shows "set" or "not set".
+ */
+export const PingUrlView = z.object({ set: z.boolean() })
+export type PingUrlView = z.infer<typeof PingUrlView>
+
 const retentionHealthCommands = {
   'retention.get': { input: z.void(), output: RetentionView },
   /** Plans the draft policy against the destination's listing; deletes nothing. */
@@ -277,6 +304,12 @@ const retentionHealthCommands = {
     output: z.object({ removed: z.number().int(), preview: RetentionPreview }),
   },
   'health.get': { input: z.void(), output: HealthView },
+  'health.pingUrl': { input: z.void(), output: PingUrlView },
+  'health.setPingUrl': {
+    input: z.object({ url: z.string().trim().min(1).max(2000) }).strict(),
+    output: PingUrlView,
+  },
+  'health.clearPingUrl': { input: z.void(), output: PingUrlView },
 } as const
 
 const retentionHealthEvents = {
@@ -396,9 +429,17 @@ export const commands = {
   'connections.disconnect': { input: Id, output: z.object({ warning: ErrorView.nullable() }) },
   'uploads.enqueue': { input: Paths, output: z.array(JobView) },
   'uploads.active': { input: z.void(), output: z.array(JobView) },
+  /**
+   * `removals`: with the first page of an unfiltered-by-status query, the deleted files this app
+   * did not upload, newest first (at most `limit`), matching the destination and text filters.
+   */
   'uploads.history': {
     input: HistoryRequest,
-    output: z.object({ total: z.number(), jobs: z.array(JobView) }),
+    output: z.object({
+      total: z.number(),
+      jobs: z.array(JobView),
+      removals: z.array(RemovalView).optional(),
+    }),
   },
   'uploads.retry': { input: JobId, output: z.array(JobView) },
   'uploads.retryAllFailed': { input: z.void(), output: z.array(JobView) },

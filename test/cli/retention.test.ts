@@ -200,6 +200,11 @@ describe.each(DESTINATIONS)('prune through the CLI on $name', (kind) => {
     expect(
       text.stdout.split('\n').filter((l) => l.includes('(pruned by keepLast=3)')),
     ).toHaveLength(4)
+    // Each deletion is also a removal of its own, ours marked as such.
+    const { removals } = await history(env)
+    expect(removals.map((r) => [r.name, r.rule, r.uploaded_by_us]).sort()).toEqual(
+      NAMES.slice(0, 4).map((name) => [name, 'keepLast=3', true]),
+    )
 
     const again = await runCli(['prune', '--json'], env)
     expect(parseJson<PruneReport>(again).destinations[0]!.remove).toEqual([])
@@ -224,6 +229,39 @@ describe.each(DESTINATIONS)('prune through the CLI on $name', (kind) => {
     expect(marks.sort()).toEqual(NAMES.map((name, i) => [name, i < 4 ? 'keepLast=3' : null]).sort())
     const log = readFileSync(join(env.FTB_HOME!, 'logs', 'companion.log'), 'utf8')
     expect(log.split('\n').filter((line) => line.includes('pruned by keepLast=3'))).toHaveLength(4)
+  })
+
+  it('a matching backup planted by hand is pruned, and the history lists its removal as not ours', async () => {
+    const destination = await started.home()
+    const { env, names, backups } = destination
+    const planted = 'fermentrack_backup-2026-10-01T10.00.00.tar.xz'
+    await destination.plant(planted, readFileSync(await writeBackup(backups, planted, 20_000, 9)))
+    const newer = []
+    for (const [i, name] of NAMES.slice(4).entries())
+      newer.push(await writeBackup(backups, name, 20_000, i))
+    expect((await runCli(['upload', ...newer], env)).code).toBe(0)
+    expect((await runCli(['retention', '--keep-last', '3'], env)).code).toBe(0)
+
+    const pruned = await runCli(['prune', '--json'], env)
+
+    expect(pruned.code, pruned.stderr).toBe(0)
+    expect(parseJson<PruneReport>(pruned).destinations[0]!.remove.map((r) => r.name)).toEqual([
+      planted,
+    ])
+    expect(names().sort()).toEqual(NAMES.slice(4))
+    const listed = await history(env)
+    expect(listed.jobs.every((job) => job.pruned === null)).toBe(true)
+    expect(listed.removals).toEqual([
+      expect.objectContaining({
+        name: planted,
+        rule: 'keepLast=3',
+        text: 'pruned by keepLast=3; not uploaded by this app',
+        uploaded_by_us: false,
+      }),
+    ])
+    const text = await runCli(['history'], env)
+    const line = text.stdout.split('\n').find((l) => l.includes(planted))
+    expect(line).toContain('(pruned by keepLast=3; not uploaded by this app)')
   })
 
   it('deletes nothing when no backup there was verified by an upload', async () => {

@@ -14,6 +14,7 @@ import type {
   CompanionApi,
   Connection,
   JobView,
+  RemovalView,
   ProviderSettingsView,
   ProviderView,
   SettingsView,
@@ -35,12 +36,16 @@ export interface FakeState {
   active: JobView[]
   /** Newest first, as the engine keeps it. */
   history: JobView[]
+  /** Files retention deleted that no upload of ours had put there, newest first. */
+  removals: RemovalView[]
   /** What main keeps for the window between runs. */
   windowMemory: WindowMemory
   /** What the native folder picker "chooses"; null is Cancel. */
   chosenFolder: string | null
   retention: RetentionView
   health: HealthView
+  /** Whether a ping URL is set: all main ever tells the window about it. */
+  pingUrlSet: boolean
   /** The backups at every destination (each names its connectionId). */
   backups: BackupView[]
   /** Restores main was asked to show in the file manager, by id. */
@@ -83,10 +88,12 @@ export class FakeCompanion {
       status: makeStatus(),
       active: [],
       history: [],
+      removals: [],
       chosenFolder: '/home/pi/chosen',
       windowMemory: { lastView: null, dismissedBanners: [] },
       retention: { retention: {}, overrides: {} },
       health: { alerts: [], lastBackupAt: null, checkedAt: 0 },
+      pingUrlSet: false,
       backups: [],
       shownInFolder: [],
       ...state,
@@ -156,6 +163,9 @@ export class FakeCompanion {
     'retention.save': (input) => this.run('retention.save', input),
     'retention.pruneNow': (input) => this.run('retention.pruneNow', input),
     'health.get': () => this.run('health.get', undefined),
+    'health.pingUrl': () => this.run('health.pingUrl', undefined),
+    'health.setPingUrl': (input) => this.run('health.setPingUrl', input),
+    'health.clearPingUrl': () => this.run('health.clearPingUrl', undefined),
     'backups.list': (input) => this.run('backups.list', input),
     'backups.restore': (input) => this.run('backups.restore', input),
     'backups.cancelRestore': (input) => this.run('backups.cancelRestore', input),
@@ -271,7 +281,15 @@ export class FakeCompanion {
           (!connectionId || j.connectionId === connectionId) &&
           (!text || j.name.includes(text) || (j.remotePath ?? '').includes(text)),
       )
-      return ok({ total: matching.length, jobs: matching.slice(offset, offset + limit) })
+      const page = { total: matching.length, jobs: matching.slice(offset, offset + limit) }
+      // As main: deletions come with the first page only, and never under a status filter.
+      if (status || offset) return ok(page)
+      const removals = this.state.removals.filter(
+        (r) =>
+          (!connectionId || r.connectionId === connectionId) &&
+          (!text || r.name.includes(text) || r.path.includes(text)),
+      )
+      return ok({ ...page, removals: removals.slice(0, limit) })
     },
     'uploads.retry': ({ jobId }) => {
       const job = this.state.history.find((j) => j.id === jobId)
@@ -365,6 +383,24 @@ export class FakeCompanion {
         },
       }),
     'health.get': () => ok(this.state.health),
+    'health.pingUrl': () => ok({ set: this.state.pingUrlSet }),
+    // As main: only an http(s) URL is taken, and the answer never holds it.
+    'health.setPingUrl': ({ url }) => {
+      if (!/^https?:\/\/[^/]/.test(url.trim()))
+        return {
+          ok: false,
+          error: {
+            code: 'invalid_setting',
+            message: 'The ping URL must be an http:// or https:// address.',
+          },
+        }
+      this.state.pingUrlSet = true
+      return ok({ set: true })
+    },
+    'health.clearPingUrl': () => {
+      this.state.pingUrlSet = false
+      return ok({ set: false })
+    },
     'backups.list': ({ connectionId }) =>
       ok(this.state.backups.filter((b) => b.connectionId === connectionId)),
     // Restored at once into the chosen folder, verified; a test that needs progress overrides it.

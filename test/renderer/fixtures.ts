@@ -85,6 +85,7 @@ export function makeSettings(overrides: Partial<SettingsView> = {}): SettingsVie
     startAtLogin: false,
     localDestination: null,
     verifySchedule: 'off',
+    alertAfter: '2d',
     bandwidthLimit: 0,
     bandwidthSchedule: null,
     ...overrides,

@@ -238,3 +238,57 @@ describe('history rows as tall as their content', () => {
     expect(grid().getAttribute('aria-activedescendant')).toBe('history-row-39')
   })
 })
+
+describe('backups retention deleted', () => {
+  const planted = 'fermentrack_backup-2026-10-01T10.00.00.tar.xz'
+
+  function prunedHistory() {
+    const [newest, older, oldest] = makeHistory(3)
+    return new FakeCompanion({
+      connections: [makeConnection()],
+      history: [newest!, older!, { ...oldest!, prunedAt: Date.now(), prunedBy: 'keepLast=2' }],
+      removals: [
+        {
+          id: 1,
+          connectionId: makeConnection().id,
+          name: planted,
+          path: `/Fermentrack Backups/${planted}`,
+          rule: 'keepLast=2',
+          text: 'pruned by keepLast=2; not uploaded by this app',
+          removedAt: Date.now(),
+        },
+      ],
+    })
+  }
+
+  it('lists a pruned backup this app did not upload, saying so', async () => {
+    await renderApp(prunedHistory())
+    const list = await screen.findByRole('list', { name: 'Removed by retention' })
+    const item = within(list).getByText(planted).closest('li')!
+    expect(item.textContent).toContain('pruned by keepLast=2; not uploaded by this app')
+  })
+
+  it('marks an upload of ours that retention deleted on its own row', async () => {
+    await renderApp(prunedHistory())
+    const row = (await within(grid()).findByText('fermentrack_backup_00001.tar.xz')).closest(
+      '[role="row"]',
+    )!
+    expect(row.textContent).toContain('pruned by keepLast=2')
+    const fresh = within(grid())
+      .getByText('fermentrack_backup_00003.tar.xz')
+      .closest('[role="row"]')!
+    expect(fresh.textContent).not.toContain('pruned')
+  })
+
+  it('shows no deletions under a status filter (they are not uploads)', async () => {
+    const fake = prunedHistory()
+    await renderApp(fake)
+    await screen.findByRole('list', { name: 'Removed by retention' })
+    fireEvent.change(screen.getByRole('combobox', { name: 'Show' }), {
+      target: { value: 'failed' },
+    })
+    await waitFor(() =>
+      expect(screen.queryByRole('list', { name: 'Removed by retention' })).toBeNull(),
+    )
+  })
+})

@@ -3,16 +3,9 @@ import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-libra
 import { afterEach, describe, expect, it } from 'vitest'
 import { FakeCompanion } from './fake-companion.ts'
 import { makeConnection, makeSettings } from './fixtures.ts'
-import { renderApp } from './render-app.tsx'
+import { openSettings } from './render-app.tsx'
 
 afterEach(cleanup)
-
-async function openSettings(fake = new FakeCompanion({ connections: [makeConnection()] })) {
-  await renderApp(fake)
-  fireEvent.click(screen.getByRole('tab', { name: /Settings/ }))
-  await screen.findByRole('heading', { name: 'Settings' })
-  return fake
-}
 
 /** The source makeSettings starts with, as a migrated single watch folder looks. */
 const FERMENTRACK = makeSettings().sources[0]!

@@ -154,6 +154,18 @@ export interface HistoryJob {
   pruned: { at: string; by: string } | null
 }
 
+/** A file retention deleted, as `history --json` lists it. */
+export interface HistoryRemoval {
+  connection_id: string
+  folder: string
+  name: string
+  path: string
+  rule: string
+  text: string
+  removed_at: string
+  uploaded_by_us: boolean
+}
+
 export interface StatusReport {
   queue_running: boolean
   paused: string[]
@@ -180,7 +192,7 @@ export function parseJson<T>(result: CliResult): T {
 export async function history(env: NodeJS.ProcessEnv, ...args: string[]) {
   const result = await runCli(['history', '--json', '--limit', '10000', ...args], env)
   expect(result.code, result.stderr).toBe(0)
-  return parseJson<{ total: number; jobs: HistoryJob[] }>(result)
+  return parseJson<{ total: number; jobs: HistoryJob[]; removals: HistoryRemoval[] }>(result)
 }
 
 export async function status(env: NodeJS.ProcessEnv): Promise<StatusReport> {

@@ -25,7 +25,8 @@ import { sourceFileAt } from '../uploads/source-file.ts'
 import { downloadsFolder } from '../restore/downloads-folder.ts'
 import { CloudRestores, type RestoreShell } from './cloud-restores.ts'
 import { EventThrottle } from './event-throttle.ts'
-import { toJobView } from './job-view.ts'
+import { toJobView, toRemovalView } from './job-view.ts'
+import { isHttpUrl } from '../health/health-ping.ts'
 import { HealthMonitor } from './health-monitor.ts'
 import { FOLDER_SETTINGS, FolderPathCheck } from './path-check.ts'
 import { providerViews } from './provider-views.ts'
@@ -219,7 +220,17 @@ export class CompanionService extends EventEmitter<Emitted> {
     'uploads.active': async () => this.engine.uploads.activeJobs().map((job) => this.jobView(job)),
     'uploads.history': async (query: Parameters<Engine['uploads']['history']>[0]) => {
       const { jobs, total } = this.engine.uploads.history(query)
-      return { total, jobs: jobs.map((job) => this.jobView(job)) }
+      const view = { total, jobs: jobs.map((job) => this.jobView(job)) }
+      // Deletions are not jobs: they come with the first page, and not under a status filter.
+      if (query.status || query.offset) return view
+      const { connectionId, text, limit } = query
+      const { removals } = this.engine.uploads.removals({
+        connectionId,
+        text,
+        limit,
+        foreignOnly: true,
+      })
+      return { ...view, removals: removals.map(toRemovalView) }
     },
     'uploads.retry': async ({ jobId }: { jobId: number }) =>
       (await this.engine.uploads.retry(jobId)).map((job) => this.jobView(job)),
@@ -272,6 +283,21 @@ export class CompanionService extends EventEmitter<Emitted> {
     'retention.pruneNow': ({ connectionId, paths }: { connectionId: string; paths: string[] }) =>
       this.retention.pruneNow(connectionId, paths),
     'health.get': () => this.health.current(),
+    'health.pingUrl': async () => ({ set: this.engine.ping.isSet() }),
+    'health.setPingUrl': async ({ url }: { url: string }) => {
+      // Checked here to name the window's fix; the URL itself is never quoted back.
+      if (!isHttpUrl(url))
+        throw new AppError(
+          'invalid_setting',
+          'The ping URL must be an http:// or https:// address (a healthchecks.io one looks like https://hc-ping.com/<uuid>).',
+        )
+      await this.engine.ping.set(url)
+      return { set: this.engine.ping.isSet() }
+    },
+    'health.clearPingUrl': async () => {
+      await this.engine.ping.clear()
+      return { set: this.engine.ping.isSet() }
+    },
     'backups.list': ({ connectionId }: { connectionId: string }) =>
       this.restores.list(connectionId),
     'backups.restore': ({ connectionId, name }: { connectionId: string; name: string }) =>
@@ -316,6 +342,7 @@ export class CompanionService extends EventEmitter<Emitted> {
       startAtLogin: s.startAtLogin,
       localDestination: s.localDestination,
       verifySchedule: s.verifySchedule,
+      alertAfter: s.alertAfter,
       bandwidthLimit: s.bandwidthLimit,
       bandwidthSchedule: s.bandwidthSchedule,
     }

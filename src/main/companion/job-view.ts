@@ -1,6 +1,7 @@
-import type { JobView } from '../../shared/ipc-contract.ts'
+import type { JobView, RemovalView } from '../../shared/ipc-contract.ts'
 import type { SlowDown } from '../../shared/slow-down.ts'
 import type { Job } from '../uploads/job-types.ts'
+import { removalText, type Removal } from '../uploads/removals.ts'
 
 /**
  * A job as the window sees it: no resume state, the error as code and message, and `waiting`
@@ -30,6 +31,14 @@ export function toJobView(job: Job, waiting?: SlowDown): JobView {
     startedAt: job.startedAt,
     finishedAt: job.finishedAt,
     bytesPerSecond: job.bytesPerSecond,
+    prunedAt: job.prunedAt,
+    prunedBy: job.prunedBy,
     ...(waiting ? { waiting } : {}),
   }
+}
+
+/** A deletion of a file this app did not upload, as the history lists it. */
+export function toRemovalView(removal: Removal): RemovalView {
+  const { id, connectionId, name, path, rule, removedAt } = removal
+  return { id, connectionId, name, path, rule, text: removalText(removal), removedAt }
 }

@@ -26,6 +26,8 @@ export interface HealthPingOptions {
  */
 export class HealthPing {
   private readonly pending = new Set<Promise<void>>()
+  /** A hand-written URL being filed: a ping waits for it, so it goes to the new URL. */
+  private adopting: Promise<unknown> = Promise.resolve()
 
   private readonly options: HealthPingOptions
 
@@ -51,6 +53,32 @@ export class HealthPing {
     this.options.settings.update((s) => ({ ...s, healthcheckPing: false }))
   }
 
+  /**
+   * Files a `healthcheckUrl` written into settings.json by hand, which the settings store has
+   * already taken out of the file: saved as `--set-ping-url-stdin` saves it, and null or "" clears
+   * it. Returns the one-line problem when it could not be saved (not an http(s) URL, or the secret
+   * store refused it); the file does not keep it either way, so a secret never stays there.
+   */
+  adoptHandWritten(): Promise<AppError | undefined> {
+    const { healthcheckUrl } = this.options.settings.takeHandWrittenSecrets()
+    if (healthcheckUrl === undefined) return Promise.resolve(undefined)
+    const adopted = this.adopt(healthcheckUrl)
+    this.adopting = adopted
+    return adopted
+  }
+
+  private async adopt(url: unknown): Promise<AppError | undefined> {
+    try {
+      if (url === null || url === '') await this.clear()
+      else if (typeof url !== 'string' || !isHttpUrl(url.trim()))
+        return new AppError('ping_url_invalid')
+      else await this.set(url)
+      return undefined
+    } catch (error) {
+      return new AppError('ping_url_not_saved', undefined, { cause: error })
+    }
+  }
+
   isSet(): boolean {
     return this.options.settings.get().healthcheckPing
   }
@@ -72,6 +100,7 @@ export class HealthPing {
   private async ping(suffix: string, jobId: number): Promise<void> {
     const event = suffix ? 'failure' : 'success'
     try {
+      await this.adopting
       const url = await (await this.options.secrets()).get(PING_ACCOUNT)
       if (!url) return
       const fetchFn = this.options.fetch ?? fetch
@@ -84,12 +113,20 @@ export class HealthPing {
       // Only the error's kind: fetch's messages and causes can carry the address.
       const cause = (error as { cause?: { code?: string; name?: string } }).cause
       const reason = cause?.code ?? cause?.name ?? (error as Error).name
-      this.options.log.warn('health ping failed', { event, jobId, reason })
+      // A monitor that took the connection and never answered: said in so many words.
+      const timedOut = reason === 'TimeoutError'
+      this.options.log.warn(timedOut ? 'health ping failed: timed out' : 'health ping failed', {
+        event,
+        jobId,
+        reason,
+        ...(timedOut ? { afterMs: PING_TIMEOUT_MS } : {}),
+      })
     }
   }
 }
 
-function isHttpUrl(text: string): boolean {
+/** An absolute http:// or https:// URL: all a ping can GET. */
+export function isHttpUrl(text: string): boolean {
   try {
     const url = new URL(text)
     return url.protocol === 'http:' || url.protocol === 'https:'

@@ -135,8 +135,9 @@ export async function pruneFolder(
 
 /**
  * Deletes what one folder's plan removes. Each deletion is logged with the rule that let it go,
- * and marked on its uploads in the history. A failed deletion stops there (the error says why)
- * after what was already deleted is logged.
+ * and written to the history: a removal row for every file, ours or not, and a mark on the
+ * uploads that put it there. A failed deletion stops there (the error says why) after what was
+ * already deleted is recorded.
  */
 export async function removePlanned(deps: PruneDeps, planned: DestinationPlan): Promise<void> {
   if (!planned.plan || planned.plan.remove.length === 0) return
@@ -150,7 +151,8 @@ export async function removePlanned(deps: PruneDeps, planned: DestinationPlan): 
       path: backup.path,
       rule: `pruned by ${rule}`,
     })
-    const deletion = { connectionId: id, folder: planned.folder, name: backup.name, rule }
+    const { folder } = planned
+    const deletion = { connectionId: id, folder, name: backup.name, path: backup.path, rule }
     deps.jobs.markPruned(deletion, deps.now())
   }
 }

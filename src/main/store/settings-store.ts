@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, readFileSync } from 'node:fs'
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { isDeepStrictEqual } from 'node:util'
 import Conf from 'conf'
@@ -7,11 +7,14 @@ import { Settings, SETTINGS_VERSION } from '../../shared/settings-schema.ts'
 import { AppError } from '../../shared/app-error.ts'
 import { APP_DIR_NAME } from './home.ts'
 import { migrateSettings, type RawSettings } from './settings-migrations.ts'
+import { splitSecretSettings, type HandWrittenSecrets } from './secret-settings.ts'
 
 export interface LoadedSettings {
   settings: Settings
   /** What was wrong with the file and where its copy was kept; shown to the user at start. */
   warnings: string[]
+  /** Secrets written into the file by hand (secret-settings.ts); the file will not keep them. */
+  secrets?: HandWrittenSecrets | null
 }
 
 /**
@@ -29,11 +32,15 @@ export class SettingsStore {
   private lastGood: Settings
   /** The settings the listeners were last told about, so our own write is not news to them. */
   private announced: Settings
+  /** Secrets taken out of the file, until the engine takes them (takeHandWrittenSecrets). */
+  private handWritten: HandWrittenSecrets = {}
+  private readonly secretListeners = new Set<() => void>()
 
   constructor(home: string) {
     this.file = join(home, 'settings.json')
-    const { settings, warnings } = loadSettingsFile(this.file)
+    const { settings, warnings, secrets } = loadSettingsFile(this.file)
     this.warnings = warnings
+    this.handWritten = { ...secrets }
     try {
       this.conf = new Conf<Settings>({
         cwd: home,
@@ -46,6 +53,7 @@ export class SettingsStore {
       })
       // Written only when loading changed something: a start-up must not rewrite the user's file
       // (nor fail on a full disk). conf's store has a null prototype: compare the values only.
+      // A secret written by hand is such a change: the file is rewritten without it at once.
       if (!isDeepStrictEqual({ ...this.conf.store }, settings)) this.conf.store = settings
       this.lastGood = settings
       this.announced = settings
@@ -62,15 +70,54 @@ export class SettingsStore {
    * the last good ones in effect (watchSettingsFile reports it): conf would clear such a file.
    */
   get(): Settings {
-    const read = readSettingsText(this.file)
+    const read = this.readFile()
     if ('settings' in read) this.lastGood = read.settings
     return this.lastGood
+  }
+
+  /**
+   * The file read strictly (readSettingsText), after taking out a secret written into it while
+   * this process runs, before anything else reads it: even from a file that is not valid settings.
+   */
+  private readFile(): SettingsRead {
+    const read = readSettingsText(this.file)
+    if (read.secrets && this.removeFromFile(read.rest!)) {
+      this.handWritten = { ...this.handWritten, ...read.secrets }
+      for (const listener of this.secretListeners) listener()
+    }
+    return read
+  }
+
+  /**
+   * Rewrites the file without its secrets. A failed write (a full disk) must not fail the read:
+   * the secret is then handed over by a later read, once it is out of the file.
+   */
+  private removeFromFile(rest: Record<string, unknown>): boolean {
+    try {
+      this.conf.store = rest as Settings
+      return true
+    } catch {
+      return false
+    }
+  }
+
+  /** Returns, and forgets, the secrets taken out of the file since the last call. */
+  takeHandWrittenSecrets(): HandWrittenSecrets {
+    const taken = this.handWritten
+    this.handWritten = {}
+    return taken
+  }
+
+  /** Called when a read finds a secret written into the file while this process runs. */
+  onHandWrittenSecret(listener: () => void): () => void {
+    this.secretListeners.add(listener)
+    return () => this.secretListeners.delete(listener)
   }
 
   update(change: (current: Settings) => Settings): Settings {
     const next = Settings.parse(change(this.get()))
     // A hand edit that does not parse is about to be replaced: keep it aside first.
-    if ('problem' in readSettingsText(this.file) && existsSync(this.file)) keepCopy(this.file)
+    if ('problem' in this.readFile() && existsSync(this.file)) keepCopy(this.file)
     this.conf.store = next
     this.lastGood = next
     this.announce(next, 'app')
@@ -83,7 +130,7 @@ export class SettingsStore {
    * line, when the file is not valid settings (the last good ones stay in effect), else null.
    */
   reread(): string | null {
-    const read = readSettingsText(this.file)
+    const read = this.readFile()
     if ('problem' in read) return read.problem
     this.lastGood = read.settings
     this.announce(read.settings, 'file')
@@ -115,7 +162,13 @@ export type SettingsListener = (
  * The file's settings, read strictly: nothing repaired or copied, since this runs on every read.
  * A problem is one line that names the file, what is wrong, and that the last good settings stay.
  */
-function readSettingsText(file: string): { settings: Settings } | { problem: string } {
+type SettingsRead = ({ settings: Settings } | { problem: string }) & {
+  /** Secret keys the file held, and the rest of it to write back without them. */
+  secrets?: HandWrittenSecrets | null
+  rest?: Record<string, unknown>
+}
+
+function readSettingsText(file: string): SettingsRead {
   const unusable = (why: string) => ({
     problem: `Settings file ${file} ${why}; the settings from before stay in effect until it is corrected.`,
   })
@@ -129,10 +182,15 @@ function readSettingsText(file: string): { settings: Settings } | { problem: str
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
     return unusable('does not hold a settings object')
-  const result = Settings.safeParse(migrateSettings(raw as RawSettings))
-  if (result.success) return { settings: result.data }
+  const { rest, secrets } = splitSecretSettings(raw as RawSettings)
+  const result = Settings.safeParse(migrateSettings(rest))
+  if (result.success) return { settings: result.data, secrets, rest }
   const issue = result.error.issues[0]!
-  return unusable(`has an invalid value: "${issue.path.join('.')}" (${issue.message})`)
+  return {
+    ...unusable(`has an invalid value: "${issue.path.join('.')}" (${issue.message})`),
+    secrets,
+    rest,
+  }
 }
 
 export function loadSettingsFile(file: string): LoadedSettings {
@@ -167,18 +225,21 @@ export function loadSettingsFile(file: string): LoadedSettings {
       ],
     }
   }
-  return repair(file, migrateSettings(raw as RawSettings))
+  const { rest, secrets } = splitSecretSettings(raw as RawSettings)
+  // A copy kept aside for a bad value must not keep the secret either: it is written without it.
+  const keep = () => keepCopy(file, secrets ? rest : undefined)
+  return { ...repair(file, migrateSettings(rest), keep), secrets }
 }
 
 /** Replaces only the invalid keys (or list entries) with defaults, after copying the file aside. */
-function repair(file: string, raw: RawSettings): LoadedSettings {
+function repair(file: string, raw: RawSettings, keepAside: () => string): LoadedSettings {
   const problems: string[] = []
   let candidate = { ...raw }
   for (let round = 0; round < 10; round++) {
     const result = Settings.safeParse(candidate)
     if (result.success) {
       if (problems.length === 0) return { settings: result.data, warnings: [] }
-      const copy = keepCopy(file)
+      const copy = keepAside()
       return {
         settings: result.data,
         warnings: [
@@ -188,7 +249,7 @@ function repair(file: string, raw: RawSettings): LoadedSettings {
     }
     candidate = dropInvalid(candidate, result.error, problems)
   }
-  const copy = keepCopy(file)
+  const copy = keepAside()
   return {
     settings: defaults(),
     warnings: [
@@ -213,10 +274,12 @@ function dropInvalid(candidate: RawSettings, error: z.ZodError, problems: string
   return next
 }
 
-function keepCopy(file: string): string {
+/** Copies the file aside, or writes `content` there instead (the file less its secrets). */
+function keepCopy(file: string, content?: RawSettings): string {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-')
   const copy = join(dirname(file), `${basename(file, '.json')}.invalid-${stamp}.json`)
-  copyFileSync(file, copy)
+  if (content) writeFileSync(copy, JSON.stringify(content, null, 2) + '\n', { mode: 0o600 })
+  else copyFileSync(file, copy)
   return copy
 }
 

@@ -4,6 +4,8 @@ import { join } from 'node:path'
 // there is no second native module to rebuild per Electron version and per platform.
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite'
 import { migrate, toJob, type Row } from './job-rows.ts'
+import { listRemovals, type RemovalQuery } from './removals.ts'
+import { escapeLike } from './sql-like.ts'
 import type { HistoryQuery, Job, JobState } from './job-types.ts'
 
 /** Pausing everything is stored as this scope; a connection id pauses just that connection. */
@@ -224,6 +226,11 @@ export class JobReader {
     return { jobs: rows.map(toJob), total }
   }
 
+  /** Retention's deletions, newest first: each file it deleted, whoever had put it there. */
+  removals(query: RemovalQuery = {}) {
+    return listRemovals(this.db, query)
+  }
+
   protected openJobFor(path: string, connectionId: string, states: string): Job | undefined {
     const row = this.db
       .prepare(`SELECT * FROM jobs WHERE path = ? AND connection_id = ? AND state IN ${states}`)
@@ -244,11 +251,6 @@ function portPathOf(job: Job): string | null {
   if (job.remotePath === null) return null
   const name = job.remotePath.split(/[\\/]/).pop()
   return `${job.remoteFolder.replace(/\/$/, '')}/${name}`
-}
-
-/** Text matched literally inside a LIKE pattern (with ESCAPE '\\'). */
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`)
 }
 
 /** The file name of a remote path, or of a local folder's file-system path on any platform. */

@@ -1,6 +1,7 @@
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite'
 import type { ErrorCode } from '../../shared/error-codes.ts'
 import type { Job, JobState } from './job-types.ts'
+import { REMOVALS_SCHEMA } from './removals.ts'
 
 /** The queue's tables, and how a row becomes a Job. */
 export const SCHEMA = `
@@ -78,6 +79,7 @@ export function migrate(db: DatabaseSync): void {
       db.exec(`ALTER TABLE jobs ADD COLUMN ${name} ${definition}`)
   }
   db.exec(OPEN_INDEXES)
+  db.exec(REMOVALS_SCHEMA)
 }
 
 export type Row = Record<string, SQLInputValue>

@@ -2,6 +2,7 @@ import type { SQLInputValue } from 'node:sqlite'
 import type { ErrorCode } from '../../shared/error-codes.ts'
 import { baseName, IN_FLIGHT, JobReader, NOTHING_IN_FLIGHT, WAITING } from './job-reader.ts'
 import { toJob, type Row } from './job-rows.ts'
+import { recordRemoval } from './removals.ts'
 import type { Job, JobState } from './job-types.ts'
 
 export { ALL } from './job-reader.ts'
@@ -222,11 +223,12 @@ export class JobStore extends JobReader {
   }
 
   /**
-   * Notes in the history that retention deleted the remote copy of `name` in `folder`: each
-   * done upload of it that is not marked yet. Returns how many jobs were marked.
+   * Writes to the history that retention deleted `path` (`name` in `folder`): one removal row,
+   * whoever had put the file there, and a mark on each done upload of it not marked yet. Returns
+   * how many jobs were marked (0: a file this app did not upload).
    */
   markPruned(
-    deletion: { connectionId: string; folder: string; name: string; rule: string },
+    deletion: { connectionId: string; folder: string; name: string; path?: string; rule: string },
     now: number,
   ): number {
     const rows = this.db
@@ -237,7 +239,11 @@ export class JobStore extends JobReader {
       .all(deletion.connectionId, deletion.folder) as Row[]
     const ids = rows.filter((r) => baseName(String(r.path)) === deletion.name).map((r) => r.id!)
     const mark = this.db.prepare('UPDATE jobs SET pruned_at = ?, pruned_by = ? WHERE id = ?')
-    this.transaction(() => ids.forEach((id) => mark.run(now, deletion.rule, id)))
+    const path = deletion.path ?? `${deletion.folder.replace(/\/$/, '')}/${deletion.name}`
+    this.transaction(() => {
+      ids.forEach((id) => mark.run(now, deletion.rule, id))
+      recordRemoval(this.db, { ...deletion, path, removedAt: now, uploadedByUs: ids.length > 0 })
+    })
     return ids.length
   }
 

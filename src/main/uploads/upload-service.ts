@@ -8,6 +8,7 @@ import type { SettingsStore } from '../store/settings-store.ts'
 import type { Source } from '../../shared/settings-schema.ts'
 import { ArchiveGate } from './archive-gate.ts'
 import { ALL, JobStore } from './job-store.ts'
+import type { RemovalQuery } from './removals.ts'
 import { LOCAL_DESTINATION_ID, type HistoryQuery, type Job } from './job-types.ts'
 import type { Progress } from './progress-meter.ts'
 import { nudgeQueue, QueueOwner } from './queue-owner.ts'
@@ -201,6 +202,11 @@ export class UploadService extends EventEmitter<UploadServiceEvents> {
 
   history(query: HistoryQuery) {
     return this.store.history(query)
+  }
+
+  /** What retention deleted, newest first, including files this app never uploaded. */
+  removals(query: RemovalQuery) {
+    return this.store.removals(query)
   }
 
   /** Whether a queued job waits because its destination asked us to slow down, and until when. */

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
-import type { ErrorInfo, JobState, JobView } from '../api-types.ts'
+import type { ErrorInfo, JobState, JobView, RemovalView } from '../api-types.ts'
 import { useCompanion } from '../companion-context.ts'
 import { useCompanionEvent } from './use-companion-event.ts'
 
@@ -16,6 +16,8 @@ export interface HistoryPages {
   /** Where a loaded job sits now (new jobs push older ones down). */
   indexOf: (id: number) => number | undefined
   error: ErrorInfo | null
+  /** Files retention deleted that this app had not uploaded (they have no row of their own). */
+  removals: RemovalView[]
   /** Loads the pages this range needs (rows outside it stay cached). */
   want: (start: number, end: number) => void
 }
@@ -28,6 +30,7 @@ interface Shown {
   key: string
   total: number | null
   error: ErrorInfo | null
+  removals: RemovalView[]
 }
 
 interface Page {
@@ -48,7 +51,7 @@ export function useHistory(filter: HistoryFilter): HistoryPages {
   const range = useRef({ start: 0, end: HISTORY_PAGE })
   const generation = useRef(0)
   const refreshTimer = useRef<ReturnType<typeof setTimeout> | null>(null)
-  const [shown, setShown] = useState<Shown>({ key, total: null, error: null })
+  const [shown, setShown] = useState<Shown>({ key, total: null, error: null, removals: [] })
   const [, setVersion] = useState(0)
   const rerender = useCallback(() => setVersion((v) => v + 1), [])
   const currentKey = useRef(key)
@@ -58,7 +61,7 @@ export function useHistory(filter: HistoryFilter): HistoryPages {
     currentKey.current = key
     pages.current = new Map()
     range.current = { start: 0, end: HISTORY_PAGE }
-    setShown({ key, total: null, error: null })
+    setShown({ key, total: null, error: null, removals: [] })
   }
 
   const load = useCallback(
@@ -81,7 +84,9 @@ export function useHistory(filter: HistoryFilter): HistoryPages {
           return
         }
         pages.current.set(page, { jobs: result.value.jobs, generation: gen })
-        setShown({ key, total: result.value.total, error: null })
+        const { total, removals } = result.value
+        // Only the first page brings them; the others leave them as they are.
+        setShown((s) => ({ key, total, error: null, removals: removals ?? s.removals }))
         rerender()
       })
     },
@@ -145,5 +150,13 @@ export function useHistory(filter: HistoryFilter): HistoryPages {
     return undefined
   }
 
-  return { total: shown.total, rowAt, jobById, indexOf, error: shown.error, want }
+  return {
+    total: shown.total,
+    rowAt,
+    jobById,
+    indexOf,
+    error: shown.error,
+    removals: shown.removals,
+    want,
+  }
 }

@@ -8,8 +8,10 @@ import type {
 import { useCompanion } from '../companion-context.ts'
 import { ErrorNote } from '../components/ErrorNote.tsx'
 import { isPausedAll } from '../status-summary.ts'
+import { AlertAfterField } from './AlertAfterField.tsx'
 import { FolderField } from './FolderField.tsx'
 import { PauseSwitch } from './PauseSwitch.tsx'
+import { PingUrlField } from './PingUrlField.tsx'
 import { PrefRow, SwitchPref } from './PrefRow.tsx'
 import { RetentionSection } from '../retention/RetentionSection.tsx'
 import { ProviderSettingsSection } from './ProviderSettingsSection.tsx'
@@ -225,6 +227,19 @@ export function SettingsView({
             checked={draft.verifySchedule === 'weekly'}
             onChange={(on) => edit('verifySchedule', on ? 'weekly' : 'off')}
           />
+        </section>
+
+        <section className="card prefs" aria-labelledby={id('health')}>
+          <h2 id={id('health')} className="section-title">
+            Health
+          </h2>
+          <AlertAfterField
+            id={id('alert-after')}
+            value={draft.alertAfter}
+            error={errors.alertAfter}
+            onChange={(value) => edit('alertAfter', value)}
+          />
+          <PingUrlField id={id('ping-url')} />
         </section>
 
         <section className="card prefs" aria-labelledby={id('app')}>

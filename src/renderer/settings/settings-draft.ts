@@ -1,5 +1,6 @@
 import { REMOTE_FOLDER } from '../../shared/remote-folder.ts'
 import type { NotificationLevel, SettingsView } from '../api-types.ts'
+import { alertAfterText, toAlertAfterDraft, type AlertAfterDraft } from './alert-after-draft.ts'
 import {
   fromSourceDraft,
   sameSources,
@@ -29,14 +30,16 @@ export interface Draft {
   verifySchedule: SettingsView['verifySchedule']
   uploadLimit: UploadLimitDraft
   fullSpeed: FullSpeedDraft
+  alertAfter: AlertAfterDraft
 }
 
 export type DraftErrors = Partial<Record<keyof Draft, string>>
 
 export function toDraft(settings: SettingsView): Draft {
-  const { bandwidthLimit, bandwidthSchedule, ...rest } = settings
+  const { bandwidthLimit, bandwidthSchedule, alertAfter, ...rest } = settings
   return {
     ...rest,
+    alertAfter: toAlertAfterDraft(alertAfter),
     sources: toSourceDrafts(settings.sources),
     patterns: settings.patterns.join(', '),
     uploadLimit: toUploadLimitDraft(bandwidthLimit),
@@ -64,6 +67,8 @@ export function validateDraft(draft: Draft): DraftErrors {
   if (isError(limit)) errors.uploadLimit = limit.error
   const schedule = fullSpeedSchedule(draft.fullSpeed)
   if (isError(schedule)) errors.fullSpeed = schedule.error
+  const alertAfter = alertAfterText(draft.alertAfter)
+  if (typeof alertAfter !== 'string') errors.alertAfter = alertAfter.error
   return errors
 }
 
@@ -86,6 +91,9 @@ export function changesFrom(saved: SettingsView, draft: Draft): Partial<Settings
   const schedule = fullSpeedSchedule(draft.fullSpeed)
   if (!isError(schedule) && !sameSchedule(schedule, saved.bandwidthSchedule))
     change.bandwidthSchedule = schedule
+  const alertAfter = alertAfterText(draft.alertAfter)
+  if (typeof alertAfter === 'string' && alertAfter !== saved.alertAfter)
+    change.alertAfter = alertAfter
   return change
 }
 

@@ -9,6 +9,7 @@ import { useToast } from '../toast-context.ts'
 import { HistoryTable } from './HistoryTable.tsx'
 import { HistoryToolbar } from './HistoryToolbar.tsx'
 import { JobDetails } from './JobDetails.tsx'
+import { RemovedByRetention } from './RemovedByRetention.tsx'
 
 const SEARCH_DELAY_MS = 250
 
@@ -155,6 +156,7 @@ export function HistoryPanel({ destinations, failedCount, setupDone }: HistoryPa
           />
         )}
       </div>
+      <RemovedByRetention removals={history.removals} destinations={destinations} />
     </section>
   )
 }

@@ -54,7 +54,7 @@ export function HistoryRow(props: HistoryRowProps) {
     waiting ??
     job.error?.message ??
     (job.state === 'done' && job.remotePath
-      ? `${destination} · ${job.remotePath}${job.renamed ? ' (renamed: the name was taken)' : ''}`
+      ? `${destination} · ${job.remotePath}${job.renamed ? ' (renamed: the name was taken)' : ''}${job.prunedBy ? ` · pruned by ${job.prunedBy}` : ''}`
       : destination)
   return (
     <div

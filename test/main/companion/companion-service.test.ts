@@ -6,6 +6,7 @@ import { createEngine } from '../../../src/main/engine.ts'
 import type { EventName } from '../../../src/shared/ipc-contract.ts'
 import { backupBytes } from '../../support/backup-files.ts'
 import { tempDir } from '../../support/cli-process.ts'
+import { startPingMonitor } from '../../support/ping-monitor.ts'
 
 const services: CompanionService[] = []
 afterEach(async () => {
@@ -290,5 +291,46 @@ describe('CompanionService with several Fermentracks', () => {
       ok: true,
       value: { retention: { keepLast: 2 } },
     })
+  })
+})
+
+describe('CompanionService and the health ping URL', () => {
+  const SECRET_PATH = '/ping/companion-0a1b2c3d-secret'
+
+  it('takes the URL from the window only: answers "set", pings it after an upload, and no answer, event or file holds it', async () => {
+    const monitor = await startPingMonitor()
+    const { seen } = monitor
+    const { service, events, home } = await companion()
+    const answers: unknown[] = []
+    const call = async (...args: Parameters<typeof service.invoke>) => {
+      const answer = await service.invoke(...args)
+      answers.push(answer)
+      return answer
+    }
+    try {
+      expect(await call('health.pingUrl', undefined)).toEqual({ ok: true, value: { set: false } })
+      const refused = await call('health.setPingUrl', { url: `ftp://x${SECRET_PATH}` })
+      expect(refused).toMatchObject({ ok: false, error: { code: 'invalid_setting' } })
+
+      const url = monitor.url + SECRET_PATH
+      expect(await call('health.setPingUrl', { url })).toEqual({ ok: true, value: { set: true } })
+      const backups = tempDir('dropped')
+      writeFileSync(join(backups, 'dropped.tar.xz'), backupBytes(4096, 7))
+      await call('uploads.enqueue', { paths: [join(backups, 'dropped.tar.xz')] })
+      await until(() => (seen.length > 0 ? true : undefined), 30_000)
+      expect(seen).toEqual([`GET ${SECRET_PATH}`])
+      await call('settings.get', undefined)
+      await call('status.get', undefined)
+
+      expect(await call('health.clearPingUrl', undefined)).toEqual({
+        ok: true,
+        value: { set: false },
+      })
+      const text = JSON.stringify([answers, events])
+      expect(text).not.toContain(SECRET_PATH)
+      expect(readFileSync(join(home, 'settings.json'), 'utf8')).not.toContain(SECRET_PATH)
+    } finally {
+      monitor.close()
+    }
   })
 })

@@ -249,3 +249,33 @@ describe('settings version 2 → 3: watchFolder becomes sources', () => {
     expect(store.warnings[0]).toContain('"sources.0.remoteSubfolder"')
   })
 })
+
+describe('a secret written into settings.json by hand', () => {
+  const URL_TEXT = 'https://hc-ping.com/hand-written-uuid'
+
+  it('is taken out of the file when the store opens it, and handed over once', () => {
+    const home = homeWith(JSON.stringify({ version: 3, healthcheckUrl: URL_TEXT, concurrency: 3 }))
+    const store = new SettingsStore(home)
+    const text = readFileSync(join(home, 'settings.json'), 'utf8')
+    expect(text).not.toContain('hc-ping')
+    expect(JSON.parse(text)).toMatchObject({ concurrency: 3 })
+    expect(store.takeHandWrittenSecrets()).toEqual({ healthcheckUrl: URL_TEXT })
+    expect(store.takeHandWrittenSecrets()).toEqual({})
+  })
+
+  it('written while the store is open, is taken out on the next read, with a call to its listener', () => {
+    const home = tempDir('settings')
+    const store = new SettingsStore(home)
+    let calls = 0
+    store.onHandWrittenSecret(() => calls++)
+    const file = join(home, 'settings.json')
+    const current = JSON.parse(readFileSync(file, 'utf8'))
+    writeFileSync(file, JSON.stringify({ ...current, healthcheckUrl: URL_TEXT, concurrency: 4 }))
+
+    expect(store.get().concurrency).toBe(4)
+
+    expect(readFileSync(file, 'utf8')).not.toContain('hc-ping')
+    expect(calls).toBe(1)
+    expect(store.takeHandWrittenSecrets()).toEqual({ healthcheckUrl: URL_TEXT })
+  })
+})

@@ -205,6 +205,32 @@ describe('an existing queue.db', () => {
     // Opening it again (as every process does) changes nothing more.
     expect(open(dir).counts()).toMatchObject({ done: 1, queued: 1 })
   })
+
+  it('gains the table of removals: a pruned file, ours or not, is recorded there', () => {
+    const dir = home()
+    const db = new DatabaseSync(join(dir, 'queue.db'))
+    db.exec(FIRST_RELEASE_SCHEMA)
+    db.close()
+
+    const store = open(dir)
+    const job = queue(store, offer())
+    store.finish(store.start(job, NOW)!, DONE, NOW)
+    const ours = { connectionId: 'dbx', folder: '/B', name: 'a.tar.xz', rule: 'keepLast=1' }
+    expect(store.markPruned(ours, NOW + 1)).toBe(1)
+    const planted = { ...ours, name: 'by-hand.tar.xz', path: '/B/by-hand.tar.xz' }
+    expect(store.markPruned(planted, NOW + 2)).toBe(0)
+
+    const { removals, total } = store.removals()
+    expect(total).toBe(2)
+    expect(removals.map((r) => [r.name, r.path, r.rule, r.uploadedByUs])).toEqual([
+      ['by-hand.tar.xz', '/B/by-hand.tar.xz', 'keepLast=1', false],
+      ['a.tar.xz', '/B/a.tar.xz', 'keepLast=1', true],
+    ])
+    expect(store.removals({ foreignOnly: true }).removals.map((r) => r.name)).toEqual([
+      'by-hand.tar.xz',
+    ])
+    expect(store.removals({ text: 'hand', connectionId: 'other' }).total).toBe(0)
+  })
 })
 
 const err = { code: 'network' as const, message: 'offline' }
