@@ -34,22 +34,34 @@ export async function watchCommand(engine: Engine, dir: string | undefined): Pro
   )
   engine.uploads.on('progress', (job, progress) => view.progress(job, progress))
   await engine.uploads.process()
-  // Hand edits of settings.json (retention turned on, a bandwidth cap) apply while this runs.
+  const startWatch = () =>
+    dir
+      ? watchOne(engine, view, resolve(dir), destinations)
+      : engine.watchSources(
+          (source, status) =>
+            statusLine(view, status, engine.uploads.destinationsOf(source), ` (${source.label})`),
+          (source, count) => view.line(foundLine(count, source.folder, ` (${source.label})`)),
+        )
+  let watch = startWatch()
+  // Hand edits of settings.json apply while this runs: most at their next use (retention, the
+  // bandwidth cap), the folder watchers' own settings by starting the watchers again.
+  let restarting = Promise.resolve()
   const settingsWatch = engine.watchSettingsFile((problem) => view.line(`Warning: ${problem}`))
   engine.settings.onChange((next, { origin, previous }) => {
-    if (origin === 'file') view.line(editedLine(engine.settings.file, next, previous))
+    if (origin !== 'file') return
+    const changed = changedKeys(next, previous)
+    view.line(`Settings changed in ${engine.settings.file}: ${changed.join(', ')} in effect now.`)
+    if (!changed.some((key) => WATCHER_SETTINGS.includes(key))) return
+    restarting = restarting.then(async () => {
+      await watch.close()
+      watch = startWatch()
+    })
   })
-  const watch = dir
-    ? watchOne(engine, view, resolve(dir), destinations)
-    : engine.watchSources(
-        (source, status) =>
-          statusLine(view, status, engine.uploads.destinationsOf(source), ` (${source.label})`),
-        (source, count) => view.line(foundLine(count, source.folder, ` (${source.label})`)),
-      )
   // The weekly restore check, where `verifySchedule` is on; its record survives restarts.
   engine.verify.schedule.start()
   await untilSignal()
   view.line('Stopping: unfinished uploads are saved and resume on the next start.')
+  await restarting
   await watch.close()
   await settingsWatch.close()
   await engine.close()
@@ -71,7 +83,7 @@ function statusLine(view: ProgressView, status: WatchStatus, to: string[], named
     view.line(`Waiting for the folder${named}: ${status.error.message}`)
 }
 
-/** What the folder watchers were started with: these wait for the next start of `watch`. */
+/** What the folder watchers are started with: an edit of one starts them again. */
 const WATCHER_SETTINGS: readonly string[] = [
   'sources',
   'patterns',
@@ -80,18 +92,11 @@ const WATCHER_SETTINGS: readonly string[] = [
   'usePolling',
 ]
 
-/** Which settings an edit from outside changed, and when each applies. */
-function editedLine(file: string, next: Settings, previous: Settings): string {
-  const keys = (Object.keys(next) as (keyof Settings)[]).filter(
+/** The settings an edit from outside changed. */
+function changedKeys(next: Settings, previous: Settings): string[] {
+  return (Object.keys(next) as (keyof Settings)[]).filter(
     (key) => !isDeepStrictEqual(next[key], previous[key]),
   )
-  const later = keys.filter((key) => WATCHER_SETTINGS.includes(key))
-  const now = keys.filter((key) => !WATCHER_SETTINGS.includes(key))
-  const parts = [
-    now.length > 0 ? `${now.join(', ')} in effect now` : '',
-    later.length > 0 ? `${later.join(', ')} at the next start of watch` : '',
-  ]
-  return `Settings changed in ${file}: ${parts.filter(Boolean).join('; ')}.`
 }
 
 function foundLine(count: number, folder: string, named: string): string {

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import { writeBackup } from '../support/backup-files.ts'
-import { tempDirsPerTest } from '../support/cli-process.ts'
+import { runCli, startCli, tempDirsPerTest } from '../support/cli-process.ts'
 import { startWatch, stopCli, writeSettings } from '../support/upload-fixture.ts'
 import { waitForOutput, waitWhileRunning } from '../support/wait-for.ts'
 
@@ -75,6 +75,41 @@ describe('settings.json edited by hand while `watch` runs', () => {
     expect(warnings).toEqual([
       `Warning: Settings file ${join(home, 'settings.json')} is not valid JSON (${jsonError(broken)}); the settings from before stay in effect until it is corrected.`,
     ])
+  })
+})
+
+describe('a source added to settings.json by hand while `watch` runs', () => {
+  it('is watched at once: the watchers start again, and its backup goes to its own subfolder', async () => {
+    const home = dir('home')
+    const nas = dir('nas')
+    const [pi1, pi2] = [dir('pi1'), dir('pi2')]
+    const env = { FTB_HOME: home, FTB_LOCAL_DESTINATION: nas, DROPBOX_APP_KEY: '' }
+    writeSettings(home, { settleSeconds: 0.2 })
+    const added = await runCli(['sources', 'add', '--folder', pi1, '--label', 'Brewhouse 1'], env)
+    expect(added.code, added.stderr).toBe(0)
+    const watch = startCli(['watch'], env)
+    watch.child.stdin.end()
+    await waitForOutput(watch, `Found 0 backups in ${pi1} (Brewhouse 1).`)
+
+    editByHand(home, (s) => {
+      const sources = s.sources as Array<Record<string, unknown>>
+      sources.push({
+        id: 'pi-2',
+        label: 'Brewhouse 2',
+        folder: pi2,
+        remoteSubfolder: 'Brewhouse 2',
+      })
+    })
+    await waitForOutput(
+      watch,
+      `Settings changed in ${join(home, 'settings.json')}: sources in effect now.`,
+    )
+    await waitForOutput(watch, `Found 0 backups in ${pi2} (Brewhouse 2).`)
+    await writeBackup(pi2, NAMES[0]!, 20_000, 0)
+    await waitForOutput(watch, `Uploaded ${NAMES[0]}`)
+    expect((await stopCli(watch)).code).toBe(0)
+
+    expect(readdirSync(join(nas, 'Fermentrack Backups', 'Brewhouse 2'))).toEqual([NAMES[0]])
   })
 })
 
