@@ -151,6 +151,11 @@ function applyRule(
     left -= 1
     reasons.get(b)!.push(rule)
   }
+  // Fewer buckets than N (a young history): restic (0.17 on) keeps the oldest backup as well,
+  // so "12 months" starts from the very first backup rather than from some day in its month.
+  const oldest = dated.at(-1)
+  if (left > 0 && oldest && !reasons.get(oldest)!.includes(rule))
+    reasons.get(oldest)!.push(`${rule} (oldest)`)
 }
 
 function applySafety(

@@ -71,6 +71,20 @@ describe('planRetention: the rules', () => {
     expect(plan(day, { keepDaily: 2 }).keep).toEqual([day[0]!.name, day[2]!.name])
   })
 
+  it('a young history with fewer buckets than asked keeps its oldest backup too (restic 0.17)', () => {
+    // Dailies for 70 days (Sep 28 to Dec 6: 4 calendar months) against keepMonthly=12: the
+    // newest of each month, and the very first backup, so the history still reaches its start.
+    const dailies = Array.from({ length: 70 }, (_, d) => backup(d))
+    const out = plan(dailies, { keepMonthly: 12 })
+    const monthNewest = [0, 6, 36, 67] // Dec 6, Nov 30, Oct 31, Sep 30 (NOW is 2026-12-06)
+    expect(out.keep).toEqual([...monthNewest, 69].map((d) => dailies[d]!.name))
+    const oldest = out.result.keep.find((k) => k.backup.name === dailies[69]!.name)!
+    expect(oldest.reasons).toEqual(['keepMonthly (oldest)'])
+    // With the months filled, nothing is added: 12 months of dailies keep 12.
+    const year = Array.from({ length: 400 }, (_, d) => backup(d))
+    expect(plan(year, { keepMonthly: 12 }).keep).toHaveLength(12)
+  })
+
   it('keepDaily counts days that have backups, not calendar days: gaps cost nothing', () => {
     const sparse = [backup(0), backup(10), backup(20), backup(30)]
     expect(plan(sparse, { keepDaily: 3 }).keep).toEqual(names(sparse.slice(0, 3)))
