@@ -35,7 +35,9 @@ export async function watchCommand(engine: Engine, dir: string | undefined): Pro
   engine.uploads.on('progress', (job, progress) => view.progress(job, progress))
   await engine.uploads.process()
   // Hand edits of settings.json (retention turned on, a bandwidth cap) apply while this runs.
-  const settingsWatch = engine.watchSettingsFile((problem) => view.line(`Warning: ${problem}`))
+  const settingsWatch = engine.watchSettingsFile((problem) => {
+    if (problem !== null) view.line(`Warning: ${problem}`)
+  })
   engine.settings.onChange((next, { origin, previous }) => {
     if (origin === 'file') view.line(editedLine(engine.settings.file, next, previous))
   })
