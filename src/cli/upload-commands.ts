@@ -46,7 +46,9 @@ export async function watchCommand(engine: Engine, dir: string | undefined): Pro
   // Hand edits of settings.json apply while this runs: most at their next use (retention, the
   // bandwidth cap), the folder watchers' own settings by starting the watchers again.
   let restarting = Promise.resolve()
-  const settingsWatch = engine.watchSettingsFile((problem) => view.line(`Warning: ${problem}`))
+  const settingsWatch = engine.watchSettingsFile((problem) => {
+    if (problem !== null) view.line(`Warning: ${problem}`)
+  })
   engine.settings.onChange((next, { origin, previous }) => {
     if (origin !== 'file') return
     const changed = changedKeys(next, previous)

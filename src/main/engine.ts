@@ -95,9 +95,10 @@ export interface Engine {
   autoPrune: AutoPrune
   /**
    * While the app or `watch` runs: an edit of settings.json from outside reaches the settings'
-   * listeners as a save does. `report` gets a bad edit's one line (also logged).
+   * listeners as a save does. `report` gets a bad edit's one line (also logged), and null once
+   * the file reads as valid settings again.
    */
-  watchSettingsFile(report: (problem: string) => void): SettingsFileWatch
+  watchSettingsFile(report: (problem: string | null) => void): SettingsFileWatch
   /**
    * Revokes and forgets a connection, and cancels the work that was waiting for it. `warning`
    * (not_revoked) says Dropbox could not be reached to revoke it; it is gone here all the same.
@@ -227,7 +228,8 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     autoPrune,
     watchSettingsFile: (report) =>
       watchSettingsFile(settings, (problem) => {
-        log.warn(problem)
+        if (problem === null) log.info('the settings file reads as valid settings again')
+        else log.warn(problem)
         report(problem)
       }),
     disconnect: async (id) => {

@@ -285,6 +285,13 @@ export type HealthView = z.infer<typeof HealthView>
 export const PingUrlView = z.object({ set: z.boolean() })
 export type PingUrlView = z.infer<typeof PingUrlView>
 
+/**
+ * settings.json as last read after an edit from outside: `problem` is the one line saying which
+ * file, what is wrong, and that the settings from before stay in effect; null when it reads fine.
+ */
+export const SettingsFileView = z.object({ problem: z.string().nullable() })
+export type SettingsFileView = z.infer<typeof SettingsFileView>
+
 const retentionHealthCommands = {
   'retention.get': { input: z.void(), output: RetentionView },
   /** Plans the draft policy against the destination's listing; deletes nothing. */
@@ -310,11 +317,14 @@ const retentionHealthCommands = {
     output: PingUrlView,
   },
   'health.clearPingUrl': { input: z.void(), output: PingUrlView },
+  'settingsFile.get': { input: z.void(), output: SettingsFileView },
 } as const
 
 const retentionHealthEvents = {
   'health.changed': HealthView,
   'retention.changed': RetentionView,
+  /** A hand edit left settings.json invalid, or a later read (or a save here) put it right. */
+  'settingsFile.changed': SettingsFileView,
 } as const
 
 // --- Backups in the cloud: browse and restore (issue #10, the window's restore view) ---

@@ -41,6 +41,7 @@ export const COMMAND_NAMES = [
   'health.pingUrl',
   'health.setPingUrl',
   'health.clearPingUrl',
+  'settingsFile.get',
   'backups.list',
   'backups.restore',
   'backups.cancelRestore',
@@ -58,6 +59,7 @@ export const EVENT_NAMES = [
   // Retention and health in the window (issue #10).
   'health.changed',
   'retention.changed',
+  'settingsFile.changed',
   'backups.restoreProgress',
 ] as const satisfies readonly EventName[]
 

@@ -258,3 +258,35 @@ describe('screenshots of Backups in the cloud, light and dark', () => {
     }
   })
 })
+
+describe('screenshots of Settings › Health, light and dark', () => {
+  it('shows Warn after and a Ping URL that is set, into docs/screenshots', async () => {
+    const fermentrack = join(tempDir('shots-health'), 'fermentrack', 'backups')
+    mkdirSync(fermentrack, { recursive: true })
+    const shots = await startApp(browser, rendererDir, {
+      alertAfter: '36h',
+      sources: [firstSource(fermentrack)],
+      localDestination: tempDir('shots-nas'),
+    })
+    try {
+      // Set through main as the window's Set does; the picture shows only that one is set.
+      const set = await shots.bridge.companion.invoke('health.setPingUrl', {
+        url: 'https://hc-ping.com/5f0c7a2e-9d41-4b6a-8c3e-2b7d1f6a90e4',
+      })
+      expect(set).toEqual({ ok: true, value: { set: true } })
+      for (const theme of ['light', 'dark'] as const) {
+        const page = await shots.open(theme)
+        await page.getByRole('tab', { name: 'Settings' }).click()
+        const health = page.getByRole('region', { name: 'Health' })
+        await until(() => health.locator('.ping-url-state').textContent()).toBe('Set')
+        expect(await health.getByLabel('Warn after', { exact: true }).inputValue()).toBe('36')
+        await page.setViewportSize({ width: 1100, height: 620 })
+        await scrollToHeading(page, 'Health')
+        await screenshot(page, 'health-settings', theme, DOCS_SCREENSHOT_DIR)
+      }
+      expect(shots.cspViolations).toEqual([])
+    } finally {
+      await shots.close()
+    }
+  })
+})

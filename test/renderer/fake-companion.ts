@@ -46,6 +46,8 @@ export interface FakeState {
   health: HealthView
   /** Whether a ping URL is set: all main ever tells the window about it. */
   pingUrlSet: boolean
+  /** What is wrong with settings.json after a hand edit; null when it reads fine. */
+  settingsFileProblem: string | null
   /** The backups at every destination (each names its connectionId). */
   backups: BackupView[]
   /** Restores main was asked to show in the file manager, by id. */
@@ -94,6 +96,7 @@ export class FakeCompanion {
       retention: { retention: {}, overrides: {} },
       health: { alerts: [], lastBackupAt: null, checkedAt: 0 },
       pingUrlSet: false,
+      settingsFileProblem: null,
       backups: [],
       shownInFolder: [],
       ...state,
@@ -166,6 +169,7 @@ export class FakeCompanion {
     'health.pingUrl': () => this.run('health.pingUrl', undefined),
     'health.setPingUrl': (input) => this.run('health.setPingUrl', input),
     'health.clearPingUrl': () => this.run('health.clearPingUrl', undefined),
+    'settingsFile.get': () => this.run('settingsFile.get', undefined),
     'backups.list': (input) => this.run('backups.list', input),
     'backups.restore': (input) => this.run('backups.restore', input),
     'backups.cancelRestore': (input) => this.run('backups.cancelRestore', input),
@@ -384,6 +388,7 @@ export class FakeCompanion {
       }),
     'health.get': () => ok(this.state.health),
     'health.pingUrl': () => ok({ set: this.state.pingUrlSet }),
+    'settingsFile.get': () => ok({ problem: this.state.settingsFileProblem }),
     // As main: only an http(s) URL is taken, and the answer never holds it.
     'health.setPingUrl': ({ url }) => {
       if (!/^https?:\/\/[^/]/.test(url.trim()))

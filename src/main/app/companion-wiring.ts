@@ -221,6 +221,9 @@ export async function wireCompanion(context: WiringContext): Promise<Wired> {
   if (settings.ok) void loginItem.apply(settings.value.startAtLogin)
   // Alerts found before the tray listened; the ledger keeps a repeat from notifying twice.
   if (health.ok) notifier.update('health.changed', health.value)
+  // A bad hand edit of settings.json seen before the tray listened.
+  const settingsFile = await run('settingsFile.get')
+  if (settingsFile.ok) tray.update('settingsFile.changed', settingsFile.value)
   if (platform === 'linux') {
     void installAppImageUrlHandler({
       env,

@@ -33,7 +33,7 @@ export function shorten(text: string, max: number): string {
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`
 
 /** One line saying what the app is doing; a failure stays here until the next success. */
-export function statusLine({ status, uploads, alerts }: TrayState): string {
+export function statusLine({ status, uploads, alerts, settingsProblem }: TrayState): string {
   if (status.tray === 'paused') return 'Auto-upload is paused'
   if (status.tray === 'error' && status.lastError) return `Problem: ${status.lastError.message}`
   if (status.tray === 'uploading') {
@@ -43,6 +43,8 @@ export function statusLine({ status, uploads, alerts }: TrayState): string {
   const queued = status.counts.queued ?? 0
   if (queued > 0) return `${plural(queued, 'backup', 'backups')} waiting to upload`
   if (status.watch.state === 'off') return 'No backups folder chosen'
+  // The whole line (its file path) is too long for a menu: the window's banner has it.
+  if (settingsProblem) return 'Warning: your edit of the settings file is not applied'
   const [alert] = alerts
   if (alert) return `Warning: ${alert.message}`
   if (status.watch.state === 'starting') return 'Starting to watch the backups folder'

@@ -5,6 +5,7 @@ import type {
   HealthView,
   JobView,
   ProgressView,
+  SettingsFileView,
   SettingsView,
   StatusView,
 } from '../../shared/ipc-contract.ts'
@@ -25,16 +26,19 @@ export interface TrayState {
   alerts: HealthAlertView[]
   /** The saved upload speed limit (bandwidthLimit), bytes per second; 0 = unlimited. */
   uploadLimit: number
+  /** A hand edit of settings.json that is not applied (what is wrong), until the file is fixed. */
+  settingsProblem: string | null
 }
 
 /**
- * The tray's icon: what the queue says, except that an idle queue with a health alert shows the
- * warning, so a quiet Fermentrack is seen without opening the window. An upload error or a pause
- * says more about what to do now, so those stay.
+ * The tray's icon: what the queue says, except that an idle queue with a health alert (or a hand
+ * edit of the settings that is not applied) shows the warning, so a quiet Fermentrack is seen
+ * without opening the window. An upload error or a pause says more about what to do now.
  */
 export function trayIcon(state: TrayState): StatusView['tray'] | 'warning' {
   const queue = state.status.tray
-  return queue === 'idle' && state.alerts.length > 0 ? 'warning' : queue
+  const warned = state.alerts.length > 0 || state.settingsProblem !== null
+  return queue === 'idle' && warned ? 'warning' : queue
 }
 
 const isActive = (job: JobView) => job.state === 'uploading' || job.state === 'verifying'
@@ -54,6 +58,7 @@ export function initialTrayState(
     status,
     alerts: [...alerts],
     uploadLimit,
+    settingsProblem: null,
     uploads: active
       .filter(isActive)
       .map(toUpload)
@@ -65,6 +70,8 @@ export function initialTrayState(
 export function reduceTrayState(state: TrayState, name: EventName, payload: unknown): TrayState {
   if (name === 'status.changed') return { ...state, status: payload as StatusView }
   if (name === 'health.changed') return { ...state, alerts: (payload as HealthView).alerts }
+  if (name === 'settingsFile.changed')
+    return { ...state, settingsProblem: (payload as SettingsFileView).problem }
   if (name === 'settings.changed') {
     const { bandwidthLimit } = payload as SettingsView
     return bandwidthLimit === state.uploadLimit ? state : { ...state, uploadLimit: bandwidthLimit }

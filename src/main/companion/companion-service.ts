@@ -89,6 +89,8 @@ export class CompanionService extends EventEmitter<Emitted> {
   private readonly restores: CloudRestores
   private watch: FolderWatch | undefined
   private settingsWatch: SettingsFileWatch | undefined
+  /** What is wrong with settings.json after a hand edit, until it reads (or is saved) right. */
+  private settingsFileProblem: string | null = null
   private readonly watchSummary = new WatchSummary()
   private readonly spaceRefresh = new Map<string, NodeJS.Timeout>()
   private readonly windowMemory: WindowMemoryStore
@@ -134,6 +136,8 @@ export class CompanionService extends EventEmitter<Emitted> {
       this.progress.push(job.id, { jobId: job.id, ...p, etaSeconds: p.etaSeconds ?? null }),
     )
     this.engine.settings.onChange((next, { origin, previous }) => {
+      // A save here rewrites the file whole: whatever was wrong with it is gone.
+      this.setSettingsFileProblem(null)
       if (origin === 'file') this.settingsEditedOutside(next, previous)
     })
   }
@@ -146,8 +150,11 @@ export class CompanionService extends EventEmitter<Emitted> {
     this.health.start()
     // The weekly restore check (`verifySchedule`): it looks at the setting each time it is due.
     this.engine.verify.schedule.start()
-    // A bad hand edit is logged (by the engine); the window keeps showing the settings in effect.
-    this.settingsWatch = this.engine.watchSettingsFile(() => {})
+    // A bad hand edit is logged (by the engine) and shown in the window until the file is fixed;
+    // the window keeps showing the settings in effect.
+    this.settingsWatch = this.engine.watchSettingsFile((problem) =>
+      this.setSettingsFileProblem(problem),
+    )
   }
 
   async stop(): Promise<void> {
@@ -283,6 +290,7 @@ export class CompanionService extends EventEmitter<Emitted> {
     'retention.pruneNow': ({ connectionId, paths }: { connectionId: string; paths: string[] }) =>
       this.retention.pruneNow(connectionId, paths),
     'health.get': () => this.health.current(),
+    'settingsFile.get': async () => ({ problem: this.settingsFileProblem }),
     'health.pingUrl': async () => ({ set: this.engine.ping.isSet() }),
     'health.setPingUrl': async ({ url }: { url: string }) => {
       // Checked here to name the window's fix; the URL itself is never quoted back.
@@ -360,6 +368,12 @@ export class CompanionService extends EventEmitter<Emitted> {
     if (differs('localDestination')) this.sendStatus()
     void this.engine.uploads.nudge()
     void this.health.refresh()
+  }
+
+  private setSettingsFileProblem(problem: string | null): void {
+    if (problem === this.settingsFileProblem) return
+    this.settingsFileProblem = problem
+    this.send('settingsFile.changed', { problem })
   }
 
   /** A new watcher scans the folder afresh: that is also "upload new backups now". */

@@ -14,11 +14,12 @@ const SETTLE_MS = 300
  * beside it) reaches the same listeners as a save in the window (issue #10: "a hand-edited file is
  * picked up like any other settings change"). Our own writes are not news: the store compares
  * with what it last announced. A file that is not valid settings is reported once, in one line,
- * and the settings from before stay in effect.
+ * and the settings from before stay in effect; once it reads as valid settings again, `report`
+ * gets null, so whoever shows the problem can take it down.
  */
 export function watchSettingsFile(
   store: Pick<SettingsStore, 'file' | 'reread'>,
-  report: (problem: string) => void,
+  report: (problem: string | null) => void,
 ): SettingsFileWatch {
   const file = resolve(store.file)
   // The folder, not the file: an atomic write replaces the file, and a watch on the old one
@@ -33,7 +34,7 @@ export function watchSettingsFile(
   const check = () => {
     timer = undefined
     const problem = store.reread()
-    if (problem !== null && problem !== reported) report(problem)
+    if (problem !== reported) report(problem)
     reported = problem
   }
   const changed = (path: string) => {

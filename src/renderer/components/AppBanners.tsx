@@ -2,6 +2,7 @@ import { useState } from 'react'
 import { connectionProblem } from '../../shared/connection-status.ts'
 import type { Connection, ProviderView, StatusView } from '../api-types.ts'
 import { HealthBanners } from '../health/HealthBanners.tsx'
+import { SettingsFileBanner } from '../settings/SettingsFileBanner.tsx'
 import { Banner } from './Banner.tsx'
 
 export interface AppBannersProps {
@@ -23,8 +24,8 @@ export function lastProblemBannerId(error: { code: string; message: string }): s
 }
 
 /**
- * What needs the user on every screen: an account to reconnect, the last error and its fix,
- * and backups that have gone quiet.
+ * What needs the user on every screen: a hand edit of the settings file that is not applied, an
+ * account to reconnect, the last error and its fix, and backups that have gone quiet.
  */
 export function AppBanners(props: AppBannersProps) {
   const { status, reauth, providers, signInBusy, showReauth, onReconnect } = props
@@ -48,6 +49,7 @@ export function AppBanners(props: AppBannersProps) {
     : ''
   return (
     <div className="banners">
+      <SettingsFileBanner />
       <HealthBanners />
       {first && (
         <Banner

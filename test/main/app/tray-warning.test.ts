@@ -29,3 +29,19 @@ describe('the tray warns when backups go quiet', () => {
     }
   })
 })
+
+describe('the tray warns of a hand edit of settings.json that is not applied', () => {
+  const PROBLEM =
+    'Settings file /home/brewer/.config/fermentrack-backup/settings.json is not valid JSON (Unexpected end of JSON input); the settings from before stay in effect until it is corrected.'
+
+  it('shows the warning icon and a short line while the problem stands, and idles once fixed', () => {
+    const broken = reduceTrayState(initialTrayState(status(), []), 'settingsFile.changed', {
+      problem: PROBLEM,
+    })
+    expect(trayIcon(broken)).toBe('warning')
+    expect(statusLine(broken)).toBe('Warning: your edit of the settings file is not applied')
+    const fixed = reduceTrayState(broken, 'settingsFile.changed', { problem: null })
+    expect(trayIcon(fixed)).toBe('idle')
+    expect(statusLine(fixed)).toBe('Up to date, watching for new backups')
+  })
+})

@@ -294,6 +294,64 @@ describe('CompanionService with several Fermentracks', () => {
   })
 })
 
+describe('CompanionService and a broken hand edit of settings.json', () => {
+  const problemEvents = (events: Array<[EventName, unknown]>) =>
+    events.filter(([name]) => name === 'settingsFile.changed').map(([, payload]) => payload)
+
+  it('tells the window what is wrong until the file is fixed by hand', async () => {
+    const { service, events, home } = await companion()
+    const file = join(home, 'settings.json')
+    expect(await service.invoke('settings.update', { concurrency: 3 })).toMatchObject({ ok: true })
+    expect(await service.invoke('settingsFile.get', undefined)).toEqual({
+      ok: true,
+      value: { problem: null },
+    })
+    const good = readFileSync(file, 'utf8')
+
+    writeFileSync(file, good.replace('"concurrency": 3', '"concurrency": 0'))
+    const [broken] = await until(() => {
+      const seen = problemEvents(events)
+      return seen.length > 0 ? seen : undefined
+    })
+    const problem = `Settings file ${file} has an invalid value: "concurrency" (`
+    expect(broken).toEqual({ problem: expect.stringContaining(problem) })
+    expect((broken as { problem: string }).problem).toMatch(
+      /the settings from before stay in effect until it is corrected\.$/,
+    )
+    expect(await service.invoke('settingsFile.get', undefined)).toEqual({ ok: true, value: broken })
+    expect(await service.invoke('settings.get', undefined)).toMatchObject({
+      value: { concurrency: 3 },
+    })
+
+    // Put back as it was: the same settings, so no settings.changed, but the problem is gone.
+    writeFileSync(file, good)
+    await until(() => (problemEvents(events).length === 2 ? true : undefined))
+    expect(problemEvents(events)[1]).toEqual({ problem: null })
+    expect(await service.invoke('settingsFile.get', undefined)).toEqual({
+      ok: true,
+      value: { problem: null },
+    })
+  })
+
+  it('a save in the window replaces the broken file and clears the problem', async () => {
+    const { service, events, home } = await companion()
+    const file = join(home, 'settings.json')
+    writeFileSync(file, '{ "version": 3, "concurrency": ')
+    await until(() => (problemEvents(events).length === 1 ? true : undefined))
+    expect(problemEvents(events)[0]).toEqual({
+      problem: expect.stringMatching(`^Settings file ${file} is not valid JSON`),
+    })
+
+    expect(await service.invoke('settings.update', { concurrency: 2 })).toMatchObject({ ok: true })
+    expect(problemEvents(events)[1]).toEqual({ problem: null })
+    expect(await service.invoke('settingsFile.get', undefined)).toEqual({
+      ok: true,
+      value: { problem: null },
+    })
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ concurrency: 2 })
+  })
+})
+
 describe('CompanionService and the health ping URL', () => {
   const SECRET_PATH = '/ping/companion-0a1b2c3d-secret'
 
