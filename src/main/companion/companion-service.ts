@@ -18,7 +18,6 @@ import { sourceProblem } from '../../shared/source-check.ts'
 import type { RedirectKind } from '../auth/redirect-receiver.ts'
 import type { Engine } from '../engine.ts'
 import type { FolderWatch } from '../watch/folder-watcher.ts'
-import type { SettingsFileWatch } from '../store/settings-file-watch.ts'
 import { WatchSummary } from './watch-summary.ts'
 import type { Job } from '../uploads/job-types.ts'
 import { sourceFileAt } from '../uploads/source-file.ts'
@@ -32,6 +31,7 @@ import { FOLDER_SETTINGS, FolderPathCheck } from './path-check.ts'
 import { providerViews } from './provider-views.ts'
 import { RetentionEditor, type RetentionSave } from './retention-editor.ts'
 import { StatusTracker } from './status-tracker.ts'
+import { SettingsFileFollower } from './settings-file-follower.ts'
 import { ProcessWindowMemory, type WindowMemoryStore } from './window-memory.ts'
 import { WindowSignIns } from './window-sign-ins.ts'
 
@@ -88,9 +88,7 @@ export class CompanionService extends EventEmitter<Emitted> {
   private readonly retention: RetentionEditor
   private readonly restores: CloudRestores
   private watch: FolderWatch | undefined
-  private settingsWatch: SettingsFileWatch | undefined
-  /** What is wrong with settings.json after a hand edit, until it reads (or is saved) right. */
-  private settingsFileProblem: string | null = null
+  private readonly settingsFile: SettingsFileFollower
   private readonly watchSummary = new WatchSummary()
   private readonly spaceRefresh = new Map<string, NodeJS.Timeout>()
   private readonly windowMemory: WindowMemoryStore
@@ -135,10 +133,9 @@ export class CompanionService extends EventEmitter<Emitted> {
     this.engine.uploads.on('progress', (job, p) =>
       this.progress.push(job.id, { jobId: job.id, ...p, etaSeconds: p.etaSeconds ?? null }),
     )
-    this.engine.settings.onChange((next, { origin, previous }) => {
-      // A save here rewrites the file whole: whatever was wrong with it is gone.
-      this.setSettingsFileProblem(null)
-      if (origin === 'file') this.settingsEditedOutside(next, previous)
+    this.settingsFile = new SettingsFileFollower(this.engine, {
+      problemChanged: (problem) => this.send('settingsFile.changed', { problem }),
+      editedOutside: (next, previous) => this.settingsEditedOutside(next, previous),
     })
   }
 
@@ -150,18 +147,16 @@ export class CompanionService extends EventEmitter<Emitted> {
     this.health.start()
     // The weekly restore check (`verifySchedule`): it looks at the setting each time it is due.
     this.engine.verify.schedule.start()
-    // A bad hand edit is logged (by the engine) and shown in the window until the file is fixed;
-    // the window keeps showing the settings in effect.
-    this.settingsWatch = this.engine.watchSettingsFile((problem) =>
-      this.setSettingsFileProblem(problem),
-    )
+    // A bad hand edit is shown in the window until the file is fixed; the window keeps showing
+    // the settings in effect.
+    this.settingsFile.start()
   }
 
   async stop(): Promise<void> {
     this.restores.stop()
     for (const timer of this.spaceRefresh.values()) clearTimeout(timer)
     this.health.stop()
-    await this.settingsWatch?.close()
+    await this.settingsFile.stop()
     await this.watch?.close()
     await this.engine.close()
   }
@@ -290,7 +285,7 @@ export class CompanionService extends EventEmitter<Emitted> {
     'retention.pruneNow': ({ connectionId, paths }: { connectionId: string; paths: string[] }) =>
       this.retention.pruneNow(connectionId, paths),
     'health.get': () => this.health.current(),
-    'settingsFile.get': async () => ({ problem: this.settingsFileProblem }),
+    'settingsFile.get': async () => ({ problem: this.settingsFile.problem }),
     'health.pingUrl': async () => ({ set: this.engine.ping.isSet() }),
     'health.setPingUrl': async ({ url }: { url: string }) => {
       // Checked here to name the window's fix; the URL itself is never quoted back.
@@ -368,12 +363,6 @@ export class CompanionService extends EventEmitter<Emitted> {
     if (differs('localDestination')) this.sendStatus()
     void this.engine.uploads.nudge()
     void this.health.refresh()
-  }
-
-  private setSettingsFileProblem(problem: string | null): void {
-    if (problem === this.settingsFileProblem) return
-    this.settingsFileProblem = problem
-    this.send('settingsFile.changed', { problem })
   }
 
   /** A new watcher scans the folder afresh: that is also "upload new backups now". */
