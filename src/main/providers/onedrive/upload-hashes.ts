@@ -8,9 +8,8 @@ const READ_BYTES = 4 * 1024 * 1024
 
 /**
  * The local file's SHA-256, SHA-1 and QuickXorHash (each one Graph may report), computed from
- * the bytes as they are sent, each
- * byte once: a fragment sent again (after a 416 or a retry) is not counted twice, and a resumed
- * upload first reads the part the server already had from disk.
+ * the bytes as they are sent, each byte once: a fragment sent again (after a 416 or a retry) is
+ * not counted twice, and a resumed upload first reads the part the server already had from disk.
  */
 export class UploadHashes {
   private readonly sha256: Hash = createHash('sha256')
