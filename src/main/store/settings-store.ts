@@ -70,7 +70,11 @@ export class SettingsStore {
    * the last good ones in effect (watchSettingsFile reports it): conf would clear such a file.
    */
   get(): Settings {
-    const read = this.readFile()
+    return this.current(this.readFile())
+  }
+
+  /** The settings a read gives: its own when valid, else the last good ones. */
+  private current(read: SettingsRead): Settings {
     if ('settings' in read) this.lastGood = read.settings
     return this.lastGood
   }
@@ -115,9 +119,10 @@ export class SettingsStore {
   }
 
   update(change: (current: Settings) => Settings): Settings {
-    const next = Settings.parse(change(this.get()))
+    const read = this.readFile()
+    const next = Settings.parse(change(this.current(read)))
     // A hand edit that does not parse is about to be replaced: keep it aside first.
-    if ('problem' in this.readFile() && existsSync(this.file)) keepCopy(this.file)
+    if ('problem' in read && existsSync(this.file)) keepCopy(this.file)
     this.conf.store = next
     this.lastGood = next
     this.announce(next, 'app')
