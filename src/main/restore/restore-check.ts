@@ -35,12 +35,17 @@ export async function checkRestored(
   const { size } = await stat(file)
   if (size !== entry.size)
     throw restoreMismatch(entry, `${size} bytes arrived, ${entry.size} expected`)
+  // The listed and the recorded checksum are often the same algorithm: read the file once each.
+  const computed = new Map<string, Promise<string | null>>()
+  const checksumOf = async (algorithm: string) =>
+    (await localChecksum(file, algorithm)) ??
+    (await provider.localChecksum?.(algorithm, file)) ??
+    null
   let matched: string | undefined
   for (const expected of expectations(entry, job)) {
-    const actual =
-      (await localChecksum(file, expected.algorithm)) ??
-      (await provider.localChecksum?.(expected.algorithm, file)) ??
-      null
+    if (!computed.has(expected.algorithm))
+      computed.set(expected.algorithm, checksumOf(expected.algorithm))
+    const actual = await computed.get(expected.algorithm)!
     // An algorithm nobody here can compute is no evidence either way: try the next.
     if (actual === null) continue
     if (actual !== expected.value)
