@@ -7,13 +7,13 @@ import { QuickXorHash } from './quick-xor-hash.ts'
 const READ_BYTES = 4 * 1024 * 1024
 
 /**
- * The local file's SHA-256, SHA-1 and QuickXorHash (each one Graph may report), computed from
- * the bytes as they are sent, each byte once: a fragment sent again (after a 416 or a retry) is
- * not counted twice, and a resumed upload first reads the part the server already had from disk.
+ * The local file's SHA-256 and QuickXorHash (a personal drive reports the one, a business drive
+ * the other), computed from the bytes as they are sent, each byte once: a fragment sent again
+ * (after a 416 or a retry) is not counted twice, and a resumed upload first reads the part the
+ * server already had from disk. SHA-1, which Graph may report alone, is read from disk only then.
  */
 export class UploadHashes {
   private readonly sha256: Hash = createHash('sha256')
-  private readonly sha1: Hash = createHash('sha1')
   private readonly quickXor = new QuickXorHash()
   /** Bytes from the file's start hashed so far. */
   private hashed = 0
@@ -45,7 +45,6 @@ export class UploadHashes {
 
   private update(bytes: Uint8Array): void {
     this.sha256.update(bytes)
-    this.sha1.update(bytes)
     this.quickXor.update(bytes)
   }
 
@@ -61,8 +60,19 @@ export class UploadHashes {
       algorithm === 'sha256'
         ? this.sha256.copy().digest('hex')
         : algorithm === 'sha1'
-          ? this.sha1.copy().digest('hex')
+          ? await this.sha1FromDisk()
           : this.quickXor.digest()
     return { local: { algorithm, value }, remote: reported?.value }
+  }
+
+  /** The rare fall-back, read again rather than hashed into every upload. */
+  private async sha1FromDisk(): Promise<string> {
+    const sha1 = createHash('sha1')
+    for (let offset = 0; offset < this.reader.file.size; offset += READ_BYTES) {
+      sha1.update(
+        await this.reader.read(offset, Math.min(READ_BYTES, this.reader.file.size - offset)),
+      )
+    }
+    return sha1.digest('hex')
   }
 }
