@@ -50,28 +50,40 @@ export class DriveUploader implements Uploader {
   ): Promise<RemoteFile> {
     const reader = await SourceReader.open(file)
     try {
-      // Both digests in the one read the look-first check needs anyway.
-      const digests = await fileDigests(file.path, ['sha256', 'md5'], context.signal).catch(
-        (error: unknown) => {
-          throw context.signal.aborted ? context.signal.reason : fileError(error, file)
-        },
-      )
-      const { sha256 } = digests
+      const digest = (algorithm: 'sha256' | 'md5') =>
+        fileDigests(file.path, [algorithm], context.signal).then(
+          (digests) => digests[algorithm],
+          (error: unknown) => {
+            throw context.signal.aborted ? context.signal.reason : fileError(error, file)
+          },
+        )
+      const sha256 = await digest('sha256')
+      let md5: Promise<string> | undefined
+      const digests: Digests = { sha256, md5: () => (md5 ??= digest('md5')) }
       const saved = sessionStateOf(context.resume)
       const matches =
         saved?.sha256 === sha256 && saved.size === file.size && saved.remoteFolder === remoteFolder
       const resumed = matches ? await this.resume(saved, reader, context) : undefined
-      if (resumed) return this.verified(resumed, saved!.name, remoteFolder, file, digests, false)
+      if (resumed)
+        return await this.verified(resumed, saved!.name, remoteFolder, file, digests, false)
       const folderId = await this.folders.find(remoteFolder, true, context.signal)
       const place = await this.place(folderId!, file.name, digests, context.signal)
       if (place.present)
-        return this.verified(place.present, place.name, remoteFolder, file, digests, true)
+        return await this.verified(place.present, place.name, remoteFolder, file, digests, true)
       const stored =
         file.size <= Math.min(this.sizer.size, MULTIPART_MAX_BYTES)
           ? await this.multipart(reader, file, place.name, folderId!, context)
           : await this.resumable(reader, file, place.name, folderId!, remoteFolder, sha256, context)
       await reader.checkUnchanged()
-      return this.verified(stored, place.name, remoteFolder, file, digests, false, place.copy > 1)
+      return await this.verified(
+        stored,
+        place.name,
+        remoteFolder,
+        file,
+        digests,
+        false,
+        place.copy > 1,
+      )
     } finally {
       await reader.close()
     }
@@ -82,8 +94,8 @@ export class DriveUploader implements Uploader {
     for (let copy = 1; copy <= MAX_COPIES; copy++) {
       const candidate = conflictName(name, copy)
       const existing = await filesNamed(this.api, folderId, candidate, signal)
-      const same = existing.find((f) => sameBytesBy(f, digests))
-      if (same) return { name: candidate, copy, present: same }
+      for (const same of existing)
+        if (await sameBytesBy(same, digests)) return { name: candidate, copy, present: same }
       if (existing.length === 0) return { name: candidate, copy, present: undefined }
     }
     throw new AppError(
@@ -166,7 +178,7 @@ export class DriveUploader implements Uploader {
     }
   }
 
-  private verified(
+  private async verified(
     stored: DriveFileResource,
     name: string,
     remoteFolder: string,
@@ -174,8 +186,8 @@ export class DriveUploader implements Uploader {
     digests: Digests,
     alreadyPresent: boolean,
     renamed = name !== file.name,
-  ): RemoteFile {
-    const by = Number(stored.size) === file.size ? sameBytesBy(stored, digests) : undefined
+  ): Promise<RemoteFile> {
+    const by = Number(stored.size) === file.size ? await sameBytesBy(stored, digests) : undefined
     if (!by)
       throw new AppError(
         'verification_failed',
@@ -184,7 +196,7 @@ export class DriveUploader implements Uploader {
     const folder = segmentsOf(remoteFolder).join('/')
     return {
       remotePath: `/${folder ? folder + '/' : ''}${name}`,
-      checksum: { algorithm: by, value: digests[by] },
+      checksum: { algorithm: by, value: by === 'sha256' ? digests.sha256 : await digests.md5() },
       verifiedBy: VERIFIED_BY[by],
       size: file.size,
       renamed,
@@ -193,7 +205,14 @@ export class DriveUploader implements Uploader {
   }
 }
 
-type Digests = Record<'sha256' | 'md5', string>
+/**
+ * The file's SHA-256, read before anything is sent, and its MD5, read only for a Drive file that
+ * reports no SHA-256 (rare): not a second hash over every upload.
+ */
+interface Digests {
+  sha256: string
+  md5(): Promise<string>
+}
 
 /**
  * The checksum by which a Drive file is shown to hold these bytes, or undefined. Drive's file
@@ -201,9 +220,13 @@ type Digests = Record<'sha256' | 'md5', string>
  * the SHA ones came to the API later than MD5, so an older file may carry only md5Checksum. MD5
  * is the fall-back only when no SHA-256 is reported: a SHA-256 that differs is never overruled.
  */
-function sameBytesBy(stored: DriveFileResource, digests: Digests): 'sha256' | 'md5' | undefined {
+async function sameBytesBy(
+  stored: DriveFileResource,
+  digests: Digests,
+): Promise<'sha256' | 'md5' | undefined> {
   if (stored.sha256Checksum) return stored.sha256Checksum === digests.sha256 ? 'sha256' : undefined
-  return stored.md5Checksum && stored.md5Checksum === digests.md5 ? 'md5' : undefined
+  if (!stored.md5Checksum) return undefined
+  return stored.md5Checksum === (await digests.md5()) ? 'md5' : undefined
 }
 
 function isoOf(file: SourceFile): string {
